@@ -1,0 +1,1 @@
+"""Entry point, configuration, wiring and channel adapters of the CCHC assistant bot."""

@@ -1,0 +1,106 @@
+"""The one place that builds everything: settings, clock, database, channels and services."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bot.channels.base import Capabilities, Channel, SendError
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import Database
+from bot.messages import IncomingMessage, Reply
+
+if TYPE_CHECKING:
+    from knowledge.service import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    def __init__(self, settings: Settings, *, clock: Clock, db: Database, channels: dict[str, Channel]) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.channels = channels
+        self.reminders: Any = None  # scheduler.service.ReminderService while serving
+        self._listeners: list[Callable[[str], None]] = []
+
+    @cached_property
+    def knowledge(self) -> "KnowledgeBase":
+        from knowledge.service import KnowledgeBase
+
+        return KnowledgeBase(self.db, self.settings)
+
+    def capabilities(self, channel: str) -> Capabilities:
+        ch = self.channels.get(channel)
+        return ch.capabilities if ch is not None else Capabilities()
+
+    async def handle(self, msg: IncomingMessage) -> list[Reply]:
+        from handlers.router import handle
+
+        return await handle(self, msg)
+
+    async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
+        """Handle a message and send the replies back to its chat (editing the origin where asked)."""
+        replies = await self.handle(msg)
+        ch = channel or self.channels.get(msg.chat.channel)
+        if ch is None:
+            return replies
+        for reply in replies:
+            try:
+                if reply.replace_origin and msg.message_id and ch.capabilities.edits:
+                    await ch.edit(msg.chat.chat_id, msg.message_id, reply)
+                else:
+                    await ch.send(msg.chat.chat_id, reply)
+            except SendError as e:
+                log.warning("reply to %s failed: %s", msg.chat, e)
+        return replies
+
+    def on_change(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(what)` whenever deadlines, units, chats or days off change."""
+        self._listeners.append(listener)
+
+    def changed(self, what: str) -> None:
+        for listener in list(self._listeners):
+            listener(what)
+
+    def admin_targets(self) -> list[tuple[str, str]]:
+        """(channel, chat id) of every admin's private chat on the channels being served."""
+        from handlers.roles import list_admins
+
+        targets: list[tuple[str, str]] = []
+        with self.db.session() as s:
+            db_admins = [(a.channel, a.user_id) for a in list_admins(s)]
+        for name in self.channels:
+            if name == "console":
+                targets.append(("console", "local"))
+                continue
+            ids = set(self.settings.admin_ids.get(name, frozenset())) | {u for c, u in db_admins if c == name}
+            targets += [(name, uid) for uid in sorted(ids)]
+        return targets
+
+    async def notify_admins(self, text: str) -> int:
+        """Send `text` to every admin; returns how many received it."""
+        delivered = 0
+        for channel, chat_id in self.admin_targets():
+            try:
+                await self.channels[channel].send(chat_id, Reply(text))
+                delivered += 1
+            except SendError as e:
+                log.warning("admin notice to %s:%s failed: %s", channel, chat_id, e)
+        return delivered
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    channels: dict[str, Channel] | None = None,
+    db: Database | None = None,
+) -> App:
+    """Wire the application; creates the schema when missing. Reads no environment itself."""
+    database = db or Database.from_url(settings.db_url)
+    database.create_all()
+    return App(settings, clock=clock or SystemClock(), db=database, channels=dict(channels or {}))

@@ -1,0 +1,53 @@
+"""`python -m bot …`: run the bot, manage the knowledge base, deadlines, units and the database."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings
+from bot.logs import setup_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý CCHC (Telegram, Zalo, console).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot (console chat when no chat token is configured)")
+    run.set_defaults(handler=cmd_run)
+    for module in ("knowledge.cli", "scheduler.cli", "bot.dbcli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            continue
+        mod.register(sub)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from bot.channels import build_channels
+    from bot.runner import serve
+
+    app = build_app(settings, channels=build_channels(settings))
+    asyncio.run(serve(app))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dotenv import load_dotenv
+
+    load_dotenv(".env", override=False)
+    settings = Settings.from_env()
+    setup_logging(settings.log_level, settings.secrets())
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    handler = getattr(args, "handler", cmd_run)
+    try:
+        return int(handler(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130

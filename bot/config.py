@@ -1,0 +1,97 @@
+"""Settings read from the environment (and `.env`, loaded only by the entry point)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+
+def parse_admin_ids(raw: str) -> dict[str, frozenset[str]]:
+    """`telegram:123,zalo:abc` -> {"telegram": {"123"}, "zalo": {"abc"}}; bare ids count for telegram."""
+    out: dict[str, set[str]] = {}
+    for item in raw.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        channel, _, user = item.partition(":") if ":" in item else ("telegram", "", item)
+        out.setdefault(channel.strip().lower(), set()).add(user.strip())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+    admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Knowledge base
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # Reminders
+    reminder_time: str = "08:00"
+    default_leads: tuple[int, ...] = (7, 3, 1, 0)
+    cchc_unit_due_day: int = 10
+    # Telegram
+    telegram_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_webhook_listen: str = "0.0.0.0:8443"
+    # Zalo Bot Platform
+    zalo_token: str = ""
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str = ""
+    zalo_webhook_secret: str = ""
+    zalo_webhook_listen: str = "0.0.0.0:8444"
+    # Zalo Official Account API v3 (plan B)
+    zalo_oa_app_id: str = ""
+    zalo_oa_secret_key: str = ""
+    zalo_oa_refresh_token: str = ""
+    zalo_oa_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        e = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return e.get(name, default).strip()
+
+        leads = get("REMINDER_LEADS", "7,3,1,0")
+        return cls(
+            data_dir=Path(get("DATA_DIR", "data")),
+            database_url=get("DATABASE_URL"),
+            timezone=get("TIMEZONE", "Asia/Ho_Chi_Minh"),
+            log_level=get("LOG_LEVEL", "INFO").upper(),
+            admin_ids=parse_admin_ids(get("ADMIN_IDS")),
+            max_upload_bytes=int(get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+            reminder_time=get("REMINDER_TIME", "08:00"),
+            default_leads=tuple(int(x) for x in leads.split(",") if x.strip()),
+            cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "10")),
+            telegram_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
+            zalo_token=get("ZALO_BOT_TOKEN"),
+            zalo_api_base_url=get("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
+            zalo_webhook_url=get("ZALO_WEBHOOK_URL"),
+            zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
+            zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN", "0.0.0.0:8444"),
+            zalo_oa_app_id=get("ZALO_OA_APP_ID"),
+            zalo_oa_secret_key=get("ZALO_OA_SECRET_KEY"),
+            zalo_oa_refresh_token=get("ZALO_OA_REFRESH_TOKEN"),
+            zalo_oa_api_base_url=get("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
+            zalo_oa_oauth_base_url=get("ZALO_OA_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
+        )
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        vals = [self.telegram_token, self.zalo_token, self.telegram_webhook_secret,
+                self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_refresh_token]
+        return [v for v in vals if v]

@@ -1,0 +1,11 @@
+"""Conversation logic: commands and questions, channel-neutral (a message in, replies out)."""
+
+# Modules that register commands; imported once by the router.
+COMMAND_MODULES = (
+    "handlers.basic",
+    "handlers.questions",
+    "handlers.documents",
+    "handlers.deadlines",
+    "handlers.units",
+    "handlers.admin",
+)

@@ -1,0 +1,127 @@
+"""The core's single entry: route an incoming message to a command, a button or a question."""
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from bot.messages import IncomingMessage, Reply
+from handlers import COMMAND_MODULES
+from handlers.audit import record
+from handlers.context import Context
+from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
+from handlers.roles import resolve_role
+from knowledge.normalize import fold
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+|$)(.*)$", re.S)
+QUESTION_COMMAND = "hoi"
+_loaded = False
+
+ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
+DENIED_TEXT = "Lệnh /{name} chỉ dành cho quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại."
+UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
+
+
+def load_commands() -> Registry:
+    """Import the handler modules once so that their commands are in the table."""
+    global _loaded
+    if not _loaded:
+        for name in COMMAND_MODULES:
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as e:
+                if e.name != name:
+                    raise
+        _loaded = True
+    return REGISTRY
+
+
+def parse(msg: IncomingMessage, bare_commands: bool) -> tuple[str, str] | None:
+    """(command name, args) for a command message, None for plain text."""
+    text = msg.text.strip()
+    m = _COMMAND.match(text)
+    if m:
+        return m.group(1).lower(), m.group(2).strip()
+    if bare_commands and text:
+        return _match_bare(text)
+    return None
+
+
+def _match_bare(text: str) -> tuple[str, str] | None:
+    """Commands typed without the slash ("han", "đã nộp 12"), diacritics-insensitive."""
+    folded = fold(text)
+    words = text.split()
+    for cmd in REGISTRY.unique():
+        for phrase in cmd.phrases:
+            p = fold(phrase)
+            if folded == p or folded.startswith(p + " "):
+                return cmd.name, " ".join(words[len(p.split()):])
+    first = folded.split(" ", 1)[0]
+    cmd = REGISTRY.find(first)
+    if cmd is not None and cmd.name != QUESTION_COMMAND:
+        return cmd.name, " ".join(words[1:])
+    return None
+
+
+def _as_replies(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, str):
+        return [Reply(result)]
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)
+
+
+async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
+    """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
+    registry = load_commands()
+    caps = app.capabilities(msg.chat.channel)
+    func: HandlerFunc | None
+    cmd: Command | None = None
+    name, args = "", ""
+    if msg.callback is not None:
+        prefix, _, args = msg.callback.partition(":")
+        func = registry.callbacks.get(prefix)
+        name = f"button:{prefix}"
+        if func is None:
+            return [Reply("Nút này không còn hiệu lực.")]
+    elif msg.document is not None:
+        func = registry.document_handler
+        name = "document"
+        if func is None:
+            return [Reply("Bot chưa nhận tệp đính kèm.")]
+    else:
+        parsed = parse(msg, caps.bare_commands)
+        if parsed is None:
+            if msg.chat_kind == "group" and not msg.mentioned:
+                return []
+            name, args = QUESTION_COMMAND, msg.text.strip()
+        else:
+            name, args = parsed
+        cmd = registry.find(name)
+        if cmd is None:
+            if msg.chat_kind == "group" and not msg.mentioned and not msg.text.startswith("/"):
+                return []
+            return [Reply(UNKNOWN_TEXT.format(name=name))]
+        func = cmd.func
+
+    try:
+        with app.db.session() as session:
+            role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
+            if cmd is not None and role < cmd.role:
+                record(session, app.clock.now(), msg, cmd.name, args, outcome="denied")
+                what = "quản trị viên cấp cao" if cmd.role == Role.SUPERADMIN else "quản trị viên (Sở Nội vụ)"
+                return [Reply(f"Lệnh /{cmd.name} chỉ dành cho {what}. Yêu cầu đã được ghi lại.")]
+            ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)
+            replies = _as_replies(await func(ctx))
+    except Exception:
+        log.exception("handler %s failed for %s", name, msg.chat)
+        return [Reply(ERROR_TEXT)]
+    return replies

@@ -1,0 +1,1 @@
+"""The knowledge base: ingestion of directives, Vietnamese search, answers with citations."""
