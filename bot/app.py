@@ -10,7 +10,7 @@ from bot.channels.base import Capabilities, Channel, SendError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
-from bot.messages import IncomingMessage, Reply
+from bot.messages import ChatRef, IncomingMessage, Reply
 
 if TYPE_CHECKING:
     from knowledge.service import KnowledgeBase
@@ -57,6 +57,29 @@ class App:
             except SendError as e:
                 log.warning("reply to %s failed: %s", msg.chat, e)
         return replies
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
+        """The bot can no longer post in `chat`: deactivate it, re-plan and tell the admins."""
+        from scheduler.chats import deactivate_chat
+
+        with self.db.session() as s:
+            row = deactivate_chat(s, chat)
+            title = (row.title or row.chat_id) if row else chat.chat_id
+            unit = row.unit.name if row is not None and row.unit is not None else ""
+        log.warning("chat %s deactivated: %s", chat, reason)
+        self.changed("chats")
+        where = f"nhóm «{title}»" + (f" của {unit}" if unit else "")
+        await self.notify_admins(f"⚠️ Bot không còn gửi được tin vào {where} ({chat.channel}): {reason}. "
+                                 "Nhóm đã được tạm ngừng; thêm lại bot và gõ /dangky để đăng ký lại.")
+
+    def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
+        """Store a chat's new id (e.g. a Telegram group upgraded to a supergroup)."""
+        from scheduler.chats import move_chat
+
+        with self.db.session() as s:
+            move_chat(s, chat, new_chat_id)
+        log.info("chat %s moved to %s", chat, new_chat_id)
+        self.changed("chats")
 
     def on_change(self, listener: Callable[[str], None]) -> None:
         """Call `listener(what)` whenever deadlines, units, chats or days off change."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.messages import IncomingMessage, Reply
@@ -13,6 +14,7 @@ from handlers.context import Context
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
 from handlers.roles import resolve_role
 from knowledge.normalize import fold
+from scheduler.chats import touch_chat
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -23,8 +25,8 @@ _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+|$)(.*)$", re.S)
 QUESTION_COMMAND = "hoi"
 _loaded = False
 
+DISCLOSURE = "ℹ️ Bạn đang trò chuyện với trợ lý tự động (bot) của Sở Nội vụ, không phải người trực."
 ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
-DENIED_TEXT = "Lệnh /{name} chỉ dành cho quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại."
 UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
 
 
@@ -114,6 +116,7 @@ async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
 
     try:
         with app.db.session() as session:
+            first_contact = touch_chat(session, msg, app.clock.now())
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
             if cmd is not None and role < cmd.role:
                 record(session, app.clock.now(), msg, cmd.name, args, outcome="denied")
@@ -121,6 +124,8 @@ async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
                 return [Reply(f"Lệnh /{cmd.name} chỉ dành cho {what}. Yêu cầu đã được ghi lại.")]
             ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)
             replies = _as_replies(await func(ctx))
+            if first_contact and caps.disclose_automation and replies:
+                replies[0] = replace(replies[0], text=DISCLOSURE + "\n\n" + replies[0].text)
     except Exception:
         log.exception("handler %s failed for %s", name, msg.chat)
         return [Reply(ERROR_TEXT)]

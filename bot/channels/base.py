@@ -17,6 +17,7 @@ class Capabilities:
     edits: bool = False
     max_length: int = 4096
     bare_commands: bool = False  # commands may be typed without the slash ("han", "đã nộp")
+    disclose_automation: bool = False  # the first reply to a new chat says it is an automated assistant
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,11 @@ async def test_admin_command_refused_and_logged(app):
 
 def test_capabilities_default():
     assert Capabilities().max_length == 4096
+
+
+async def test_first_reply_to_a_new_chat_discloses_automation_where_required(app, channel):
+    channel.capabilities = Capabilities(bare_commands=True, disclose_automation=True)
+    [first] = await app.handle(msg("/help", chat="z1"))
+    [second] = await app.handle(msg("/help", chat="z1"))
+    assert "trợ lý tự động" in first.text.split("\n")[0]
+    assert not second.text.startswith("ℹ️")

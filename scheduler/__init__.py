@@ -1,0 +1,1 @@
+"""Deadlines, the Vietnamese working-day calendar and the reminder engine."""

@@ -1,0 +1,52 @@
+"""Repository of chats: seen, deactivated, moved to a new id."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.messages import ChatRef, IncomingMessage
+from scheduler.models import Chat
+
+
+def find_chat(session: Session, ref: ChatRef) -> Chat | None:
+    return session.scalar(select(Chat).where(Chat.channel == ref.channel, Chat.chat_id == ref.chat_id))
+
+
+def touch_chat(session: Session, msg: IncomingMessage, now: datetime) -> bool:
+    """Record the chat a message came from (reactivating it); True when the bot had never seen it."""
+    chat = find_chat(session, msg.chat)
+    if chat is None:
+        session.add(Chat(channel=msg.chat.channel, chat_id=msg.chat.chat_id, title=msg.chat_title,
+                         kind=msg.chat_kind, active=True, first_seen=now))
+        session.flush()
+        return True
+    if not chat.active:
+        chat.active = True
+    if msg.chat_title and chat.title != msg.chat_title:
+        chat.title = msg.chat_title
+    return False
+
+
+def deactivate_chat(session: Session, ref: ChatRef) -> Chat | None:
+    """Mark a chat unreachable (bot removed or blocked); returns it, or None if unknown."""
+    chat = find_chat(session, ref)
+    if chat is not None:
+        chat.active = False
+    return chat
+
+
+def move_chat(session: Session, ref: ChatRef, new_chat_id: str) -> Chat | None:
+    """Give a chat its new id (Telegram group upgraded to a supergroup), merging into an existing row."""
+    chat = find_chat(session, ref)
+    if chat is None:
+        return None
+    existing = find_chat(session, ChatRef(ref.channel, new_chat_id))
+    if existing is not None and existing.id != chat.id:
+        existing.unit_id = existing.unit_id or chat.unit_id
+        existing.kind, existing.active = chat.kind, True
+        chat.active = False
+        return existing
+    chat.chat_id = new_chat_id
+    return chat
