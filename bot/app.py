@@ -123,7 +123,13 @@ def build_app(
     channels: dict[str, Channel] | None = None,
     db: Database | None = None,
 ) -> App:
-    """Wire the application; creates the schema when missing. Reads no environment itself."""
-    database = db or Database.from_url(settings.db_url)
-    database.create_all()
+    """Wire the application; brings the schema up to date. Reads no environment itself."""
+    if db is None:
+        from bot.schema import ensure_schema
+
+        database = Database.from_url(settings.db_url)
+        ensure_schema(database)
+    else:
+        database = db
+        database.create_all()
     return App(settings, clock=clock or SystemClock(), db=database, channels=dict(channels or {}))

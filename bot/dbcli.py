@@ -1,0 +1,70 @@
+"""`python -m bot db upgrade|current|backup`: schema migrations and backups."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+
+
+def register(sub: Any) -> None:
+    db = sub.add_parser("db", help="database: upgrade the schema, show its revision, back it up")
+    dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    dsub.add_parser("upgrade", help="upgrade the schema to the newest revision").set_defaults(handler=cmd_upgrade)
+    dsub.add_parser("current", help="print the schema revision").set_defaults(handler=cmd_current)
+    r = dsub.add_parser("revision", help="(developers) autogenerate a migration from the models")
+    r.add_argument("-m", "--message", required=True)
+    r.set_defaults(handler=cmd_revision)
+    b = dsub.add_parser("backup", help="write a consistent backup (SQLite copy or pg_dump)")
+    b.add_argument("--dir", type=Path, default=None, help="target folder (default DATA_DIR/backups)")
+    b.set_defaults(handler=cmd_backup)
+
+
+def _db(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.db import Database
+
+    return Database.from_url(settings.db_url)
+
+
+def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import schema
+
+    db = _db(settings)
+    schema.upgrade(db)
+    print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất: {schema.current(db)}")
+    return 0
+
+
+def cmd_current(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import schema
+
+    db = _db(settings)
+    cur, head = schema.current(db), schema.head()
+    print(f"hiện tại: {cur or '(chưa có)'} · mới nhất: {head}")
+    return 0 if cur == head else 1
+
+
+def cmd_revision(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+
+    from bot import schema
+    from bot.db import Database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        schema.revision(Database.from_url(f"sqlite:///{tmp}/rev.db"), args.message)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import schema
+    from bot.clock import SystemClock
+
+    try:
+        path = schema.backup(_db(settings), args.dir or settings.data_dir / "backups", SystemClock().now())
+    except Exception as e:  # pg_dump missing or failing: say so, no traceback
+        print(f"Sao lưu thất bại: {e}", file=sys.stderr)
+        return 1
+    print(f"Đã sao lưu vào {path}")
+    return 0

@@ -1,0 +1,88 @@
+"""Schema migrations with Alembic: upgrade to the newest revision, report the current one, back up."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+
+from bot.db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaOutdated(RuntimeError):
+    """The database is behind the code; `python -m bot db upgrade` brings it up to date."""
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head() -> str | None:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_schema(db: Database) -> None:
+    """Upgrade SQLite automatically; refuse to run on a PostgreSQL database that is behind the code."""
+    if head() is None:  # no revision written yet (development before the first migration)
+        db.create_all()
+        return
+    if db.dialect == "sqlite":
+        upgrade(db)
+        return
+    if current(db) != head():
+        raise SchemaOutdated("the database schema is not up to date: run `python -m bot db upgrade` first")
+
+
+def revision(db: Database, message: str) -> None:
+    """Autogenerate a new revision from the models' difference to `db` (upgraded to head first)."""
+    upgrade(db)
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.revision(cfg, message=message, autogenerate=True)
+
+
+def backup(db: Database, dest_dir: Path, now: datetime) -> Path:
+    """A consistent copy: SQLite's online backup API, or pg_dump's custom format for PostgreSQL."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    url = make_url(str(db.engine.url.render_as_string(hide_password=False)))
+    if url.get_backend_name() == "sqlite":
+        target = dest_dir / f"bot-{stamp}.db"
+        src = sqlite3.connect(url.database or ":memory:")
+        dst = sqlite3.connect(target)
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return target
+    if shutil.which("pg_dump") is None:
+        raise RuntimeError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+    target = dest_dir / f"bot-{stamp}.dump"
+    libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    subprocess.run(["pg_dump", "--format=custom", f"--file={target}", f"--dbname={libpq_url}"],
+                   check=True, capture_output=True)
+    return target
