@@ -15,6 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (console chat when no chat token is configured)")
     run.set_defaults(handler=cmd_run)
+    audit = sub.add_parser("audit", help="print the audit log of admin actions")
+    audit.add_argument("--limit", type=int, default=50)
+    audit.set_defaults(handler=cmd_audit)
     for module in ("knowledge.cli", "scheduler.cli", "bot.dbcli"):
         try:
             mod = __import__(module, fromlist=["register"])
@@ -33,6 +36,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     app = build_app(settings, channels=build_channels(settings))
     asyncio.run(serve(app))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from handlers.audit import recent
+    from handlers.journal import format_entries
+
+    app = build_app(settings)
+    with app.db.session() as s:
+        print(format_entries(recent(s, max(1, min(args.limit, 10_000)))))
     return 0
 
 

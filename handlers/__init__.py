@@ -8,4 +8,5 @@ COMMAND_MODULES = (
     "handlers.deadlines",
     "handlers.units",
     "handlers.admin",
+    "handlers.journal",
 )
