@@ -1,0 +1,305 @@
+"""The Zalo Bot Platform adapter: polling or webhook in, split plain-text messages out, Zalo errors mapped to the port's."""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates
+from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.channels.split import split_text
+from bot.channels.zalo_client import (
+    ZaloApiError, ZaloBadRequest, ZaloClient, ZaloForbidden, ZaloNetworkError, ZaloNotFound,
+    ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
+)
+from bot.channels.zalo_http import WebhookServer
+from bot.config import Settings
+from bot.messages import ChatRef, IncomingMessage, Reply, Sender
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT_EVENT = "message.text.received"
+# Descriptions of a 400 that mean the bot can no longer post in the chat (wording unconfirmed: matched loosely).
+_GONE_HINTS = re.compile(r"not (a )?member|not in (the )?group|removed|blocked|kicked|no permission|"
+                         r"permission denied|chat not found|user not found|group not found|invalid chat", re.I)
+
+
+def render(reply: Reply) -> str:
+    """The text Zalo shows: no buttons there, so the reply's typed alternative replaces them."""
+    if reply.fallback_hint:
+        return f"{reply.text}\n\n{reply.fallback_hint}"
+    return reply.text
+
+
+def unwrap(body: Any) -> dict[str, Any] | None:
+    """An update from a webhook body, wrapped `{ok, result}` as documented or flat as delivered."""
+    if not isinstance(body, dict):
+        return None
+    if "result" in body and "message" not in body:
+        body = body["result"]
+    if not isinstance(body, dict) or not isinstance(body.get("message"), dict):
+        return None
+    return body
+
+
+class SeenIds:
+    """The last `size` update ids handled by this process: a cheap first check before the database ledger."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, update_id: str) -> bool:
+        """True when new."""
+        if update_id in self._ids:
+            self._ids.move_to_end(update_id)
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class ZaloChannel:
+    name = "zalo"
+    capabilities = Capabilities(buttons=False, mentions=False, edits=False, max_length=2000,
+                                bare_commands=True, disclose_automation=True)
+
+    def __init__(self, settings: Settings, *, client: ZaloClient | None = None, poll_timeout: int = 30,
+                 retry_delay: float = 5.0, max_retry_delay: float = 60.0, concurrency: int = 8) -> None:
+        if settings.zalo_webhook_url and len(settings.zalo_webhook_secret) < 8:
+            raise ValueError("ZALO_WEBHOOK_URL needs ZALO_WEBHOOK_SECRET (8 to 256 characters)")
+        self.settings = settings
+        self.client = client or ZaloClient(settings.zalo_token, settings.zalo_api_base_url)
+        self.poll_timeout = poll_timeout
+        self.retry_delay = retry_delay
+        self.max_retry_delay = max_retry_delay
+        self.bot_info: dict[str, Any] = {}
+        self.seen = SeenIds()
+        self.webhook: WebhookServer | None = None
+        self._app: App | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._claims = 0
+
+    # ---- sending -------------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent:
+        parts = split_text(render(reply), self.capabilities.max_length)
+        first: str | None = None
+        for i, part in enumerate(parts):
+            try:
+                result = await self.client.send_message(chat_id, part)
+            except ZaloApiError as e:
+                raise self._send_error(e, chat_id, delivered_before=i > 0) from None
+            first = first or (str(result.get("message_id")) if result.get("message_id") else None)
+        return Sent(first)
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
+        """Zalo cannot edit: the new text is sent as a new message."""
+        await self.send(chat_id, reply)
+
+    def _send_error(self, e: ZaloApiError, chat_id: str, *, delivered_before: bool) -> SendError:
+        where = f"zalo:{chat_id}"
+        if isinstance(e, ZaloQuotaExceeded):
+            return TransientSendError(f"{where}: quota exceeded (429)", retry_after=e.retry_after,
+                                      maybe_delivered=delivered_before)
+        if isinstance(e, ZaloNetworkError):
+            return TransientSendError(f"{where}: {e.description}", maybe_delivered=e.maybe_sent or delivered_before)
+        if isinstance(e, ZaloServerError):
+            return TransientSendError(f"{where}: Zalo server error {e.code}", maybe_delivered=True)
+        if isinstance(e, ZaloUnauthorized):
+            log.error("Zalo rejected the bot token (401): check ZALO_BOT_TOKEN")
+            return TransientSendError(f"{where}: bot token rejected (401)")
+        if isinstance(e, (ZaloForbidden, ZaloNotFound)):
+            return ChatUnreachable(f"{where}: {e.code} {e.description}".strip())
+        if isinstance(e, ZaloBadRequest) and _GONE_HINTS.search(e.description):
+            return ChatUnreachable(f"{where}: {e.code} {e.description}")
+        return SendError(f"{where}: {e.code} {e.description}".strip())
+
+    # ---- receiving -----------------------------------------------------------------------------------
+
+    async def start(self, app: "App") -> None:
+        self._app = app
+        try:
+            self.bot_info = await self.client.get_me()
+        except ZaloUnauthorized:
+            log.error("Zalo rejected the bot token (401): the Zalo channel stays off; check ZALO_BOT_TOKEN")
+            return
+        except ZaloApiError as e:
+            log.warning("Zalo getMe failed (%s); receiving anyway", e)
+        else:
+            if self.bot_info.get("can_join_groups"):
+                log.info("Zalo bot %s can join groups (can_join_groups=true)", self.bot_info.get("account_name", ""))
+            else:
+                log.warning("Zalo bot %s cannot join groups (can_join_groups=false): reminders will reach "
+                            "units only through their focal points' private chats",
+                            self.bot_info.get("account_name", ""))
+        if self.settings.zalo_webhook_url:
+            await self._start_webhook()
+        else:
+            await self._start_polling()
+
+    async def _start_webhook(self) -> None:
+        path = urlparse(self.settings.zalo_webhook_url).path or "/"
+        self.webhook = WebhookServer(self.settings.zalo_webhook_listen, path, self.receive_webhook)
+        self.webhook.start()
+        log.info("Zalo webhook listening on %s:%s%s", self.webhook.host, self.webhook.port, path)
+        try:
+            await self.client.set_webhook(self.settings.zalo_webhook_url, self.settings.zalo_webhook_secret)
+        except ZaloApiError as e:
+            log.error("Zalo setWebhook failed (%s): no message will arrive until it succeeds", e)
+
+    async def _start_polling(self) -> None:
+        try:
+            await self.client.delete_webhook()  # getUpdates answers nothing while a webhook is set
+        except ZaloApiError as e:
+            log.warning("Zalo deleteWebhook failed (%s)", e)
+        self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def _poll(self) -> None:
+        delay = self.retry_delay
+        while True:
+            try:
+                updates = await self.client.get_updates(self.poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except ZaloUnauthorized:
+                log.error("Zalo rejected the bot token (401) while polling: check ZALO_BOT_TOKEN")
+                delay = self.max_retry_delay
+            except ZaloQuotaExceeded as e:
+                log.warning("Zalo getUpdates over quota (429)")
+                delay = max(delay, e.retry_after or 0.0)
+            except ZaloApiError as e:
+                log.warning("Zalo getUpdates failed: %s", e)
+            except Exception:
+                log.exception("Zalo polling failed")
+            else:
+                delay = self.retry_delay
+                for update in updates:
+                    await self.accept(update)
+                continue
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_retry_delay)
+
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
+        """Answer one webhook call: 401/403 for a missing/wrong secret, 400 for a malformed body, else 200."""
+        given = headers.get(SECRET_HEADER)
+        if given is None:
+            log.warning("Zalo webhook call without %s refused", SECRET_HEADER)
+            return 401, "unauthorized"
+        if not hmac.compare_digest(given.encode(), self.settings.zalo_webhook_secret.encode()):
+            log.warning("Zalo webhook call with a wrong secret refused")
+            return 403, "forbidden"
+        try:
+            update = unwrap(json.loads(body))
+        except (ValueError, UnicodeDecodeError):
+            update = None
+        if update is None:
+            return 400, "bad update"
+        await self.accept(update)
+        return 200, "ok"
+
+    async def accept(self, update: dict[str, Any]) -> bool:
+        """Take one update: skip repeats, then handle it in the background. True when it will be handled."""
+        msg = self.to_message(update)
+        if msg is None:
+            return False
+        if msg.message_id and not self._claim(msg.message_id):
+            log.info("Zalo update %s delivered again: skipped", msg.message_id)
+            return False
+        task = asyncio.create_task(self._handle(msg))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    def _claim(self, message_id: str) -> bool:
+        if not self.seen.add(message_id):
+            return False
+        if self._app is None:
+            return True
+        now = self._app.clock.now()
+        with self._app.db.session() as s:
+            fresh = claim_update(s, self.name, message_id, now)
+        self._claims += 1
+        if self._claims % 1000 == 1:
+            with self._app.db.session() as s:
+                forget_updates(s, now - LEDGER_DAYS)
+        return fresh
+
+    async def _handle(self, msg: IncomingMessage) -> None:
+        assert self._app is not None
+        async with self._slots:
+            try:
+                await self.client.send_chat_action(msg.chat.chat_id, "typing")
+            except ZaloApiError as e:
+                log.debug("Zalo typing indicator failed: %s", e)
+            try:
+                await self._app.dispatch(msg, self)
+            except Exception:
+                log.exception("handling Zalo message in %s failed", msg.chat)
+
+    async def idle(self) -> None:
+        """Wait until every message taken so far has been handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def to_message(self, update: dict[str, Any]) -> IncomingMessage | None:
+        """The core's message for a text update; None for other events, bots and empty texts."""
+        event = update.get("event_name")
+        message = update.get("message")
+        if not isinstance(message, dict) or (event is not None and event != TEXT_EVENT):
+            return None
+        text = message.get("text")
+        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+        chat_id = str(chat.get("id") or "")
+        if not isinstance(text, str) or not text.strip() or not chat_id or sender.get("is_bot"):
+            return None
+        group = str(chat.get("chat_type", "")).upper() == "GROUP"
+        name = str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or "")
+        message_id = message.get("message_id")
+        return IncomingMessage(
+            ChatRef(self.name, chat_id),
+            Sender(str(sender.get("id") or chat_id), name),
+            text=self._strip_mention(text) if group else text.strip(),
+            chat_kind="group" if group else "private",
+            message_id=str(message_id) if message_id else None,
+            # In a group Zalo shows the bot only messages that mention it or reply to it.
+            mentioned=group,
+        )
+
+    def _strip_mention(self, text: str) -> str:
+        """'@Trợ lý CCHC /han' -> '/han': the bot's own name is not part of the command or question."""
+        for name in (self.bot_info.get("display_name"), self.bot_info.get("account_name"), self.bot_info.get("name")):
+            if isinstance(name, str) and name:
+                text = re.sub(r"@" + re.escape(name) + r"\b[:,]?", " ", text, flags=re.I)
+        return " ".join(text.split())
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            try:
+                await self._poller
+            except asyncio.CancelledError:
+                pass
+            self._poller = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        await self.idle()
+        await self.client.close()
