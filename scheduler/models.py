@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +42,7 @@ class Chat(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), nullable=True)
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     registered_by: Mapped[str] = mapped_column(String(100), default="")
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     unit: Mapped[Unit | None] = relationship(back_populates="chats")
 
@@ -117,12 +118,13 @@ class Delivery(Base):
     """One reminder (occurrence × chat × lead). The unique key is the exactly-once claim."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("occurrence_id", "chat_id", "lead"),)
+    __table_args__ = (UniqueConstraint("occurrence_id", "chat_id", "lead"), Index("ix_deliveries_status_time", "status", "scheduled_for"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
-    lead: Mapped[int] = mapped_column(Integer)  # days before due; -1 for an admin's /nhacngay
+    lead: Mapped[int] = mapped_column(Integer)  # days before due; negative: an admin's /nhacngay (-1, -2, …)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), nullable=True)
     scheduled_for: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed|skipped
     claimed_by: Mapped[str] = mapped_column(String(64), default="")
@@ -131,6 +133,7 @@ class Delivery(Base):
     message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # backoff
     outcome: Mapped[str] = mapped_column(Text, default="")  # last error or note
 
 

@@ -1,0 +1,100 @@
+"""Repository of deliveries: planned rows, the exactly-once claim and the outcome of each send."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from scheduler.models import Delivery, Occurrence
+from scheduler.repo import insert_ignore
+from scheduler.timeutil import as_utc
+
+PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
+UNPLANNED = "unplanned"  # outcome of a pending row the plan no longer wants (may come back)
+
+
+@dataclass(frozen=True)
+class Claimer:
+    """Who claims rows: this process, when it started, and after how long another process's claim is stale."""
+
+    instance_id: str
+    started_at: datetime
+    lease: timedelta
+
+
+def add_rows(session: Session, rows: Sequence[dict]) -> None:
+    """Insert planned deliveries that do not exist yet (the unique key makes this idempotent across replicas)."""
+    insert_ignore(session, Delivery.__table__, [{"status": PENDING, "attempts": 0, "late": False, "claimed_by": "",
+                                                 "outcome": "", **r} for r in rows])
+
+
+def next_manual_lead(session: Session, occurrence_id: int, chat_pk: int) -> int:
+    """-1, -2, … for an admin's repeated /nhacngay of the same period in the same chat."""
+    low = session.scalar(select(Delivery.lead).where(Delivery.occurrence_id == occurrence_id,
+                                                     Delivery.chat_id == chat_pk).order_by(Delivery.lead).limit(1))
+    return -1 if low is None or low >= 0 else low - 1
+
+
+def claimable(c: Claimer, now: datetime):  # type: ignore[no-untyped-def]
+    """The SQL condition under which `c` may take a row: pending, or an abandoned 'sending' claim."""
+    stale = as_utc(now) - c.lease
+    return or_(
+        Delivery.status == PENDING,
+        and_(Delivery.status == SENDING, Delivery.claimed_at < stale),
+        and_(Delivery.status == SENDING, Delivery.claimed_by == c.instance_id, Delivery.claimed_at < as_utc(c.started_at)),
+    )
+
+
+def due_ids(session: Session, c: Claimer, now: datetime, limit: int = 5000) -> list[int]:
+    """Rows whose time has come and that `c` may claim, earliest first."""
+    t = as_utc(now)
+    q = (select(Delivery.id)
+         .where(claimable(c, now), Delivery.scheduled_for <= t,
+                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= t, Delivery.status == SENDING))
+         .order_by(Delivery.scheduled_for, Delivery.id).limit(limit))
+    return list(session.scalars(q))
+
+
+def claim(session: Session, delivery_id: int, c: Claimer, now: datetime) -> bool:
+    """Conditional UPDATE pending -> sending; True only for the one process whose update hit the row."""
+    result = session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, claimable(c, now))
+        .values(status=SENDING, claimed_by=c.instance_id, claimed_at=as_utc(now), attempts=Delivery.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def mark(session: Session, delivery_id: int, c: Claimer, status: str, **values: object) -> bool:
+    """Record the outcome of a send made under `c`'s claim."""
+    result = session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == SENDING,
+                               Delivery.claimed_by == c.instance_id)
+        .values(status=status, **values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def skip_pending(session: Session, delivery_id: int, outcome: str) -> bool:
+    result = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == PENDING)
+                             .values(status=SKIPPED, outcome=outcome).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def skip_for_unit(session: Session, occurrence_id: int, unit_id: int, outcome: str) -> int:
+    """Cancel the pending reminders of one unit for one period (after it acknowledged)."""
+    result = session.execute(update(Delivery).where(Delivery.occurrence_id == occurrence_id,
+                                                    Delivery.unit_id == unit_id, Delivery.status == PENDING)
+                             .values(status=SKIPPED, outcome=outcome).execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+def expire_pending(session: Session, today_legal_due_before) -> int:  # type: ignore[no-untyped-def]
+    """Pending rows of periods whose legal due date has passed are no longer worth sending."""
+    occ_ids = select(Occurrence.id).where(Occurrence.legal_due < today_legal_due_before)
+    result = session.execute(update(Delivery).where(Delivery.status == PENDING, Delivery.occurrence_id.in_(occ_ids),
+                                                    Delivery.lead >= 0)
+                             .values(status=SKIPPED, outcome="expired: due date passed")
+                             .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)

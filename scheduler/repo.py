@@ -1,0 +1,153 @@
+"""Repository of deadlines, their occurrences and acknowledgements."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from knowledge.normalize import fold
+from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
+
+OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date
+STATUS_GRACE = timedelta(days=7)  # /tinhhinh keeps showing a period this long after its due date
+OPEN_AHEAD = timedelta(days=45)  # /danop without a code accepts periods due within this many days
+
+
+def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on PostgreSQL and SQLite alike (concurrent replicas may race)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    session.execute(insert(table).on_conflict_do_nothing(), list(rows))
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+def get_deadline(session: Session, code: str, *, active_only: bool = True) -> Deadline | None:
+    q = select(Deadline).where(Deadline.code == code.strip().lower())
+    if active_only:
+        q = q.where(Deadline.active.is_(True))
+    return session.scalar(q)
+
+
+def list_deadlines(session: Session, *, active_only: bool = True) -> list[Deadline]:
+    q = select(Deadline).order_by(Deadline.code)
+    if active_only:
+        q = q.where(Deadline.active.is_(True))
+    return list(session.scalars(q))
+
+
+def make_code(session: Session, title: str) -> str:
+    """A short unused code from a title: 'Báo cáo CCHC quý' -> 'bao-cao-cchc-quy' (suffixed when taken)."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:30].strip("-") or "han"
+    code, n = base, 2
+    while session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
+        code = f"{base}-{n}"
+        n += 1
+    return code
+
+
+def valid_code(code: str) -> bool:
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) is not None
+
+
+def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, by: str) -> Deadline:
+    """Store a new deadline from already validated fields (see scheduler.deadline_input)."""
+    code = fields.get("code") or make_code(session, fields["title"])
+    if session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
+        raise ValueError(f"Mã «{code}» đã được dùng.")
+    d = Deadline(code=code, title=fields["title"], what=fields.get("what", ""), submit_to=fields.get("submit_to", ""),
+                 rule=fields["rule"], audience_types=list(fields.get("audience_types", [])),
+                 audience_units=list(fields.get("audience_units", [])), leads=list(fields["leads"]),
+                 remind_at=fields.get("remind_at", "08:00"), source=fields.get("source", ""), active=True,
+                 created_at=at, created_by=by)
+    session.add(d)
+    session.flush()
+    return d
+
+
+def update_deadline(deadline: Deadline, fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        setattr(deadline, key, list(value) if isinstance(value, (list, tuple)) else value)
+
+
+def remove_deadline(deadline: Deadline) -> None:
+    """Deactivate (history kept) and free its code: the row keeps `<code>~<id>`."""
+    deadline.active = False
+    deadline.code = f"{deadline.code}~{deadline.id}"[:40]
+
+
+def audience_unit_ids(deadline: Deadline, units: Iterable[Unit]) -> list[int]:
+    """Active units a deadline addresses: by type (never the legacy district level) or by name."""
+    types = set(deadline.audience_types or []) - {"huyen"}
+    named = set(deadline.audience_units or [])
+    return [u.id for u in units if u.active and (u.type in types or u.id in named)]
+
+
+# --- occurrences ---------------------------------------------------------------------------------
+
+def occurrences_of(session: Session, deadline_id: int, *, due_from: date | None = None,
+                   due_to: date | None = None) -> list[Occurrence]:
+    q = select(Occurrence).where(Occurrence.deadline_id == deadline_id)
+    if due_from is not None:
+        q = q.where(Occurrence.legal_due >= due_from)
+    if due_to is not None:
+        q = q.where(Occurrence.due <= due_to)
+    return list(session.scalars(q.order_by(Occurrence.due)))
+
+
+def current_occurrence(session: Session, deadline_id: int, today: date) -> Occurrence | None:
+    """The period being worked on: the first not more than a week past its legal due date."""
+    found = occurrences_of(session, deadline_id, due_from=today - STATUS_GRACE)
+    return found[0] if found else None
+
+
+def open_occurrences(session: Session, deadline_id: int, unit_id: int, today: date) -> list[Occurrence]:
+    """Periods a unit may confirm now: not yet confirmed, due soon or overdue by at most 30 days."""
+    found = occurrences_of(session, deadline_id, due_from=today - OVERDUE_WINDOW, due_to=today + OPEN_AHEAD)
+    done = acked_pairs(session, [o.id for o in found])
+    return [o for o in found if (o.id, unit_id) not in done]
+
+
+# --- acknowledgements ----------------------------------------------------------------------------
+
+def acked_pairs(session: Session, occurrence_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """{(occurrence id, unit id)} of the acknowledgements of these occurrences."""
+    if not occurrence_ids:
+        return set()
+    rows = session.execute(select(Acknowledgement.occurrence_id, Acknowledgement.unit_id)
+                           .where(Acknowledgement.occurrence_id.in_(list(occurrence_ids))))
+    return {(o, u) for o, u in rows}
+
+
+def find_ack(session: Session, occurrence_id: int, unit_id: int) -> Acknowledgement | None:
+    return session.scalar(select(Acknowledgement).where(Acknowledgement.occurrence_id == occurrence_id,
+                                                        Acknowledgement.unit_id == unit_id))
+
+
+def acknowledge(session: Session, occurrence_id: int, unit_id: int, *, channel: str, user_id: str, name: str,
+                at: datetime) -> tuple[Acknowledgement, bool]:
+    """Record that a unit submitted; (the acknowledgement, True when new). Safe when two replicas race."""
+    existing = find_ack(session, occurrence_id, unit_id)
+    if existing is not None:
+        return existing, False
+    insert_ignore(session, Acknowledgement.__table__, [dict(occurrence_id=occurrence_id, unit_id=unit_id,
+                                                            by_channel=channel, by_user=user_id, by_name=name, at=at)])
+    ack = find_ack(session, occurrence_id, unit_id)
+    assert ack is not None
+    return ack, ack.by_user == user_id and ack.by_channel == channel
+
+
+def acks_of(session: Session, occurrence_id: int) -> list[Acknowledgement]:
+    return list(session.scalars(select(Acknowledgement).where(Acknowledgement.occurrence_id == occurrence_id)
+                                .order_by(Acknowledgement.at)))

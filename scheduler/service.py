@@ -1,0 +1,451 @@
+"""The reminder engine: keeps the delivery plan in the database and sends each reminder exactly once.
+
+Exactly-once: every (occurrence, chat, lead) is a `deliveries` row with a unique key. A process
+takes a row with a conditional UPDATE (pending -> sending, rowcount 1) committed before the
+send, and writes `sent` in its own transaction right after the send returns. A row left in
+'sending' by a crash is taken again after `LEASE` by any process (or at once by a restarted
+process with the same `instance_id`): nothing is lost, and a duplicate is only possible when the
+crash fell between the network send and that commit.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.channels.base import ChatMoved, ChatUnreachable, SendError, TransientSendError
+from bot.clock import VN_TZ
+from bot.messages import Button, ChatRef, Reply
+from scheduler import deliveries as dl
+from scheduler.daysoff import calendar_for
+from scheduler.models import Chat, Deadline, Delivery, FocalPoint, Occurrence, Unit
+from scheduler.plan import ChatInfo, FocalInfo, PlannedOccurrence, Target, plan_deliveries, unit_targets
+from scheduler.repo import (
+    acked_pairs, audience_unit_ids, current_occurrence, find_ack, insert_ignore, list_deadlines,
+)
+from scheduler.rules import RuleError, parse_rule
+from scheduler.texts import ReminderView, overdue_text, reminder_text
+from scheduler.timeutil import as_utc, as_vn
+from scheduler.timing import legal_due, parse_time, reminder_times
+from scheduler.units import list_units
+from scheduler.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)  # after this, another process may take over a 'sending' row
+LATE_AFTER = timedelta(minutes=15)  # a reminder sent later than this after its time says it is late
+HORIZON = timedelta(days=45)  # deliveries are planned this far ahead (re-planned daily)
+OCC_BACK, OCC_AHEAD = timedelta(days=40), timedelta(days=400)  # occurrences kept around today
+OVERDUE_LOOKBACK = timedelta(days=7)  # overdue notices are not sent for older periods
+TICK_SECONDS = 30
+MAX_BACKOFF = timedelta(hours=1)
+ACK_PREFIX = "ack"
+
+_SERVICES: dict[str, "ReminderService"] = {}  # instance id -> service, for APScheduler's module-level jobs
+
+
+async def run_tick(instance_id: str) -> None:
+    """APScheduler job: send what is due, then the overdue notices."""
+    service = _SERVICES.get(instance_id)
+    if service is not None:
+        await service.tick()
+        await service.send_overdue_notices()
+
+
+async def run_replan(instance_id: str) -> None:
+    """APScheduler job: extend the plan (daily) and re-plan after changes."""
+    service = _SERVICES.get(instance_id)
+    if service is not None:
+        service.replan()
+
+
+@dataclass(frozen=True)
+class _Job:
+    delivery_id: int
+    chat: ChatRef
+    reply: Reply
+    late: bool
+
+
+class ReminderService:
+    def __init__(self, app: "App", *, instance_id: str | None = None) -> None:
+        self.app = app
+        self.instance_id = instance_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.claimer = dl.Claimer(self.instance_id, app.clock.now(), LEASE)
+        self._dirty = True
+        self._lock = asyncio.Lock()
+        self._scheduler = None  # apscheduler AsyncIOScheduler while started
+        app.on_change(self._on_change)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Re-plan, send what was missed while the bot was down (marked late), then schedule the jobs."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        _SERVICES[self.instance_id] = self
+        self.replan()
+        sent = await self.tick()
+        if sent:
+            log.info("sent %d reminders on start", sent)
+        await self.send_overdue_notices()
+        sched = AsyncIOScheduler(timezone=VN_TZ)
+        sched.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[self.instance_id], id="tick",
+                      max_instances=1, coalesce=True, misfire_grace_time=None)
+        sched.add_job(run_replan, "cron", hour=0, minute=1, args=[self.instance_id], id="replan",
+                      max_instances=1, coalesce=True, misfire_grace_time=None)
+        sched.start()
+        self._scheduler = sched
+
+    async def shutdown(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        _SERVICES.pop(self.instance_id, None)
+
+    def _on_change(self, what: str) -> None:
+        # Never re-plan inside the caller: a handler's session is still open and uncommitted.
+        self._dirty = True
+        if self._scheduler is not None:
+            self._scheduler.add_job(run_replan, args=[self.instance_id], id="replan-now", replace_existing=True)
+
+    # ------------------------------------------------------------------ planning
+
+    def replan(self) -> int:
+        """Materialise occurrences and bring the deliveries in line with deadlines, units, chats and acks.
+
+        Returns the number of reminders planned and not yet sent.
+        """
+        self._dirty = False
+        now = self.app.clock.now()
+        today = as_vn(now).date()
+        with self.app.db.session() as s:
+            cal = calendar_for(s)
+            units = list_units(s)
+            chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
+                     for c in s.scalars(select(Chat))]
+            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in s.scalars(select(FocalPoint))]
+            targets = {u.id: unit_targets(u.id, chats, focals) for u in units}
+            planned_occs: list[PlannedOccurrence] = []
+            occ_ids: dict[tuple[int, str], int] = {}
+            audiences: dict[int, list[int]] = {}
+            for d in list_deadlines(s):
+                occs = self._materialise(s, d, cal, today)
+                if occs is None:
+                    continue
+                audiences[d.id] = audience_unit_ids(d, units)
+                for row, reminders in occs:
+                    occ_ids[(d.id, row.period)] = row.id
+                    planned_occs.append(PlannedOccurrence(d.id, row.period, row.due, row.legal_due, reminders))
+            by_id = {v: k for k, v in occ_ids.items()}
+            acked = {(*by_id[o], u) for o, u in acked_pairs(s, list(occ_ids.values()))}
+            planned = plan_deliveries(planned_occs, audiences, targets, acked, today=today,
+                                      until=as_utc(now) + HORIZON)
+            return self._sync(s, planned, occ_ids, now)
+
+    def _materialise(self, s: Session, d: Deadline, cal: WorkCalendar, today: date):  # type: ignore[no-untyped-def]
+        """Upsert the deadline's occurrences around today; [(row, reminders)] or None for a bad rule."""
+        try:
+            rule = parse_rule(d.rule, cal)
+            at = parse_time(d.remind_at)
+        except (RuleError, ValueError) as e:
+            log.warning("deadline %s has a rule that cannot be planned: %s", d.code, e)
+            return None
+        found = rule.occurrences_between(today - OCC_BACK, today + OCC_AHEAD)
+        existing = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
+        insert_ignore(s, Occurrence.__table__, [
+            dict(deadline_id=d.id, period=o.period, label=o.label, due=o.due, legal_due=legal_due(o.due, cal),
+                 cutoff_from=o.cutoff[0] if o.cutoff else None, cutoff_to=o.cutoff[1] if o.cutoff else None)
+            for o in found if o.period not in existing])
+        rows = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
+        wanted = {o.period for o in found}
+        for period, row in rows.items():
+            if period not in wanted and row.legal_due >= today and row.due <= today + OCC_AHEAD:
+                s.delete(row)  # the rule changed: this period no longer exists
+        out = []
+        for o in found:
+            row = rows[o.period]
+            row.label, row.due, row.legal_due = o.label, o.due, legal_due(o.due, cal)
+            row.cutoff_from, row.cutoff_to = (o.cutoff if o.cutoff else (None, None))
+            reminders = tuple((lead, as_utc(when)) for lead, when in reminder_times(o.due, d.leads, cal, at, VN_TZ))
+            out.append((row, reminders))
+        s.flush()
+        return out
+
+    def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime) -> int:  # type: ignore[no-untyped-def]
+        wanted = {(occ_ids[(p.deadline_id, p.period)], p.chat_pk, p.lead): p for p in planned}
+        ids = list(set(occ_ids.values()))
+        existing: dict[tuple[int, int, int], Delivery] = {}
+        for i in range(0, len(ids), 500):
+            for row in s.scalars(select(Delivery).where(Delivery.occurrence_id.in_(ids[i:i + 500]), Delivery.lead >= 0)):
+                existing[(row.occurrence_id, row.chat_id, row.lead)] = row
+        t = as_utc(now)
+        for key, row in existing.items():
+            p = wanted.get(key)
+            if p is None:
+                if row.status == dl.PENDING:
+                    row.status, row.outcome = dl.SKIPPED, dl.UNPLANNED
+                continue
+            if row.status == dl.PENDING and as_utc(row.scheduled_for) != p.scheduled_for:
+                row.scheduled_for = p.scheduled_for
+            elif row.status == dl.SKIPPED and row.outcome == dl.UNPLANNED and p.scheduled_for >= t:
+                row.status, row.outcome, row.scheduled_for = dl.PENDING, "", p.scheduled_for
+        new = [dict(occurrence_id=k[0], chat_id=k[1], lead=k[2], unit_id=p.unit_id, scheduled_for=p.scheduled_for)
+               for k, p in wanted.items() if k not in existing]
+        s.flush()
+        dl.add_rows(s, new)
+        return sum(1 for k in wanted if k not in existing or existing[k].status == dl.PENDING)
+
+    # ------------------------------------------------------------------ sending
+
+    async def tick(self) -> int:
+        """Send every pending reminder whose time has come; returns how many were sent."""
+        async with self._lock:
+            if self._dirty:
+                self.replan()
+            now = self.app.clock.now()
+            with self.app.db.session() as s:
+                dl.expire_pending(s, as_vn(now).date())
+                ids = dl.due_ids(s, self.claimer, now)
+                ids = self._supersede(s, ids)
+            sent = 0
+            for delivery_id in ids:
+                sent += await self._deliver(delivery_id)
+            return sent
+
+    def _supersede(self, s: Session, ids: list[int]) -> list[int]:
+        """Of several missed reminders for the same period and chat, only the latest is sent."""
+        if not ids:
+            return ids
+        rows = list(s.scalars(select(Delivery).where(Delivery.id.in_(ids))))
+        best: dict[tuple[int, int], Delivery] = {}
+        for r in rows:
+            if r.lead < 0:
+                continue
+            k = (r.occurrence_id, r.chat_id)
+            if k not in best or r.lead < best[k].lead:
+                best[k] = r
+        keep = []
+        for r in rows:
+            if r.lead >= 0 and best[(r.occurrence_id, r.chat_id)].id != r.id and r.status == dl.PENDING:
+                dl.skip_pending(s, r.id, f"superseded by the {best[(r.occurrence_id, r.chat_id)].lead}-day reminder")
+            else:
+                keep.append(r.id)
+        order = {i: n for n, i in enumerate(ids)}
+        return sorted(keep, key=order.__getitem__)
+
+    async def _deliver(self, delivery_id: int) -> int:
+        """Claim, send and record one delivery; returns 1 when a message went out."""
+        now = self.app.clock.now()
+        with self.app.db.session() as s:
+            job, fallback_needed = self._prepare(s, delivery_id, now)
+        if fallback_needed:
+            return await self._fallback(delivery_id)
+        if job is None:
+            return 0
+        return await self._send(job, self.app.channels[job.chat.channel], job.chat.chat_id)
+
+    def _prepare(self, s: Session, delivery_id: int, now: datetime) -> tuple[_Job | None, bool]:
+        d = s.get(Delivery, delivery_id)
+        if d is None or d.status not in (dl.PENDING, dl.SENDING):
+            return None, False
+        occ = s.get(Occurrence, d.occurrence_id)
+        chat = s.get(Chat, d.chat_id)
+        assert occ is not None and chat is not None
+        deadline = occ.deadline
+        today = as_vn(now).date()
+        reason = ""
+        if not deadline.active:
+            reason = "deadline removed"
+        elif d.lead >= 0 and occ.legal_due < today:
+            reason = "expired: due date passed"
+        elif d.unit_id is not None and find_ack(s, occ.id, d.unit_id) is not None:
+            reason = "acknowledged"
+        if reason:
+            self._drop(s, d, reason)
+            return None, False
+        if not chat.active:
+            self._drop(s, d, "chat unreachable")
+            return None, chat.kind == "group" and d.unit_id is not None
+        if chat.channel not in self.app.channels:
+            return None, False  # another replica serves this channel
+        if not dl.claim(s, d.id, self.claimer, now):
+            return None, False
+        s.commit()  # the claim is durable before anything is sent
+        late = d.lead >= 0 and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
+        reply = self.render(s, d, occ, chat, now, late=late)
+        return _Job(d.id, ChatRef(chat.channel, chat.chat_id), reply, late), False
+
+    def _drop(self, s: Session, d: Delivery, reason: str) -> None:
+        if d.status == dl.PENDING:
+            dl.skip_pending(s, d.id, reason)
+        elif dl.claim(s, d.id, self.claimer, self.app.clock.now()):  # an abandoned claim
+            dl.mark(s, d.id, self.claimer, dl.SKIPPED, outcome=reason)
+
+    def render(self, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
+        """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
+        deadline = occ.deadline
+        unit = s.get(Unit, d.unit_id) if d.unit_id is not None else None
+        cal = calendar_for(s)
+        fps = [f for f in (unit.focal_points if unit else []) if f.channel == chat.channel]
+        caps = self.app.capabilities(chat.channel)
+        view = ReminderView(
+            code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
+            source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
+            due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
+            cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
+            unit_name=unit.name if unit else "", focal_names=tuple(f.display_name or f.user_id for f in fps))
+        text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
+                             late_since=as_utc(d.scheduled_for) if late else None, manual=d.lead < 0)
+        mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
+        return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
+                     fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.")
+
+    async def _send(self, job: _Job, channel, chat_id: str, *, moved: bool = False) -> int:  # type: ignore[no-untyped-def]
+        try:
+            sent = await channel.send(chat_id, job.reply)
+        except ChatMoved as e:
+            if moved:
+                return self._retry_later(job, e)
+            self.app.chat_moved(job.chat, e.new_chat_id)
+            return await self._send(job, channel, e.new_chat_id, moved=True)
+        except ChatUnreachable as e:
+            with self.app.db.session() as s:
+                dl.mark(s, job.delivery_id, self.claimer, dl.FAILED, outcome=f"unreachable: {e}"[:500])
+            await self.app.chat_gone(ChatRef(job.chat.channel, chat_id), str(e))
+            return await self._fallback(job.delivery_id)
+        except TransientSendError as e:
+            return self._retry_later(job, e, e.retry_after)
+        except Exception as e:  # an adapter bug must not lose the reminder either
+            log.exception("sending delivery %s failed", job.delivery_id)
+            return self._retry_later(job, e)
+        with self.app.db.session() as s:
+            dl.mark(s, job.delivery_id, self.claimer, dl.SENT, sent_at=as_utc(self.app.clock.now()),
+                    message_id=sent.message_id if sent else None, late=job.late,
+                    outcome=f"moved to {chat_id}" if moved else "")
+        return 1
+
+    def _retry_later(self, job: _Job, error: Exception, retry_after: float | None = None) -> int:
+        now = self.app.clock.now()
+        with self.app.db.session() as s:
+            attempts = s.scalar(select(Delivery.attempts).where(Delivery.id == job.delivery_id)) or 1
+            wait = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+            if retry_after is not None:
+                wait = max(wait, timedelta(seconds=retry_after))
+            dl.mark(s, job.delivery_id, self.claimer, dl.PENDING, next_attempt_at=as_utc(now) + wait,
+                    outcome=f"retry: {error}"[:500])
+        log.warning("delivery %s to %s failed (%s); retrying in %s", job.delivery_id, job.chat, error, wait)
+        return 0
+
+    async def _fallback(self, delivery_id: int) -> int:
+        """The group cannot be reached: send this reminder 1:1 to the unit's focal points on that channel."""
+        now = self.app.clock.now()
+        with self.app.db.session() as s:
+            d = s.get(Delivery, delivery_id)
+            chat = s.get(Chat, d.chat_id) if d else None
+            if d is None or chat is None or d.unit_id is None:
+                return 0
+            all_chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
+                         for c in s.scalars(select(Chat).where(Chat.channel == chat.channel))]
+            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id)
+                      for f in s.scalars(select(FocalPoint).where(FocalPoint.unit_id == d.unit_id))]
+            targets = [t for t in unit_targets(d.unit_id, all_chats, focals) if t.channel == chat.channel and t.fallback]
+            if not targets:
+                log.warning("unit %s has no reachable chat on %s for delivery %s", d.unit_id, chat.channel, d.id)
+                return 0
+            dl.add_rows(s, [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=d.unit_id,
+                                 scheduled_for=d.scheduled_for) for t in targets])
+            ids = list(s.scalars(select(Delivery.id).where(
+                Delivery.occurrence_id == d.occurrence_id, Delivery.lead == d.lead,
+                Delivery.chat_id.in_([t.chat_pk for t in targets]), Delivery.status == dl.PENDING)))
+        sent = 0
+        for i in ids:
+            sent += await self._deliver(i)
+        return sent
+
+    # ------------------------------------------------------------------ admin actions
+
+    async def remind_now(self, deadline_code: str) -> int:
+        """/nhacngay: remind every chat of the audience that has not acknowledged the current period, now."""
+        if self._dirty:
+            self.replan()
+        now = self.app.clock.now()
+        with self.app.db.session() as s:
+            d = s.scalar(select(Deadline).where(Deadline.code == deadline_code, Deadline.active.is_(True)))
+            if d is None:
+                return 0
+            occ = current_occurrence(s, d.id, as_vn(now).date())
+            if occ is None:
+                return 0
+            units = list_units(s)
+            acked = {u for _, u in acked_pairs(s, [occ.id])}
+            chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
+                     for c in s.scalars(select(Chat))]
+            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in s.scalars(select(FocalPoint))]
+            targets: list[Target] = []
+            for unit_id in audience_unit_ids(d, units):
+                if unit_id not in acked:
+                    targets += unit_targets(unit_id, chats, focals)
+            rows = [dict(occurrence_id=occ.id, chat_id=t.chat_pk, lead=dl.next_manual_lead(s, occ.id, t.chat_pk),
+                         unit_id=t.unit_id, scheduled_for=as_utc(now)) for t in targets]
+            dl.add_rows(s, rows)
+            ids = list(s.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id, Delivery.lead < 0,
+                                                           Delivery.status == dl.PENDING)))
+        sent = 0
+        for i in ids:
+            sent += await self._deliver(i)
+        return sent
+
+    async def send_overdue_notices(self) -> int:
+        """The day after a period's legal due date, tell the admins which units have not acknowledged (once)."""
+        now = self.app.clock.now()
+        today = as_vn(now).date()
+        notices: list[str] = []
+        with self.app.db.session() as s:
+            occs = list(s.scalars(select(Occurrence).join(Deadline).where(
+                Deadline.active.is_(True), Occurrence.overdue_notified_at.is_(None),
+                Occurrence.legal_due < today, Occurrence.legal_due >= today - OVERDUE_LOOKBACK)))
+            units = {u.id: u for u in list_units(s)}
+            for occ in occs:
+                try:
+                    at = parse_time(occ.deadline.remind_at)
+                except ValueError:
+                    at = parse_time("08:00")
+                if as_vn(now).time() < at and today == occ.legal_due + timedelta(days=1):
+                    continue
+                claimed = s.execute(update(Occurrence).where(Occurrence.id == occ.id,
+                                                             Occurrence.overdue_notified_at.is_(None))
+                                    .values(overdue_notified_at=as_utc(now)).execution_options(synchronize_session=False))
+                if claimed.rowcount != 1:
+                    continue
+                audience = audience_unit_ids(occ.deadline, units.values())
+                done = {u for _, u in acked_pairs(s, [occ.id])}
+                missing = sorted(units[u].name for u in audience if u not in done)
+                if missing:
+                    notices.append(overdue_text(occ.deadline.title, occ.deadline.code, occ.label or occ.period,
+                                                occ.legal_due, missing, len(audience)))
+        for text in notices:
+            await self.app.notify_admins(text)
+        return len(notices)
+
+
+def pending_counts(app: "App") -> dict[str, int]:
+    """Deliveries by status (for status pages and tests)."""
+    out: dict[str, int] = defaultdict(int)
+    with app.db.session() as s:
+        for status in s.scalars(select(Delivery.status)):
+            out[status] += 1
+    return dict(out)
+

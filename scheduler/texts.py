@@ -1,0 +1,89 @@
+"""Vietnamese texts of reminders, overdue notices and status lists."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from scheduler.timeutil import hhmm_date
+from scheduler.vi_dates import format_date_vi
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    """Everything a reminder says, gathered from the database by the service."""
+
+    code: str
+    title: str
+    what: str
+    submit_to: str
+    source: str
+    label: str  # "Quý I/2027"
+    due: date
+    legal_due: date
+    due_day_off: str | None  # why the due date is a day off (holiday name), None on a working day
+    cutoff: tuple[date, date] | None
+    unit_name: str
+    focal_names: tuple[str, ...] = ()
+
+
+def days_left_text(due: date, today: date) -> str:
+    n = (due - today).days
+    if n > 1:
+        return f"còn {n} ngày"
+    if n == 1:
+        return "còn 1 ngày (hạn là ngày mai)"
+    if n == 0:
+        return "hạn là hôm nay"
+    return f"đã quá hạn {-n} ngày"
+
+
+def _dm(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def due_lines(v: ReminderView, today: date) -> list[str]:
+    lines = [f"• Hạn nộp: {format_date_vi(v.due)} — {days_left_text(v.due, today)}"]
+    if v.due_day_off is not None:
+        lines.append(f"  ⚠️ Hạn là ngày nghỉ ({v.due_day_off}); theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết "
+                     f"{format_date_vi(v.legal_due)}. Nên nộp trước ngày nghỉ.")
+    return lines
+
+
+def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: datetime | None = None,
+                  manual: bool = False) -> str:
+    """The reminder a unit's chat receives (requirement 7)."""
+    head = "📣 Nhắc hạn (Sở Nội vụ nhắc ngay)" if manual else "🔔 Nhắc hạn"
+    lines = [f"{head}: {v.title} — {v.label}"]
+    if late_since is not None:
+        lines.append(f"⏰ Nhắc muộn: lẽ ra gửi lúc {hhmm_date(late_since)} nhưng bot tạm ngừng hoạt động.")
+    lines.append(f"• Đơn vị: {v.unit_name}")
+    lines.append(f"• Cần nộp: {v.what or v.title}")
+    period = f"• Kỳ báo cáo: {v.label}"
+    if v.cutoff is not None:
+        period += f" (chốt số liệu từ {_dm(v.cutoff[0])} đến {_dm(v.cutoff[1])})"
+    lines.append(period)
+    lines += due_lines(v, today)
+    if v.submit_to:
+        lines.append(f"• Nộp cho / cách nộp: {v.submit_to}")
+    if v.source:
+        lines.append(f"• Căn cứ: {v.source}")
+    if v.focal_names:
+        lines.append(f"• Đầu mối: {', '.join(v.focal_names)}")
+    if buttons:
+        lines.append(f"Khi đã nộp, bấm nút «✅ Đã nộp» bên dưới (hoặc gõ /danop {v.code}).")
+    else:
+        lines.append(f"Khi đã nộp, gõ /danop {v.code} để xác nhận.")
+    return "\n".join(lines)
+
+
+def ack_line(name: str, at: datetime) -> str:
+    return f"✅ {name} đã xác nhận nộp lúc {hhmm_date(at)}"
+
+
+def overdue_text(title: str, code: str, label: str, legal_due: date, missing: Sequence[str], total: int) -> str:
+    lines = [f"⏰ Quá hạn: {title} — {label} (mã {code}), hạn {format_date_vi(legal_due)}.",
+             f"{len(missing)}/{total} đơn vị chưa xác nhận nộp:"]
+    lines += [f"  • {name}" for name in missing]
+    lines.append(f"Gõ /tinhhinh {code} để xem chi tiết, /nhacngay {code} để nhắc lại.")
+    return "\n".join(lines)

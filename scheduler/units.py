@@ -1,0 +1,151 @@
+"""Repository of units and their focal points, with diacritics-insensitive name matching."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.normalize import fold
+from scheduler.models import UNIT_TYPES, Chat, FocalPoint, Unit
+
+# Accepted spellings of unit types (folded) -> stored type.
+TYPE_WORDS = {
+    "so": "so", "so ban nganh": "so", "so/ban/nganh": "so", "nganh": "so", "ban": "so", "tinh": "so",
+    "xa": "xa", "ubnd xa": "xa", "ubnd cap xa": "xa", "cap xa": "xa", "phuong": "xa", "dac khu": "xa",
+    "huyen": "huyen", "cap huyen": "huyen",
+}
+TYPE_LABELS = {"so": "sở/ban/ngành", "xa": "UBND cấp xã", "huyen": "cấp huyện (cũ)"}
+FUZZY_MIN = 75  # rapidfuzz WRatio score for a "did you mean" suggestion
+
+
+def parse_unit_type(text: str) -> str | None:
+    """'Sở' / 'xa' / 'UBND cấp xã' -> 'so' / 'xa'; None when not a unit type."""
+    return TYPE_WORDS.get(fold(text))
+
+
+def list_units(session: Session, *, active_only: bool = True) -> list[Unit]:
+    q = select(Unit).order_by(Unit.type, Unit.name)
+    if active_only:
+        q = q.where(Unit.active.is_(True))
+    return list(session.scalars(q))
+
+
+def get_unit(session: Session, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id)
+
+
+def _keys(unit: Unit) -> list[str]:
+    return [fold(unit.name), *(fold(a) for a in (unit.aliases or []) if a.strip())]
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    unit: Unit | None  # the unit, when the name matched exactly (diacritics-insensitive) or by alias
+    suggestions: tuple[str, ...] = ()  # near misses, for a "did you mean" answer
+
+
+def match_unit(session: Session, name: str, *, active_only: bool = True) -> UnitMatch:
+    """Find a unit by name or alias ignoring case and diacritics; near misses become suggestions."""
+    key = fold(name)
+    if not key:
+        return UnitMatch(None)
+    units = list_units(session, active_only=active_only)
+    for unit in units:
+        if key in _keys(unit):
+            return UnitMatch(unit)
+    choices = {(i, k): k for i, u in enumerate(units) for k in _keys(u)}
+    found = process.extract(key, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=FUZZY_MIN)
+    names: list[str] = []
+    for _, _, (i, _) in found:
+        if units[i].name not in names:
+            names.append(units[i].name)
+    return UnitMatch(None, tuple(names[:3]))
+
+
+def find_unit(session: Session, name: str) -> Unit | None:
+    """The unit whose name (or alias) is `name`, also inactive ones; None otherwise."""
+    return match_unit(session, name, active_only=False).unit
+
+
+def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None = None) -> Unit:
+    """Create (or reactivate) a unit; raises ValueError with a Vietnamese message on bad input."""
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise ValueError("Tên đơn vị trống hoặc quá dài (tối đa 200 ký tự).")
+    if type_ not in UNIT_TYPES:
+        raise ValueError("Loại đơn vị phải là «sở» (sở/ban/ngành) hoặc «xã» (UBND cấp xã).")
+    clean_aliases = [" ".join(a.split()) for a in (aliases or []) if a.strip()]
+    existing = find_unit(session, name)
+    if existing is not None:
+        if existing.active:
+            raise ValueError(f"Đơn vị «{existing.name}» đã có.")
+        existing.active, existing.type = True, type_
+        existing.aliases = sorted(set(existing.aliases or []) | set(clean_aliases))
+        return existing
+    for alias in clean_aliases:
+        other = find_unit(session, alias)
+        if other is not None:
+            raise ValueError(f"Bí danh «{alias}» đã dùng cho «{other.name}».")
+    unit = Unit(name=name, type=type_, aliases=clean_aliases, active=True)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def remove_unit(session: Session, unit: Unit) -> None:
+    """Deactivate a unit (history of acknowledgements is kept) and unlink its chats."""
+    unit.active = False
+    for chat in list(unit.chats):
+        chat.unit_id = None
+
+
+def add_alias(session: Session, unit: Unit, alias: str) -> None:
+    alias = " ".join(alias.split())
+    if not alias:
+        raise ValueError("Bí danh trống.")
+    other = find_unit(session, alias)
+    if other is not None and other.id != unit.id:
+        raise ValueError(f"Bí danh «{alias}» đã dùng cho «{other.name}».")
+    if fold(alias) not in _keys(unit):
+        unit.aliases = [*(unit.aliases or []), alias]
+
+
+def link_chat(session: Session, chat: Chat, unit: Unit, *, by: str, at: datetime) -> None:
+    """Make `chat` the focal-point group of `unit` (a group serves one unit)."""
+    chat.unit_id, chat.kind, chat.active = unit.id, "group", True
+    chat.registered_by, chat.registered_at = by, at
+
+
+def unit_chats(session: Session, unit_id: int) -> list[Chat]:
+    return list(session.scalars(select(Chat).where(Chat.unit_id == unit_id).order_by(Chat.channel, Chat.id)))
+
+
+def add_focal_point(session: Session, unit: Unit, channel: str, user_id: str, name: str,
+                    private_chat_id: str | None) -> tuple[FocalPoint, bool]:
+    """Register (or update) a focal point; True when new."""
+    fp = session.scalar(select(FocalPoint).where(FocalPoint.unit_id == unit.id, FocalPoint.channel == channel,
+                                                 FocalPoint.user_id == user_id))
+    created = fp is None
+    if fp is None:
+        fp = FocalPoint(unit_id=unit.id, channel=channel, user_id=user_id)
+        session.add(fp)
+    fp.display_name = name or fp.display_name or ""
+    if private_chat_id:
+        fp.private_chat_id = private_chat_id
+    session.flush()
+    return fp, created
+
+
+def focal_points(session: Session, unit_id: int) -> list[FocalPoint]:
+    return list(session.scalars(select(FocalPoint).where(FocalPoint.unit_id == unit_id).order_by(FocalPoint.id)))
+
+
+def units_of_focal_chat(session: Session, channel: str, chat_id: str) -> list[Unit]:
+    """Units for which this private chat is a focal point's 1:1 chat."""
+    q = (select(Unit).join(FocalPoint, FocalPoint.unit_id == Unit.id)
+         .where(FocalPoint.channel == channel, FocalPoint.private_chat_id == chat_id, Unit.active.is_(True))
+         .order_by(Unit.name))
+    return list(session.scalars(q).unique())
