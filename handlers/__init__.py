@@ -9,4 +9,5 @@ COMMAND_MODULES = (
     "handlers.units",
     "handlers.admin",
     "handlers.journal",
+    "handlers.daysoff",
 )
