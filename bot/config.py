@@ -50,6 +50,7 @@ class Settings:
     zalo_oa_refresh_token: str = ""
     zalo_oa_api_base_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
+    zalo_oa_webhook_listen: str = "0.0.0.0:8445"
 
     @property
     def db_url(self) -> str:
@@ -88,6 +89,7 @@ class Settings:
             zalo_oa_refresh_token=get("ZALO_OA_REFRESH_TOKEN"),
             zalo_oa_api_base_url=get("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
             zalo_oa_oauth_base_url=get("ZALO_OA_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
+            zalo_oa_webhook_listen=get("ZALO_OA_WEBHOOK_LISTEN", "0.0.0.0:8445"),
         )
 
     def secrets(self) -> list[str]:

@@ -1,0 +1,256 @@
+"""Plan B: a Zalo Official Account (Open API v3) behind the same channel port: group and 1:1 texts, token rotation, signed webhooks."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates, get_secret, put_secret
+from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.channels.split import split_text
+from bot.channels.zalo import render
+from bot.channels.zalo_http import WebhookServer
+from bot.config import Settings
+from bot.messages import ChatRef, IncomingMessage, Reply, Sender
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+GROUP_PREFIX = "g:"  # chat ids of OA groups; a bare id is a user's 1:1 chat
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+TEXT_EVENTS = {"user_send_text", "user_send_group_text"}
+TOKEN_EXPIRED = -216
+RATE_LIMITED = {-32}
+USER_UNREACHABLE = {-213, -230}  # not a follower / no interaction with the OA for 7 days
+ACCESS, REFRESH, SEED = "zalo_oa.access_token", "zalo_oa.refresh_token", "zalo_oa.refresh_seed"
+MARGIN = timedelta(minutes=5)
+
+
+class OAAuthError(SendError):
+    """The refresh token was refused: an operator must issue a new one (ZALO_OA_REFRESH_TOKEN)."""
+
+
+def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
+    """The `X-ZEvent-Signature` value Zalo puts on an OA webhook call."""
+    return "mac=" + hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret_key.encode()).hexdigest()
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """Stored times are UTC; SQLite gives them back naive."""
+    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+
+
+class ZaloOAChannel:
+    name = "zalo_oa"
+    capabilities = Capabilities(buttons=False, mentions=False, edits=False, max_length=2000,
+                                bare_commands=True, disclose_automation=True)
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: float = 20.0) -> None:
+        self.settings = settings
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._lock = asyncio.Lock()
+        self._access = ""
+        self._expires: datetime | None = None
+        self._app: App | None = None
+        self.webhook: WebhookServer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._claims = 0
+
+    # ---- access token -----------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        clock_now = self._app.clock.now() if self._app is not None else datetime.now(timezone.utc)
+        return clock_now.astimezone(timezone.utc)
+
+    async def access_token(self, *, rejected: str = "") -> str:
+        """A valid access token, refreshing (and storing the rotated refresh token) when needed.
+
+        `rejected` is a token Zalo just called expired: it is not reused even if it looks fresh.
+        """
+        if self._app is None:
+            raise SendError("the Zalo OA channel is not started")
+        async with self._lock:
+            now = self._now()
+            if self._access and self._access != rejected and self._expires and self._expires > now + MARGIN:
+                return self._access
+            with self._app.db.session() as s:
+                self._seed(s, now)
+                access = get_secret(s, ACCESS)
+                expires = _aware(access.expires_at) if access else None
+                if access and access.value and access.value != rejected and expires and expires > now + MARGIN:
+                    self._access, self._expires = access.value, expires
+                    return self._access
+                refresh = get_secret(s, REFRESH, for_update=True)  # other replicas wait here
+                if refresh is None:
+                    raise OAAuthError("no Zalo OA refresh token: set ZALO_OA_REFRESH_TOKEN")
+                new_access, new_refresh, lifetime = await self._refresh(refresh.value)
+                expires = now + timedelta(seconds=lifetime)
+                # One transaction: the rotated refresh token and its access token are stored together or not at all.
+                put_secret(s, REFRESH, new_refresh, now=now)
+                put_secret(s, ACCESS, new_access, now=now, expires_at=expires)
+            self._access, self._expires = new_access, expires
+            log.info("Zalo OA access token refreshed; valid until %s", expires.isoformat(timespec="minutes"))
+            return new_access
+
+    def _seed(self, session: Any, now: datetime) -> None:
+        """Take ZALO_OA_REFRESH_TOKEN as the chain's start the first time, and again when the operator changes it."""
+        given = self.settings.zalo_oa_refresh_token
+        if not given:
+            return
+        digest = hashlib.sha256(given.encode()).hexdigest()
+        seed = get_secret(session, SEED)
+        if seed is not None and seed.value == digest:
+            return
+        put_secret(session, REFRESH, given, now=now)
+        put_secret(session, ACCESS, "", now=now, expires_at=None)
+        put_secret(session, SEED, digest, now=now)
+
+    async def _refresh(self, refresh_token: str) -> tuple[str, str, int]:
+        url = self.settings.zalo_oa_oauth_base_url.rstrip("/") + "/v4/oa/access_token"
+        form = {"app_id": self.settings.zalo_oa_app_id, "grant_type": "refresh_token", "refresh_token": refresh_token}
+        try:
+            response = await self._http.post(url, data=form, headers={"secret_key": self.settings.zalo_oa_secret_key})
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as e:
+            raise TransientSendError(f"Zalo OA token refresh failed: {type(e).__name__}") from None
+        if not isinstance(body, dict) or not body.get("access_token") or not body.get("refresh_token"):
+            code = body.get("error") if isinstance(body, dict) else None
+            log.error("Zalo OA refused the refresh token (error %s): issue a new ZALO_OA_REFRESH_TOKEN", code)
+            raise OAAuthError(f"Zalo OA token refresh refused (error {code})")
+        return str(body["access_token"]), str(body["refresh_token"]), int(body.get("expires_in") or 90000)
+
+    # ---- sending ----------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent:
+        if chat_id.startswith(GROUP_PREFIX):
+            path, recipient = "/v3.0/oa/group/message", {"group_id": chat_id[len(GROUP_PREFIX):]}
+        else:
+            path, recipient = "/v3.0/oa/message/cs", {"user_id": chat_id}
+        first: str | None = None
+        for i, part in enumerate(split_text(render(reply), self.capabilities.max_length)):
+            data = await self._post(path, {"recipient": recipient, "message": {"text": part}}, chat_id, i > 0)
+            message_id = (data.get("data") or {}).get("message_id") if isinstance(data.get("data"), dict) else None
+            first = first or (str(message_id) if message_id else None)
+        return Sent(first)
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
+        """OA messages cannot be edited: the new text is sent as a new message."""
+        await self.send(chat_id, reply)
+
+    async def _post(self, path: str, body: dict[str, Any], chat_id: str, partly_sent: bool) -> dict[str, Any]:
+        url = self.settings.zalo_oa_api_base_url.rstrip("/") + path
+        where = f"zalo_oa:{chat_id}"
+        token = await self.access_token()
+        for attempt in (1, 2):
+            try:
+                response = await self._http.post(url, json=body, headers={"access_token": token})
+                data = response.json()
+            except httpx.HTTPError as e:
+                raise TransientSendError(f"{where}: {type(e).__name__}", maybe_delivered=True) from None
+            except ValueError:
+                raise TransientSendError(f"{where}: HTTP {response.status_code}", maybe_delivered=partly_sent) from None
+            code = int(data.get("error") or 0) if isinstance(data, dict) else -1
+            if code == 0:
+                return data
+            if code == TOKEN_EXPIRED and attempt == 1:
+                token = await self.access_token(rejected=token)
+                continue
+            message = str(data.get("message", "")) if isinstance(data, dict) else ""
+            if code in RATE_LIMITED or response.status_code >= 500:
+                raise TransientSendError(f"{where}: {code} {message}", maybe_delivered=partly_sent)
+            if code in USER_UNREACHABLE:
+                raise ChatUnreachable(f"{where}: {code} {message}")
+            raise SendError(f"{where}: {code} {message}")
+        raise SendError(f"{where}: access token refused twice")
+
+    # ---- receiving ---------------------------------------------------------------------------------
+
+    async def start(self, app: "App") -> None:
+        self._app = app
+        try:
+            await self.access_token()
+        except SendError as e:
+            log.error("Zalo OA channel cannot send yet: %s", e)
+        self.webhook = WebhookServer(self.settings.zalo_oa_webhook_listen, r"/.*", self.receive_webhook)
+        self.webhook.start()
+        log.info("Zalo OA webhook listening on %s:%s", self.webhook.host, self.webhook.port)
+
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
+        """401 without a signature, 400 for a malformed body, 403 for a wrong signature, else 200."""
+        given = headers.get(SIGNATURE_HEADER)
+        if not given:
+            return 401, "unauthorized"
+        try:
+            event = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return 400, "bad event"
+        if not isinstance(event, dict) or "timestamp" not in event:
+            return 400, "bad event"
+        expected = signature(self.settings.zalo_oa_app_id, body, str(event["timestamp"]), self.settings.zalo_oa_secret_key)
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            log.warning("Zalo OA webhook call with a wrong signature refused")
+            return 403, "forbidden"
+        msg = self.to_message(event)
+        if msg is not None and (not msg.message_id or self._claim(msg.message_id)):
+            task = asyncio.create_task(self._handle(msg))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return 200, "ok"
+
+    def to_message(self, event: dict[str, Any]) -> IncomingMessage | None:
+        if event.get("event_name") not in TEXT_EVENTS:
+            return None
+        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+        text, user = message.get("text"), str(sender.get("id") or "")
+        if not isinstance(text, str) or not text.strip() or not user:
+            return None
+        group_info = event.get("group_info") if isinstance(event.get("group_info"), dict) else None
+        group_id = str((group_info or {}).get("group_id") or event.get("group_id") or "")
+        return IncomingMessage(
+            ChatRef(self.name, GROUP_PREFIX + group_id if group_id else user),
+            Sender(user, str(sender.get("display_name") or "")),
+            text=text.strip(),
+            chat_kind="group" if group_id else "private",
+            chat_title=str((group_info or {}).get("group_name") or ""),
+            message_id=str(message["msg_id"]) if message.get("msg_id") else None,
+        )
+
+    def _claim(self, message_id: str) -> bool:
+        assert self._app is not None
+        now = self._app.clock.now()
+        with self._app.db.session() as s:
+            fresh = claim_update(s, self.name, message_id, now)
+        self._claims += 1
+        if self._claims % 1000 == 1:
+            with self._app.db.session() as s:
+                forget_updates(s, now - LEDGER_DAYS)
+        return fresh
+
+    async def _handle(self, msg: IncomingMessage) -> None:
+        assert self._app is not None
+        try:
+            await self._app.dispatch(msg, self)
+        except Exception:
+            log.exception("handling Zalo OA message in %s failed", msg.chat)
+
+    async def idle(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        await self.idle()
+        await self._http.aclose()
