@@ -1,0 +1,360 @@
+"""The Telegram channel: python-telegram-bot 22 behind the channel port (polling, or a webhook with a secret)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand, BotCommandScopeChat, BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
+    LinkPreviewOptions, Message, Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.channels.base import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
+from bot.channels.telegram_render import keyboard, render_pieces, render_single
+from bot.channels.telegram_updates import (
+    as_chat_admin, button_press, chat_kind, chat_ref, for_another_bot, incoming, is_command, membership_change,
+)
+from bot.config import Settings
+from bot.logs import redact
+from bot.messages import Attachment, IncomingMessage, Reply
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MB = 1024 * 1024
+
+WELCOME = (
+    "Xin chào! Tôi là Trợ lý CCHC — trợ lý tự động (bot) của Sở Nội vụ.\n"
+    "Để nhóm này nhận nhắc hạn nộp báo cáo CCHC, một quản trị viên của nhóm gõ:\n"
+    "/dangky <tên đơn vị>   (ví dụ: /dangky Sở Tư pháp)\n"
+    "Hỏi đáp trong nhóm: /hoi <câu hỏi>, hoặc nhắc tên bot ({mention}) kèm câu hỏi. "
+    "Gõ /help để xem các lệnh."
+)
+ADMINS_ONLY_FILES = "Chỉ quản trị viên (Sở Nội vụ) mới gửi được tệp văn bản để nạp vào kho tri thức."
+TOO_BIG = "Tệp «{name}» quá lớn ({size:.1f} MB). Giới hạn là {limit:.0f} MB; hãy gửi tệp nhỏ hơn."
+DOWNLOAD_FAILED = "Không tải được tệp «{name}» từ Telegram. Vui lòng gửi lại sau ít phút."
+
+
+def webhook_settings_error(settings: Settings) -> str | None:
+    """Why the webhook settings cannot be used, or None when they are fine (or polling is configured)."""
+    if not settings.telegram_webhook_url:
+        return None
+    if not settings.telegram_webhook_secret:
+        return ("Chế độ webhook (TELEGRAM_WEBHOOK_URL) bắt buộc có TELEGRAM_WEBHOOK_SECRET: đặt một chuỗi bí mật "
+                "1–256 ký tự A-Z, a-z, 0-9, _ hoặc -. Bot không khởi động khi thiếu nó.")
+    if not _SECRET_SHAPE.match(settings.telegram_webhook_secret):
+        return "TELEGRAM_WEBHOOK_SECRET chỉ được gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -."
+    host, _, port = settings.telegram_webhook_listen.rpartition(":")
+    if not host or not port.isdigit():
+        return "TELEGRAM_WEBHOOK_LISTEN phải có dạng địa_chỉ:cổng, ví dụ 0.0.0.0:8443."
+    return None
+
+
+class TelegramChannel:
+    name = "telegram"
+    capabilities = Capabilities(buttons=True, mentions=True, edits=True, max_length=4096)
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        request: BaseRequest | None = None,
+        poll_interval: float = 0.0,
+        poll_timeout: int = 10,
+        network_retries: int = 2,
+        retry_delay: float = 1.0,
+        max_flood_wait: float = 30.0,
+    ) -> None:
+        """`request` replaces PTB's HTTP client (tests); the rest tune polling and retries."""
+        problem = webhook_settings_error(settings)
+        if problem:
+            raise ValueError(problem)
+        self.settings = settings
+        self.poll_interval, self.poll_timeout = poll_interval, poll_timeout
+        self.network_retries, self.retry_delay = network_retries, retry_delay
+        self._secrets = settings.secrets()
+        self._app: App | None = None
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .base_url(settings.telegram_api_base_url)
+            .base_file_url(_file_url(settings.telegram_api_base_url))
+            .job_queue(None)  # reminders come from our own scheduler through the channel port
+            .rate_limiter(FloodWaitLimiter(max_wait=max_flood_wait, max_retries=3))
+        )
+        if request is not None:
+            builder = builder.request(request).get_updates_request(request)
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self, app: "App") -> None:
+        self._app = app
+        await self.application.initialize()  # getMe: checks the token
+        await self._set_commands(app)
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None
+        if self.settings.telegram_webhook_url:
+            host, _, port = self.settings.telegram_webhook_listen.rpartition(":")
+            await updater.start_webhook(
+                listen=host, port=int(port), url_path=urlsplit(self.settings.telegram_webhook_url).path.lstrip("/"),
+                webhook_url=self.settings.telegram_webhook_url, secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: webhook mode, listening on %s", self.settings.telegram_webhook_listen)
+        else:
+            await updater.start_polling(poll_interval=self.poll_interval, timeout=self.poll_timeout,
+                                        allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram: long polling as @%s", self.bot.username)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _set_commands(self, app: "App") -> None:
+        """The command menu: user commands for everyone, the full list in each admin's private chat."""
+        from handlers.registry import Role
+        from handlers.roles import list_admins
+        from handlers.router import load_commands
+
+        commands = load_commands().unique()
+
+        def menu(up_to: Role) -> list[BotCommand]:
+            return [BotCommand(c.name, c.help[:256]) for c in commands if c.role <= up_to]
+
+        await self._menu(menu(Role.USER), BotCommandScopeDefault())
+        with app.db.session() as s:
+            admins = {a.user_id for a in list_admins(s) if a.channel == self.name}
+        supers = set(self.settings.admin_ids.get(self.name, frozenset()))
+        for user_id in sorted((admins | supers) - {""}):
+            if user_id.lstrip("-").isdigit():
+                await self._menu(menu(Role.SUPERADMIN if user_id in supers else Role.ADMIN),
+                                 BotCommandScopeChat(int(user_id)))
+
+    async def _menu(self, commands: list[BotCommand], scope: Any) -> None:
+        try:
+            await self.bot.set_my_commands(commands, scope=scope)
+        except TelegramError as e:  # e.g. an admin who never opened the bot: "chat not found"
+            log.warning("telegram: setMyCommands for %s failed: %s", type(scope).__name__, self._redact(str(e)))
+
+    # -- sending -----------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent:
+        pieces = render_pieces(reply)
+        markup = keyboard(reply.buttons)
+        last: Message | None = None
+        for i, piece in enumerate(pieces):
+            is_last = i == len(pieces) - 1
+
+            def post(piece: str = piece, is_last: bool = is_last) -> Awaitable[Message]:
+                return self.bot.send_message(
+                    chat_id=chat_id, text=piece, parse_mode=ParseMode.HTML,
+                    reply_markup=markup if is_last else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+
+            try:
+                last = await self._call(post)
+            except TransientSendError as e:
+                if i == 0:
+                    raise
+                raise TransientSendError(f"sent {i} of {len(pieces)} parts, then: {e}", retry_after=e.retry_after,
+                                         maybe_delivered=True) from e
+        return Sent(str(last.message_id) if last is not None else None)
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
+        text = render_single(reply) or "…"
+
+        def post() -> Awaitable[Any]:
+            return self.bot.edit_message_text(
+                text=text, chat_id=chat_id, message_id=int(message_id), parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),  # None drops the buttons
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+        try:
+            await self._call(post)
+        except SendError as e:
+            if NOT_MODIFIED not in str(e).lower():
+                raise
+
+    async def _call(self, post: Callable[[], Awaitable[T]]) -> T:
+        """Run one Bot API call; repeat it only after failures that cannot have delivered anything."""
+        attempt = 0
+        while True:
+            try:
+                return await post()
+            except TelegramError as e:
+                error = to_send_error(e, self._secrets)
+            retry = (isinstance(error, TransientSendError) and not error.maybe_delivered
+                     and error.retry_after is None and attempt < self.network_retries)
+            if not retry:
+                raise error
+            attempt += 1
+            log.info("telegram: %s; retrying (%d/%d)", error, attempt, self.network_retries)
+            await asyncio.sleep(self.retry_delay * attempt)
+
+    # -- receiving ---------------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self._app is None:
+            return
+        if update.my_chat_member is not None:
+            await self._on_membership(update.my_chat_member)
+        elif update.callback_query is not None:
+            await self._on_button(update.callback_query)
+        elif update.message is not None:
+            await self._on_message(update.message)
+
+    async def _on_message(self, message: Message) -> None:
+        app = self._app
+        assert app is not None
+        if message.migrate_to_chat_id:
+            app.chat_moved(chat_ref(message.chat), str(message.migrate_to_chat_id))
+            return
+        msg = incoming(message, self.bot.bot)
+        if msg is None or for_another_bot(message, self.bot.username):
+            return
+        if msg.chat_kind == "group" and is_command(message) and not msg.sender.is_chat_admin:
+            if await self._is_group_admin(message.chat.id, message.from_user.id if message.from_user else 0):
+                msg = as_chat_admin(msg)
+        if message.document is not None:
+            if msg.chat_kind != "private":
+                return  # files shared in groups are the members' business
+            prepared = await self._with_document(msg, message)
+            if isinstance(prepared, str):
+                await self._deliver(msg, Reply(prepared))
+                return
+            msg = prepared
+        await self._dispatch(msg)
+
+    async def _on_button(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()  # stops the spinner on the user's button
+        except TelegramError as e:
+            log.info("telegram: answerCallbackQuery failed: %s", self._redact(str(e)))
+        msg = button_press(query)
+        if msg is not None:
+            await self._dispatch(msg)
+
+    async def _on_membership(self, update: ChatMemberUpdated) -> None:
+        app = self._app
+        assert app is not None
+        if update.new_chat_member.user.id != self.bot.id or chat_kind(update.chat) != "group":
+            return  # a private chat blocked by its user surfaces as Forbidden on the next send
+        change = membership_change(update)
+        ref = chat_ref(update.chat)
+        if change == "added":
+            text = WELCOME.format(mention=f"@{self.bot.username}")
+            try:
+                await self.send(ref.chat_id, Reply(text))
+            except SendError as e:
+                log.warning("telegram: welcome to %s failed: %s", ref, e)
+        elif change == "removed":
+            gone = update.new_chat_member.status == ChatMember.BANNED
+            await app.chat_gone(ref, "bot bị xoá khỏi nhóm" if gone else "bot đã rời nhóm")
+
+    async def _dispatch(self, msg: IncomingMessage) -> None:
+        app = self._app
+        assert app is not None
+        for reply in await app.handle(msg):
+            await self._deliver(msg, reply)
+
+    async def _deliver(self, msg: IncomingMessage, reply: Reply) -> None:
+        """Send (or edit, for a pressed button) one reply; a moved or lost chat is recorded."""
+        app = self._app
+        assert app is not None
+        chat_id = msg.chat.chat_id
+        try:
+            if reply.replace_origin and msg.message_id:
+                await self.edit(chat_id, msg.message_id, reply)
+            else:
+                await self.send(chat_id, reply)
+        except ChatMoved as e:
+            app.chat_moved(msg.chat, e.new_chat_id)
+            try:
+                await self.send(e.new_chat_id, reply)
+            except SendError as again:
+                log.warning("telegram: reply to moved chat %s failed: %s", e.new_chat_id, again)
+        except ChatUnreachable as e:
+            if msg.chat_kind == "group":
+                await app.chat_gone(msg.chat, str(e))
+            else:
+                log.warning("telegram: reply to %s failed: %s", msg.chat, e)
+        except SendError as e:
+            log.warning("telegram: reply to %s failed: %s", msg.chat, e)
+
+    async def _is_group_admin(self, chat_id: int, user_id: int) -> bool:
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as e:
+            log.info("telegram: getChatMember failed: %s", self._redact(str(e)))
+            return False
+        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+    async def _with_document(self, msg: IncomingMessage, message: Message) -> IncomingMessage | str:
+        """The message with its file loaded, or the Vietnamese reason why not (checked before downloading)."""
+        from handlers.registry import Role
+        from handlers.roles import resolve_role
+
+        app = self._app
+        assert app is not None and message.document is not None
+        doc = message.document
+        name = doc.file_name or "tệp"
+        with app.db.session() as s:
+            if resolve_role(app.settings, s, self.name, msg.sender.user_id) < Role.ADMIN:
+                return ADMINS_ONLY_FILES
+        limit = app.settings.max_upload_bytes
+        too_big = TOO_BIG.format(name=name, size=(doc.file_size or 0) / MB, limit=limit / MB)
+        if doc.file_size is not None and doc.file_size > limit:
+            return too_big
+        try:
+            file = await doc.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as e:
+            log.warning("telegram: download of %r failed: %s", name, self._redact(str(e)))
+            return DOWNLOAD_FAILED.format(name=name)
+        if len(data) > limit:
+            return TOO_BIG.format(name=name, size=len(data) / MB, limit=limit / MB)
+        return replace(msg, document=Attachment(name, data, doc.mime_type or ""))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: update handling failed: %s", self._redact(repr(context.error)),
+                  exc_info=context.error)
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+
+def _file_url(base_url: str) -> str:
+    """The file download base for an API base: `…/bot` -> `…/file/bot`."""
+    stripped = base_url.rstrip("/")
+    if stripped.endswith("/bot"):
+        return stripped[: -len("/bot")] + "/file/bot"
+    return "https://api.telegram.org/file/bot"

@@ -1,0 +1,102 @@
+"""Telegram errors mapped to the channel port's, and a rate limiter that hands long flood waits back."""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from telegram.error import (
+    BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
+    TelegramError, TimedOut,
+)
+from telegram.ext import AIORateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.base import ChatMoved, ChatUnreachable, SendError, TransientSendError
+from bot.logs import redact
+
+# Failures raised before the request left this machine: repeating them cannot duplicate a message.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Bad Request descriptions that mean the bot cannot post in the chat at all.
+_UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have no rights to send",
+                "not enough rights to send", "user is deactivated", "group chat was deactivated")
+NOT_MODIFIED = "message is not modified"
+
+
+class FloodWaitTooLong(TelegramError):
+    """Telegram asked for a pause longer than the adapter waits by itself."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"Flood control exceeded. Retry in {retry_after:g} seconds")
+        self.retry_after = retry_after
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class FloodWaitLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter (30/s overall, 20/min per group, 429 retried) that waits at most `max_wait` per 429."""
+
+    def __init__(self, *, max_wait: float, max_retries: int) -> None:
+        super().__init__(max_retries=max_retries)
+        self.max_wait = max_wait
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        async def guarded(*a: Any, **kw: Any) -> Any:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter as e:
+                if retry_seconds(e) > self.max_wait:
+                    raise FloodWaitTooLong(retry_seconds(e)) from e
+                raise
+
+        return await super().process_request(guarded, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def never_sent(exc: TelegramError) -> bool:
+    """True when the request certainly did not reach Telegram, or Telegram answered it with an error status."""
+    if isinstance(exc, (RetryAfter, FloodWaitTooLong)):
+        return True
+    cause = exc.__cause__
+    if isinstance(cause, _NEVER_SENT):
+        return True
+    # NetworkError without a transport cause: Telegram answered with a 5xx status (see BaseRequest).
+    return (isinstance(exc, NetworkError) and not isinstance(exc, (TimedOut, BadRequest))
+            and cause is None)
+
+
+def to_send_error(exc: TelegramError, secrets: list[str]) -> SendError:
+    """The channel port's error for a Telegram error (messages redacted, never holding a token)."""
+    text = redact(exc.message, secrets)
+    if isinstance(exc, ChatMigrated):
+        return ChatMoved(str(exc.new_chat_id))
+    if isinstance(exc, Forbidden):
+        return ChatUnreachable(f"Telegram từ chối gửi tin: {text}")
+    if isinstance(exc, BadRequest):  # a NetworkError subclass in PTB, yet permanent
+        if any(s in text.lower() for s in _UNREACHABLE):
+            return ChatUnreachable(f"Telegram từ chối gửi tin: {text}")
+        return SendError(f"Telegram: {text}")
+    if isinstance(exc, FloodWaitTooLong):
+        return TransientSendError(f"Telegram giới hạn tốc độ: {text}", retry_after=exc.retry_after)
+    if isinstance(exc, RetryAfter):
+        return TransientSendError(f"Telegram giới hạn tốc độ: {text}", retry_after=retry_seconds(exc))
+    if isinstance(exc, NetworkError):  # includes TimedOut
+        return TransientSendError(f"lỗi mạng hoặc máy chủ Telegram: {type(exc).__name__}: {text}",
+                                  maybe_delivered=not never_sent(exc))
+    if isinstance(exc, InvalidToken):
+        return SendError("Telegram không nhận token của bot (kiểm tra TELEGRAM_BOT_TOKEN)")
+    return SendError(f"Telegram: {text}")

@@ -1,0 +1,112 @@
+"""Telegram updates read as channel-neutral messages: chat kind, sender, mentions, buttons, membership changes."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal
+
+from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, User
+
+from bot.messages import ChatKind, ChatRef, IncomingMessage, Sender
+
+CHANNEL = "telegram"
+_PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+_COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@([A-Za-z0-9_]+))?(?:\s|$)")
+
+
+def chat_kind(chat: Chat) -> ChatKind | None:
+    """private / group (groups and supergroups); None for channels, where the bot does not talk."""
+    if chat.type == Chat.PRIVATE:
+        return "private"
+    if chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+        return "group"
+    return None
+
+
+def chat_ref(chat: Chat) -> ChatRef:
+    return ChatRef(CHANNEL, str(chat.id))
+
+
+def sender_of(user: User) -> Sender:
+    return Sender(str(user.id), user.full_name)
+
+
+def for_another_bot(message: Message, username: str) -> bool:
+    """A command written `/cmd@otherbot`: meant for another bot in the same group."""
+    m = _COMMAND.match(message.text or "")
+    return bool(m and m.group(1) and m.group(1).lower() != username.lower())
+
+
+def is_command(message: Message) -> bool:
+    return bool(_COMMAND.match(message.text or ""))
+
+
+def _mentions_bot(message: Message, bot: User) -> bool:
+    for entity, value in (message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]) or {}).items():
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+            return True
+        if entity.type == MessageEntity.MENTION and bot.username and value.lower() == f"@{bot.username.lower()}":
+            return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+
+def _without_mention(text: str, username: str | None) -> str:
+    if not username:
+        return text
+    return re.sub(rf"\s*@{re.escape(username)}\b\s*", " ", text, flags=re.I).strip()
+
+
+def incoming(message: Message, bot: User) -> IncomingMessage | None:
+    """The message for the core, or None when it is nothing the bot answers (service messages, channels, bots)."""
+    kind = chat_kind(message.chat)
+    if kind is None:
+        return None
+    text = message.text or message.caption or ""
+    if not text and message.document is None:
+        return None
+    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
+        # an anonymous group admin writes as the group itself
+        sender = Sender(str(message.chat.id), message.chat.title or "Quản trị nhóm", is_chat_admin=True)
+    elif message.from_user is None or message.from_user.is_bot:
+        return None
+    else:
+        sender = sender_of(message.from_user)
+    mentioned = kind == "group" and _mentions_bot(message, bot)
+    if mentioned:
+        text = _without_mention(text, bot.username)
+    return IncomingMessage(chat_ref(message.chat), sender, text=text, chat_kind=kind,
+                           chat_title=message.chat.title or "", message_id=str(message.message_id),
+                           mentioned=mentioned)
+
+
+def button_press(query: CallbackQuery) -> IncomingMessage | None:
+    """A pressed inline button, pointing at the message that carries it."""
+    message = query.message
+    if message is None or not query.data:
+        return None
+    kind = chat_kind(message.chat)
+    if kind is None:
+        return None
+    return IncomingMessage(chat_ref(message.chat), sender_of(query.from_user), chat_kind=kind,
+                           chat_title=message.chat.title or "", message_id=str(message.message_id),
+                           callback=query.data)
+
+
+def as_chat_admin(msg: IncomingMessage) -> IncomingMessage:
+    return replace(msg, sender=replace(msg.sender, is_chat_admin=True))
+
+
+def membership_change(update: ChatMemberUpdated) -> Literal["added", "removed"] | None:
+    """Whether the bot itself joined or left the chat (promotion and demotion are neither)."""
+
+    def present(member: ChatMember) -> bool:
+        return member.status in _PRESENT or (member.status == ChatMember.RESTRICTED
+                                             and bool(getattr(member, "is_member", False)))
+
+    was, now = present(update.old_chat_member), present(update.new_chat_member)
+    if now and not was:
+        return "added"
+    if was and not now:
+        return "removed"
+    return None
