@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -285,9 +286,11 @@ class ZaloChannel:
 
     def _strip_mention(self, text: str) -> str:
         """'@Trợ lý CCHC /han' -> '/han': the bot's own name is not part of the command or question."""
+        text = unicodedata.normalize("NFC", text)
         for name in (self.bot_info.get("display_name"), self.bot_info.get("account_name"), self.bot_info.get("name")):
-            if isinstance(name, str) and name:
-                text = re.sub(r"@" + re.escape(name) + r"\b[:,]?", " ", text, flags=re.I)
+            if isinstance(name, str) and name.strip():
+                name = unicodedata.normalize("NFC", name.strip())
+                text = re.sub(r"@" + re.escape(name) + r"(?!\w)[:,]?", " ", text, flags=re.I)
         return " ".join(text.split())
 
     async def stop(self) -> None:

@@ -99,3 +99,12 @@ async def test_a_bad_token_at_start_keeps_the_channel_off_without_leaking(
     assert fake.methods() == ["getMe"]
     assert any("ZALO_BOT_TOKEN" in r.getMessage() for r in caplog.records)
     assert not any(bad in r.getMessage() for r in caplog.records)
+
+
+def test_the_bots_own_mention_is_taken_out_of_group_texts(zalo: ZaloChannel, fake: FakeZalo):
+    zalo.bot_info = {"display_name": "Trợ lý CCHC", "account_name": "bot.cchc"}
+    msg = zalo.to_message(fake.update("@trợ lý cchc: hạn nộp báo cáo quý?", chat="g1", group=True))
+    assert msg is not None and msg.text == "hạn nộp báo cáo quý?" and msg.mentioned and msg.chat_kind == "group"
+    private = zalo.to_message(fake.update("@bot.cchc /help", chat="u1"))
+    assert private is not None and private.text == "@bot.cchc /help" and not private.mentioned
+    assert zalo.to_message({**fake.update("x"), "event_name": "message.image.received"}) is None
