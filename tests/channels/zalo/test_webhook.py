@@ -109,9 +109,17 @@ def test_webhook_mode_without_a_proper_secret_refuses_to_start(zalo_settings: Se
         ZaloChannel(dataclasses.replace(zalo_settings, zalo_webhook_url=PUBLIC_URL, zalo_webhook_secret="short"))
 
 
-async def test_build_channels_makes_the_zalo_channel_from_the_token(zalo_settings: Settings):
+async def test_one_process_builds_every_configured_channel(zalo_settings: Settings):
     from bot.channels import build_channels
+    from bot.channels.zalo_oa import ZaloOAChannel
 
-    channels = build_channels(zalo_settings)
-    assert isinstance(channels["zalo"], ZaloChannel)
-    await channels["zalo"].client.close()  # type: ignore[attr-defined]
+    both = dataclasses.replace(zalo_settings, telegram_token="123456:TelegramTokenForTests_abcdefghijkl",
+                               zalo_oa_app_id="1", zalo_oa_secret_key="k")
+    channels = build_channels(both)
+    assert sorted(channels) == ["telegram", "zalo", "zalo_oa"]
+    assert isinstance(channels["zalo"], ZaloChannel) and isinstance(channels["zalo_oa"], ZaloOAChannel)
+    await channels["zalo"].stop()
+    await channels["zalo_oa"].stop()
+    only = build_channels(zalo_settings)
+    assert list(only) == ["zalo"]
+    await only["zalo"].stop()
