@@ -1,0 +1,93 @@
+"""Deadline phrases found in the bundled directives and in small texts."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from scheduler.extract import document_deadlines, find_deadlines
+from scheduler.rules import parse_rule
+
+CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+TODAY = date(2026, 11, 25)
+
+
+def corpus(prefix: str) -> str:
+    [path] = CORPUS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def test_directive_7946_plan_deadlines():
+    found = find_deadlines(corpus("000"), TODAY)
+    by_phrase = {f.phrase: f for f in found}
+    sb = by_phrase["chậm nhất ngày 30/01 của năm kế hoạch"]
+    xa = by_phrase["chậm nhất ngày 28/02 của năm kế hoạch"]
+    for f, due in ((sb, date(2027, 1, 30)), (xa, date(2027, 2, 28))):
+        assert f.recurring and f.rule is not None and f.occurrences[0].due == due
+        assert parse_rule(f.rule).occurrences(TODAY, 1)[0].due == due
+        assert f.section == "1.b" and f.action == "ban hành"
+    assert "sở, ban, ngành" in sb.sentence and "UBND cấp xã" in xa.sentence
+    periodic = [f for f in found if f.phrase.startswith("Định kỳ hằng quý")]
+    assert periodic and periodic[0].rule is None and "không nêu ngày" in periodic[0].understood
+
+
+def test_directive_2017_one_off_deadlines():
+    found = find_deadlines(corpus("003"), TODAY)
+    rules: dict = {}
+    for f in found:
+        rules.setdefault(f.phrase, f)  # the first of repeated phrases
+    q3 = rules["trong quý III/2017"]
+    assert q3.occurrences[0].due == date(2017, 9, 30) and q3.past and not q3.recurring
+    assert q3.action == "trình"
+    assert rules["trong quý IV/2017"].occurrences[0].due == date(2017, 12, 31)
+    months = rules["trong tháng 6-7/2017"]
+    assert (months.occurrences[0].window_start, months.occurrences[0].due) == (date(2017, 6, 1), date(2017, 7, 31))
+    start = rules["từ tháng 5/2017"]
+    assert start.rule is None and start.occurrences == []
+    assert "không có hạn kết thúc" in start.understood
+    offsets = [f.offset for f in found]
+    assert offsets == sorted(offsets)
+    text = corpus("003")
+    assert all(text[f.offset:f.offset + 5] == f.phrase[:5] for f in found)
+
+
+def test_small_text_all_patterns():
+    text = ("I. NHIỆM VỤ\n1. Báo cáo\na) Các sở gửi báo cáo quý chậm nhất ngày 15 tháng đầu quý sau. "
+            "b) Báo cáo tháng trước ngày 5 hằng tháng. "
+            "c) Kế hoạch nộp trước ngày 15/6 hằng năm. "
+            "d) Giải quyết trong thời hạn 05 ngày làm việc kể từ ngày 15/3/2027. "
+            "e) Báo cáo đột xuất khi có yêu cầu.\n")
+    found = find_deadlines(text, TODAY)
+    got = {f.phrase: f for f in found}
+    assert got["chậm nhất ngày 15 tháng đầu quý sau"].occurrences[0].due == date(2027, 1, 15)
+    assert got["chậm nhất ngày 15 tháng đầu quý sau"].section == "I.1.a"
+    assert got["trước ngày 5 hằng tháng"].occurrences[0].due == date(2026, 12, 4)
+    assert got["trước ngày 15/6 hằng năm"].occurrences[0].due == date(2027, 6, 14)
+    counted = got["trong thời hạn 05 ngày làm việc kể từ ngày 15/3/2027"]
+    assert counted.occurrences[0].due == date(2027, 3, 22) and not counted.past
+    assert any(f.rule is None and "đột xuất" in f.phrase for f in found)
+
+
+def test_without_diacritics():
+    [f] = find_deadlines("Cac so ban hanh ke hoach cham nhat ngay 30/01 hang nam.", TODAY)
+    assert f.rule == "cham nhat ngay 30/01 hang nam" and f.occurrences[0].due == date(2027, 1, 30)
+
+
+def test_impossible_date_in_a_document_is_reported_not_raised():
+    [f] = find_deadlines("Nộp chậm nhất ngày 31/02/2027.", TODAY)
+    assert f.rule is None and "không có thật" in f.understood
+
+
+def test_json_ready():
+    data = document_deadlines(corpus("000"), TODAY)
+    json.dumps(data, ensure_ascii=False)
+    first = data[0]
+    assert first["rule"] == "chậm nhất ngày 30/01 của năm kế hoạch"
+    assert first["occurrences"][0] == {"period": "2027", "label": "Năm 2027", "due": "2027-01-30",
+                                       "cutoff": None, "window_start": None}
+    assert set(first) >= {"phrase", "sentence", "section", "rule", "understood", "recurring", "past", "occurrences"}
+
+
+def test_empty_and_plain_text():
+    assert find_deadlines("", TODAY) == []
+    assert find_deadlines("Tăng cường kỷ luật, kỷ cương hành chính.", TODAY) == []
