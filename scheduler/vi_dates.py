@@ -43,9 +43,9 @@ def parse_date_vi(text: str, today: date | None = None) -> date:
             y = int(m.group(3))
             y = y + 2000 if y < 100 else y
         elif today is not None:
-            y = today.year
-            if _valid(y, mo, d) and date(y, mo, d) < today:
-                y += 1
+            # the first such day on or after today (29/02: the next leap year)
+            y = next((yy for yy in range(today.year, today.year + 8)
+                      if _valid(yy, mo, d) and date(yy, mo, d) >= today), today.year)
         else:
             raise ValueError(f"Thiếu năm trong «{str(text)[:50]}». {HINT}")
     if not 1900 <= y <= 2200:
