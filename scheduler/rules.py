@@ -2,7 +2,7 @@
 
 Period ids (Occurrence.period): "2027" (year), "2027-H1"/"2027-H2" (six months), "2027-9M" (nine
 months), "2027-Q1".."2027-Q4" (quarter), "2027-06" (month), "2027-06..07" (a range of months),
-"2027-01-30" (a single date: one-off rules and rules counted in days).
+"2027-01-30" (a single date: one-off rules, rules counted in days, lists of yearly dates).
 """
 from __future__ import annotations
 
@@ -233,6 +233,26 @@ def _annual(m: re.Match[str], text: str) -> DueRule:
     return DueRule(text, True, summary, _per_year=per_year)
 
 
+def _annual_list(m: re.Match[str], text: str) -> DueRule:
+    pairs = [(int(d), int(mo)) for d, mo in re.findall(r"(\d{1,2})/(\d{1,2})", m.group("list"))]
+    for d, mo in pairs:
+        _day(str(d))
+        _check_dm(d, mo)
+    pairs = sorted(set(pairs), key=lambda p: (p[1], p[0]))
+    strict = _strict(m)
+
+    def per_year(y: int) -> list[Occurrence]:
+        out = []
+        for d, mo in pairs:
+            due = date(y, mo, d) - timedelta(days=1 if strict else 0)
+            out.append(Occurrence(due.isoformat(), f"Hạn {_dmy(due)}", due))
+        return out
+
+    days = ", ".join(f"{d:02d}/{mo:02d}" for d, mo in pairs)
+    note = f"trước các ngày {days} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {days}"
+    return DueRule(text, True, f"Hằng năm, {note}.", _per_year=per_year)
+
+
 def _monthly(m: re.Match[str], text: str) -> DueRule:
     d = _day(m.group("d"))
     strict = _strict(m)
@@ -390,6 +410,7 @@ PATTERNS: list[tuple[re.Pattern[str], Handler]] = [(re.compile(p), h) for p, h i
     (rf"^{LEAD}ngay {D} thang dau (?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|cua quy sau)$", _quarter_next),
     (rf"^{LEAD}ngay {D} (?:hang|moi|cac) thang$", _monthly),
     (rf"^{LEAD}(?:ngay )?{DM} {_YEARLY}$", _annual),
+    (rf"^{LEAD}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va )?\d{{1,2}}/\d{{1,2}})+) {_YEARLY}$", _annual_list),
     (rf"^{LEAD}(?:ngay )?{DMY}$", _single),
     (rf"^{LEAD}quy (?P<q>[1-4])/(?P<y>\d{{4}})$", _in_quarter),
     (rf"^{LEAD}thang (?P<m1>\d{{1,2}})(?:_(?P<m2>\d{{1,2}}))?/(?P<y>\d{{4}})$", _in_months),

@@ -247,3 +247,12 @@ def test_occurrences_between_is_inclusive_and_sorted():
 def test_year_boundary_ordering_of_quarterly_rules():
     assert periods("chậm nhất ngày 15 tháng đầu quý sau", D(2027, 12, 31), 2) == ["2027-Q4", "2028-Q1"]
     assert dues("ngày 10 tháng cuối quý", D(2027, 12, 11), 1) == [D(2028, 3, 10)]
+
+
+@pytest.mark.parametrize("rule", both("ngày 20/3, 20/6, 20/9 và 20/12 hằng năm"))
+def test_list_of_yearly_dates(rule):
+    occ = parse_rule(rule).occurrences(D(2026, 11, 25), 3)
+    assert [(o.period, o.due) for o in occ] == [("2026-12-20", D(2026, 12, 20)), ("2027-03-20", D(2027, 3, 20)),
+                                                ("2027-06-20", D(2027, 6, 20))]
+    with pytest.raises(RuleError):
+        parse_rule("ngày 20/3 và 31/6 hằng năm")

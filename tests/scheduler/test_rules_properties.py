@@ -26,7 +26,7 @@ VALID = ["chậm nhất ngày 30/01 hằng năm", "trước ngày 15/6 hằng n�
          "chậm nhất ngày 15 tháng đầu quý sau", "trong quý III/2027", "trong tháng 6-7/2027", "30/01/2027",
          "ngày 20 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm", "trước ngày 10 của tháng cuối quý",
          "6 tháng đầu năm 2026", "năm 2026", "ngày 5 hằng tháng", "trước ngày 1 hằng tháng", "ngày 31 tháng cuối quý",
-         "trong thời hạn 05 ngày làm việc kể từ 15/3/2027", "trước ngày 01/01 hằng năm"]
+         "trong thời hạn 05 ngày làm việc kể từ 15/3/2027", "trước ngày 01/01 hằng năm", "ngày 20/3, 20/6 và 20/12 hằng năm"]
 
 
 @settings(max_examples=400, deadline=None)
