@@ -174,7 +174,7 @@ class TelegramChannel:
 
             def post(piece: str = piece, is_last: bool = is_last) -> Awaitable[Message]:
                 return self.bot.send_message(
-                    chat_id=chat_id, text=piece, parse_mode=ParseMode.HTML,
+                    chat_id=_numeric(chat_id), text=piece, parse_mode=ParseMode.HTML,
                     reply_markup=markup if is_last else None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
@@ -193,7 +193,7 @@ class TelegramChannel:
 
         def post() -> Awaitable[Any]:
             return self.bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=int(message_id), parse_mode=ParseMode.HTML,
+                text=text, chat_id=_numeric(chat_id), message_id=int(message_id), parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply.buttons),  # None drops the buttons
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
@@ -350,6 +350,11 @@ class TelegramChannel:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._secrets)
+
+
+def _numeric(chat_id: str) -> int | str:
+    """Telegram chat ids are integers; anything else (an @channel name) goes as written."""
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
 
 
 def _file_url(base_url: str) -> str:

@@ -1,0 +1,97 @@
+"""Webhook mode over real HTTP on 127.0.0.1 (secret header checked) and files sent to the bot."""
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from bot.channels.telegram import ADMINS_ONLY_FILES, TelegramChannel
+from bot.messages import Reply
+from handlers.registry import REGISTRY
+from handlers.router import load_commands
+from tests.channels.telegram import updates as u
+from tests.channels.telegram.conftest import SUPER, feed
+
+SECRET = "s3cret-Token_1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret(tg_settings):
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+        TelegramChannel(replace(tg_settings, telegram_webhook_url="https://bot.example.gov.vn/tg"))
+    with pytest.raises(ValueError, match="A-Z"):
+        TelegramChannel(replace(tg_settings, telegram_webhook_url="https://bot.example.gov.vn/tg",
+                                telegram_webhook_secret="có dấu"))
+
+
+async def test_webhook_accepts_only_the_right_secret(app, fake, tg_settings):
+    port = free_port()
+    settings = replace(tg_settings, telegram_webhook_url="https://bot.example.gov.vn/tg-hook",
+                       telegram_webhook_secret=SECRET, telegram_webhook_listen=f"127.0.0.1:{port}")
+    channel = TelegramChannel(settings, request=fake)
+    app.channels["telegram"] = channel
+    await channel.start(app)
+    try:
+        [hook] = fake.of("setWebhook")
+        assert hook["url"] == "https://bot.example.gov.vn/tg-hook" and hook["secret_token"] == SECRET
+        assert fake.of("getUpdates") == []
+        url = f"http://127.0.0.1:{port}/tg-hook"
+        async with httpx.AsyncClient() as client:
+            wrong = await client.post(url, json=u.text_update("/start", chat_id=600, user_id=600),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            missing = await client.post(url, json=u.text_update("/start", chat_id=601, user_id=601))
+            right = await client.post(url, json=u.text_update("/start", chat_id=602, user_id=602),
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
+        [sent] = await fake.wait_for("sendMessage")
+        assert sent["chat_id"] == 602 and "Trợ lý CCHC" in sent["text"]
+    finally:
+        await channel.stop()
+
+
+@pytest.fixture
+def received(monkeypatch):  # type: ignore[no-untyped-def]
+    load_commands()
+    seen = []
+
+    async def handler(ctx):  # type: ignore[no-untyped-def]
+        seen.append(ctx.msg)
+        return Reply(f"Đã nhận {ctx.msg.document.file_name}")
+
+    monkeypatch.setattr(REGISTRY, "document_handler", handler)
+    return seen
+
+
+async def test_an_admin_file_is_downloaded_and_handed_to_the_core(tg, fake, received):
+    fake.files["f1"] = "Công văn 7946/UBND-NCPC".encode()
+    await feed(tg, u.document_update(chat_id=SUPER, user_id=SUPER, file_id="f1", file_name="cv.txt",
+                                     size=len(fake.files["f1"])))
+    [msg] = received
+    assert msg.document.file_name == "cv.txt" and msg.document.data == fake.files["f1"]
+    assert msg.document.mime_type == "text/plain"
+    assert fake.sent(SUPER)[-1]["text"] == "Đã nhận cv.txt"
+
+
+async def test_an_oversized_file_is_refused_before_downloading(tg, fake, received, app):
+    await feed(tg, u.document_update(chat_id=SUPER, user_id=SUPER, file_id="big", file_name="lon.pdf",
+                                     size=app.settings.max_upload_bytes + 1, mime_type="application/pdf"))
+    assert received == [] and fake.of("getFile") == [] and fake.downloads == 0
+    assert "quá lớn" in fake.sent(SUPER)[-1]["text"] and "lon.pdf" in fake.sent(SUPER)[-1]["text"]
+
+
+async def test_files_from_non_admins_and_in_groups_are_not_downloaded(tg, fake, received):
+    fake.files["f2"] = b"x"
+    await feed(tg, u.document_update(chat_id=77, user_id=77, file_id="f2", file_name="a.txt", size=1))
+    group_file = u.document_update(chat_id=SUPER, user_id=SUPER, file_id="f2", file_name="a.txt", size=1)
+    group_file["message"]["chat"] = u.chat(-500123)
+    await feed(tg, group_file)
+    assert received == [] and fake.downloads == 0
+    assert fake.sent(77)[-1]["text"] == ADMINS_ONLY_FILES
+    assert fake.sent(-500123) == []
