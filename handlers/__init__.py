@@ -8,6 +8,7 @@ COMMAND_MODULES = (
     "handlers.deadlines",
     "handlers.units",
     "handlers.admin",
+    "handlers.confirm",
     "handlers.journal",
     "handlers.daysoff",
 )

@@ -142,7 +142,7 @@ class ReminderService:
             occ_ids: dict[tuple[int, str], int] = {}
             audiences: dict[int, list[int]] = {}
             for d in list_deadlines(s):
-                occs = self._materialise(s, d, cal, today)
+                occs = materialise(s, d, cal, today)
                 if occs is None:
                     continue
                 audiences[d.id] = audience_unit_ids(d, units)
@@ -154,35 +154,6 @@ class ReminderService:
             planned = plan_deliveries(planned_occs, audiences, targets, acked, today=today,
                                       until=as_utc(now) + HORIZON)
             return self._sync(s, planned, occ_ids, now)
-
-    def _materialise(self, s: Session, d: Deadline, cal: WorkCalendar, today: date):  # type: ignore[no-untyped-def]
-        """Upsert the deadline's occurrences around today; [(row, reminders)] or None for a bad rule."""
-        try:
-            rule = parse_rule(d.rule, cal)
-            at = parse_time(d.remind_at)
-        except (RuleError, ValueError) as e:
-            log.warning("deadline %s has a rule that cannot be planned: %s", d.code, e)
-            return None
-        found = rule.occurrences_between(today - OCC_BACK, today + OCC_AHEAD)
-        existing = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
-        insert_ignore(s, Occurrence.__table__, [
-            dict(deadline_id=d.id, period=o.period, label=o.label, due=o.due, legal_due=legal_due(o.due, cal),
-                 cutoff_from=o.cutoff[0] if o.cutoff else None, cutoff_to=o.cutoff[1] if o.cutoff else None)
-            for o in found if o.period not in existing])
-        rows = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
-        wanted = {o.period for o in found}
-        for period, row in rows.items():
-            if period not in wanted and row.legal_due >= today and row.due <= today + OCC_AHEAD:
-                s.delete(row)  # the rule changed: this period no longer exists
-        out = []
-        for o in found:
-            row = rows[o.period]
-            row.label, row.due, row.legal_due = o.label, o.due, legal_due(o.due, cal)
-            row.cutoff_from, row.cutoff_to = (o.cutoff if o.cutoff else (None, None))
-            reminders = tuple((lead, as_utc(when)) for lead, when in reminder_times(o.due, d.leads, cal, at, VN_TZ))
-            out.append((row, reminders))
-        s.flush()
-        return out
 
     def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime) -> int:  # type: ignore[no-untyped-def]
         wanted = {(occ_ids[(p.deadline_id, p.period)], p.chat_pk, p.lead): p for p in planned}
@@ -285,7 +256,7 @@ class ReminderService:
             return None, False
         s.commit()  # the claim is durable before anything is sent
         late = d.lead >= 0 and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
-        reply = self.render(s, d, occ, chat, now, late=late)
+        reply = render(self.app, s, d, occ, chat, now, late=late)
         return _Job(d.id, ChatRef(chat.channel, chat.chat_id), reply, late), False
 
     def _drop(self, s: Session, d: Delivery, reason: str) -> None:
@@ -293,25 +264,6 @@ class ReminderService:
             dl.skip_pending(s, d.id, reason)
         elif dl.claim(s, d.id, self.claimer, self.app.clock.now()):  # an abandoned claim
             dl.mark(s, d.id, self.claimer, dl.SKIPPED, outcome=reason)
-
-    def render(self, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
-        """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
-        deadline = occ.deadline
-        unit = s.get(Unit, d.unit_id) if d.unit_id is not None else None
-        cal = calendar_for(s)
-        fps = [f for f in (unit.focal_points if unit else []) if f.channel == chat.channel]
-        caps = self.app.capabilities(chat.channel)
-        view = ReminderView(
-            code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
-            source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
-            due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
-            cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
-            unit_name=unit.name if unit else "", focal_names=tuple(f.display_name or f.user_id for f in fps))
-        text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
-                             late_since=as_utc(d.scheduled_for) if late else None, manual=d.lead < 0)
-        mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
-        return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
-                     fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.")
 
     async def _send(self, job: _Job, channel, chat_id: str, *, moved: bool = False) -> int:  # type: ignore[no-untyped-def]
         try:
@@ -439,6 +391,56 @@ class ReminderService:
         for text in notices:
             await self.app.notify_admins(text)
         return len(notices)
+
+
+def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date):  # type: ignore[no-untyped-def]
+    """Upsert a deadline's occurrences around today; [(row, reminders)] or None for a bad rule."""
+    try:
+        rule = parse_rule(d.rule, cal)
+        at = parse_time(d.remind_at)
+    except (RuleError, ValueError) as e:
+        log.warning("deadline %s has a rule that cannot be planned: %s", d.code, e)
+        return None
+    found = rule.occurrences_between(today - OCC_BACK, today + OCC_AHEAD)
+    existing = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
+    insert_ignore(s, Occurrence.__table__, [
+        dict(deadline_id=d.id, period=o.period, label=o.label, due=o.due, legal_due=legal_due(o.due, cal),
+             cutoff_from=o.cutoff[0] if o.cutoff else None, cutoff_to=o.cutoff[1] if o.cutoff else None)
+        for o in found if o.period not in existing])
+    rows = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
+    wanted = {o.period for o in found}
+    for period, row in rows.items():
+        if period not in wanted and row.legal_due >= today and row.due <= today + OCC_AHEAD:
+            s.delete(row)  # the rule changed: this period no longer exists
+    out = []
+    for o in found:
+        row = rows[o.period]
+        row.label, row.due, row.legal_due = o.label, o.due, legal_due(o.due, cal)
+        row.cutoff_from, row.cutoff_to = (o.cutoff if o.cutoff else (None, None))
+        reminders = tuple((lead, as_utc(when)) for lead, when in reminder_times(o.due, d.leads, cal, at, VN_TZ))
+        out.append((row, reminders))
+    s.flush()
+    return out
+
+
+def render(app: "App", s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
+    """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
+    deadline = occ.deadline
+    unit = s.get(Unit, d.unit_id) if d.unit_id is not None else None
+    cal = calendar_for(s)
+    fps = [f for f in (unit.focal_points if unit else []) if f.channel == chat.channel]
+    caps = app.capabilities(chat.channel)
+    view = ReminderView(
+        code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
+        source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
+        due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
+        cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
+        unit_name=unit.name if unit else "", focal_names=tuple(f.display_name or f.user_id for f in fps))
+    text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
+                         late_since=as_utc(d.scheduled_for) if late else None, manual=d.lead < 0)
+    mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
+    return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
+                 fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.")
 
 
 def pending_counts(app: "App") -> dict[str, int]:

@@ -37,8 +37,20 @@ def get_unit(session: Session, unit_id: int) -> Unit | None:
     return session.get(Unit, unit_id)
 
 
+_PREFIXES = ("uy ban nhan dan ", "ubnd ")
+
+
+def _bare(key: str) -> str:
+    """'ubnd xa tan lap' -> 'xa tan lap': people often leave out the UBND prefix."""
+    for p in _PREFIXES:
+        if key.startswith(p):
+            return key[len(p):]
+    return key
+
+
 def _keys(unit: Unit) -> list[str]:
-    return [fold(unit.name), *(fold(a) for a in (unit.aliases or []) if a.strip())]
+    keys = [fold(unit.name), *(fold(a) for a in (unit.aliases or []) if a.strip())]
+    return keys + [_bare(k) for k in keys if _bare(k) != k]
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ class UnitMatch:
 
 def match_unit(session: Session, name: str, *, active_only: bool = True) -> UnitMatch:
     """Find a unit by name or alias ignoring case and diacritics; near misses become suggestions."""
-    key = fold(name)
+    key = _bare(fold(name))
     if not key:
         return UnitMatch(None)
     units = list_units(session, active_only=active_only)
@@ -149,3 +161,12 @@ def units_of_focal_chat(session: Session, channel: str, chat_id: str) -> list[Un
          .where(FocalPoint.channel == channel, FocalPoint.private_chat_id == chat_id, Unit.active.is_(True))
          .order_by(Unit.name))
     return list(session.scalars(q).unique())
+
+
+def units_for_chat(session: Session, channel: str, chat_id: str) -> list[Unit]:
+    """The units a chat speaks for: the unit of a registered group, or the units of a focal point's 1:1 chat."""
+    chat = session.scalar(select(Chat).where(Chat.channel == channel, Chat.chat_id == chat_id))
+    if chat is not None and chat.unit_id is not None:
+        unit = session.get(Unit, chat.unit_id)
+        return [unit] if unit is not None and unit.active else []
+    return units_of_focal_chat(session, channel, chat_id)

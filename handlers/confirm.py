@@ -1,0 +1,104 @@
+"""Confirmation of admin changes: a stored pending action, confirmed by button (ok:/no:) or by /xacnhan, /huy."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.messages import Button, Reply
+from handlers.audit import record
+from handlers.context import Context
+from handlers.registry import Role, callback, command
+from scheduler.models import PendingAction
+from scheduler.timeutil import as_utc
+
+TTL = timedelta(days=1)
+# kind -> (role needed, async action(ctx, payload) -> result text)
+ActionFunc = Callable[[Context, dict], Awaitable[str]]
+ACTIONS: dict[str, tuple[Role, ActionFunc]] = {}
+
+
+def action(kind: str, role: Role = Role.ADMIN) -> Callable[[ActionFunc], ActionFunc]:
+    """Register what a confirmed pending action of `kind` does."""
+
+    def deco(func: ActionFunc) -> ActionFunc:
+        ACTIONS[kind] = (role, func)
+        return func
+
+    return deco
+
+
+def ask(ctx: Context, kind: str, payload: dict, summary: str, *, question: str = "Lưu thay đổi này?") -> Reply:
+    """Store a pending action and ask the admin to confirm it."""
+    token = secrets.token_hex(4)
+    ctx.session.add(PendingAction(token=token, channel=ctx.msg.chat.channel, chat_id=ctx.msg.chat.chat_id,
+                                  user_id=ctx.msg.sender.user_id, kind=kind, payload=payload,
+                                  created_at=as_utc(ctx.now())))
+    hint = f"Gõ /xacnhan {token} để đồng ý, /huy {token} để bỏ."
+    text = f"{summary}\n\n{question}"
+    if not ctx.capabilities.buttons:
+        text += f"\n{hint}"
+    return Reply(text, buttons=(Button("✅ Xác nhận", f"ok:{token}"), Button("✖️ Hủy", f"no:{token}")),
+                 fallback_hint=hint)
+
+
+def _load(ctx: Context, token: str) -> tuple[PendingAction | None, str]:
+    token = token.strip().lower()
+    row = ctx.session.get(PendingAction, token) if token else None
+    if row is None or row.channel != ctx.msg.chat.channel or row.user_id != ctx.msg.sender.user_id:
+        return None, "Không tìm thấy yêu cầu cần xác nhận (mã sai, đã xử lý, hoặc của người khác)."
+    if as_utc(ctx.now()) - as_utc(row.created_at) > TTL:
+        ctx.session.delete(row)
+        return None, "Yêu cầu này đã quá 24 giờ nên bị hủy; hãy gõ lại lệnh."
+    return row, ""
+
+
+async def _confirm(ctx: Context, token: str, *, from_button: bool) -> Reply:
+    row, error = _load(ctx, token)
+    if row is None:
+        return Reply(error, replace_origin=from_button)
+    role, func = ACTIONS.get(row.kind, (Role.SUPERADMIN, None))  # type: ignore[assignment]
+    if func is None or ctx.role < role:
+        record(ctx.session, ctx.now(), ctx.msg, f"confirm:{row.kind}", str(row.payload)[:500], outcome="denied")
+        ctx.session.delete(row)
+        return Reply("Bạn không còn quyền thực hiện thay đổi này. Yêu cầu đã được ghi lại.", replace_origin=from_button)
+    kind, payload = row.kind, dict(row.payload or {})
+    ctx.session.delete(row)
+    try:
+        text = await func(ctx, payload)
+    except ValueError as e:
+        return Reply(f"Không thực hiện được: {e}", replace_origin=from_button)
+    record(ctx.session, ctx.now(), ctx.msg, kind, str(payload)[:2000])
+    return Reply(text, replace_origin=from_button)
+
+
+async def _cancel(ctx: Context, token: str, *, from_button: bool) -> Reply:
+    row, error = _load(ctx, token)
+    if row is None:
+        return Reply(error, replace_origin=from_button)
+    ctx.session.delete(row)
+    return Reply("Đã hủy, không có gì thay đổi.", replace_origin=from_button)
+
+
+@callback("ok")
+async def ok_button(ctx: Context) -> Reply:
+    return await _confirm(ctx, ctx.args, from_button=True)
+
+
+@callback("no")
+async def no_button(ctx: Context) -> Reply:
+    return await _cancel(ctx, ctx.args, from_button=True)
+
+
+@command("xacnhan", "Xác nhận thay đổi đang chờ", usage="/xacnhan <mã xác nhận>", role=Role.ADMIN, order=90)
+async def confirm_cmd(ctx: Context) -> Reply:
+    if not ctx.args:
+        return Reply("Cú pháp: /xacnhan <mã xác nhận> (mã có trong tin nhắn bot hỏi xác nhận).")
+    return await _confirm(ctx, ctx.args.split()[0], from_button=False)
+
+
+@command("huy", "Hủy thay đổi đang chờ", usage="/huy <mã xác nhận>", role=Role.ADMIN, order=91)
+async def cancel_cmd(ctx: Context) -> Reply:
+    if not ctx.args:
+        return Reply("Cú pháp: /huy <mã xác nhận>.")
+    return await _cancel(ctx, ctx.args.split()[0], from_button=False)

@@ -1,0 +1,385 @@
+"""Deadline commands: /han, /danop and the ✅ button, /themhan, /suahan, /xoahan, /tinhhinh, /nhacngay, /caidat."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from bot.messages import Reply
+from handlers import confirm
+from handlers.context import Context
+from handlers.registry import Role, callback, command
+from knowledge.normalize import fold
+from scheduler import deliveries as dl
+from scheduler.daysoff import calendar_for
+from scheduler.deadline_form import FIELD_HELP, build_fields, describe, parse_assignments
+from scheduler.models import Chat, Deadline, Delivery, Occurrence, Unit
+from scheduler.presets import presets
+from scheduler.repo import (
+    acknowledge, acks_of, audience_unit_ids, create_deadline, current_occurrence, find_ack, get_deadline,
+    list_deadlines, open_occurrences, remove_deadline, update_deadline,
+)
+from scheduler.service import materialise, render
+from scheduler.texts import ack_line, days_left_text
+from scheduler.timeutil import as_utc, as_vn, hhmm_date
+from scheduler.units import list_units, units_for_chat
+from scheduler.vi_dates import format_date_vi
+
+THEMHAN_USAGE = ("Cú pháp: /themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>\n"
+                 "Ví dụ: /themhan Báo cáo CCHC quý | ngày 10 tháng cuối quý | sở, xã | 7,3,1,0\n"
+                 "Đối tượng: «sở», «xã», «tất cả» hoặc tên đơn vị; nhắc trước: số ngày, mặc định 7,3,1,0. "
+                 "Có thể thêm trường thứ 5 là căn cứ (số văn bản).")
+NO_UNIT = ("Chat này chưa gắn với đơn vị nào. Trong nhóm của đơn vị, gõ /dangky <tên đơn vị>; "
+           "đầu mối nhắn riêng cho bot: /dangky <tên đơn vị>.")
+
+
+def today_of(ctx: Context) -> date:
+    return as_vn(ctx.now()).date()
+
+
+def _materialise_all(ctx: Context, deadlines: list[Deadline]) -> None:
+    cal = calendar_for(ctx.session)
+    for d in deadlines:
+        materialise(ctx.session, d, cal, today_of(ctx))
+
+
+def _audience_of(ctx: Context, d: Deadline) -> list[int]:
+    return audience_unit_ids(d, list_units(ctx.session))
+
+
+# ------------------------------------------------------------------ /han
+
+@command("han", "Các hạn sắp tới của đơn vị (quản trị viên: tất cả)", usage="/han", order=20)
+async def upcoming(ctx: Context) -> str:
+    today = today_of(ctx)
+    units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
+    deadlines = list_deadlines(ctx.session)
+    if not units and not ctx.is_admin:
+        return NO_UNIT
+    _materialise_all(ctx, deadlines)
+    unit_ids = {u.id for u in units}
+    lines: list[str] = []
+    for d in deadlines:
+        audience = set(_audience_of(ctx, d))
+        mine = audience & unit_ids
+        if not mine and not ctx.is_admin:
+            continue
+        occs = [o for o in ctx.session.scalars(select(Occurrence).where(
+            Occurrence.deadline_id == d.id, Occurrence.legal_due >= today - timedelta(days=30)).order_by(Occurrence.due))]
+        acked = {o.id: {a.unit_id for a in acks_of(ctx.session, o.id)} for o in occs}
+        owed = [o for o in occs if o.legal_due < today and mine and not mine <= acked[o.id]]
+        for o in owed + [o for o in occs if o.legal_due >= today][:1]:
+            done = acked[o.id]
+            if mine:
+                status = "✅ đã nộp" if mine <= done else "⏳ chưa xác nhận"
+            else:
+                status = f"{len(done & audience)}/{len(audience)} đơn vị đã nộp"
+            lines.append(f"• [{d.code}] {d.title} — {o.label or o.period}: hạn {format_date_vi(o.due)} "
+                         f"({days_left_text(o.due, today)}) — {status}")
+    if not lines:
+        return "Không có hạn nào sắp tới." + ("" if units else " (Chat này chưa gắn với đơn vị nào.)")
+    head = "Các hạn sắp tới" + (f" của {', '.join(u.name for u in units)}" if units else " (tất cả đơn vị)") + ":"
+    tail = "Khi đã nộp, gõ /danop <mã> (hoặc bấm nút ✅ Đã nộp trong tin nhắc)." if units else \
+        "Xem ai chưa nộp: /tinhhinh <mã>."
+    return "\n".join([head, *lines, "", tail])
+
+
+# ------------------------------------------------------------------ acknowledgements
+
+def _ack_units(ctx: Context, occ: Occurrence, units: list[Unit]) -> tuple[list[str], list[str]]:
+    """Acknowledge for each unit; (names newly confirmed, 'name: by X at T' for those already confirmed)."""
+    new, before = [], []
+    for unit in units:
+        ack, created = acknowledge(ctx.session, occ.id, unit.id, channel=ctx.msg.chat.channel,
+                                   user_id=ctx.msg.sender.user_id, name=ctx.msg.sender.display_name or ctx.msg.sender.user_id,
+                                   at=as_utc(ctx.now()))
+        if created:
+            dl.skip_for_unit(ctx.session, occ.id, unit.id, "acknowledged")
+            new.append(unit.name)
+        else:
+            before.append(f"{unit.name} đã được {ack.by_name or ack.by_user} xác nhận lúc {hhmm_date(ack.at)}")
+    return new, before
+
+
+@command("danop", "Xác nhận đơn vị đã nộp báo cáo", usage="/danop [mã]", phrases=("đã nộp", "da nop"), order=21)
+async def submitted(ctx: Context) -> str:
+    units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
+    if not units:
+        return NO_UNIT
+    code = ctx.args.split()[0].lower() if ctx.args else ""
+    if code:
+        d = get_deadline(ctx.session, code)
+        if d is None:
+            return f"Không có hạn mã «{code[:40]}». Gõ /han để xem mã các hạn của đơn vị."
+        deadlines = [d]
+    else:
+        deadlines = list_deadlines(ctx.session)
+    _materialise_all(ctx, deadlines)
+    today = today_of(ctx)
+    candidates: list[tuple[Deadline, Occurrence, list[Unit]]] = []
+    for d in deadlines:
+        audience = set(_audience_of(ctx, d))
+        mine = [u for u in units if u.id in audience]
+        if not mine:
+            continue
+        for occ in _first_open(ctx, d, mine, today):
+            candidates.append((d, occ, [u for u in mine if find_ack(ctx.session, occ.id, u.id) is None]))
+    if code and not candidates:
+        d = deadlines[0]
+        if not set(_audience_of(ctx, d)) & {u.id for u in units}:
+            return f"Hạn «{d.code}» không áp dụng cho {', '.join(u.name for u in units)}."
+        return f"{', '.join(u.name for u in units)} không còn kỳ nào của «{d.title}» đang chờ xác nhận."
+    if not candidates:
+        return "Không có kỳ báo cáo nào đang chờ xác nhận. Gõ /han để xem các hạn."
+    if len(candidates) > 1:
+        lines = ["Có nhiều hạn đang chờ xác nhận, hãy gõ kèm mã:"]
+        lines += [f"• /danop {d.code} — {d.title}, {o.label}, hạn {format_date_vi(o.due)}" for d, o, _ in candidates]
+        return "\n".join(lines)
+    d, occ, todo = candidates[0]
+    new, before = _ack_units(ctx, occ, todo)
+    ctx.app.changed("acks")
+    lines = [f"✅ Đã ghi nhận: {', '.join(new)} đã nộp «{d.title}» — {occ.label} "
+             f"(lúc {hhmm_date(ctx.now())}, người xác nhận: {ctx.msg.sender.display_name or ctx.msg.sender.user_id}). "
+             "Bot sẽ không nhắc kỳ này nữa."] if new else []
+    return "\n".join(lines + before)
+
+
+def _first_open(ctx: Context, d: Deadline, units: list[Unit], today: date) -> list[Occurrence]:
+    """The earliest period of `d` still open for any of `units` (at most one)."""
+    found: dict[int, Occurrence] = {}
+    for u in units:
+        for o in open_occurrences(ctx.session, d.id, u.id, today)[:1]:
+            found[o.id] = o
+    return sorted(found.values(), key=lambda o: o.due)[:1]
+
+
+@callback("ack")
+async def ack_button(ctx: Context) -> Reply:
+    try:
+        occ = ctx.session.get(Occurrence, int(ctx.args))
+    except ValueError:
+        occ = None
+    if occ is None or not occ.deadline.active:
+        return Reply("Kỳ báo cáo này không còn trong danh sách nhắc.")
+    units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
+    audience = set(_audience_of(ctx, occ.deadline))
+    mine = [u for u in units if u.id in audience]
+    if not mine:
+        return Reply(NO_UNIT if not units else "Đơn vị của chat này không thuộc đối tượng của hạn này.")
+    new, before = _ack_units(ctx, occ, mine)
+    ctx.app.changed("acks")
+    original = _original_text(ctx, occ)
+    name = ctx.msg.sender.display_name or ctx.msg.sender.user_id
+    added = ack_line(name, ctx.now()) if new else "\n".join(f"✅ {b}" for b in before)
+    return Reply(f"{original}\n\n{added}" if original else added, replace_origin=True)
+
+
+def _original_text(ctx: Context, occ: Occurrence) -> str:
+    """The reminder whose button was pressed, as it was sent (without its buttons)."""
+    chat = ctx.session.scalar(select(Chat).where(Chat.channel == ctx.msg.chat.channel,
+                                                 Chat.chat_id == ctx.msg.chat.chat_id))
+    if chat is None or not ctx.msg.message_id:
+        return f"{occ.deadline.title} — {occ.label}"
+    d = ctx.session.scalar(select(Delivery).where(Delivery.chat_id == chat.id, Delivery.occurrence_id == occ.id,
+                                                  Delivery.message_id == ctx.msg.message_id))
+    if d is None:
+        return f"{occ.deadline.title} — {occ.label}"
+    return render(ctx.app, ctx.session, d, occ, chat, d.sent_at or ctx.now(), late=d.late).text
+
+
+# ------------------------------------------------------------------ admin: add, edit, remove
+
+@command("themhan", "Thêm hạn nộp (có xác nhận)", usage="/themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>",
+         role=Role.ADMIN, order=50)
+async def add_deadline(ctx: Context) -> Reply | str:
+    parts = [p.strip() for p in ctx.args.split("|")]
+    if len(parts) < 3 or len(parts) > 5 or not all(parts[:3]):
+        return THEMHAN_USAGE
+    raw = {"title": parts[0], "rule": parts[1], "audience": parts[2]}
+    if len(parts) > 3 and parts[3]:
+        raw["leads"] = parts[3]
+    if len(parts) > 4 and parts[4]:
+        raw["source"] = parts[4]
+    cal = calendar_for(ctx.session)
+    try:
+        fields = build_fields(ctx.session, raw, cal, ctx.app.settings.default_leads)
+    except ValueError as e:
+        return f"{e}\n\n{THEMHAN_USAGE}"
+    fields.setdefault("remind_at", ctx.app.settings.reminder_time)
+    summary = "Bot hiểu hạn mới như sau:\n" + describe(ctx.session, fields, cal, today_of(ctx))
+    return confirm.ask(ctx, "add_deadline", fields, summary, question="Lưu hạn này?")
+
+
+@confirm.action("add_deadline")
+async def _do_add(ctx: Context, fields: dict) -> str:
+    d = create_deadline(ctx.session, fields, at=as_utc(ctx.now()), by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
+    ctx.app.changed("deadlines")
+    return f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch; sửa: /suahan {d.code} …, xóa: /xoahan {d.code}."
+
+
+@command("suahan", "Sửa một hạn (có xác nhận)", usage="/suahan <mã> <trường>=<giá trị> …", role=Role.ADMIN, order=51)
+async def edit_deadline(ctx: Context) -> Reply | str:
+    usage = (f"Cú pháp: /suahan <mã> <trường>=<giá trị> …\nTrường: {FIELD_HELP}.\n"
+             "Ví dụ: /suahan cchc-donvi quytac=chậm nhất ngày 15 tháng cuối quý nhactruoc=5,1")
+    code, _, rest = ctx.args.partition(" ")
+    if not code or not rest.strip():
+        return usage
+    d = get_deadline(ctx.session, code)
+    if d is None:
+        return f"Không có hạn mã «{code[:40]}». Gõ /han để xem các mã."
+    cal = calendar_for(ctx.session)
+    try:
+        raw = parse_assignments(rest)
+        fields = build_fields(ctx.session, raw, cal, ctx.app.settings.default_leads, partial=True)
+    except ValueError as e:
+        return f"{e}\n\n{usage}"
+    merged = {"code": d.code, "title": d.title, "rule": d.rule, "audience_types": d.audience_types,
+              "audience_units": d.audience_units, "leads": d.leads, "remind_at": d.remind_at, "what": d.what,
+              "submit_to": d.submit_to, "source": d.source, **fields}
+    summary = f"Hạn {d.code} sau khi sửa:\n" + describe(ctx.session, merged, cal, today_of(ctx))
+    return confirm.ask(ctx, "edit_deadline", {"code": d.code, "fields": fields}, summary)
+
+
+@confirm.action("edit_deadline")
+async def _do_edit(ctx: Context, payload: dict) -> str:
+    d = get_deadline(ctx.session, payload["code"])
+    if d is None:
+        raise ValueError(f"hạn {payload['code']} không còn.")
+    update_deadline(d, payload["fields"])
+    ctx.app.changed("deadlines")
+    return f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại."
+
+
+@command("xoahan", "Xóa một hạn (có xác nhận)", usage="/xoahan <mã>", role=Role.ADMIN, order=52)
+async def delete_deadline(ctx: Context) -> Reply | str:
+    code = ctx.args.split()[0] if ctx.args else ""
+    if not code:
+        return "Cú pháp: /xoahan <mã>. Gõ /han để xem các mã."
+    d = get_deadline(ctx.session, code)
+    if d is None:
+        return f"Không có hạn mã «{code[:40]}». Gõ /han để xem các mã."
+    return confirm.ask(ctx, "remove_deadline", {"code": d.code},
+                       f"Xóa hạn {d.code} «{d.title}»? Các lời nhắc chưa gửi sẽ bị hủy (lịch sử xác nhận được giữ).",
+                       question="Xóa hạn này?")
+
+
+@confirm.action("remove_deadline")
+async def _do_remove(ctx: Context, payload: dict) -> str:
+    d = get_deadline(ctx.session, payload["code"])
+    if d is None:
+        raise ValueError(f"hạn {payload['code']} không còn.")
+    title = d.title
+    remove_deadline(d)
+    ctx.app.changed("deadlines")
+    return f"🗑 Đã xóa hạn {payload['code']} «{title}»."
+
+
+# ------------------------------------------------------------------ admin: status and reminding now
+
+@command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp", usage="/tinhhinh [mã]", role=Role.ADMIN, order=53)
+async def status(ctx: Context) -> str:
+    code = ctx.args.split()[0] if ctx.args else ""
+    if code:
+        d = get_deadline(ctx.session, code)
+        if d is None:
+            return f"Không có hạn mã «{code[:40]}». Gõ /tinhhinh để xem tất cả."
+        deadlines = [d]
+    else:
+        deadlines = list_deadlines(ctx.session)
+    if not deadlines:
+        return "Chưa có hạn nào. Thêm bằng /themhan hoặc cài sẵn bằng /caidat."
+    _materialise_all(ctx, deadlines)
+    today = today_of(ctx)
+    units = {u.id: u for u in list_units(ctx.session)}
+    lines: list[str] = []
+    for d in deadlines:
+        occ = current_occurrence(ctx.session, d.id, today)
+        if occ is None:
+            lines.append(f"• [{d.code}] {d.title}: không có kỳ nào sắp tới.")
+            continue
+        audience = audience_unit_ids(d, units.values())
+        acks = {a.unit_id: a for a in acks_of(ctx.session, occ.id)}
+        done = [u for u in audience if u in acks]
+        lines.append(f"• [{d.code}] {d.title} — {occ.label}, hạn {format_date_vi(occ.due)} "
+                     f"({days_left_text(occ.due, today)}): {len(done)}/{len(audience)} đơn vị đã nộp")
+        if code:
+            missing = [units[u].name for u in audience if u not in acks]
+            lines.append("Đã nộp:" if done else "Đã nộp: (chưa có)")
+            lines += [f"  ✅ {units[u].name} — {acks[u].by_name or acks[u].by_user}, {hhmm_date(acks[u].at)}" for u in done]
+            lines.append("Chưa nộp:" if missing else "Chưa nộp: (không còn)")
+            lines += [f"  ⏳ {name}" for name in sorted(missing)]
+    if not code:
+        lines += ["", "Chi tiết: /tinhhinh <mã>."]
+    return "\n".join(lines)
+
+
+@command("nhacngay", "Nhắc ngay các đơn vị chưa nộp", usage="/nhacngay <mã>", role=Role.ADMIN, order=54)
+async def remind_now(ctx: Context) -> str:
+    code = ctx.args.split()[0] if ctx.args else ""
+    if not code:
+        return "Cú pháp: /nhacngay <mã>. Gõ /tinhhinh để xem các mã."
+    d = get_deadline(ctx.session, code)
+    if d is None:
+        return f"Không có hạn mã «{code[:40]}». Gõ /tinhhinh để xem các mã."
+    from handlers.audit import record
+    from scheduler.service import ReminderService
+
+    record(ctx.session, ctx.now(), ctx.msg, "nhacngay", d.code)
+    ctx.session.commit()  # the service works in its own sessions
+    service = ctx.app.reminders or ReminderService(ctx.app)
+    sent = await service.remind_now(d.code)
+    if sent == 0:
+        return f"Không có nhóm nào cần nhắc cho hạn {d.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký)."
+    return f"📣 Đã gửi {sent} lời nhắc hạn {d.code} tới các đơn vị chưa nộp."
+
+
+# ------------------------------------------------------------------ admin: presets
+
+@command("caidat", "Cài bộ hạn có sẵn: cchc (báo cáo CCHC), 7946 (kế hoạch CCHC năm)", usage="/caidat [cchc [ngày]|7946]",
+         role=Role.ADMIN, order=55)
+async def install_preset(ctx: Context) -> Reply | str:
+    parts = ctx.args.split()
+    available = presets(ctx.app.settings)
+    if not parts:
+        lines = ["Các bộ hạn có sẵn (chỉ cài khi quản trị viên yêu cầu):"]
+        for p in available.values():
+            lines.append(f"• /caidat {p.key} — {p.title}. {p.about}")
+        lines.append("Với cchc có thể ghi ngày nộp của đơn vị, ví dụ: /caidat cchc 15.")
+        return "\n".join(lines)
+    key = fold(parts[0])
+    if key not in available or len(parts) > 2 or (len(parts) == 2 and key != "cchc"):
+        return "Không có bộ hạn này. Gõ /caidat để xem: cchc, 7946."
+    day = None
+    if len(parts) == 2:
+        if not parts[1].isdigit() or not 1 <= int(parts[1]) <= 19:
+            return "Ngày nộp của đơn vị phải là số từ 1 đến 19 (trước ngày 20 tỉnh gửi Bộ Nội vụ), ví dụ: /caidat cchc 10."
+        day = int(parts[1])
+    preset = presets(ctx.app.settings, day)[key]
+    cal = calendar_for(ctx.session)
+    lines = [f"Cài bộ hạn «{preset.title}».", preset.about, ""]
+    for fields in preset.deadlines:
+        shown = {**fields, "leads": list(ctx.app.settings.default_leads), "remind_at": ctx.app.settings.reminder_time,
+                 "audience_units": []}
+        if fields["audience_units"]:
+            shown["audience_types"] = []
+        text = describe(ctx.session, shown, cal, today_of(ctx), count=2)
+        if fields["audience_units"]:
+            text = text.replace("• Đối tượng: (chưa có)", f"• Đối tượng: {', '.join(fields['audience_units'])}")
+        exists = " (đã có, sẽ giữ nguyên)" if get_deadline(ctx.session, fields["code"]) else ""
+        lines += [f"Hạn {fields['code']}{exists}:", text, ""]
+    return confirm.ask(ctx, "install_preset", {"key": key, "day": day}, "\n".join(lines).rstrip(),
+                       question="Cài bộ hạn này?")
+
+
+@confirm.action("install_preset")
+async def _do_install(ctx: Context, payload: dict) -> str:
+    from scheduler.presets import install
+
+    preset = presets(ctx.app.settings, payload.get("day"))[payload["key"]]
+    created, kept = install(ctx.session, preset, ctx.app.settings, at=as_utc(ctx.now()),
+                            by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
+    ctx.app.changed("deadlines")
+    text = f"✅ Đã cài: {', '.join(created)}." if created else "Không có hạn mới nào."
+    if kept:
+        text += f" Đã có sẵn (giữ nguyên): {', '.join(kept)}."
+    return text + " Xem /han, /tinhhinh."

@@ -1,0 +1,72 @@
+"""Files sent by admins in a private chat: added to the knowledge base, with the deadlines found offered to confirm."""
+from __future__ import annotations
+
+from bot.messages import Reply
+from handlers import confirm
+from handlers.audit import record
+from handlers.context import Context
+from handlers.registry import document_handler
+from knowledge.errors import IngestError
+from knowledge.normalize import fold
+from scheduler.daysoff import calendar_for
+from scheduler.deadline_form import describe
+from scheduler.extract import FoundDeadline, find_deadlines
+from scheduler.timeutil import as_vn
+
+MAX_CANDIDATES = 5
+_XA = ("cap xa", "ubnd xa", "cac xa", "xa, phuong")
+_SO = ("so, ban", "cac so", "so ban nganh", "co quan chuyen mon")
+
+
+def guess_audience(found: FoundDeadline) -> list[str]:
+    """Whom a phrase addresses, from the words just before it in its sentence: sở/ban/ngành, UBND cấp xã, or both."""
+    sentence = fold(found.sentence)
+    at = sentence.find(fold(found.phrase))
+    before = sentence[:at] if at >= 0 else sentence
+    xa = max(before.rfind(k) for k in _XA)
+    so = max(before.rfind(k) for k in _SO)
+    if xa < 0 and so < 0:
+        return ["so", "xa"]
+    return ["xa"] if xa > so else ["so"]
+
+
+@document_handler
+async def document(ctx: Context) -> list[Reply] | str:
+    if ctx.msg.chat_kind != "private":
+        return "Gửi văn bản cho bot trong tin nhắn riêng."
+    if not ctx.is_admin:
+        record(ctx.session, ctx.now(), ctx.msg, "document", ctx.msg.document.file_name if ctx.msg.document else "",
+               outcome="denied")
+        return "Chỉ quản trị viên (Sở Nội vụ) thêm được văn bản vào kho tri thức. Yêu cầu đã được ghi lại."
+    att = ctx.msg.document
+    assert att is not None
+    ctx.session.commit()  # the knowledge base writes in its own session
+    try:
+        result = ctx.app.knowledge.add_bytes(att.file_name, att.data)
+    except IngestError as e:
+        return str(e)
+    record(ctx.session, ctx.now(), ctx.msg, "document", f"{att.file_name} -> {result.document_id}")
+    if not result.created:
+        return f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id})."
+    replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "
+                     "tri thức; có thể hỏi về văn bản ngay.")]
+    today = as_vn(ctx.now()).date()
+    found = [f for f in find_deadlines(ctx.app.knowledge.document_text(result.document_id), today)
+             if f.rule is not None and not f.past]
+    if not found:
+        return replies
+    replies[0] = Reply(replies[0].text + f"\nTìm thấy {len(found)} hạn trong văn bản; xác nhận từng hạn muốn bot nhắc:")
+    cal = calendar_for(ctx.session)
+    for f in found[:MAX_CANDIDATES]:
+        where = f"{result.title}" + (f", mục {f.section}" if f.section else "")
+        fields = {"title": f.sentence[:120].rstrip(" ,;:") + ("…" if len(f.sentence) > 120 else ""), "rule": f.rule,
+                  "audience_types": guess_audience(f), "audience_units": [],
+                  "leads": list(ctx.app.settings.default_leads), "remind_at": ctx.app.settings.reminder_time,
+                  "source": where, "what": f.sentence[:1000]}
+        summary = f"Hạn tìm thấy: «{f.phrase}»\n" + describe(ctx.session, fields, cal, today, count=2)
+        replies.append(confirm.ask(ctx, "add_deadline", fields, summary,
+                                   question="Thêm hạn này để bot nhắc? (sửa sau bằng /suahan)"))
+    if len(found) > MAX_CANDIDATES:
+        replies.append(Reply(f"Còn {len(found) - MAX_CANDIDATES} hạn khác; xem hết: python -m bot kb deadlines "
+                             f"{result.document_id}."))
+    return replies

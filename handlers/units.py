@@ -1,0 +1,134 @@
+"""Unit commands: /dangky (a group or a focal point registers for a unit) and /donvi (list, add, remove units)."""
+from __future__ import annotations
+
+from handlers.audit import record
+from handlers.context import Context
+from handlers.registry import command
+from knowledge.normalize import fold
+from scheduler.chats import find_chat
+from scheduler.models import Unit
+from scheduler.timeutil import as_utc
+from scheduler.units import (
+    TYPE_LABELS, add_alias, add_focal_point, add_unit, focal_points, link_chat, list_units, match_unit,
+    parse_unit_type, remove_unit, unit_chats,
+)
+
+DONVI_USAGE = ("Cú pháp:\n/donvi — danh sách đơn vị và nhóm\n"
+               "/donvi them <tên> | <loại: sở hoặc xã> | <bí danh, …> — thêm đơn vị (quản trị viên)\n"
+               "/donvi bidanh <tên> | <bí danh> — thêm bí danh (quản trị viên)\n"
+               "/donvi xoa <tên> — ngừng theo dõi đơn vị (quản trị viên)")
+
+
+def _unit_or_hint(ctx: Context, name: str, retry: str = "") -> tuple[Unit | None, str]:
+    found = match_unit(ctx.session, name)
+    if found.unit is not None:
+        return found.unit, ""
+    if found.suggestions:
+        hint = "; ".join(f"«{s}»" for s in found.suggestions)
+        again = f" Gõ lại: {retry} {found.suggestions[0]}" if retry else ""
+        return None, f"Không tìm thấy đơn vị «{name[:100]}». Có phải bạn muốn nói: {hint}?{again}"
+    return None, (f"Không tìm thấy đơn vị «{name[:100]}». Gõ /donvi để xem danh sách; quản trị viên thêm đơn vị "
+                  "bằng /donvi them <tên> | <loại> | <bí danh>.")
+
+
+@command("dangky", "Đăng ký nhóm (hoặc bạn, nếu nhắn riêng) làm đầu mối của một đơn vị", usage="/dangky <đơn vị>",
+         order=22)
+async def register(ctx: Context) -> str:
+    name = " ".join(ctx.args.split())
+    if not name:
+        return ("Cú pháp: /dangky <tên đơn vị>, ví dụ: /dangky Sở Tư pháp.\n"
+                "• Gõ trong nhóm của đơn vị: nhóm nhận lời nhắc hạn (quản trị viên nhóm hoặc của bot).\n"
+                "• Nhắn riêng cho bot: bạn là đầu mối của đơn vị, nhận nhắc riêng khi nhóm không nhận được tin.")
+    unit, error = _unit_or_hint(ctx, name, "/dangky")
+    if unit is None:
+        return error
+    who = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
+    if ctx.msg.chat_kind == "group":
+        if not (ctx.is_admin or ctx.msg.sender.is_chat_admin):
+            record(ctx.session, ctx.now(), ctx.msg, "dangky", unit.name, outcome="denied")
+            return ("Chỉ quản trị viên của nhóm này hoặc quản trị viên Sở Nội vụ mới đăng ký được nhóm cho đơn vị. "
+                    "Yêu cầu đã được ghi lại.")
+        chat = find_chat(ctx.session, ctx.msg.chat)
+        assert chat is not None  # the router records every chat before the handler runs
+        before = chat.unit_id
+        link_chat(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
+        record(ctx.session, ctx.now(), ctx.msg, "dangky", f"group -> {unit.name}")
+        ctx.app.changed("chats")
+        moved = ""
+        if before is not None and before != unit.id:
+            old = ctx.session.get(Unit, before)
+            moved = f" (trước đây nhóm thuộc {old.name if old else 'đơn vị khác'})"
+        return (f"✅ Đã đăng ký nhóm «{ctx.msg.chat_title or chat.title or ctx.msg.chat.chat_id}» là nhóm đầu mối của "
+                f"{unit.name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào nhóm này.\n"
+                f"Các đầu mối nên nhắn riêng cho bot «/dangky {unit.name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
+    _, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
+                                 ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
+    record(ctx.session, ctx.now(), ctx.msg, "dangky", f"focal point -> {unit.name}")
+    ctx.app.changed("chats")
+    state = "Đã ghi nhận" if created else "Đã cập nhật"
+    return (f"✅ {state} bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
+            "không nhận được tin (hoặc đơn vị chưa có nhóm). Gõ /han để xem các hạn, /danop khi đã nộp.")
+
+
+@command("donvi", "Danh sách đơn vị và nhóm của đơn vị (quản trị viên: thêm, xóa)", usage="/donvi [them|bidanh|xoa …]",
+         order=23)
+async def units(ctx: Context) -> str:
+    verb, _, rest = ctx.args.partition(" ")
+    verb = fold(verb)
+    if not verb:
+        return _listing(ctx)
+    if verb not in ("them", "bidanh", "xoa"):
+        return DONVI_USAGE
+    if not ctx.is_admin:
+        record(ctx.session, ctx.now(), ctx.msg, f"donvi {verb}", rest, outcome="denied")
+        return "Thêm, sửa, xóa đơn vị là việc của quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại."
+    parts = [p.strip() for p in rest.split("|")]
+    try:
+        if verb == "them":
+            if len(parts) < 2 or not parts[0] or len(parts) > 3:
+                return DONVI_USAGE
+            type_ = parse_unit_type(parts[1])
+            if type_ == "huyen":
+                return "Cấp huyện không còn từ 01/7/2025 (Luật 72/2025/QH15): chỉ thêm sở/ban/ngành hoặc UBND cấp xã."
+            if type_ is None:
+                return f"Loại đơn vị «{parts[1][:50]}» không hợp lệ: ghi «sở» hoặc «xã».\n{DONVI_USAGE}"
+            aliases = [a for a in (parts[2].split(",") if len(parts) > 2 else []) if a.strip()]
+            unit = add_unit(ctx.session, parts[0], type_, aliases)
+            detail = f"{unit.name} ({type_})"
+            reply = f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]})."
+        elif verb == "bidanh":
+            if len(parts) != 2 or not parts[1]:
+                return DONVI_USAGE
+            unit, error = _unit_or_hint(ctx, parts[0])
+            if unit is None:
+                return error
+            add_alias(ctx.session, unit, parts[1])
+            detail, reply = f"{unit.name} += {parts[1]}", f"✅ {unit.name} có thêm bí danh «{parts[1]}»."
+        else:
+            unit, error = _unit_or_hint(ctx, rest.strip())
+            if unit is None:
+                return error
+            remove_unit(ctx.session, unit)
+            detail, reply = unit.name, f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
+    except ValueError as e:
+        return str(e)
+    record(ctx.session, ctx.now(), ctx.msg, f"donvi {verb}", detail)
+    ctx.app.changed("units")
+    return reply
+
+
+def _listing(ctx: Context) -> str:
+    all_units = list_units(ctx.session)
+    if not all_units:
+        return "Chưa có đơn vị nào." + (" Thêm bằng /donvi them <tên> | <loại> | <bí danh>." if ctx.is_admin else "")
+    lines = [f"Các đơn vị ({len(all_units)}):"]
+    for u in all_units:
+        chats = [c for c in unit_chats(ctx.session, u.id) if c.kind == "group"]
+        groups = ", ".join(f"{c.title or c.chat_id} ({c.channel}{'' if c.active else ', không gửi được'})" for c in chats)
+        fps = len(focal_points(ctx.session, u.id))
+        alias = f" [{', '.join(u.aliases)}]" if u.aliases else ""
+        lines.append(f"• {u.name}{alias} — {TYPE_LABELS.get(u.type, u.type)}; nhóm: {groups or 'chưa có'}; "
+                     f"đầu mối: {fps}")
+    if ctx.is_admin:
+        lines += ["", DONVI_USAGE]
+    return "\n".join(lines)
