@@ -3,13 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev clean
+.PHONY: run test install install-dev clean test-emulator
 
 run: $(VENV)/.installed
 	$(PY) -m bot
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev test-emulator
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The npm Bot API emulator for the Telegram wire tests; without npm those tests are skipped, with the reason.
+EMULATOR := tests/channels/emulator/node_modules/telegram-test-api/package.json
+test-emulator:
+	@if [ -f $(EMULATOR) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --prefix tests/channels/emulator telegram-test-api@4.2.1 \
+	  || echo "telegram-test-api could not be installed: the Telegram wire tests will be skipped"; \
+	else echo "npm not found: the Telegram wire tests will be skipped"; fi
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
