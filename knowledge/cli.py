@@ -1,0 +1,142 @@
+"""CLI of the knowledge base: `kb add|list|show|remove|deadlines` and `ask` (the JSON contract other tools use)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.config import Settings
+
+
+def register(sub: Any) -> None:
+    kb = sub.add_parser("kb", help="knowledge base: add, list, show, remove documents")
+    ksub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    add = ksub.add_parser("add", help="add .txt, .md, .docx or .pdf files")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    add.set_defaults(handler=cmd_add)
+    ksub.add_parser("list", help="list the documents").set_defaults(handler=cmd_list)
+    show = ksub.add_parser("show", help="show a document's details and sections")
+    show.add_argument("id", type=int)
+    show.set_defaults(handler=cmd_show)
+    remove = ksub.add_parser("remove", help="remove a document")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=cmd_remove)
+    deadlines = ksub.add_parser("deadlines", help="report deadlines found in a document")
+    deadlines.add_argument("doc_id", type=int, metavar="DOC_ID")
+    deadlines.add_argument("--json", action="store_true", help="print JSON (the only format)")
+    deadlines.set_defaults(handler=cmd_deadlines)
+
+    ask = sub.add_parser("ask", help="ask a question (without QUESTION and with --json: one question per stdin line)")
+    ask.add_argument("question", nargs="?", default=None)
+    ask.add_argument("--json", action="store_true", help="print the JSON object of the answer")
+    ask.add_argument("--top", type=int, default=3, help="at most this many sources (default 3)")
+    ask.set_defaults(handler=cmd_ask)
+
+
+def _kb(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.db import Database
+    from knowledge.service import KnowledgeBase
+
+    db = Database.from_url(settings.db_url)
+    db.create_all()
+    return KnowledgeBase(db, settings)
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.errors import IngestError
+
+    kb = _kb(settings)
+    kb.ensure_ready()
+    failed = 0
+    total = len(args.paths)
+    for i, path in enumerate(args.paths, 1):
+        prefix = f"[{i}/{total}] " if total > 1 else ""
+        try:
+            r = kb.add_file(path)
+        except IngestError as e:
+            failed += 1
+            print(f"{prefix}✗ {e}", file=sys.stderr, flush=True)
+            continue
+        state = f"đã thêm (#{r.document_id}, {r.passages} đoạn)" if r.created else f"đã có sẵn (#{r.document_id})"
+        print(f"{prefix}✓ {path}: {r.title} — {state}", flush=True)
+    kb.ensure_ready()
+    return 1 if failed else 0
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.service import document_label
+
+    kb = _kb(settings)
+    kb.ensure_ready()
+    for doc, n in kb.list_documents():
+        print(f"#{doc.id}  {document_label(doc)}  ({n} đoạn, tệp {doc.file_name})")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    doc = kb.get_document(args.id)
+    if doc is None:
+        print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+        return 1
+    fields = [("Loại", doc.doc_type), ("Số", doc.number), ("Trích yếu", doc.title), ("Cơ quan ban hành", doc.issuer),
+              ("Tỉnh", doc.province), ("Ngày", doc.issued_on.isoformat() if doc.issued_on else doc.date_text),
+              ("Người ký", f"{doc.signer_title} {doc.signer}".strip()), ("Dự thảo", "có" if doc.draft else ""),
+              ("Tệp", doc.file_name)]
+    print(f"#{doc.id}")
+    for name, value in fields:
+        print(f"{name}: {value or '—'}")
+    print(f"Các đoạn ({len(doc.passages)}):")
+    for p in doc.passages:
+        words = " ".join(p.text.split())
+        print(f"  [{p.id}] {p.section or '-'}: {words[:100]}{'…' if len(words) > 100 else ''}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    if kb.remove_document(args.id):
+        print(f"Đã xóa văn bản #{args.id}.")
+        return 0
+    print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+    return 1
+
+
+def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduler.extract import document_deadlines
+
+    kb = _kb(settings)
+    kb.ensure_ready()
+    doc = kb.get_document(args.doc_id)
+    if doc is None:
+        print(json.dumps({"error": f"Không có văn bản #{args.doc_id}."}, ensure_ascii=False))
+        return 1
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    out = {"document": {"id": doc.id, "number": doc.number, "type": doc.doc_type, "title": doc.title,
+                        "issuer": doc.issuer, "date": doc.issued_on.isoformat() if doc.issued_on else None},
+           "deadlines": document_deadlines(doc.text, today)}
+    print(json.dumps(out, ensure_ascii=False, default=str))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    kb = _kb(settings)
+    top = max(1, args.top)
+    if args.question is None:
+        if not args.json:
+            print("Cần câu hỏi, ví dụ: python -m bot ask \"Kế hoạch CCHC năm ban hành chậm nhất ngày nào?\" "
+                  "(hoặc --json để đọc câu hỏi từ stdin).", file=sys.stderr)
+            return 2
+        for line in sys.stdin:
+            question = line.strip()
+            if not question:
+                continue
+            print(json.dumps(kb.answer(question, top=top).to_json(), ensure_ascii=False), flush=True)
+        return 0
+    answer = kb.answer(args.question, top=top)
+    print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else answer.text)
+    return 0

@@ -1,0 +1,42 @@
+"""What kind of answer a question expects (a time, a quantity, a body, a template) and whether a text holds one."""
+from __future__ import annotations
+
+import re
+
+from knowledge.normalize import fold
+
+_ASKS = {
+    "time": re.compile(r"\b(khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi han|thoi gian nao|cham nhat|"
+                       r"han chot|han nop|truoc ngay|dinh ky)\b"),
+    "quantity": re.compile(r"\b(bao nhieu|may|ty le|phan tram|toi thieu|toi da|it nhat|so luong|bao lau)\b"),
+    "template": re.compile(r"\b(mau nao|mau so|bieu mau|phu luc)\b"),
+    "signer": re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban)\b"),
+    "who": re.compile(r"\b(ai|co quan nao|don vi nao|so nao|tinh nao|cap nao)\b"),
+}
+_HOLDS = {
+    "time": re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\btháng \d{1,2}(?:/\d{4})?|\bquý [IV]+\b|\bnăm \d{4}\b|"
+                       r"\bhằng (?:quý|năm|tháng)|\bhàng (?:quý|năm|tháng)|\b6 tháng\b|\btrước ngày\b", re.I),
+    "quantity": re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|/\d+|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"
+                           r"hồ sơ|cơ quan|năm liên tục)|(?:không quá|tối đa|tối thiểu|ít nhất|đạt|trên|dưới)\s+\d", re.I),
+    "template": re.compile(r"\b(?:mẫu|phụ lục)\b", re.I),
+    "signer": re.compile(r"\bNgười ký:"),
+    "who": re.compile(r"\b(?:Sở|UBND|Ủy ban|Ban|Thanh tra|Văn phòng|Chủ tịch|Giám đốc|Bộ|Người ký)\b"),
+}
+
+
+def expected_kinds(question: str) -> list[str]:
+    q = fold(question)
+    return [kind for kind, pattern in _ASKS.items() if pattern.search(q)]
+
+
+# How much higher a passage holding the kind of answer asked for ranks; a signer is stated in one place only.
+BONUS = {"time": 0.15, "quantity": 0.15, "template": 0.15, "who": 0.1, "signer": 0.5}
+
+
+def holds(text: str, kinds: list[str]) -> bool:
+    return any(_HOLDS[k].search(text) for k in kinds)
+
+
+def bonus(text: str, kinds: list[str]) -> float:
+    """The ranking bonus of a passage for a question expecting `kinds`."""
+    return max((BONUS[k] for k in kinds if _HOLDS[k].search(text)), default=0.0)

@@ -1,0 +1,78 @@
+"""Word lists for Vietnamese administrative text: abbreviations, question words, provinces, document types."""
+from __future__ import annotations
+
+# Folded abbreviation -> folded expansion (added to the query and to the index, never replacing).
+ABBREVIATIONS: dict[str, str] = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "cchc": "cai cach hanh chinh",
+    "tthc": "thu tuc hanh chinh",
+    "dvc": "dich vu cong",
+    "dvctt": "dich vu cong truc tuyen",
+    "cbccvc": "can bo cong chuc vien chuc",
+    "cbcc": "can bo cong chuc",
+    "ccvc": "cong chuc vien chuc",
+    "nsnn": "ngan sach nha nuoc",
+    "cntt": "cong nghe thong tin",
+    "cds": "chuyen doi so",
+    "bnv": "bo noi vu",
+    "snv": "so noi vu",
+    "vbqppl": "van ban quy pham phap luat",
+    "qppl": "quy pham phap luat",
+    "sipas": "chi so hai long",
+    "par": "chi so cai cach hanh chinh",
+    "papi": "chi so hieu qua quan tri va hanh chinh cong",
+    "pci": "chi so nang luc canh tranh",
+    "dti": "chi so chuyen doi so",
+    "hcc": "hanh chinh cong",
+    "tnmt": "tai nguyen va moi truong",
+    "khdt": "ke hoach va dau tu",
+    "tttt": "thong tin va truyen thong",
+    "mttq": "mat tran to quoc",
+    "ubmttq": "uy ban mat tran to quoc",
+    "nq": "nghi quyet",
+    "qd": "quyet dinh",
+    "kh": "ke hoach",
+    "cv": "cong van",
+    "tb": "thong bao",
+    "bc": "bao cao",
+    "ttr": "to trinh",
+    "ctr": "chuong trinh",
+    "ttg": "thu tuong",
+    "cp": "chinh phu",
+    "tw": "trung uong",
+    "xh": "xa hoi",
+    "ktxh": "kinh te xa hoi",
+    "tdkt": "thi dua khen thuong",
+    "bpmc": "bo phan mot cua",
+    "mc": "mot cua",
+}
+
+# Folded question and filler words: they say what is asked, not what about.
+QUESTION_WORDS: frozenset[str] = frozenset(
+    "bao nhieu gi nao ai may sao khong phai chua la a nhe vay cho biet xin "
+    "em oi u ko k j vs".split()
+)
+
+DOC_TYPES: tuple[str, ...] = (
+    "Công văn", "Kế hoạch", "Chỉ thị", "Quyết định", "Nghị quyết", "Nghị định", "Thông tư", "Thông báo",
+    "Hướng dẫn", "Báo cáo", "Tờ trình", "Chương trình", "Đề án", "Luật", "Công điện", "Quy chế", "Quy định",
+)
+
+# Document-type symbols in a number (Nghị định 30/2020/NĐ-CP, appendix I).
+TYPE_SYMBOLS: dict[str, str] = {
+    "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "KH": "Kế hoạch", "TB": "Thông báo",
+    "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình", "CTr": "Chương trình", "ĐA": "Đề án",
+    "NĐ": "Nghị định", "TT": "Thông tư", "CĐ": "Công điện", "QC": "Quy chế", "QyĐ": "Quy định",
+}
+
+PROVINCES: tuple[str, ...] = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
+    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
+    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
+    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
+    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
+    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Thành phố Hồ Chí Minh",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)

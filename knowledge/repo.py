@@ -1,0 +1,81 @@
+"""SQL of the knowledge base, in small functions over a session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from knowledge.ingest import ParsedDocument
+from knowledge.models import Document, KbVersion, Passage
+
+
+def find_by_hash(session: Session, content_hash: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.content_hash == content_hash))
+
+
+def store(session: Session, parsed: ParsedDocument, now: datetime) -> Document:
+    m = parsed.meta
+    doc = Document(content_hash=parsed.content_hash, file_name=parsed.file_name[:255], doc_type=m.doc_type,
+                   number=m.number, title=m.title, issuer=m.issuer, province=m.province, issued_on=m.date,
+                   date_text=m.date_text, signer=m.signer, signer_title=m.signer_title, draft=m.draft,
+                   text=parsed.text, added_at=now)
+    doc.passages = [Passage(position=i, section=s.section, heading=s.heading, text=s.text)
+                    for i, s in enumerate(parsed.segments)]
+    session.add(doc)
+    session.flush()
+    bump_version(session)
+    return doc
+
+
+def bump_version(session: Session) -> None:
+    if session.execute(update(KbVersion).where(KbVersion.id == 1).values(version=KbVersion.version + 1)).rowcount == 0:
+        session.add(KbVersion(id=1, version=1))
+        session.flush()
+
+
+def version(session: Session) -> str:
+    """A stamp that changes whenever documents are added or removed."""
+    v = session.scalar(select(KbVersion.version).where(KbVersion.id == 1))
+    return str(v or 0)
+
+
+def count_documents(session: Session) -> int:
+    return int(session.scalar(select(func.count(Document.id))) or 0)
+
+
+def list_documents(session: Session) -> list[tuple[Document, int]]:
+    """Every document with its passage count, oldest first."""
+    counts = dict(session.execute(select(Passage.document_id, func.count(Passage.id)).group_by(Passage.document_id)).all())
+    return [(d, int(counts.get(d.id, 0))) for d in session.scalars(select(Document).order_by(Document.id))]
+
+
+def get_document(session: Session, doc_id: int) -> Document | None:
+    return session.get(Document, doc_id)
+
+
+def remove_document(session: Session, doc_id: int) -> bool:
+    session.execute(delete(Passage).where(Passage.document_id == doc_id))
+    removed = session.execute(delete(Document).where(Document.id == doc_id)).rowcount
+    if removed:
+        bump_version(session)
+    return bool(removed)
+
+
+def all_passages(session: Session) -> list[tuple[Passage, Document]]:
+    rows = session.execute(select(Passage, Document).join(Document, Passage.document_id == Document.id)
+                           .order_by(Passage.id))
+    return [(p, d) for p, d in rows.all()]
+
+
+def passages_by_id(session: Session, ids: list[int]) -> dict[int, tuple[Passage, Document]]:
+    rows = session.execute(select(Passage, Document).join(Document, Passage.document_id == Document.id)
+                           .where(Passage.id.in_(ids)))
+    return {p.id: (p, d) for p, d in rows.all()}
+
+
+def section_passages(session: Session, passage: Passage) -> list[Passage]:
+    """All passages of the same document and section, in order."""
+    q = select(Passage).where(Passage.document_id == passage.document_id).order_by(Passage.position)
+    q = q.where(Passage.section == passage.section) if passage.section is not None else q.where(Passage.section.is_(None))
+    return list(session.scalars(q))
