@@ -5,7 +5,7 @@
 // Fixes and additions:
 //   getMe with is_bot; message dates in seconds; edits return the Message and honour reply_markup;
 //   callback queries with chat_instance; getUpdates honours offset and timeout (long polling);
-//   stubs for setMyCommands, getMyCommands, sendChatAction, getChatMember, getChat, ...;
+//   stubs for setMyCommands, getMyCommands, sendChatAction, getChatMember, getChat, ...; getFile and downloads;
 //   /control/* routes: fail the next call of a method with a chosen Telegram error, push raw updates
 //   (my_chat_member, migrate service messages), set chat member statuses, read recorded calls and messages.
 'use strict';
@@ -21,6 +21,7 @@ const state = {
   members: {}, // token -> "chat:user" -> status
   commands: {}, // token -> scope key -> commands
   chats: {}, // chat id -> chat object seen in updates
+  files: {}, // token -> file_id -> Buffer, served by getFile and /file/bot<token>/documents/<file_id>
 };
 
 function listFor(table, token) {
@@ -157,6 +158,11 @@ const methods = {
   },
   getMyCommands: (token, p, res) => ok(res, ((state.commands[token] || {})[JSON.stringify(p.scope || { type: 'default' })]) || []),
   deleteMyCommands: (token, p, res) => ok(res, true),
+  getFile(token, p, res) {
+    const data = (state.files[token] || {})[p.file_id];
+    if (!data) return fail(res, 400, 'Bad Request: invalid file_id');
+    ok(res, { file_id: p.file_id, file_unique_id: `u-${p.file_id}`, file_size: data.length, file_path: `documents/${p.file_id}` });
+  },
   sendChatAction: (token, p, res) => ok(res, true),
   deleteWebhook: (token, p, res) => ok(res, true),
   getWebhookInfo: (token, p, res) => ok(res, { url: '', has_custom_certificate: false, pending_update_count: 0 }),
@@ -203,6 +209,18 @@ app.post('/control/member', (req, res) => {
   if (!state.members[token]) state.members[token] = {};
   state.members[token][`${chatId}:${userId}`] = status;
   ok(res, true);
+});
+app.post('/control/file', (req, res) => {
+  const { token, file_id: fileId, content_base64: content } = req.body;
+  if (!state.files[token]) state.files[token] = {};
+  state.files[token][fileId] = Buffer.from(content, 'base64');
+  ok(res, true);
+});
+app.get('/file/bot:token/documents/:fileId', (req, res) => {
+  const data = (state.files[req.params.token] || {})[req.params.fileId];
+  if (!data) return res.status(404).end();
+  listFor(state.calls, req.params.token).push({ method: 'download', params: { file_id: req.params.fileId }, at: Date.now() });
+  res.type('application/octet-stream').send(data);
 });
 app.post('/control/calls', (req, res) => ok(res, listFor(state.calls, req.body.token)));
 app.post('/control/messages', (req, res) => {

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import select
 import shutil
@@ -73,6 +75,16 @@ class Emulator:
         is_command = any(e["type"] == "bot_command" for e in message.get("entities", []))
         r = await self.client.post("/sendCommand" if is_command else "/sendMessage",
                                    json={"botToken": self.token, **message})
+        r.raise_for_status()
+
+    async def send_file(self, name: str, data: bytes, *, chat_id: int, user_id: int,
+                        mime_type: str = "text/plain") -> None:
+        """A user sends a document (stored in the emulator, downloadable through getFile)."""
+        file_id = "f" + hashlib.sha1(name.encode() + data).hexdigest()[:12]
+        await self._post("/control/file", {"file_id": file_id, "content_base64": base64.b64encode(data).decode()})
+        update = u.document_update(chat_id=chat_id, user_id=user_id, file_id=file_id, file_name=name,
+                                   size=len(data), mime_type=mime_type)
+        r = await self.client.post("/sendMessage", json={"botToken": self.token, **update["message"]})
         r.raise_for_status()
 
     async def press(self, data: str, *, origin: dict[str, Any], user_id: int) -> None:
