@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from knowledge.ingest import ParsedDocument
 from knowledge.models import Document, KbVersion, Passage
@@ -47,11 +47,13 @@ def count_documents(session: Session) -> int:
 def list_documents(session: Session) -> list[tuple[Document, int]]:
     """Every document with its passage count, oldest first."""
     counts = dict(session.execute(select(Passage.document_id, func.count(Passage.id)).group_by(Passage.document_id)).all())
-    return [(d, int(counts.get(d.id, 0))) for d in session.scalars(select(Document).order_by(Document.id))]
+    docs = session.scalars(select(Document).options(selectinload(Document.passages)).order_by(Document.id))
+    return [(d, int(counts.get(d.id, 0))) for d in docs]
 
 
 def get_document(session: Session, doc_id: int) -> Document | None:
-    return session.get(Document, doc_id)
+    """A document with its passages loaded (usable after the session closes)."""
+    return session.scalar(select(Document).options(selectinload(Document.passages)).where(Document.id == doc_id))
 
 
 def remove_document(session: Session, doc_id: int) -> bool:

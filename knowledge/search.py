@@ -15,6 +15,7 @@ EXPANSION_WEIGHT = 0.5
 NUMBER_WEIGHT = 3.0
 ALTERNATIVE_WEIGHT = 0.6  # a real word that may be a typo of another one fitting its neighbours
 FUZZY_CUTOFF = 0.7
+PAIR_SHARE = 0.6  # weight of word pairs (vs single words) in the coverage of a question
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -25,6 +26,11 @@ class Unit:
     codes: list[int]
     idf: float
     pair: bool = False
+    credit: list[float] = field(default_factory=list)  # how much finding each code counts (a guess counts less)
+
+    def found(self, index: SearchIndex, doc: int) -> float:
+        credits = self.credit or [1.0] * len(self.codes)
+        return max((cr for c, cr in zip(self.codes, credits) if c >= 0 and index.holds(c, doc)), default=0.0)
 
 
 @dataclass
@@ -150,7 +156,8 @@ class Searcher:
             for word, weight in options:
                 q.add(code(word), weight)
             if not question_word:
-                q.units.append(Unit([code(word) for word, _ in options], self._unit_idf([code(word) for word, _ in options])))
+                codes = [code(word) for word, _ in options]
+                q.units.append(Unit(codes, self._unit_idf(codes), credit=[weight for _, weight in options]))
             if tok in ABBREVIATIONS:
                 exp = ABBREVIATIONS[tok].split()
                 for j, word in enumerate(exp):
@@ -159,13 +166,15 @@ class Searcher:
                         q.add(code(f"{exp[j - 1]}_{word}"), EXPANSION_WEIGHT)
             if i + 1 < len(tokens):
                 nxt = tokens[i + 1]
-                pairs = [(a, b) for a, _ in options for b in [nxt] + alternatives.get(i + 1, [])]
+                nxt_options = [(nxt, confidence.get(i + 1, 1.0))] + [(b, ALTERNATIVE_WEIGHT) for b in alternatives.get(i + 1, [])]
+                pairs = [(a, b) for a, _ in options for b, _ in nxt_options]
+                pair_credit = [wa * wb for _, wa in options for _, wb in nxt_options]
                 both_question = question_word and nxt in QUESTION_WORDS
                 pair_codes = [code(f"{a}_{b}") for a, b in pairs]
                 for c in pair_codes:
                     q.add(c, QUESTION_WORD_WEIGHT if both_question else min(w, confidence.get(i + 1, 1.0)))
                 if not question_word and nxt not in QUESTION_WORDS and any(c >= 0 for c in pair_codes):
-                    q.units.append(Unit(pair_codes, self._unit_idf(pair_codes), pair=True))
+                    q.units.append(Unit(pair_codes, self._unit_idf(pair_codes), pair=True, credit=pair_credit))
         return q
 
     def _unit_idf(self, codes: list[int]) -> float:
@@ -193,5 +202,7 @@ class Searcher:
         for units in (words, pairs):
             total = sum(u.idf for u in units)
             if total > 0:
-                share.append(sum(u.idf for u in units if any(c >= 0 and self.index.holds(c, doc) for c in u.codes)) / total)
-        return sum(share) / len(share) if share else 0.0
+                share.append(sum(u.idf * u.found(self.index, doc) for u in units) / total)
+        if len(share) == 2:  # word pairs tell a phrase of the documents from look-alike words without accents
+            return (1 - PAIR_SHARE) * share[0] + PAIR_SHARE * share[1]
+        return share[0] if share else 0.0

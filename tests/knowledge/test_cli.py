@@ -1,0 +1,83 @@
+"""The command line: `ask --json` contract (in a subprocess), stdin mode, and `kb add|list|show|remove`."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _check_contract(obj: dict, question: str, top: int) -> None:
+    assert set(obj) == {"question", "answered", "answer", "sources"}
+    assert obj["question"] == question and isinstance(obj["answered"], bool) and isinstance(obj["answer"], str)
+    assert len(obj["sources"]) <= top
+    for s in obj["sources"]:
+        assert set(s) == {"document", "section", "passage", "score"}
+        assert set(s["document"]) == {"id", "number", "type", "title", "issuer", "date"}
+        assert s["section"] is None or isinstance(s["section"], str)
+        assert isinstance(s["score"], float)
+    scores = [s["score"] for s in obj["sources"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_json_in_a_subprocess(tmp_path: Path):
+    q = "Nghị quyết 76/NQ-CP được ban hành ngày nào?"
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", q, "--json", "--top", "2"], cwd=tmp_path,
+                         env=_env(tmp_path), capture_output=True, text=True, timeout=60, check=True)
+    obj = json.loads(out.stdout)
+    _check_contract(obj, q, 2)
+    assert obj["answered"] and "15/7/2021" in obj["answer"]
+    assert obj["sources"][0]["document"]["date"] in (None, "2021-11-25") or len(obj["sources"][0]["document"]["date"]) == 10
+
+    questions = ["Giá vàng hôm nay?", "", "ty le giai quyet ho so TTHC dung han toi thieu"]
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], cwd=tmp_path, env=_env(tmp_path),
+                         input="\n".join(questions) + "\n", capture_output=True, text=True, timeout=60, check=True)
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x["question"] for x in lines] == [questions[0], questions[2]]
+    assert not lines[0]["answered"] and lines[0]["sources"] == []
+    assert lines[1]["answered"] and "99%" in lines[1]["answer"]
+    for obj, q in zip(lines, [questions[0], questions[2]]):
+        _check_contract(obj, q, 3)
+
+
+def test_ask_plain_prints_what_a_user_reads(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["ask", "giai ngan von dau tu cong toi thieu bao nhieu"]) == 0
+    out = capsys.readouterr().out
+    assert "95%" in out and "📄 Nguồn:" in out and not out.lstrip().startswith("{")
+
+
+def test_kb_commands(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    good = tmp_path / "kh.md"
+    good.write_text("KẾ HOẠCH\nTập huấn năm 2025\n\n1. Nội dung\n\n- Tập huấn kỹ năng số cho 200 công chức cấp xã.")
+    bad = tmp_path / "x.xlsx"
+    bad.write_bytes(b"PK\x03\x04")
+    assert main(["kb", "add", str(good), str(bad), str(good)]) == 1
+    out, err = capsys.readouterr()
+    assert "[1/3]" in out and "đã thêm (#6" in out and "đã có sẵn (#6)" in out
+    assert "Không hỗ trợ" in err
+    assert main(["kb", "list"]) == 0
+    assert "#6" in capsys.readouterr().out
+    assert main(["kb", "show", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert "7946/UBND-NCPC" in shown and "Nguyễn Đăng Bình" in shown and "1.b" in shown
+    assert main(["kb", "remove", "6"]) == 0
+    assert main(["kb", "remove", "6"]) == 1
+    assert main(["kb", "show", "6"]) == 1

@@ -1,0 +1,69 @@
+"""Search and answers on the bundled directives: accents, typos, Telex, abbreviations, numbers, declining."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.index import IndexDoc, SearchIndex
+from knowledge.normalize import fold
+from knowledge.search import Searcher
+from knowledge.service import MIN_COVERAGE, KnowledgeBase
+
+
+def _answer_holds(kb: KnowledgeBase, question: str, expected: str) -> bool:
+    return fold(expected) in fold(kb.answer(question).text)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("UBND cấp xã ban hành kế hoạch CCHC năm chậm nhất ngày nào?", "28/02"),
+    ("ubnd cap xa ban hanh ke hoach cai cach hanh chinh nam cham nhat ngay nao", "28/02"),  # no accents
+    ("ubnd cap xa ban hnah ke hoach cchc nam cahm nhat ngay nao", "28/02"),  # swapped letters
+    ("UBND caaps xax ban hanhf kees hoachj CCHC", "28/02"),  # Telex leftovers
+    ("giai ngan von dau tu cong toi thieu bao nhieu", "95%"),
+    ("giai quyet ho so thu tuc hanh chinh dung han toi thieu", "99%"),  # TTHC spelled out
+])
+def test_questions_typed_like_on_a_phone(bundled_kb: KnowledgeBase, question: str, expected: str):
+    assert _answer_holds(bundled_kb, question, expected)
+
+
+def test_document_number_is_matched_exactly(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Nghị quyết 76/NQ-CP ban hành ngày nào?")
+    assert a.answered and "15/7/2021" in a.text
+    assert "76/NQ-CP" in a.sources[0].passage.text
+
+
+def test_answer_is_sentences_then_citation(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Kế hoạch CCHC năm của các sở, ban, ngành phải ban hành chậm nhất ngày nào?")
+    body, _, citation = a.text.partition("📄 Nguồn:")
+    assert "30/01" in body and len(body.split()) < 120
+    assert "Công văn số 7946/UBND-NCPC" in citation and "UBND tỉnh Bắc Kạn" in citation and "25/11/2021" in citation
+    assert "mục 1.b" in citation
+    assert a.more is not None
+
+
+@pytest.mark.parametrize("question", [
+    "Giá vàng hôm nay bao nhiêu?", "Cách nấu phở bò ngon", "lịch thi đấu bóng đá tối nay", "bao nhiêu?",
+])
+def test_out_of_scope_is_declined_with_a_hint(bundled_kb: KnowledgeBase, question: str):
+    a = bundled_kb.answer(question)
+    assert not a.answered and a.sources == []
+    assert "chưa tìm thấy" in a.text and "ví dụ" in a.text
+    assert "Công văn số 7946/UBND-NCPC" in a.text  # what the bot knows about
+
+
+def test_search_is_a_function_over_texts():
+    texts = ["Thủ tục hành chính được giải quyết đúng hạn.", "Giải ngân vốn đầu tư công đạt 95%.",
+             "Chuyển đổi số trong cơ quan nhà nước."]
+    searcher = Searcher(SearchIndex.build([IndexDoc(t) for t in texts]))
+    assert searcher.search("TTHC dung han", 3)[1][0].doc == 0  # abbreviation expanded
+    assert searcher.search("giai ngna von", 3)[1][0].doc == 1  # typo corrected
+    assert searcher.search("chuyendoi so", 3)[1][0].doc == 2  # missing space repaired
+    assert all(h.coverage < MIN_COVERAGE for h in searcher.search("bóng đá", 3)[1])
+
+
+def test_index_survives_a_restart(bundled_kb: KnowledgeBase):
+    from knowledge.service import MIN_COVERAGE, KnowledgeBase as KB
+
+    again = KB(bundled_kb.db, bundled_kb.settings)
+    again._bootstrapped = True
+    assert (again.index_dir / "index.npz").exists()
+    assert again.answer("Nghị quyết 76/NQ-CP ban hành ngày nào?").answered

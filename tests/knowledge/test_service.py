@@ -1,0 +1,53 @@
+"""The service: several processes on one database, removal, passages, sections."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.service import KnowledgeBase
+from tests.knowledge.conftest import make_kb
+
+DOC = """KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2025
+
+1. Nội dung
+
+a) Tổ chức hội thi tìm hiểu về cải cách hành chính trong quý III/2025 cho công chức cấp xã.
+
+b) Phát hành 500 tờ rơi về dịch vụ công trực tuyến.
+"""
+
+
+def test_a_second_process_sees_new_documents(tmp_path: Path):
+    first = make_kb(tmp_path)
+    first.ensure_ready()
+    second = KnowledgeBase(first.db, first.settings)
+    second.ensure_ready()
+    assert not second.answer("hoi thi tim hieu cai cach hanh chinh cho cong chuc cap xa").answered
+    added = first.add_bytes("tuyen-truyen.txt", DOC.encode())
+    answer = second.answer("hoi thi tim hieu cai cach hanh chinh cho cong chuc cap xa")
+    assert answer.answered and "quý III/2025" in answer.text
+    assert second.remove_document(added.document_id)
+    assert not first.answer("hoi thi tim hieu cai cach hanh chinh cho cong chuc cap xa").answered
+    assert not second.remove_document(added.document_id)
+
+
+def test_bundled_corpus_on_first_run_only(tmp_path: Path):
+    kb = make_kb(tmp_path)
+    kb.ensure_ready()
+    docs = kb.list_documents()
+    assert len(docs) == 5 and all(n > 10 for _, n in docs)
+    kb.remove_document(docs[0][0].id)
+    again = make_kb(tmp_path)
+    again.ensure_ready()  # not re-ingested: the KB is not new
+    assert len(again.list_documents()) == 4
+
+
+def test_passages_sections_and_text(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Kế hoạch CCHC năm của các đơn vị xây dựng theo mẫu nào?")
+    p = bundled_kb.get_passage(a.sources[0].passage.id)
+    assert p is not None and p.section == "1.b"
+    found = bundled_kb.section_text(p.id)
+    assert found is not None and "Phụ lục kèm theo văn bản này" in found[1]
+    text = bundled_kb.document_text(p.doc.id)
+    assert "chậm nhất ngày 30/01" in text and "**" not in text
+    assert bundled_kb.get_passage(10**9) is None
