@@ -35,7 +35,7 @@ async def permissions(ctx: Context) -> str:
         return "\n".join(lines + ["", USAGE])
     verb = fold(parts[0])
     who = _who(ctx, parts[1]) if len(parts) > 1 else None
-    if verb not in ("them", "xoa") or who is None:
+    if verb not in ("them", "xoa") or who is None or (verb == "xoa" and len(parts) > 2):
         return USAGE
     channel, user = who
     if verb == "them":
