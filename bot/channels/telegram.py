@@ -14,10 +14,11 @@ from telegram import (
     LinkPreviewOptions, Message, Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
+from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates
 from bot.channels.base import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
@@ -45,6 +46,8 @@ WELCOME = (
     "Hỏi đáp trong nhóm: /hoi <câu hỏi>, hoặc nhắc tên bot ({mention}) kèm câu hỏi. "
     "Gõ /help để xem các lệnh."
 )
+TOKEN_REJECTED = ("Telegram từ chối TELEGRAM_BOT_TOKEN (sai hoặc đã bị thu hồi). "
+                  "Lấy lại token ở @BotFather (/mybots → API Token) rồi khởi động lại bot.")
 ADMINS_ONLY_FILES = "Chỉ quản trị viên (Sở Nội vụ) mới gửi được tệp văn bản để nạp vào kho tri thức."
 TOO_BIG = "Tệp «{name}» quá lớn ({size:.1f} MB). Giới hạn là {limit:.0f} MB; hãy gửi tệp nhỏ hơn."
 DOWNLOAD_FAILED = "Không tải được tệp «{name}» từ Telegram. Vui lòng gửi lại sau ít phút."
@@ -89,6 +92,7 @@ class TelegramChannel:
         self.network_retries, self.retry_delay = network_retries, retry_delay
         self._secrets = settings.secrets()
         self._app: App | None = None
+        self._claims = 0
         builder = (
             ApplicationBuilder()
             .token(settings.telegram_token)
@@ -111,7 +115,12 @@ class TelegramChannel:
 
     async def start(self, app: "App") -> None:
         self._app = app
-        await self.application.initialize()  # getMe: checks the token
+        try:
+            await self.application.initialize()  # getMe: checks the token
+        except InvalidToken:
+            await self.application.shutdown()
+            # PTB's own message quotes the token: raise without it (and without the chained exception)
+            raise RuntimeError(TOKEN_REJECTED) from None
         await self._set_commands(app)
         await self.application.start()
         updater = self.application.updater
@@ -223,7 +232,7 @@ class TelegramChannel:
     # -- receiving ---------------------------------------------------------------------------------
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self._app is None:
+        if self._app is None or not self._claim(update.update_id):
             return
         if update.my_chat_member is not None:
             await self._on_membership(update.my_chat_member)
@@ -231,6 +240,21 @@ class TelegramChannel:
             await self._on_button(update.callback_query)
         elif update.message is not None:
             await self._on_message(update.message)
+
+    def _claim(self, update_id: int) -> bool:
+        """True the first time any replica sees this update (a re-delivered update is skipped)."""
+        app = self._app
+        assert app is not None
+        now = app.clock.now()
+        with app.db.session() as s:
+            fresh = claim_update(s, self.name, str(update_id), now)
+        self._claims += 1
+        if self._claims % 1000 == 1:
+            with app.db.session() as s:
+                forget_updates(s, now - LEDGER_DAYS)
+        if not fresh:
+            log.info("telegram: update %s delivered again: skipped", update_id)
+        return fresh
 
     async def _on_message(self, message: Message) -> None:
         app = self._app

@@ -153,3 +153,10 @@ async def test_channel_posts_and_other_bots_are_ignored(tg, fake):
                                   "chat": {"id": -100111, "type": "channel", "title": "Kênh"}})
     await feed(tg, post)
     assert fake.sent() == []
+
+
+async def test_an_update_delivered_twice_is_handled_once(tg, fake):
+    update = u.text_update("/start", chat_id=555, user_id=555)
+    await feed(tg, update)
+    await feed(tg, update)  # e.g. a webhook retry reaching another replica
+    assert len(fake.sent(555)) == 1

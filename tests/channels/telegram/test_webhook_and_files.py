@@ -56,6 +56,15 @@ async def test_webhook_accepts_only_the_right_secret(app, fake, tg_settings):
         await channel.stop()
 
 
+async def test_a_rejected_token_stops_start_with_a_message_that_does_not_quote_it(app, fake, tg_settings):
+    fake.fail_with("getMe", 401, "Unauthorized")
+    channel = TelegramChannel(tg_settings, request=fake)
+    with pytest.raises(RuntimeError) as e:
+        await channel.start(app)
+    assert "TELEGRAM_BOT_TOKEN" in str(e.value) and e.value.__suppress_context__
+    assert tg_settings.telegram_token.split(":")[1] not in str(e.value)
+
+
 @pytest.fixture
 def received(monkeypatch):  # type: ignore[no-untyped-def]
     load_commands()

@@ -126,9 +126,9 @@ class Emulator:
 
         return await asyncio.wait_for(poll(), timeout)
 
-    async def wait_messages(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
+    async def wait_messages(self, chat_id: int, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         async def enough() -> list[dict[str, Any]]:
             found = await self.messages(chat_id)
             return found if len(found) >= count else []
 
-        return await self.wait_for(enough)
+        return await self.wait_for(enough, timeout)

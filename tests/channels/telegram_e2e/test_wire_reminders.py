@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from bot.clock import VN_TZ
+from scheduler.models import Chat
+from scheduler.repo import create_deadline
 from scheduler.service import ReminderService
-from scheduler.units import add_unit
+from scheduler.units import add_focal_point, add_unit
 
 SUPER = 1001  # ADMIN_IDS telegram:1001 in the shared settings fixture
 GROUP = -400200300
@@ -60,3 +64,44 @@ async def test_a_reminder_reaches_the_group_and_is_acknowledged_with_its_button(
     assert len(await emulator.calls("answerCallbackQuery")) == 2
     assert await ReminderService(app).tick() == 0  # not sent twice
 
+
+
+def seed_group(app, *, focal: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Sở Tư pháp with its Telegram group (and a focal point reachable 1:1), and the quarterly CCHC deadline."""
+    with app.db.session() as s:
+        unit = add_unit(s, "Sở Tư pháp", "so")
+        s.add(Chat(channel="telegram", chat_id=str(GROUP), kind="group", title="Nhóm Sở Tư pháp", active=True,
+                   unit_id=unit.id))
+        if focal is not None:
+            s.add(Chat(channel="telegram", chat_id=str(focal), kind="private", active=True))
+            add_focal_point(s, unit, "telegram", str(focal), "Chị Lan", str(focal))
+        create_deadline(s, dict(code="cchc-quy", title="Báo cáo CCHC quý", rule="ngày 10 tháng cuối quý",
+                                audience_types=["so"], leads=[7, 3, 1, 0]), at=app.clock.now(), by="test")
+
+
+async def test_a_reminder_interrupted_by_a_migration_is_resent_to_the_supergroup(live, emulator, app, clock):
+    seed_group(app)
+    supergroup = -1000400200300
+    await emulator.fail_next("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+                             migrate_to_chat_id=supergroup)
+    clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ))
+    assert await ReminderService(app).tick() == 1
+    [reminder] = await emulator.messages(supergroup)
+    assert "Báo cáo CCHC quý" in reminder["text"] and reminder["reply_markup"]["inline_keyboard"][0][0]["text"] == "✅ Đã nộp"
+    assert await emulator.messages(GROUP) == []
+    with app.db.session() as s:
+        assert [c.chat_id for c in s.scalars(select(Chat).where(Chat.kind == "group"))] == [str(supergroup)]
+
+
+async def test_a_reminder_to_a_group_without_the_bot_deactivates_it_and_reaches_the_focal_point(
+        live, emulator, app, clock):
+    seed_group(app, focal=33)
+    await emulator.fail_next("sendMessage", 403, "Forbidden: bot was kicked from the group chat")
+    clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ))
+    await ReminderService(app).tick()
+    [notice] = await emulator.messages(SUPER)
+    assert "Nhóm Sở Tư pháp" in notice["text"] and "/dangky" in notice["text"]
+    [direct] = await emulator.messages(33)
+    assert "Báo cáo CCHC quý" in direct["text"]
+    with app.db.session() as s:
+        assert s.scalar(select(Chat.active).where(Chat.chat_id == str(GROUP))) is False
