@@ -153,9 +153,17 @@ class ReminderService:
             acked = {(*by_id[o], u) for o, u in acked_pairs(s, list(occ_ids.values()))}
             planned = plan_deliveries(planned_occs, audiences, targets, acked, today=today,
                                       until=as_utc(now) + HORIZON)
-            return self._sync(s, planned, occ_ids, now)
+            since = {d.id: d.created_at for d in list_deadlines(s)}
+            since.update({-c.id: c.registered_at for c in s.scalars(select(Chat))})
+            return self._sync(s, planned, occ_ids, now, since)
 
-    def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime) -> int:  # type: ignore[no-untyped-def]
+    def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime,  # type: ignore[no-untyped-def]
+              since: dict[int, datetime | None]) -> int:
+        """Insert new deliveries, move pending ones whose time changed, set aside those no longer wanted.
+
+        `since` maps a deadline id (and -chat id) to when it was added: a reminder whose time had
+        already passed then was never missed, so it is recorded as skipped instead of sent late.
+        """
         wanted = {(occ_ids[(p.deadline_id, p.period)], p.chat_pk, p.lead): p for p in planned}
         ids = list(set(occ_ids.values()))
         existing: dict[tuple[int, int, int], Delivery] = {}
@@ -173,11 +181,22 @@ class ReminderService:
                 row.scheduled_for = p.scheduled_for
             elif row.status == dl.SKIPPED and row.outcome == dl.UNPLANNED and p.scheduled_for >= t:
                 row.status, row.outcome, row.scheduled_for = dl.PENDING, "", p.scheduled_for
-        new = [dict(occurrence_id=k[0], chat_id=k[1], lead=k[2], unit_id=p.unit_id, scheduled_for=p.scheduled_for)
-               for k, p in wanted.items() if k not in existing]
+        def born_after(p) -> bool:  # type: ignore[no-untyped-def]
+            added = [as_utc(x) for x in (since.get(p.deadline_id), since.get(-p.chat_pk)) if x is not None]
+            return p.scheduled_for < t - LATE_AFTER and any(a > p.scheduled_for for a in added)
+
+        new = []
+        for k, p in wanted.items():
+            if k in existing:
+                continue
+            row = dict(occurrence_id=k[0], chat_id=k[1], lead=k[2], unit_id=p.unit_id, scheduled_for=p.scheduled_for)
+            if born_after(p):
+                row.update(status=dl.SKIPPED, outcome="its time had passed when the deadline or chat was added")
+            new.append(row)
         s.flush()
         dl.add_rows(s, new)
-        return sum(1 for k in wanted if k not in existing or existing[k].status == dl.PENDING)
+        return sum(1 for r in new if r.get("status", dl.PENDING) == dl.PENDING) + \
+            sum(1 for k in wanted if k in existing and existing[k].status == dl.PENDING)
 
     # ------------------------------------------------------------------ sending
 

@@ -211,3 +211,30 @@ async def test_remind_now_reaches_units_that_have_not_acknowledged(app, clock, c
     assert await service.remind_now("cchc") == 1  # an admin may remind again
     assert [m.chat_id for m in channel.sent] == ["g1", "g1"]
     assert await service.remind_now("khongco") == 0
+
+
+async def test_a_deadline_added_late_does_not_send_reminders_whose_time_had_passed(app, clock, channel):
+    clock.set(at(2026, 12, 8, 10, 0))
+    seed(app)  # added on 8/12: the 7- and 3-day reminders (3/12, 7/12) were never due while it existed
+    service = ReminderService(app)
+    assert await service.tick() == 0
+    clock.set(at(2026, 12, 9, 8, 0))
+    assert await service.tick() == 2
+    assert all("còn 1 ngày" in t and "Nhắc muộn" not in t for t in delivered(channel))
+
+
+async def test_replan_follows_rule_and_lead_changes(app, clock, channel):
+    seed(app, units=(("Sở Tư pháp", "so", "g1"),), audience=("so",))
+    service = ReminderService(app)
+    assert service.replan() == 4  # 3, 7, 9 and 10 December
+    with app.db.session() as s:
+        from scheduler.models import Deadline
+
+        d = s.scalar(select(Deadline))
+        d.leads, d.remind_at = [2], "09:30"
+    app.changed("deadlines")
+    clock.set(at(2026, 12, 3, 8, 0))
+    assert await service.tick() == 0  # the 7-day reminder is gone
+    clock.set(at(2026, 12, 8, 9, 30))
+    assert await service.tick() == 1
+    assert "còn 2 ngày" in delivered(channel)[0]
