@@ -160,3 +160,18 @@ async def test_an_update_delivered_twice_is_handled_once(tg, fake):
     await feed(tg, update)
     await feed(tg, update)  # e.g. a webhook retry reaching another replica
     assert len(fake.sent(555)) == 1
+
+
+async def test_a_private_question_is_answered_and_xem_them_sends_the_section(tg, fake, app):
+    app.knowledge.ensure_ready()
+    await feed(tg, u.text_update("ke hoach cchc nam ban hanh cham nhat ngay nao", chat_id=555, user_id=555))
+    [answer] = fake.sent(555)
+    assert "30/01" in answer["text"] and "7946/UBND-NCPC" in answer["text"]
+    [[more]] = answer["reply_markup"]["inline_keyboard"]
+    assert more["text"] == "Xem thêm"
+    origin = {"message_id": fake._next_message_id, "date": u.DATE, "chat": u.chat(555), "text": answer["text"],
+              "from": {"id": BOT_ID, "is_bot": True, "first_name": "Trợ lý CCHC"},
+              "reply_markup": answer["reply_markup"]}
+    await feed(tg, u.button_update(more["callback_data"], origin=origin, user_id=555))
+    _, section = fake.sent(555)
+    assert "7946/UBND-NCPC" in section["text"] and fake.of("editMessageText") == []
