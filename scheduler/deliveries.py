@@ -82,6 +82,14 @@ def skip_pending(session: Session, delivery_id: int, outcome: str) -> bool:
     return result.rowcount == 1
 
 
+def reschedule(session: Session, delivery_id: int, when: datetime, *, from_status: str) -> bool:
+    """Move a row not being sent to a new time (pending again), e.g. after a deadline's time of day changed."""
+    result = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == from_status)
+                             .values(status=PENDING, outcome="", scheduled_for=as_utc(when))
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 def skip_for_unit(session: Session, occurrence_id: int, unit_id: int, outcome: str) -> int:
     """Cancel the pending reminders of one unit for one period (after it acknowledged)."""
     result = session.execute(update(Delivery).where(Delivery.occurrence_id == occurrence_id,

@@ -129,6 +129,13 @@ class ReminderService:
         Returns the number of reminders planned and not yet sent.
         """
         self._dirty = False
+        try:
+            return self._replan()
+        except BaseException:
+            self._dirty = True  # try again on the next tick
+            raise
+
+    def _replan(self) -> int:
         now = self.app.clock.now()
         today = as_vn(now).date()
         with self.app.db.session() as s:
@@ -173,14 +180,14 @@ class ReminderService:
         t = as_utc(now)
         for key, row in existing.items():
             p = wanted.get(key)
+            # Conditional updates: another replica may be claiming these very rows.
             if p is None:
                 if row.status == dl.PENDING:
-                    row.status, row.outcome = dl.SKIPPED, dl.UNPLANNED
-                continue
-            if row.status == dl.PENDING and as_utc(row.scheduled_for) != p.scheduled_for:
-                row.scheduled_for = p.scheduled_for
+                    dl.skip_pending(s, row.id, dl.UNPLANNED)
+            elif row.status == dl.PENDING and as_utc(row.scheduled_for) != p.scheduled_for:
+                dl.reschedule(s, row.id, p.scheduled_for, from_status=dl.PENDING)
             elif row.status == dl.SKIPPED and row.outcome == dl.UNPLANNED and p.scheduled_for >= t:
-                row.status, row.outcome, row.scheduled_for = dl.PENDING, "", p.scheduled_for
+                dl.reschedule(s, row.id, p.scheduled_for, from_status=dl.SKIPPED)
         def born_after(p) -> bool:  # type: ignore[no-untyped-def]
             added = [as_utc(x) for x in (since.get(p.deadline_id), since.get(-p.chat_pk)) if x is not None]
             return p.scheduled_for < t - LATE_AFTER and any(a > p.scheduled_for for a in added)
