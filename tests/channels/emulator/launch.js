@@ -5,6 +5,7 @@
 // Fixes and additions:
 //   getMe with is_bot; message dates in seconds; edits return the Message and honour reply_markup;
 //   callback queries with chat_instance; getUpdates honours offset and timeout (long polling);
+//   HTML texts checked as Telegram does (tags, entities, 4096 characters);
 //   stubs for setMyCommands, getMyCommands, sendChatAction, getChatMember, getChat, ...; getFile and downloads;
 //   /control/* routes: fail the next call of a method with a chosen Telegram error, push raw updates
 //   (my_chat_member, migrate service messages), set chat member statuses, read recorded calls and messages.
@@ -14,7 +15,8 @@ const express = require('express'); // telegram-test-api's own dependency
 const TelegramServer = require('telegram-test-api');
 
 const BOT_USERNAME = process.env.EMULATOR_BOT_USERNAME || 'cchc_test_bot';
-const server = new TelegramServer({ port: 1, host: '127.0.0.1', storeTimeout: 3600 });
+// The package's own listener is never started (its port 0 would mean 9000): ours below serves its routes.
+const server = new TelegramServer({ host: '127.0.0.1', storeTimeout: 3600 });
 const state = {
   calls: {}, // token -> [{method, params, at}]
   failures: {}, // token -> method -> [failure]
@@ -29,14 +31,28 @@ function listFor(table, token) {
   return table[token];
 }
 
+// Parameters PTB sends JSON-encoded inside a form body.
+const JSON_FIELDS = ['reply_markup', 'scope', 'commands', 'link_preview_options', 'allowed_updates', 'entities'];
+
 function params(req) {
   const out = Object.assign({}, req.query, req.body);
-  for (const [k, v] of Object.entries(out)) {
-    if (typeof v === 'string' && /^[[{]/.test(v.trim())) {
-      try { out[k] = JSON.parse(v); } catch (e) { /* keep the string */ }
+  for (const k of JSON_FIELDS) {
+    if (typeof out[k] === 'string') {
+      try { out[k] = JSON.parse(out[k]); } catch (e) { /* keep the string */ }
     }
   }
   return out;
+}
+
+// What Telegram would refuse in an HTML text: unknown tags, bare & < >, more than 4096 characters once parsed.
+function htmlProblem(text) {
+  const stripped = String(text || '').replace(/<a href="[^"<>]*">|<\/a>|<\/?(b|i|u|s|code|pre)>/g, '');
+  if (/[<>]/.test(stripped)) return "Bad Request: can't parse entities: unsupported start tag";
+  if (/&(?!(amp|lt|gt|quot|#\d+);)/.test(stripped)) return "Bad Request: can't parse entities: unescaped &";
+  const visible = stripped.replace(/&(amp|lt|gt|quot|#\d+);/g, 'x');
+  if (!visible.trim()) return 'Bad Request: message text is empty';
+  if (visible.length > 4096) return 'Bad Request: message is too long'; // UTF-16 units, as Telegram counts
+  return null;
 }
 
 function botUser(token) {
@@ -127,6 +143,8 @@ const methods = {
     ok(res, out);
   },
   sendMessage(token, p, res) {
+    const problem = p.parse_mode === 'HTML' ? htmlProblem(p.text) : null;
+    if (problem) return fail(res, 400, problem);
     server.addBotMessage(Object.assign({}, p), token);
     const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
     ok(res, asMessage(stored, token));
@@ -134,6 +152,8 @@ const methods = {
   editMessageText(token, p, res) {
     const stored = findBotMessage(token, p);
     if (!stored) return fail(res, 400, 'Bad Request: message to edit not found');
+    const problem = p.parse_mode === 'HTML' ? htmlProblem(p.text) : null;
+    if (problem) return fail(res, 400, problem);
     const markup = p.reply_markup && p.reply_markup.inline_keyboard ? p.reply_markup : undefined;
     if (stored.message.text === p.text && JSON.stringify(stored.message.reply_markup) === JSON.stringify(markup)) {
       return fail(res, 400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');

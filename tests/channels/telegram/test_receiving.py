@@ -1,6 +1,8 @@
 """Updates in, replies out: commands, groups, buttons, membership changes and migrations over the fake Bot API."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from telegram.warnings import PTBUserWarning
 from sqlalchemy import select
@@ -30,8 +32,9 @@ async def test_start_sets_the_command_menus_and_turns_ptb_jobs_off(tg, fake):
     users = {c.name for c in REGISTRY.unique() if c.role == Role.USER}
     assert set(menus["default"]) == users
     assert set(menus[str(SUPER)]) == {c.name for c in REGISTRY.unique()}
-    descriptions = [c["description"] for p in fake.of("setMyCommands") for c in p["commands"]]
-    assert "Hướng dẫn và danh sách lệnh" in descriptions
+    entries = [c for p in fake.of("setMyCommands") for c in p["commands"]]
+    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]) and 1 <= len(c["description"]) <= 256 for c in entries)
+    assert "Hướng dẫn và danh sách lệnh" in [c["description"] for c in entries]
 
 
 async def test_start_in_a_private_chat(tg, fake):

@@ -1,7 +1,13 @@
 """End to end over real HTTP on 127.0.0.1: stock PTB 22 polling the npm Bot API emulator."""
 from __future__ import annotations
 
+import html
+
+import pytest
 from sqlalchemy import select
+
+from bot.channels.base import SendError
+from bot.messages import Button, Reply
 
 from scheduler.models import Chat
 from tests.channels.telegram import updates as u
@@ -74,3 +80,16 @@ async def test_the_migrate_service_message_moves_the_chat(live, emulator, app):
 
 async def _moved(app, chat_id: str) -> bool:  # type: ignore[no-untyped-def]
     return chat_id in telegram_chats(app)
+
+
+async def test_long_texts_with_markup_characters_and_emoji_are_accepted_by_the_emulator(live, emulator):
+    """The emulator checks HTML and length as Telegram does; every piece must pass, in order."""
+    sentence = "📄 Báo cáo <quý> & \"năm\" gửi Sở Nội vụ đúng hạn. "
+    text = sentence * 300  # about 14,000 characters, 300 of them outside the BMP
+    await live.send("560", Reply(text, buttons=(Button("✅ Đã nộp", "ack:1"),)))
+    pieces = await emulator.messages(560)
+    assert len(pieces) == 4 and all("reply_markup" not in p for p in pieces[:-1]) and "reply_markup" in pieces[-1]
+    assert html.unescape(" ".join(p["text"] for p in pieces)) == text.strip()
+    await emulator.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    with pytest.raises(SendError):
+        await live.send("560", Reply("x"))
