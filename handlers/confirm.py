@@ -35,9 +35,7 @@ def ask(ctx: Context, kind: str, payload: dict, summary: str, *, question: str =
                                   user_id=ctx.msg.sender.user_id, kind=kind, payload=payload,
                                   created_at=as_utc(ctx.now())))
     hint = f"Gõ /xacnhan {token} để đồng ý, /huy {token} để bỏ."
-    text = f"{summary}\n\n{question}"
-    if not ctx.capabilities.buttons:
-        text += f"\n{hint}"
+    text = f"{summary}\n\n{question}"  # without buttons the adapter shows `hint` instead
     return Reply(text, buttons=(Button("✅ Xác nhận", f"ok:{token}"), Button("✖️ Hủy", f"no:{token}")),
                  fallback_hint=hint)
 

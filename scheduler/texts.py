@@ -70,10 +70,8 @@ def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: da
         lines.append(f"• Căn cứ: {v.source}")
     if v.focal_names:
         lines.append(f"• Đầu mối: {', '.join(v.focal_names)}")
-    if buttons:
+    if buttons:  # elsewhere the adapter shows the reply's fallback hint "Gõ /danop <mã> khi đã nộp."
         lines.append(f"Khi đã nộp, bấm nút «✅ Đã nộp» bên dưới (hoặc gõ /danop {v.code}).")
-    else:
-        lines.append(f"Khi đã nộp, gõ /danop {v.code} để xác nhận.")
     return "\n".join(lines)
 
 

@@ -238,3 +238,18 @@ async def test_replan_follows_rule_and_lead_changes(app, clock, channel):
     clock.set(at(2026, 12, 8, 9, 30))
     assert await service.tick() == 1
     assert "còn 2 ngày" in delivered(channel)[0]
+
+
+async def test_channels_without_buttons_get_the_typed_command_and_focal_points_are_mentioned(app, clock, channel):
+    from bot.channels.base import Capabilities
+    from scheduler.models import Unit
+
+    ids = seed(app, units=(("Sở Tư pháp", "so", "g1"),), audience=("so",))
+    with app.db.session() as s:
+        add_focal_point(s, s.get(Unit, ids["Sở Tư pháp"]), "fake", "fp1", "Chị Lan", None)
+    channel.capabilities = Capabilities(max_length=2000, bare_commands=True)
+    clock.set(at(2026, 12, 3, 8, 0))
+    assert await ReminderService(app).tick() == 1
+    reply = channel.sent[0].reply
+    assert "bấm nút" not in reply.text and reply.fallback_hint == "Gõ /danop cchc khi đã nộp."
+    assert reply.mentions == ("fp1",) and "Đầu mối: Chị Lan" in reply.text
