@@ -20,13 +20,11 @@ ALL_WORDS = {"tat ca", "toan bo", "all", "ca hai", "tat ca don vi"}
 AUDIENCE_HINT = "Đối tượng: «sở», «xã», «tất cả», hoặc tên đơn vị cách nhau bằng dấu phẩy (ví dụ: Sở Tư pháp, STC)."
 # /suahan field names (folded) -> Deadline attribute
 FIELDS = {
-    "ten": "title", "title": "title", "quytac": "rule", "quy tac": "rule", "han": "rule", "rule": "rule",
-    "doituong": "audience", "doi tuong": "audience", "audience": "audience",
-    "nhactruoc": "leads", "nhac truoc": "leads", "nhac": "leads", "leads": "leads",
-    "gio": "remind_at", "gionhac": "remind_at", "time": "remind_at",
-    "noidung": "what", "noi dung": "what", "what": "what",
-    "noinop": "submit_to", "noi nop": "submit_to", "nopcho": "submit_to", "submit_to": "submit_to",
-    "nguon": "source", "cancu": "source", "can cu": "source", "source": "source",
+    "ten": "title", "title": "title", "quytac": "rule", "han": "rule", "rule": "rule",
+    "doituong": "audience", "audience": "audience", "nhactruoc": "leads", "nhac": "leads", "leads": "leads",
+    "gio": "remind_at", "gionhac": "remind_at", "time": "remind_at", "noidung": "what", "what": "what",
+    "noinop": "submit_to", "nopcho": "submit_to", "submit_to": "submit_to",
+    "nguon": "source", "cancu": "source", "source": "source",
 }
 FIELD_HELP = "ten, quytac, doituong, nhactruoc, gio, noidung, noinop, nguon"
 MAX_TEXT = 1000

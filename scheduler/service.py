@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.base import ChatMoved, ChatUnreachable, SendError, TransientSendError
+from bot.channels.base import ChatMoved, ChatUnreachable, TransientSendError
 from bot.clock import VN_TZ
 from bot.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
@@ -329,7 +328,6 @@ class ReminderService:
 
     async def _fallback(self, delivery_id: int) -> int:
         """The group cannot be reached: send this reminder 1:1 to the unit's focal points on that channel."""
-        now = self.app.clock.now()
         with self.app.db.session() as s:
             d = s.get(Delivery, delivery_id)
             chat = s.get(Chat, d.chat_id) if d else None
@@ -467,13 +465,3 @@ def render(app: "App", s: Session, d: Delivery, occ: Occurrence, chat: Chat, now
     mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
     return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
                  fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.")
-
-
-def pending_counts(app: "App") -> dict[str, int]:
-    """Deliveries by status (for status pages and tests)."""
-    out: dict[str, int] = defaultdict(int)
-    with app.db.session() as s:
-        for status in s.scalars(select(Delivery.status)):
-            out[status] += 1
-    return dict(out)
-

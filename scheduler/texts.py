@@ -56,7 +56,7 @@ def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: da
     head = "📣 Nhắc hạn (Sở Nội vụ nhắc ngay)" if manual else "🔔 Nhắc hạn"
     lines = [f"{head}: {v.title} — {v.label}"]
     if late_since is not None:
-        lines.append(f"⏰ Nhắc muộn: lẽ ra gửi lúc {hhmm_date(late_since)} nhưng bot tạm ngừng hoạt động.")
+        lines.append(f"⏰ Nhắc muộn: lẽ ra gửi lúc {hhmm_date(late_since)} nhưng bot tạm ngừng hoạt động hoặc mất kết nối.")
     lines.append(f"• Đơn vị: {v.unit_name}")
     lines.append(f"• Cần nộp: {v.what or v.title}")
     period = f"• Kỳ báo cáo: {v.label}"
