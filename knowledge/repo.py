@@ -47,7 +47,7 @@ def count_documents(session: Session) -> int:
 def list_documents(session: Session) -> list[tuple[Document, int]]:
     """Every document with its passage count, oldest first."""
     counts = dict(session.execute(select(Passage.document_id, func.count(Passage.id)).group_by(Passage.document_id)).all())
-    docs = session.scalars(select(Document).options(selectinload(Document.passages)).order_by(Document.id))
+    docs = session.scalars(select(Document).order_by(Document.id))
     return [(d, int(counts.get(d.id, 0))) for d in docs]
 
 

@@ -28,9 +28,14 @@ class Unit:
     pair: bool = False
     credit: list[float] = field(default_factory=list)  # how much finding each code counts (a guess counts less)
 
-    def found(self, index: SearchIndex, doc: int) -> float:
+    def found(self, present: dict[int, np.ndarray], n: int) -> np.ndarray:
+        """For each of n candidate passages, the credit of the best code of this unit it holds."""
         credits = self.credit or [1.0] * len(self.codes)
-        return max((cr for c, cr in zip(self.codes, credits) if c >= 0 and index.holds(c, doc)), default=0.0)
+        out = np.zeros(n, dtype=np.float32)
+        for c, cr in zip(self.codes, credits):
+            if c >= 0:
+                out = np.maximum(out, present[c] * cr)
+        return out
 
 
 @dataclass
@@ -189,20 +194,26 @@ class Searcher:
         k = min(k, self.index.n_docs)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        hits = [Hit(int(d), float(scores[d]), self.coverage(q, int(d))) for d in top if scores[d] > 0]
+        top = top[scores[top] > 0]
+        cover = self.coverage(q, top)
+        hits = [Hit(int(d), float(scores[d]), float(c)) for d, c in zip(top, cover)]
         return q, hits
 
-    def coverage(self, q: Query, doc: int) -> float:
-        """Share of the question's content words (idf-weighted) in the passage, pairs counting with words."""
-        if any(self.index.holds(c, doc) for c in q.numbers):
-            return 1.0
-        words = [u for u in q.units if not u.pair]
-        pairs = [u for u in q.units if u.pair]
-        share = []
-        for units in (words, pairs):
+    def coverage(self, q: Query, docs: np.ndarray) -> np.ndarray:
+        """For each passage, the idf-weighted share of the question's content it holds (pairs weigh more)."""
+        n = len(docs)
+        codes = {c for u in q.units for c in u.codes if c >= 0} | set(q.numbers)
+        present = {c: self.index.holds_many(c, docs).astype(np.float32) for c in codes}
+        numbered = np.zeros(n, dtype=bool)
+        for c in q.numbers:
+            numbered |= present[c] > 0
+        shares = []
+        for units in ([u for u in q.units if not u.pair], [u for u in q.units if u.pair]):
             total = sum(u.idf for u in units)
             if total > 0:
-                share.append(sum(u.idf * u.found(self.index, doc) for u in units) / total)
-        if len(share) == 2:  # word pairs tell a phrase of the documents from look-alike words without accents
-            return (1 - PAIR_SHARE) * share[0] + PAIR_SHARE * share[1]
-        return share[0] if share else 0.0
+                shares.append(sum(u.idf * u.found(present, n) for u in units) / total)
+        if len(shares) == 2:  # word pairs tell a phrase of the documents from look-alike words without accents
+            cov = (1 - PAIR_SHARE) * shares[0] + PAIR_SHARE * shares[1]
+        else:
+            cov = shares[0] if shares else np.zeros(n, dtype=np.float32)
+        return np.where(numbered, 1.0, cov)
