@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db import Base
+
+if TYPE_CHECKING:
+    from bot.db import Database
 
 
 class ChannelSecret(Base):
@@ -78,3 +82,22 @@ def forget_updates(session: Session, older_than: datetime) -> int:
 
 
 LEDGER_DAYS = timedelta(days=3)
+
+
+class UpdateLedger:
+    """One channel's view of the ledger: claims each incoming id once and prunes old entries now and then."""
+
+    def __init__(self, channel: str, *, prune_every: int = 1000) -> None:
+        self.channel = channel
+        self.prune_every = prune_every
+        self._claims = 0
+
+    def claim(self, db: "Database", update_id: str, now: datetime) -> bool:
+        """True the first time any replica claims `update_id`; False for a re-delivery."""
+        with db.session() as s:
+            fresh = claim_update(s, self.channel, update_id, now)
+        self._claims += 1
+        if self._claims % self.prune_every == 1:
+            with db.session() as s:
+                forget_updates(s, now - LEDGER_DAYS)
+        return fresh

@@ -18,7 +18,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
-from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates
+from bot.channel_state import UpdateLedger
 from bot.channels.base import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
@@ -92,7 +92,7 @@ class TelegramChannel:
         self.network_retries, self.retry_delay = network_retries, retry_delay
         self._secrets = settings.secrets()
         self._app: App | None = None
-        self._claims = 0
+        self._ledger = UpdateLedger(self.name)
         builder = (
             ApplicationBuilder()
             .token(settings.telegram_token)
@@ -245,13 +245,7 @@ class TelegramChannel:
         """True the first time any replica sees this update (a re-delivered update is skipped)."""
         app = self._app
         assert app is not None
-        now = app.clock.now()
-        with app.db.session() as s:
-            fresh = claim_update(s, self.name, str(update_id), now)
-        self._claims += 1
-        if self._claims % 1000 == 1:
-            with app.db.session() as s:
-                forget_updates(s, now - LEDGER_DAYS)
+        fresh = self._ledger.claim(app.db, str(update_id), app.clock.now())
         if not fresh:
             log.info("telegram: update %s delivered again: skipped", update_id)
         return fresh

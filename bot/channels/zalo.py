@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates
+from bot.channel_state import UpdateLedger
 from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo_client import (
@@ -95,7 +95,7 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(concurrency)
-        self._claims = 0
+        self._ledger = UpdateLedger(self.name)
 
     # ---- sending -------------------------------------------------------------------------------------
 
@@ -233,14 +233,7 @@ class ZaloChannel:
             return False
         if self._app is None:
             return True
-        now = self._app.clock.now()
-        with self._app.db.session() as s:
-            fresh = claim_update(s, self.name, message_id, now)
-        self._claims += 1
-        if self._claims % 1000 == 1:
-            with self._app.db.session() as s:
-                forget_updates(s, now - LEDGER_DAYS)
-        return fresh
+        return self._ledger.claim(self._app.db, message_id, self._app.clock.now())
 
     async def _handle(self, msg: IncomingMessage) -> None:
         assert self._app is not None

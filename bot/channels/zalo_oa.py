@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.channel_state import LEDGER_DAYS, claim_update, forget_updates, get_secret, put_secret
+from bot.channel_state import UpdateLedger, get_secret, put_secret
 from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo import render
@@ -64,7 +64,7 @@ class ZaloOAChannel:
         self._app: App | None = None
         self.webhook: WebhookServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._claims = 0
+        self._ledger = UpdateLedger(self.name)
 
     # ---- access token -----------------------------------------------------------------------------
 
@@ -228,14 +228,7 @@ class ZaloOAChannel:
 
     def _claim(self, message_id: str) -> bool:
         assert self._app is not None
-        now = self._app.clock.now()
-        with self._app.db.session() as s:
-            fresh = claim_update(s, self.name, message_id, now)
-        self._claims += 1
-        if self._claims % 1000 == 1:
-            with self._app.db.session() as s:
-                forget_updates(s, now - LEDGER_DAYS)
-        return fresh
+        return self._ledger.claim(self._app.db, message_id, self._app.clock.now())
 
     async def _handle(self, msg: IncomingMessage) -> None:
         assert self._app is not None
