@@ -115,8 +115,10 @@ async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
         func = cmd.func
 
     try:
+        # Its own short transaction: a handler may need another connection to write (SQLite allows one writer).
         with app.db.session() as session:
             first_contact = touch_chat(session, msg, app.clock.now())
+        with app.db.session() as session:
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
             if cmd is not None and role < cmd.role:
                 record(session, app.clock.now(), msg, cmd.name, args, outcome="denied")

@@ -80,3 +80,9 @@ async def test_first_reply_to_a_new_chat_discloses_automation_where_required(app
     [second] = await app.handle(msg("/help", chat="z1"))
     assert "trợ lý tự động" in first.text.split("\n")[0]
     assert not second.text.startswith("ℹ️")
+
+
+async def test_first_question_on_a_fresh_database_does_not_lock_it(app):
+    """The knowledge base ingests its bundled corpus on first use, while the router holds a session."""
+    [reply] = await app.handle(msg("ke hoach cchc nam cua cac so ban hanh cham nhat ngay nao", chat="new-chat"))
+    assert "30/01" in reply.text
