@@ -48,5 +48,5 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler.executors", "telegram.ext.Updater"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "telegram.ext.Updater"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

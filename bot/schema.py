@@ -44,6 +44,13 @@ def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+def downgrade(db: Database, revision: str) -> None:
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
 def ensure_schema(db: Database) -> None:
     """Upgrade SQLite automatically; refuse to run on a PostgreSQL database that is behind the code."""
     if head() is None:  # no revision written yet (development before the first migration)
