@@ -463,5 +463,6 @@ def render(app: "App", s: Session, d: Delivery, occ: Occurrence, chat: Chat, now
     text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
                          late_since=as_utc(d.scheduled_for) if late else None, manual=d.lead < 0)
     mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
+    names = {f"name:{f.user_id}": f.display_name for f in fps if f.display_name and f.user_id in mentions}
     return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
-                 fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.")
+                 fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.", meta=names)

@@ -253,3 +253,4 @@ async def test_channels_without_buttons_get_the_typed_command_and_focal_points_a
     reply = channel.sent[0].reply
     assert "bấm nút" not in reply.text and reply.fallback_hint == "Gõ /danop cchc khi đã nộp."
     assert reply.mentions == ("fp1",) and "Đầu mối: Chị Lan" in reply.text
+    assert reply.meta == {"name:fp1": "Chị Lan"}  # adapters that link mentions show the name
