@@ -46,7 +46,7 @@ async def test_a_reminder_reaches_the_group_and_is_acknowledged_with_its_button(
     assert await ReminderService(app).tick() == 1
     _, reminder = await emulator.wait_messages(GROUP, 2)
     assert "Báo cáo CCHC quý" in reminder["text"] and "10/12/2026" in reminder["text"]
-    assert '<a href="tg://user?id=33">đầu mối</a>' in reminder["text"]  # the focal point is mentioned
+    assert '<a href="tg://user?id=33">Người 33</a>' in reminder["text"]  # the focal point is mentioned by name
     [[ack]] = reminder["reply_markup"]["inline_keyboard"]
     assert ack["text"] == "✅ Đã nộp" and ack["callback_data"].startswith("ack:")
 
