@@ -66,7 +66,7 @@ async def days_off(ctx: Context) -> str:
         day = parse_date_vi(parts[1], today=today)
     except ValueError as e:
         return f"{e}\n{USAGE}"
-    note = parts[2].strip() if len(parts) > 2 else ""
+    note = parts[2].strip()[:200] if len(parts) > 2 else ""  # as stored (the column holds 200)
     by = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
     if verb in ADD_WORDS:
         reply = _add(ctx, day, note, by)

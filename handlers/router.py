@@ -71,6 +71,15 @@ def _match_bare(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _without_nul(msg: IncomingMessage) -> IncomingMessage:
+    """PostgreSQL text cannot hold NUL characters: drop them before anything is stored."""
+    if "\x00" not in msg.text + msg.chat_title + (msg.callback or "") + msg.sender.display_name:
+        return msg
+    return replace(msg, text=msg.text.replace("\x00", ""), chat_title=msg.chat_title.replace("\x00", ""),
+                   callback=msg.callback.replace("\x00", "") if msg.callback is not None else None,
+                   sender=replace(msg.sender, display_name=msg.sender.display_name.replace("\x00", "")))
+
+
 def _as_replies(result: HandlerResult) -> list[Reply]:
     if result is None:
         return []
@@ -84,6 +93,7 @@ def _as_replies(result: HandlerResult) -> list[Reply]:
 async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
+    msg = _without_nul(msg)
     caps = app.capabilities(msg.chat.channel)
     func: HandlerFunc | None
     cmd: Command | None = None
