@@ -1,4 +1,5 @@
-"""Several replicas on one database: each reminder reaches each chat once; no per-process state breaks webhooks.
+"""Several replicas on one database: each reminder reaches each chat once; no per-process state breaks webhooks
+(confirmations, re-delivered updates and the knowledge index all go through the database).
 
 Runs on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set (the `db_url` fixture); the thread
 test is the one that needs PostgreSQL to mean anything, so it is skipped on SQLite with the reason.
@@ -6,21 +7,26 @@ test is the one that needs PostgreSQL to mean anything, so it is skipped on SQLi
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections import Counter
 from dataclasses import replace
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.channels.recording import RecordingChannel
+from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
 from bot.db import Database
 from bot.messages import Reply
 from scheduler.models import Deadline, Delivery
 from scheduler.service import ReminderService
 from tests.builders import admin_msg
+from tests.channels.telegram import updates as u
+from tests.channels.telegram.fake_api import FakeBotAPI
 from tests.scheduler.test_engine import at, seed
 
 FAN_OUT = 200
@@ -146,3 +152,49 @@ async def test_a_document_added_on_one_replica_is_searchable_on_another(app, clo
     finally:
         db_a.engine.dispose()
         db_b.engine.dispose()
+
+
+async def test_telegram_webhook_behind_two_replicas(app, clock, db_url):
+    """Two adapters in webhook mode on one database: a re-delivered update is answered once, and a
+    confirmation asked through one replica is confirmed by a button press that reaches the other."""
+    secret = "replica-secret-1"
+    fake = FakeBotAPI()  # one Bot API for both replicas, as in production
+    replicas, urls = [], []
+    for _ in range(2):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        settings = replace(app.settings, telegram_token="123456789:AAFakeTokenForTestsOnly_abcdefghij",
+                           telegram_webhook_url="https://cchc.example.gov.vn/tg", telegram_webhook_secret=secret,
+                           telegram_webhook_listen=f"127.0.0.1:{port}")
+        channel = TelegramChannel(settings, request=fake, retry_delay=0)
+        db = Database.from_url(db_url)
+        await channel.start(build_app(settings, clock=clock, channels={"telegram": channel}, db=db))
+        replicas.append((channel, db))
+        urls.append(f"http://127.0.0.1:{port}/tg")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+    try:
+        async with httpx.AsyncClient() as client:
+            again = u.text_update("/help", chat_id=1001, user_id=1001)
+            for url in urls:  # Telegram re-delivers after a lost answer; the load balancer picks another replica
+                assert (await client.post(url, json=again, headers=headers)).status_code == 200
+            await fake.wait_for("sendMessage", 1)
+            ask = u.text_update("/themhan Báo cáo thử | chậm nhất ngày 30/01 hằng năm | xã | 7", chat_id=1001,
+                                user_id=1001)
+            assert (await client.post(urls[0], json=ask, headers=headers)).status_code == 200
+            [_, asked] = await fake.wait_for("sendMessage", 2)
+            origin = {"message_id": 900, "date": u.DATE, "chat": u.chat(1001), "text": asked["text"],
+                      "reply_markup": asked["reply_markup"]}
+            token = next(b["callback_data"] for row in asked["reply_markup"]["inline_keyboard"] for b in row
+                         if b["callback_data"].startswith("ok:"))
+            press = u.button_update(token, origin=origin, user_id=1001)
+            assert (await client.post(urls[1], json=press, headers=headers)).status_code == 200
+            [edited] = await fake.wait_for("editMessageText", 1)
+        assert edited["text"].startswith("✅")
+        assert len([p for p in fake.sent(1001) if "Các lệnh" in p["text"]]) == 1  # /help answered once
+        with app.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Deadline).where(Deadline.title == "Báo cáo thử")) == 1
+    finally:
+        for channel, db in replicas:
+            await channel.stop()
+            db.engine.dispose()
