@@ -61,7 +61,7 @@ def dev_set(path: Path) -> None:
             continue
         answerable += 1
         hit1 = all(norm(e) in norm(a.text) for e in item["expect"])
-        hit3 = all(any(norm(e) in norm(s.passage.text) for s in a.sources[:3]) for e in item["expect"])
+        hit3 = all(any(norm(e) in norm(s.text()) for s in a.sources[:3]) for e in item["expect"])
         rank1 += hit1
         top3 += hit3
         if not hit1:

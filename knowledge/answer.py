@@ -12,6 +12,7 @@ from knowledge.search import Query
 
 SHORT_PASSAGE_WORDS = 45  # a passage this short is shown whole
 ANSWER_WORDS = 90  # at most about this many words of passage text in an answer
+LABEL_WORDS = 25  # a short sentence stating the kind of answer asked for (a deadline, a figure) joins the one before
 _SENTENCE = re.compile(r"(?<=[.;!?…])\s+(?=[A-ZĐÀ-Ỹ\d\-–+“\"(])")
 _BULLET = re.compile(r"^[-–•+]\s*")
 
@@ -75,10 +76,14 @@ class PassageInfo:
 class Source:
     passage: PassageInfo
     score: float
+    title: str = ""  # the section's title, shown before the passage when the question matched it there
+
+    def text(self) -> str:
+        return f"{self.title}\n{self.passage.text}" if self.title else self.passage.text
 
     def to_json(self) -> dict[str, Any]:
         return {"document": self.passage.doc.to_json(), "section": self.passage.section,
-                "passage": self.passage.text, "score": round(self.score, 4)}
+                "passage": self.text(), "score": round(self.score, 4)}
 
 
 @dataclass
@@ -121,11 +126,27 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         chosen.append(nxt)
         n += len(sentences[nxt].split())
         nxt += 1
+    nxt = chosen[-1] + 1
+    if (kinds and nxt < len(sentences) and holds(sentences[nxt], kinds) and len(sentences[nxt].split()) <= LABEL_WORDS
+            and n + len(sentences[nxt].split()) <= ANSWER_WORDS + 30):
+        chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
+        n += len(sentences[nxt].split())
     if kinds and not any(holds(sentences[i], kinds) for i in chosen):
         later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], kinds)]
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
             chosen += list(range(chosen[-1] + 1, later[0] + 1))
     return "\n".join(_tidy(sentences[i]) for i in chosen)
+
+
+def matched_headings(p: PassageInfo, query: Query, index: SearchIndex) -> str:
+    """The passage's headings ('7. Xây dựng và phát triển Chính quyền điện tử, Chính quyền số') that hold words of the
+    question its text does not hold, outermost first; empty when the text itself is the match."""
+    wanted = {u.code for u in query.units if u.code >= 0}
+    if not p.section or not wanted:
+        return ""
+    wanted -= set(doc_terms(p.text, index.vocab, grow=False)[0].tolist())
+    parts = [h for h in p.heading.split(" › ") if ". " in h]
+    return " › ".join(h for h in parts if wanted & set(doc_terms(h, index.vocab, grow=False)[0].tolist()))
 
 
 def _tidy(text: str) -> str:

@@ -16,7 +16,8 @@ _ASKS = {
 _HOLDS = {
     "time": re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\btháng \d{1,2}(?:/\d{4})?|\bquý [IV]+\b|\bnăm \d{4}\b|"
                        r"\bhằng (?:quý|năm|tháng)|\bhàng (?:quý|năm|tháng)|\b6 tháng\b|\btrước ngày\b", re.I),
-    "quantity": re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|/\d+|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"
+    # a date (15/7/2021, 5/2017) is not a quantity; a ratio (1/3, 9,12/10) is
+    "quantity": re.compile(r"(?<![\d/])\d+(?:[.,]\d+)?\s*(?:%|/\d{1,3}\b(?!/)|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"
                            r"hồ sơ|cơ quan|năm liên tục)|(?:không quá|tối đa|tối thiểu|ít nhất|đạt|trên|dưới)\s+\d", re.I),
     "template": re.compile(r"\b(?:mẫu|phụ lục)\b", re.I),
     "signer": re.compile(r"\bNgười ký:"),

@@ -13,29 +13,24 @@ from knowledge.normalize import doc_numbers, syllables, telex_candidates
 QUESTION_WORD_WEIGHT = 0.1
 EXPANSION_WEIGHT = 0.5
 NUMBER_WEIGHT = 3.0
-ALTERNATIVE_WEIGHT = 0.6  # a real word that may be a typo of another one fitting its neighbours
+SKIP_WEIGHT = 0.5  # two content words of the question found one syllable apart in a passage
 FUZZY_CUTOFF = 0.7
+UNSUPPORTED_GUESS = 0.5  # share of a correction's confidence kept when it fits neither neighbour
 PAIR_SHARE = 0.6  # weight of word pairs (vs single words) in the coverage of a question
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass
 class Unit:
-    """Something the question asks about (a content word or word pair) and the codes that satisfy it."""
+    """Something the question asks about: a content word or word pair, as a term code."""
 
-    codes: list[int]
+    code: int  # -1 when the index does not know it
     idf: float
     pair: bool = False
-    credit: list[float] = field(default_factory=list)  # how much finding each code counts (a guess counts less)
+    credit: float = 1.0  # how much finding it counts (a corrected word is a guess and counts less)
 
     def found(self, present: dict[int, np.ndarray], n: int) -> np.ndarray:
-        """For each of n candidate passages, the credit of the best code of this unit it holds."""
-        credits = self.credit or [1.0] * len(self.codes)
-        out = np.zeros(n, dtype=np.float32)
-        for c, cr in zip(self.codes, credits):
-            if c >= 0:
-                out = np.maximum(out, present[c] * cr)
-        return out
+        """For each of n candidate passages, the credit when it holds this unit."""
+        return present[self.code] * self.credit if self.code >= 0 else np.zeros(n, dtype=np.float32)
 
 
 @dataclass
@@ -56,16 +51,6 @@ class Hit:
     doc: int  # position in the indexed list
     score: float
     coverage: float  # idf-weighted share of the question's content found in this passage
-
-
-def _edits1(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    out |= {a + c + b for a, b in splits for c in _LETTERS}
-    out.discard(word)
-    return out
 
 
 class Searcher:
@@ -89,12 +74,13 @@ class Searcher:
         code = self.index.vocab.code(f"{a}_{b}")
         return code >= 0 and self.index.body.df(code) > 0
 
-    def correct(self, tokens: list[str]) -> tuple[list[str], dict[int, float], dict[int, list[str]]]:
-        """Tokens with unknown words corrected; the confidence of each correction; alternatives of real words."""
+    def correct(self, tokens: list[str]) -> tuple[list[str], dict[int, float], set[int]]:
+        """Tokens with unknown words corrected, the confidence of each correction, and the corrections that fit
+        neither neighbour (likely a word the documents do not have rather than a typo)."""
         vocab = self.index.vocab.ids
         out: list[str] = []
         confidence: dict[int, float] = {}
-        alternatives: dict[int, list[str]] = {}
+        unsupported: set[int] = set()
         for i, tok in enumerate(tokens):
             if tok in vocab or not tok.isalpha() or len(tok) < 2:
                 out.append(tok)
@@ -112,23 +98,12 @@ class Searcher:
                 out.append(tok)
             else:
                 confidence[len(out)] = fixed[1]
+                if not fixed[2]:
+                    unsupported.add(len(out))
                 out.append(fixed[0])
-        for i, tok in enumerate(out):
-            if tok in QUESTION_WORDS or not tok.isalpha() or i in confidence or tok not in vocab:
-                continue
-            prev = out[i - 1] if i > 0 else None
-            nxt = out[i + 1] if i + 1 < len(out) else None
-            if (prev is None or self._has_bigram(prev, tok)) or (nxt is None or self._has_bigram(tok, nxt)):
-                if prev is not None or nxt is not None:
-                    continue
-                continue
-            fits = [w for w in _edits1(tok) if w in vocab and
-                    ((prev is not None and self._has_bigram(prev, w)) or (nxt is not None and self._has_bigram(w, nxt)))]
-            if fits:
-                alternatives[i] = sorted(fits, key=self._df, reverse=True)[:2]
-        return out, confidence, alternatives
+        return out, confidence, unsupported
 
-    def _fuzzy(self, word: str, prev: str | None, nxt: str | None) -> tuple[str, float] | None:
+    def _fuzzy(self, word: str, prev: str | None, nxt: str | None) -> tuple[str, float, bool] | None:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
@@ -137,54 +112,56 @@ class Searcher:
         if not found:
             return None
 
+        def fits(cand: str) -> bool:
+            return (prev is not None and self._has_bigram(prev, cand)) or (nxt is not None and self._has_bigram(cand, nxt))
+
         def rank(item: tuple[str, float, int]) -> tuple[float, int, int]:
             cand, score, _ = item
-            fits = (prev is not None and self._has_bigram(prev, cand)) or (nxt is not None and self._has_bigram(cand, nxt))
-            return (round(score, 3) + (0.15 if fits else 0.0), self._df(cand), -len(cand))
+            return (round(score, 3) + (0.15 if fits(cand) else 0.0), self._df(cand), -len(cand))
 
         best = max(found, key=rank)
-        return best[0], float(best[1])
+        # a correction that forms no phrase of the documents with its neighbours is a weaker guess
+        supported = (prev is None and nxt is None) or fits(best[0])
+        return best[0], float(best[1]) * (1.0 if supported else UNSUPPORTED_GUESS), supported
 
     def analyse(self, text: str) -> Query:
-        tokens, confidence, alternatives = self.correct(syllables(text))
+        tokens, confidence, unsupported = self.correct(syllables(text))
         q = Query(text, tokens)
-        code = self.index.vocab.code
+        vocab = self.index.vocab
         for n in doc_numbers(text):
-            c = code(NUMBER_PREFIX + n)
+            c = vocab.code(NUMBER_PREFIX + n)
             if c >= 0:
                 q.numbers.append(c)
                 q.add(c, NUMBER_WEIGHT)
         for i, tok in enumerate(tokens):
             question_word = tok in QUESTION_WORDS
             w = QUESTION_WORD_WEIGHT if question_word else confidence.get(i, 1.0)
-            options = [(tok, w)] + [(alt, ALTERNATIVE_WEIGHT) for alt in alternatives.get(i, [])]
-            for word, weight in options:
-                q.add(code(word), weight)
+            c = vocab.code(tok)
+            q.add(c, w)
             if not question_word:
-                codes = [code(word) for word, _ in options]
-                q.units.append(Unit(codes, self._unit_idf(codes), credit=[weight for _, weight in options]))
+                # an unsupported guess weighs in the coverage as the unknown word it replaces
+                q.units.append(Unit(c, self.max_idf if i in unsupported else self._unit_idf(c), credit=w))
             if tok in ABBREVIATIONS:
                 exp = ABBREVIATIONS[tok].split()
                 for j, word in enumerate(exp):
-                    q.add(code(word), EXPANSION_WEIGHT)
+                    q.add(vocab.code(word), EXPANSION_WEIGHT)
                     if j:
-                        q.add(code(f"{exp[j - 1]}_{word}"), EXPANSION_WEIGHT)
+                        q.add(vocab.code(f"{exp[j - 1]}_{word}"), EXPANSION_WEIGHT)
             if i + 1 < len(tokens):
                 nxt = tokens[i + 1]
-                nxt_options = [(nxt, confidence.get(i + 1, 1.0))] + [(b, ALTERNATIVE_WEIGHT) for b in alternatives.get(i + 1, [])]
-                pairs = [(a, b) for a, _ in options for b, _ in nxt_options]
-                pair_credit = [wa * wb for _, wa in options for _, wb in nxt_options]
+                pair = vocab.code(f"{tok}_{nxt}")
                 both_question = question_word and nxt in QUESTION_WORDS
-                pair_codes = [code(f"{a}_{b}") for a, b in pairs]
-                for c in pair_codes:
-                    q.add(c, QUESTION_WORD_WEIGHT if both_question else min(w, confidence.get(i + 1, 1.0)))
-                if not question_word and nxt not in QUESTION_WORDS and any(c >= 0 for c in pair_codes):
-                    q.units.append(Unit(pair_codes, self._unit_idf(pair_codes), pair=True, credit=pair_credit))
+                q.add(pair, QUESTION_WORD_WEIGHT if both_question else min(w, confidence.get(i + 1, 1.0)))
+                if not question_word and nxt not in QUESTION_WORDS and pair >= 0:
+                    q.units.append(Unit(pair, self._unit_idf(pair), pair=True,
+                                        credit=w * confidence.get(i + 1, 1.0)))
+        content = [(i, t) for i, t in enumerate(tokens) if t not in QUESTION_WORDS]
+        for (i, a), (j, b) in zip(content, content[1:]):
+            q.add(vocab.skip_code(a, b), SKIP_WEIGHT * min(confidence.get(i, 1.0), confidence.get(j, 1.0)))
         return q
 
-    def _unit_idf(self, codes: list[int]) -> float:
-        known = [self.index.idf(c) for c in codes if c >= 0]
-        return min(known) if known else self.max_idf
+    def _unit_idf(self, code: int) -> float:
+        return self.index.idf(code) if code >= 0 else self.max_idf
 
     def search(self, text: str, k: int = 10) -> tuple[Query, list[Hit]]:
         q = self.analyse(text)
@@ -202,7 +179,7 @@ class Searcher:
     def coverage(self, q: Query, docs: np.ndarray) -> np.ndarray:
         """For each passage, the idf-weighted share of the question's content it holds (pairs weigh more)."""
         n = len(docs)
-        codes = {c for u in q.units for c in u.codes if c >= 0} | set(q.numbers)
+        codes = {u.code for u in q.units if u.code >= 0} | set(q.numbers)
         present = {c: self.index.holds_many(c, docs).astype(np.float32) for c in codes}
         numbered = np.zeros(n, dtype=bool)
         for c in q.numbers:

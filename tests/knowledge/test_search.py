@@ -42,6 +42,12 @@ def test_answer_is_sentences_then_citation(bundled_kb: KnowledgeBase):
 
 @pytest.mark.parametrize("question", [
     "Giá vàng hôm nay bao nhiêu?", "Cách nấu phở bò ngon", "lịch thi đấu bóng đá tối nay", "bao nhiêu?",
+    "Thời tiết Hà Nội ngày mai thế nào?", "trời có mưa không", "Đội nào vô địch World Cup 2022?",
+    "cách làm bánh chưng", "Giá xăng RON 95 hôm nay", "Tỷ giá đô la Mỹ hôm nay",
+    "Mức phạt vượt đèn đỏ xe máy là bao nhiêu?", "Phạt bao nhiêu tiền khi không đội mũ bảo hiểm?",
+    "Quy định nồng độ cồn khi lái xe ô tô", "Thủ tục ly hôn đơn phương", "Điều kiện cấp sổ đỏ cho đất nông nghiệp",
+    "Mức đóng bảo hiểm xã hội tự nguyện năm 2024", "Thuế thu nhập cá nhân tính thế nào?",
+    "Lãi suất tiết kiệm ngân hàng kỳ hạn 12 tháng", "bệnh viện nào khám tim tốt", "cảm ơn bạn", "hello",
 ])
 def test_out_of_scope_is_declined_with_a_hint(bundled_kb: KnowledgeBase, question: str):
     a = bundled_kb.answer(question)
@@ -67,3 +73,12 @@ def test_index_survives_a_restart(bundled_kb: KnowledgeBase):
     again._bootstrapped = True
     assert (again.index_dir / "index.npz").exists()
     assert again.answer("Nghị quyết 76/NQ-CP ban hành ngày nào?").answered
+
+
+def test_a_date_is_not_a_quantity():
+    from knowledge.kinds import holds
+
+    assert not holds("Nghị quyết số 76/NQ-CP ngày 15/7/2021", ["quantity"])
+    assert not holds("triển khai từ tháng 5/2017", ["quantity"])
+    assert holds("cộng thêm tối đa 1/3 thời gian", ["quantity"]) and holds("đạt 9,12/10 điểm", ["quantity"])
+    assert holds("tổ chức 02 lần/năm", ["quantity"]) and holds("đạt 99%", ["quantity"])

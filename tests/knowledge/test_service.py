@@ -51,3 +51,37 @@ def test_passages_sections_and_text(bundled_kb: KnowledgeBase):
     text = bundled_kb.document_text(p.doc.id)
     assert "chậm nhất ngày 30/01" in text and "**" not in text
     assert bundled_kb.get_passage(10**9) is None
+
+
+PLAN = """KẾ HOẠCH
+Số hóa hồ sơ lưu trữ năm 2026
+
+1. Số hóa hồ sơ lưu trữ
+
+- Sở Nội vụ chủ trì, phối hợp với các sở, ban, ngành, Ủy ban nhân dân các huyện, thành phố rà soát, phân loại \
+và số hóa toàn bộ hồ sơ lưu trữ có giá trị sử dụng thường xuyên, cập nhật vào kho dữ liệu dùng chung của tỉnh, \
+bảo đảm an toàn thông tin và khả năng khai thác, sử dụng lại dữ liệu khi giải quyết thủ tục hành chính. \
+Thời hạn hoàn thành: trong quý III/2026.
+
+2. Xây dựng chính quyền số
+
+- Nâng cấp hệ thống mạng diện rộng của tỉnh, kết nối các sở, ban, ngành với cấp huyện và cấp xã.
+"""
+
+
+def test_a_short_deadline_sentence_joins_the_task_it_dates(empty_kb: KnowledgeBase):
+    empty_kb.add_bytes("so-hoa.txt", PLAN.encode())
+    a = empty_kb.answer("Sở Nội vụ hoàn thành số hóa hồ sơ lưu trữ khi nào?")
+    body = a.text.partition("📄")[0]
+    assert "quý III/2026" in body and "Sở Nội vụ chủ trì" in body
+
+
+def test_a_source_shows_the_heading_that_matched(empty_kb: KnowledgeBase):
+    empty_kb.add_bytes("so-hoa.txt", PLAN.encode())
+    a = empty_kb.answer("nhiem vu xay dung chinh quyen so cua tinh")
+    assert a.answered
+    source = a.to_json()["sources"][0]
+    assert source["section"] == "2"
+    assert source["passage"].startswith("2. Xây dựng chính quyền số\n- Nâng cấp hệ thống mạng")
+    a = empty_kb.answer("nang cap he thong mang dien rong")  # matched in the text itself: no heading added
+    assert a.to_json()["sources"][0]["passage"].startswith("- Nâng cấp")
