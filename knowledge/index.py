@@ -1,4 +1,4 @@
-"""BM25 over folded syllables + adjacent-syllable bigrams, in two fields (body, context), built with numpy."""
+"""BM25 over folded syllables, adjacent-syllable bigrams and one-apart pairs, in three fields, built with numpy."""
 from __future__ import annotations
 
 import json
@@ -17,6 +17,7 @@ CONTEXT_WEIGHT = 0.8  # a term found in the headings or title scores this share 
 TITLE_WEIGHT = 0.2  # a term of the passage's own heading adds this share of its weight there
 NUMBER_PREFIX = "n:"
 _BIGRAM = np.int64(1) << np.int64(32)
+SKIP = np.int64(1) << np.int64(62)  # flags a pair of syllables one apart ("quyen _ lao" in "quyen cua lao")
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class IndexDoc:
 
 
 class Vocabulary:
-    """Unigram strings <-> ids; bigrams are int64 codes (a+1)<<32 | b of two unigram ids."""
+    """Unigram strings <-> ids; bigrams are int64 codes (a+1)<<32 | b of two unigram ids, one-apart pairs add SKIP."""
 
     def __init__(self, words: list[str] | None = None) -> None:
         self.words: list[str] = words or []
@@ -40,8 +41,8 @@ class Vocabulary:
             self.words.append(word)
         return i
 
-    def keys(self, tokens: list[str], grow: bool) -> np.ndarray:
-        """Term codes of a token sequence: its unigrams and adjacent bigrams."""
+    def keys(self, tokens: list[str], grow: bool, skips: bool = False) -> np.ndarray:
+        """Term codes of a token sequence: its unigrams, adjacent bigrams and (with `skips`) one-apart pairs."""
         if grow:
             ids = np.fromiter((self.add(t) for t in tokens), dtype=np.int64, count=len(tokens))
         else:
@@ -50,7 +51,11 @@ class Vocabulary:
             return ids[ids >= 0]
         pairs = (ids[:-1] + 1) * _BIGRAM + ids[1:]
         pairs = pairs[(ids[:-1] >= 0) & (ids[1:] >= 0)]
-        return np.concatenate([ids[ids >= 0], pairs])
+        parts = [ids[ids >= 0], pairs]
+        if skips and len(ids) > 2:
+            apart = SKIP | ((ids[:-2] + 1) * _BIGRAM + ids[2:])
+            parts.append(apart[(ids[:-2] >= 0) & (ids[2:] >= 0)])
+        return np.concatenate(parts)
 
     def code(self, term: str) -> int:
         """The code of 'word' or 'a_b' (bigram); -1 when unknown."""
@@ -60,11 +65,16 @@ class Vocabulary:
             return -1 if ia < 0 or ib < 0 else int((ia + 1) * _BIGRAM + ib)
         return self.ids.get(term, -1)
 
+    def skip_code(self, a: str, b: str) -> int:
+        """The code of the pair 'a … b' (one syllable between); -1 when a word is unknown."""
+        ia, ib = self.ids.get(a, -1), self.ids.get(b, -1)
+        return -1 if ia < 0 or ib < 0 else int(SKIP | ((ia + 1) * _BIGRAM + ib))
 
-def doc_terms(text: str, vocab: Vocabulary, grow: bool = True) -> tuple[np.ndarray, int]:
+
+def doc_terms(text: str, vocab: Vocabulary, grow: bool = True, skips: bool = False) -> tuple[np.ndarray, int]:
     """All term codes of a text (syllables, bigrams, abbreviation expansions, document numbers) and its length."""
     tokens = syllables(text)
-    parts = [vocab.keys(tokens, grow)]
+    parts = [vocab.keys(tokens, grow, skips)]
     for t in set(tokens) & ABBREVIATIONS.keys():
         parts.append(vocab.keys(ABBREVIATIONS[t].split(), grow))
     numbers = [NUMBER_PREFIX + n for n in doc_numbers(text)]
@@ -73,37 +83,98 @@ def doc_terms(text: str, vocab: Vocabulary, grow: bool = True) -> tuple[np.ndarr
     return np.concatenate(parts), len(tokens)
 
 
+_CHUNK = 1 << 20  # postings gathered per run of passages before they are packed together
+_TF_BITS = 16
+
+
+def _flush(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(term codes, passage numbers, postings per passage, term frequencies) of a run of passages, compactly."""
+    keys = np.concatenate([k for k, _, _ in parts])
+    docs = np.array([d for _, d, _ in parts], dtype=np.int64)
+    sizes = np.array([len(k) for k, _, _ in parts], dtype=np.int64)
+    tf = np.minimum(np.concatenate([c for _, _, c in parts]), (1 << _TF_BITS) - 1).astype(np.uint16)
+    return keys, docs, sizes, tf
+
+
+class FieldBuilder:
+    """Collects the term codes of one field passage by passage, then packs them into a Field."""
+
+    def __init__(self) -> None:
+        self.lengths: list[int] = []
+        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None] = []
+        self.codes = np.zeros(0, dtype=np.int64)  # every term code seen, sorted
+        self.parts: list[tuple[np.ndarray, int, np.ndarray]] = []
+        self.buffered = 0
+
+    def add(self, keys: np.ndarray, length: int) -> None:
+        uniq, counts = np.unique(keys, return_counts=True)
+        self.parts.append((uniq, len(self.lengths), counts))
+        self.lengths.append(length)
+        self.buffered += len(uniq)
+        if self.buffered >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.parts:
+            self.chunks.append(_flush(self.parts))
+            self.codes = np.union1d(self.codes, self.chunks[-1][0])
+            self.parts, self.buffered = [], 0
+
+    def finish(self, k1: float = K1, b: float = B) -> "Field":
+        self._flush()
+        n_docs, codes, chunks = len(self.lengths), self.codes, self.chunks
+        lengths = np.array(self.lengths, dtype=np.float32)
+        self.chunks = []
+        # Each posting packed in one int64 (term number | passage | tf) and sorted in place: about 16 bytes per
+        # posting at the peak, instead of the several int64 copies an argsort of separate arrays needs.
+        doc_bits = max(1, (n_docs - 1).bit_length())
+        tf_bits = min(_TF_BITS, 63 - doc_bits - max(1, (len(codes) - 1).bit_length()))
+        if tf_bits < 4:
+            raise ValueError("too many terms and passages for one index")
+        shift = doc_bits + tf_bits
+        total = sum(len(c[0]) for c in chunks if c is not None)
+        packed = np.empty(total, dtype=np.int64)
+        pos = 0
+        for j, chunk in enumerate(chunks):
+            assert chunk is not None
+            keys, chunk_docs, sizes, tf = chunk
+            chunks[j] = None
+            end = pos + len(keys)
+            packed[pos:end] = np.searchsorted(codes, keys) << shift
+            packed[pos:end] |= np.repeat(chunk_docs << tf_bits, sizes)
+            packed[pos:end] |= np.minimum(tf, (1 << tf_bits) - 1)
+            pos = end
+        del chunks
+        packed.sort()
+        indptr = np.searchsorted(packed, np.arange(len(codes) + 1, dtype=np.int64) << shift).astype(np.int64)
+        docs = np.empty(total, dtype=np.int32)
+        weights = np.empty(total, dtype=np.float32)
+        for start in range(0, total, _CHUNK):
+            part = packed[start:start + _CHUNK]
+            docs[start:start + _CHUNK] = (part >> tf_bits) & ((1 << doc_bits) - 1)
+            weights[start:start + _CHUNK] = part & ((1 << tf_bits) - 1)
+        del packed
+        df = np.diff(indptr)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avgdl = max(float(lengths.mean()), 1.0) if n_docs else 1.0
+        # BM25 in place: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl))
+        norm = lengths[docs]
+        norm *= k1 * b / avgdl
+        norm += k1 * (1 - b)
+        norm += weights
+        weights *= k1 + 1
+        weights /= norm
+        del norm
+        weights *= np.repeat(idf, df)
+        return Field(codes, indptr, docs, weights, n_docs)
+
+
 class Field:
     """Postings of one field: for each term code (sorted), the passages holding it and their BM25 weights."""
 
     def __init__(self, codes: np.ndarray, indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray,
                  n_docs: int) -> None:
         self.codes, self.indptr, self.docs, self.weights, self.n_docs = codes, indptr, docs, weights, n_docs
-
-    @classmethod
-    def build(cls, per_doc: Iterable[tuple[np.ndarray, int]], n_docs: int, k1: float = K1, b: float = B) -> "Field":
-        doc_parts, key_parts, tf_parts = [], [], []
-        lengths = np.zeros(n_docs, dtype=np.float32)
-        for i, (keys, length) in enumerate(per_doc):
-            uniq, counts = np.unique(keys, return_counts=True)
-            doc_parts.append(np.full(len(uniq), i, dtype=np.int32))
-            key_parts.append(uniq)
-            tf_parts.append(counts.astype(np.float32))
-            lengths[i] = length
-        if not key_parts:
-            return cls(np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), 0)
-        keys = np.concatenate(key_parts)
-        docs = np.concatenate(doc_parts)
-        tf = np.concatenate(tf_parts)
-        order = np.lexsort((docs, keys))
-        keys, docs, tf = keys[order], docs[order], tf[order]
-        codes, starts, df = np.unique(keys, return_index=True, return_counts=True)
-        indptr = np.append(starts, len(keys)).astype(np.int64)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avgdl = max(float(lengths.mean()), 1.0)
-        norm = k1 * (1 - b + b * lengths[docs] / avgdl)
-        weights = (np.repeat(idf, df) * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
-        return cls(codes, indptr, docs, weights, n_docs)
 
     def postings(self, code: int) -> tuple[np.ndarray, np.ndarray]:
         j = int(np.searchsorted(self.codes, code))
@@ -130,15 +201,19 @@ class SearchIndex:
         self._unigram_df: np.ndarray | None = None
 
     @classmethod
-    def build(cls, docs: Sequence[IndexDoc], k1: float | None = None, b: float | None = None) -> "SearchIndex":
+    def build(cls, docs: Iterable[IndexDoc], k1: float | None = None, b: float | None = None) -> "SearchIndex":
+        """The index of `docs`, read once (they may be streamed from the database)."""
         k1 = K1 if k1 is None else k1
         b = B if b is None else b
         vocab = Vocabulary()
-        body = Field.build((doc_terms(d.body, vocab) for d in docs), len(docs), k1, b)
+        body, context, title = FieldBuilder(), FieldBuilder(), FieldBuilder()
+        for d in docs:
+            # one-apart pairs in the body only: a chat question drops the little words between the ones it keeps
+            body.add(*doc_terms(d.body, vocab, skips=True))
+            context.add(*doc_terms(d.context, vocab))
+            title.add(*doc_terms(d.title, vocab))
         # no length normalisation of the context: a passage without headings must not gain from its shorter context
-        context = Field.build((doc_terms(d.context, vocab) for d in docs), len(docs), k1, 0.0)
-        title = Field.build((doc_terms(d.title, vocab) for d in docs), len(docs), k1, b)
-        return cls(vocab, body, context, title)
+        return cls(vocab, body.finish(k1, b), context.finish(k1, 0.0), title.finish(k1, b))
 
     def idf(self, code: int) -> float:
         df = self.body.df(code)
@@ -191,7 +266,7 @@ class SearchIndex:
     def joined_bigrams(self) -> dict[str, tuple[str, str]]:
         """'thutuc' -> ('thu', 'tuc') for every bigram in the body, to repair a missing space."""
         if self._joined is None:
-            codes = self.body.codes[self.body.codes >= _BIGRAM]
+            codes = self.body.codes[(self.body.codes >= _BIGRAM) & (self.body.codes < SKIP)]
             a = (codes >> 32) - 1
             b = codes & 0xFFFFFFFF
             words = self.vocab.words

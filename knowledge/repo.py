@@ -1,6 +1,7 @@
 """SQL of the knowledge base, in small functions over a session."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -68,6 +69,17 @@ def all_passages(session: Session) -> list[tuple[Passage, Document]]:
     rows = session.execute(select(Passage, Document).join(Document, Passage.document_id == Document.id)
                            .order_by(Passage.id))
     return [(p, d) for p, d in rows.all()]
+
+
+def index_rows(session: Session) -> Iterator[tuple[int, str, str, str, str, str, str, str]]:
+    """What the search index needs of every passage, streamed in passage order: id, text, heading, and its
+    document's type, number, title, issuer and province."""
+    q = (select(Passage.id, Passage.text, Passage.heading, Document.doc_type, Document.number, Document.title,
+                Document.issuer, Document.province)
+         .join(Document, Passage.document_id == Document.id).order_by(Passage.id)
+         .execution_options(yield_per=2000))
+    for row in session.execute(q):
+        yield tuple(row)  # type: ignore[misc]
 
 
 def passages_by_id(session: Session, ids: list[int]) -> dict[int, tuple[Passage, Document]]:

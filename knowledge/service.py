@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -53,15 +54,14 @@ def passage_info(p: Passage, d: Document) -> PassageInfo:
     return PassageInfo(p.id, doc_info(d), p.section, p.heading, p.text)
 
 
-def context_text(p: Passage, d: Document) -> str:
-    """What the context field of a passage holds: its headings and its document's description."""
-    return " ".join(x for x in (p.heading if p.heading != INFO_HEADING else "", d.doc_type, d.number, d.title,
-                                d.issuer, d.province) if x)
+def context_text(heading: str, *document: str) -> str:
+    """What the context field of a passage holds: its headings and its document's type, number, title, issuer..."""
+    return " ".join(x for x in (heading if heading != INFO_HEADING else "", *document) if x)
 
 
-def own_title(p: Passage) -> str:
+def own_title(heading: str) -> str:
     """The innermost heading's title, when the passage has one."""
-    last = p.heading.rsplit(" › ", 1)[-1].split(". ", 1) if p.heading and p.heading != INFO_HEADING else []
+    last = heading.rsplit(" › ", 1)[-1].split(". ", 1) if heading and heading != INFO_HEADING else []
     return last[1] if len(last) == 2 else ""
 
 
@@ -123,11 +123,16 @@ class KnowledgeBase:
     def _build(self) -> tuple["SearchIndex", list[int]]:
         from knowledge.index import IndexDoc, SearchIndex
 
+        ids: list[int] = []
+
+        def docs(rows: Iterator[tuple[int, str, str, str, str, str, str, str]]) -> Iterator[IndexDoc]:
+            for passage_id, text, heading, *document in rows:
+                ids.append(passage_id)
+                yield IndexDoc(text, context_text(heading, *document), own_title(heading))
+
         with self.db.session() as s:
-            rows = repo.all_passages(s)
-            docs = [IndexDoc(p.text, context_text(p, d), own_title(p)) for p, d in rows]
-            ids = [p.id for p, _ in rows]
-        return SearchIndex.build(docs), ids
+            index = SearchIndex.build(docs(repo.index_rows(s)))
+        return index, ids
 
     # --- documents ---------------------------------------------------------------------------
     def add_file(self, path: str | Path) -> IngestResult:
