@@ -104,7 +104,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     words = text.split()
     if len(words) <= SHORT_PASSAGE_WORDS:
         return _tidy(text)
-    sentences = [s for line in text.split("\n") for s in _SENTENCE.split(line.strip()) if s.strip()]
+    sentences = [s for line in text.split("\n") for s in _sentences(line.strip())]
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
 
     def score(s: str) -> float:
@@ -136,6 +136,17 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
             chosen += list(range(chosen[-1] + 1, later[0] + 1))
     return "\n".join(_tidy(sentences[i]) for i in chosen)
+
+
+def _sentences(line: str) -> list[str]:
+    """The sentences of a line; a ';' inside brackets ("(qua Sở Nội vụ; Sở Tài chính)") does not end one."""
+    out: list[str] = []
+    for piece in _SENTENCE.split(line):
+        if out and out[-1].count("(") > out[-1].count(")"):
+            out[-1] += " " + piece
+        elif piece.strip():
+            out.append(piece)
+    return out
 
 
 def matched_headings(p: PassageInfo, query: Query, index: SearchIndex) -> str:

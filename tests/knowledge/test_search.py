@@ -82,3 +82,12 @@ def test_a_date_is_not_a_quantity():
     assert not holds("triển khai từ tháng 5/2017", ["quantity"])
     assert holds("cộng thêm tối đa 1/3 thời gian", ["quantity"]) and holds("đạt 9,12/10 điểm", ["quantity"])
     assert holds("tổ chức 02 lần/năm", ["quantity"]) and holds("đạt 99%", ["quantity"])
+
+
+def test_a_semicolon_inside_brackets_does_not_end_a_sentence():
+    from knowledge.answer import _sentences
+
+    line = ("Gửi UBND tỉnh (qua Sở Nội vụ; Sở Kế hoạch và Đầu tư) theo dõi việc thực hiện; Đối với UBND cấp xã "
+            "ban hành chậm nhất ngày 28/02.")
+    assert _sentences(line) == ["Gửi UBND tỉnh (qua Sở Nội vụ; Sở Kế hoạch và Đầu tư) theo dõi việc thực hiện;",
+                                "Đối với UBND cấp xã ban hành chậm nhất ngày 28/02."]
