@@ -39,3 +39,19 @@ def test_telex_leftovers_are_read():
     assert "chinh" in telex_candidates("chinhs")
     assert "noi" in telex_candidates("nooij")
     assert "duong" in telex_candidates("dduowng")
+
+
+def test_the_cached_fold_table_matches_unicode_decomposition():
+    import unicodedata
+
+    from knowledge.normalize import strip_diacritics
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text)
+        kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+        return unicodedata.normalize("NFC", kept.replace("đ", "d").replace("Đ", "D"))
+
+    text = "".join(chr(c) for c in list(range(0x20, 0x250)) + list(range(0x1E00, 0x1F00)))
+    assert strip_diacritics(text) == reference(text)
+    nfd = unicodedata.normalize("NFD", "Thủ tục hành chính Đồng Tháp")
+    assert strip_diacritics(nfd) == "Thu tuc hanh chinh Dong Thap"
