@@ -4,14 +4,18 @@ logs no token, even at DEBUG through the production log set-up.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
+import json
 import logging
 import socket
 import sys
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from telegram import Update
 
@@ -187,3 +191,68 @@ async def test_a_whole_telegram_and_zalo_session_logs_no_token(app: App, setting
     assert "***" in text and "HTTP Request" in text  # the session was logged, the token-bearing error redacted
     for secret in (TG_TOKEN, TG_TOKEN.split(":")[1], ZALO_TOKEN, ZALO_TOKEN.split(":")[1]):
         assert secret not in text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["update_id", "message", "text", "chat", "id", "from", "event_name", "ok", "result",
+                         "message_id", "date", "callback_query", "my_chat_member", "chat_type", "type"]) | st.text(max_size=8),
+        inner, max_size=5),
+    max_leaves=12)
+updates_like = st.one_of(json_values, st.fixed_dictionaries({"update_id": st.integers(), "message": json_values}),
+                         st.fixed_dictionaries({"event_name": st.just("message.text.received"), "message": json_values}))
+
+
+@pytest.fixture
+def both_webhooks(settings: Settings, clock: FixedClock, db: Database):  # type: ignore[no-untyped-def]
+    """Telegram and Zalo in webhook mode on 127.0.0.1, on a private event loop the test drives."""
+    loop = asyncio.new_event_loop()
+    zalo_fake = loop.run_until_complete(FakeZalo().start())
+    port = free_port()
+    hooked = dataclasses.replace(
+        settings, telegram_token=TG_TOKEN, telegram_webhook_secret=SECRET, telegram_webhook_url="https://x.gov.vn/tg",
+        telegram_webhook_listen=f"127.0.0.1:{port}", zalo_token=ZALO_TOKEN, zalo_api_base_url=zalo_fake.base_url,
+        zalo_webhook_url="https://x.gov.vn/zalo", zalo_webhook_secret=SECRET, zalo_webhook_listen="127.0.0.1:0")
+    fake = FakeBotAPI()
+    tg = TelegramChannel(hooked, request=fake)
+    zalo = ZaloChannel(hooked, poll_timeout=1, retry_delay=0.01, max_retry_delay=0.05)
+    app = build_app(hooked, clock=clock, channels={"telegram": tg, "zalo": zalo}, db=db)
+    loop.run_until_complete(tg.start(app))
+    loop.run_until_complete(zalo.start(app))
+    assert zalo.webhook is not None
+    client = httpx.AsyncClient(headers={"Content-Type": "application/json"})
+    urls = {"telegram": (f"http://127.0.0.1:{port}/tg", {"X-Telegram-Bot-Api-Secret-Token": SECRET}),
+            "zalo": (f"http://127.0.0.1:{zalo.webhook.port}/zalo", {"X-Bot-Api-Secret-Token": SECRET})}
+
+    def post(channel: str, body: object) -> int:
+        url, headers = urls[channel]
+        return loop.run_until_complete(client.post(url, content=json.dumps(body).encode(), headers=headers)).status_code
+
+    yield post, loop.run_until_complete, fake, zalo_fake
+    loop.run_until_complete(client.aclose())
+    loop.run_until_complete(zalo.stop())
+    loop.run_until_complete(tg.stop())
+    loop.run_until_complete(zalo_fake.stop())
+    loop.close()
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=updates_like)
+def test_any_json_body_gets_200_or_400_never_a_server_error(both_webhooks, body) -> None:  # type: ignore[no-untyped-def]
+    post, _, _, _ = both_webhooks
+    assert post("telegram", body) in (200, 400)
+    assert post("zalo", body) in (200, 400)
+
+
+def test_the_webhooks_still_answer_after_garbage(both_webhooks) -> None:  # type: ignore[no-untyped-def]
+    post, run, fake, zalo_fake = both_webhooks
+    for body in ([], {"update_id": 1, "message": {"chat": 5}}, {"event_name": "message.text.received"}):
+        post("telegram", body)
+        post("zalo", body)
+    assert post("telegram", u.text_update("/help", chat_id=1001, user_id=1001)) == 200
+    assert post("zalo", zalo_fake.update("/help", chat="z7")) == 200
+    run(fake.wait_for("sendMessage", 1))
+    run(zalo_fake.wait_sent(1))
+    assert fake.sent(1001) and zalo_fake.sent("z7")
