@@ -19,7 +19,7 @@ from bot.channels.zalo_client import (
     ZaloApiError, ZaloBadRequest, ZaloClient, ZaloForbidden, ZaloNetworkError, ZaloNotFound,
     ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
 )
-from bot.channels.zalo_http import WebhookServer
+from bot.channels.webhook_http import WebhookServer
 from bot.config import Settings
 from bot.messages import ChatRef, IncomingMessage, Reply, Sender
 

@@ -16,7 +16,7 @@ from bot.channel_state import UpdateLedger, get_secret, put_secret
 from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo import render
-from bot.channels.zalo_http import WebhookServer
+from bot.channels.webhook_http import WebhookServer
 from bot.config import Settings
 from bot.messages import ChatRef, IncomingMessage, Reply, Sender
 

@@ -1,4 +1,4 @@
-"""A tiny webhook HTTP server (tornado) for the Zalo adapters: one POST path, answered by an async callback."""
+"""A tiny webhook HTTP server (tornado) for the chat adapters: one POST path, answered by an async callback."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
