@@ -26,6 +26,9 @@ QUESTION_COMMAND = "hoi"
 _loaded = False
 
 DISCLOSURE = "ℹ️ Bạn đang trò chuyện với trợ lý tự động (bot) của Sở Nội vụ, không phải người trực."
+MAX_TEXT_CHARS = 4096  # Telegram's own limit for one message
+TOO_LONG_TEXT = ("Tin nhắn quá dài ({n} ký tự). Bot nhận tối đa 4.096 ký tự mỗi tin: hãy hỏi ngắn gọn; "
+                 "văn bản dài xin gửi dưới dạng tệp cho quản trị viên.")
 ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
 
@@ -94,6 +97,10 @@ async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
     msg = _without_nul(msg)
+    if len(msg.text) > MAX_TEXT_CHARS:  # search time grows with the text: a huge paste would stall everyone
+        if msg.chat_kind == "group" and not msg.mentioned and not msg.text.startswith("/"):
+            return []
+        return [Reply(TOO_LONG_TEXT.format(n=f"{len(msg.text):,}".replace(",", ".")))]
     caps = app.capabilities(msg.chat.channel)
     func: HandlerFunc | None
     cmd: Command | None = None

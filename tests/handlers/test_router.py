@@ -86,3 +86,9 @@ async def test_first_question_on_a_fresh_database_does_not_lock_it(app):
     """The knowledge base ingests its bundled corpus on first use, while the router holds a session."""
     [reply] = await app.handle(msg("ke hoach cchc nam cua cac so ban hanh cham nhat ngay nao", chat="new-chat"))
     assert "30/01" in reply.text
+
+
+async def test_a_huge_message_is_refused_at_once_and_changes_nothing(app):
+    [reply] = await app.handle(msg("/hoi " + "thủ tục hành chính " * 300_000))
+    assert "quá dài" in reply.text and "5.700.005 ký tự" in reply.text
+    assert await app.handle(msg("x" * 5000, kind="group")) == []  # group chatter stays ignored
