@@ -25,6 +25,7 @@ class Settings:
     database_url: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    instance_id: str = ""  # stable per replica: a restarted replica takes back its own in-flight reminders at once
     admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     # Knowledge base
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -69,6 +70,7 @@ class Settings:
             database_url=get("DATABASE_URL"),
             timezone=get("TIMEZONE", "Asia/Ho_Chi_Minh"),
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            instance_id=get("INSTANCE_ID"),
             admin_ids=parse_admin_ids(get("ADMIN_IDS")),
             max_upload_bytes=int(get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
             reminder_time=get("REMINDER_TIME", "08:00"),

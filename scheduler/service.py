@@ -14,11 +14,13 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.channels.base import ChatMoved, ChatUnreachable, TransientSendError
@@ -50,6 +52,7 @@ OCC_BACK, OCC_AHEAD = timedelta(days=40), timedelta(days=400)  # occurrences kep
 OVERDUE_LOOKBACK = timedelta(days=7)  # overdue notices are not sent for older periods
 TICK_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
+SENT_WRITE_ATTEMPTS = 12  # about 5 minutes of backoff, well inside LEASE
 ACK_PREFIX = "ack"
 
 _SERVICES: dict[str, "ReminderService"] = {}  # instance id -> service, for APScheduler's module-level jobs
@@ -79,9 +82,12 @@ class _Job:
 
 
 class ReminderService:
-    def __init__(self, app: "App", *, instance_id: str | None = None) -> None:
+    def __init__(self, app: "App", *, instance_id: str | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.app = app
-        self.instance_id = instance_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.instance_id = (instance_id or app.settings.instance_id
+                            or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
+        self._sleep = sleep
         self.claimer = dl.Claimer(self.instance_id, app.clock.now(), LEASE)
         self._dirty = True
         self._lock = asyncio.Lock()
@@ -308,11 +314,25 @@ class ReminderService:
         except Exception as e:  # an adapter bug must not lose the reminder either
             log.exception("sending delivery %s failed", job.delivery_id)
             return self._retry_later(job, e)
-        with self.app.db.session() as s:
-            dl.mark(s, job.delivery_id, self.claimer, dl.SENT, sent_at=as_utc(self.app.clock.now()),
-                    message_id=sent.message_id if sent else None, late=job.late,
-                    outcome=f"moved to {chat_id}" if moved else "")
+        await self._record_sent(job, sent.message_id if sent else None, f"moved to {chat_id}" if moved else "")
         return 1
+
+    async def _record_sent(self, job: _Job, message_id: str | None, outcome: str) -> None:
+        """Write `sent`, retrying while the database is unreachable: giving up would send the reminder again."""
+        wait = 1.0
+        for attempt in range(1, SENT_WRITE_ATTEMPTS + 1):
+            try:
+                with self.app.db.session() as s:
+                    dl.mark(s, job.delivery_id, self.claimer, dl.SENT, sent_at=as_utc(self.app.clock.now()),
+                            message_id=message_id, late=job.late, outcome=outcome)
+                return
+            except OperationalError as e:
+                if attempt == SENT_WRITE_ATTEMPTS:
+                    raise
+                log.warning("recording delivery %s as sent failed (%s); retrying in %.0f s",
+                            job.delivery_id, type(e).__name__, wait)
+                await self._sleep(wait)
+                wait = min(wait * 2, 30.0)
 
     def _retry_later(self, job: _Job, error: Exception, retry_after: float | None = None) -> int:
         now = self.app.clock.now()

@@ -107,3 +107,40 @@ async def test_two_services_on_one_database_send_each_reminder_once(app, clock):
     per_chat = Counter(m.chat_id for m in ch_a.sent + ch_b.sent)
     assert set(per_chat.values()) == {1} and len(per_chat) == len(GROUPS)
     assert ch_a.sent and ch_b.sent  # both took part
+
+
+async def test_database_lost_after_the_send_is_retried_not_resent(app, clock, channel, monkeypatch):
+    """Telegram accepted the message, then writing `sent` failed: keep writing it rather than send again."""
+    from sqlalchemy.exc import OperationalError
+
+    from scheduler import deliveries
+
+    seed(app, units=GROUPS[:1], audience=("xa",))
+    clock.set(at(2026, 12, 3, 8, 0))
+    real_mark, failures = deliveries.mark, iter([True, True])
+
+    def flaky_mark(s, delivery_id, claimer, status, **kw):  # type: ignore[no-untyped-def]
+        if status == deliveries.SENT and next(failures, False):
+            raise OperationalError("UPDATE deliveries", {}, Exception("server closed the connection"))
+        return real_mark(s, delivery_id, claimer, status, **kw)
+
+    monkeypatch.setattr(deliveries, "mark", flaky_mark)
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    assert await ReminderService(app, sleep=fake_sleep).tick() == 1
+    assert slept == [1.0, 2.0]
+    with app.db.session() as s:
+        sent = s.scalars(select(Delivery).where(Delivery.status == "sent")).all()
+    assert len(sent) == 1 and len(channel.sent) == 1
+    clock.advance(LEASE * 2)
+    assert await ReminderService(app).tick() == 0 and len(channel.sent) == 1
+
+
+def test_instance_id_comes_from_the_settings(app):
+    import dataclasses
+
+    app.settings = dataclasses.replace(app.settings, instance_id="replica-1")
+    assert ReminderService(app).instance_id == "replica-1"
