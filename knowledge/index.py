@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ B = 0.75
 CONTEXT_WEIGHT = 0.8  # a term found in the headings or title scores this share of its weight there
 TITLE_WEIGHT = 0.2  # a term of the passage's own heading adds this share of its weight there
 NUMBER_PREFIX = "n:"
+INDEX_FILE = "index.npz"  # arrays and metadata (stamp, vocabulary) in one file
 _BIGRAM = np.int64(1) << np.int64(32)
 SKIP = np.int64(1) << np.int64(62)  # flags a pair of syllables one apart ("quyen _ lao" in "quyen cua lao")
 
@@ -274,26 +277,30 @@ class SearchIndex:
         return self._joined
 
     def save(self, folder: Path, stamp: str) -> None:
+        """One file, written aside and swapped in atomically: replicas sharing `folder` never see a mix."""
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "index.tmp.npz"
         arrays = {f"{name}_{part}": getattr(f, part) for name, f in (("body", self.body), ("context", self.context),
                                                                                 ("title", self.title))
                   for part in ("codes", "indptr", "docs", "weights")}
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-        (folder / "vocab.tmp.json").write_text(json.dumps({"stamp": stamp, "n_docs": self.n_docs,
-                                                           "words": self.vocab.words}, ensure_ascii=False))
-        tmp.replace(folder / "index.npz")
-        (folder / "vocab.tmp.json").replace(folder / "vocab.json")
+        meta = json.dumps({"stamp": stamp, "n_docs": self.n_docs, "words": self.vocab.words}, ensure_ascii=False)
+        arrays["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="index.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **arrays)
+            os.replace(tmp, folder / INDEX_FILE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, folder: Path) -> tuple["SearchIndex", str] | None:
         """The saved index and its stamp, or None when absent or unreadable."""
         try:
-            meta = json.loads((folder / "vocab.json").read_text())
-            with np.load(folder / "index.npz") as z:
+            with np.load(folder / INDEX_FILE) as z:
+                meta = json.loads(z["meta"].tobytes().decode())
                 fields = [Field(z[f"{n}_codes"], z[f"{n}_indptr"], z[f"{n}_docs"], z[f"{n}_weights"], meta["n_docs"])
                           for n in ("body", "context", "title")]
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, UnicodeDecodeError):
             return None
         return cls(Vocabulary(meta["words"]), *fields), str(meta["stamp"])

@@ -48,6 +48,18 @@ ABBREVIATIONS: dict[str, str] = {
     "mc": "mot cua",
 }
 
+# How officials ask vs how directives write it (folded; "a_b" is a two-syllable phrase). A question word
+# counts as found in a passage holding one of its synonyms, and the synonyms join the query at a lower weight.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "nop": ("gui", "trinh", "bao_cao"),  # nộp ~ gửi, trình, báo cáo
+    "truoc": ("cham_nhat", "muon_nhat", "thoi_han"),  # "nộp trước ngày nào" ~ "chậm nhất ngày"
+    "han": ("cham_nhat", "muon_nhat", "thoi_han", "thoi_gian"),  # "hạn nộp" ~ "thời hạn", "chậm nhất"
+    "chot": ("cham_nhat", "thoi_han"),  # hạn chót
+    "hoan_thanh": ("cham_nhat", "thoi_han"),
+    "muon_nhat": ("cham_nhat",),
+    "cham_nhat": ("muon_nhat", "thoi_han"),
+}
+
 # Folded question and filler words: they say what is asked, not what about.
 QUESTION_WORDS: frozenset[str] = frozenset(
     "bao nhieu gi nao ai may sao khong phai chua la a nhe vay cho biet xin "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.index import NUMBER_PREFIX, SearchIndex
-from knowledge.lexicon import ABBREVIATIONS, QUESTION_WORDS
+from knowledge.lexicon import ABBREVIATIONS, QUESTION_WORDS, SYNONYMS
 from knowledge.normalize import doc_numbers, syllables, telex_candidates
 
 QUESTION_WORD_WEIGHT = 0.1
@@ -27,10 +27,12 @@ class Unit:
     idf: float
     pair: bool = False
     credit: float = 1.0  # how much finding it counts (a corrected word is a guess and counts less)
+    alts: tuple[int, ...] = ()  # codes of synonyms that count as finding it
 
     def found(self, present: dict[int, np.ndarray], n: int) -> np.ndarray:
-        """For each of n candidate passages, the credit when it holds this unit."""
-        return present[self.code] * self.credit if self.code >= 0 else np.zeros(n, dtype=np.float32)
+        """For each of n candidate passages, the credit when it holds this unit (or a synonym of it)."""
+        held = [present[c] for c in (self.code, *self.alts) if c >= 0]
+        return np.maximum.reduce(held) * self.credit if held else np.zeros(n, dtype=np.float32)
 
 
 @dataclass
@@ -139,8 +141,11 @@ class Searcher:
             c = vocab.code(tok)
             q.add(c, w)
             if not question_word:
+                alts = self._synonyms(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
+                for a in alts:
+                    q.add(a, EXPANSION_WEIGHT * w)
                 # an unsupported guess weighs in the coverage as the unknown word it replaces
-                q.units.append(Unit(c, self.max_idf if i in unsupported else self._unit_idf(c), credit=w))
+                q.units.append(Unit(c, self.max_idf if i in unsupported else self._unit_idf(c), credit=w, alts=alts))
             if tok in ABBREVIATIONS:
                 exp = ABBREVIATIONS[tok].split()
                 for j, word in enumerate(exp):
@@ -159,6 +164,12 @@ class Searcher:
         for (i, a), (j, b) in zip(content, content[1:]):
             q.add(vocab.skip_code(a, b), SKIP_WEIGHT * min(confidence.get(i, 1.0), confidence.get(j, 1.0)))
         return q
+
+    def _synonyms(self, tok: str, nxt: str | None) -> tuple[int, ...]:
+        """Codes of the known synonyms of `tok` (or of the phrase it starts with `nxt`)."""
+        words = SYNONYMS.get(tok, ()) + (SYNONYMS.get(f"{tok}_{nxt}", ()) if nxt else ())
+        codes = (self.index.vocab.code(w) for w in words)
+        return tuple(c for c in codes if c >= 0)
 
     def _unit_idf(self, code: int) -> float:
         return self.index.idf(code) if code >= 0 else self.max_idf
@@ -179,7 +190,7 @@ class Searcher:
     def coverage(self, q: Query, docs: np.ndarray) -> np.ndarray:
         """For each passage, the idf-weighted share of the question's content it holds (pairs weigh more)."""
         n = len(docs)
-        codes = {u.code for u in q.units if u.code >= 0} | set(q.numbers)
+        codes = {c for u in q.units for c in (u.code, *u.alts) if c >= 0} | set(q.numbers)
         present = {c: self.index.holds_many(c, docs).astype(np.float32) for c in codes}
         numbered = np.zeros(n, dtype=bool)
         for c in q.numbers:

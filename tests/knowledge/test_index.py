@@ -51,3 +51,18 @@ def test_empty_fields_build():
     index = SearchIndex.build([IndexDoc("") for _ in range(3)])
     assert index.n_docs == 3 and len(index.body.codes) == 0
     assert index.scores([(0, 1.0)]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_saved_index_is_one_file_swapped_in_whole(tmp_path):
+    """Replicas sharing a data folder: a save leaves no temporary file and one consistent index."""
+    from knowledge.index import INDEX_FILE
+
+    a = SearchIndex.build([IndexDoc("kế hoạch cải cách hành chính năm 2022"), IndexDoc("chỉ số hài lòng SIPAS")])
+    a.save(tmp_path, "v1")
+    b = SearchIndex.build([IndexDoc("thủ tục hành chính một cửa")])
+    b.save(tmp_path, "v2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [INDEX_FILE]
+    loaded, stamp = SearchIndex.load(tmp_path)
+    assert stamp == "v2" and loaded.n_docs == 1
+    (tmp_path / INDEX_FILE).write_bytes(b"truncated")
+    assert SearchIndex.load(tmp_path) is None

@@ -85,3 +85,13 @@ def test_a_source_shows_the_heading_that_matched(empty_kb: KnowledgeBase):
     assert source["passage"].startswith("2. Xây dựng chính quyền số\n- Nâng cấp hệ thống mạng")
     a = empty_kb.answer("nang cap he thong mang dien rong")  # matched in the text itself: no heading added
     assert a.to_json()["sources"][0]["passage"].startswith("- Nâng cấp")
+
+
+def test_deadline_questions_in_the_officials_own_words(bundled_kb: KnowledgeBase):
+    """Officials ask "nộp trước ngày nào" / "hạn nộp"; the directive writes "gửi … chậm nhất ngày"."""
+    for q in ("ke hoach cchc nam cua so nop truoc ngay nao", "han nop ke hoach cchc cua xa",
+              "hạn chót nộp kế hoạch CCHC năm"):
+        a = bundled_kb.answer(q)
+        assert a.answered and ("30/01" in a.text or "28/02" in a.text), q
+    for q in ("han nop thue thu nhap ca nhan", "hạn đăng kiểm xe ô tô", "hạn nộp học phí đại học"):
+        assert not bundled_kb.answer(q).answered, q
