@@ -66,8 +66,13 @@ class App:
             row = deactivate_chat(s, chat)
             title = (row.title or row.chat_id) if row else chat.chat_id
             unit = row.unit.name if row is not None and row.unit is not None else ""
+            private = row is not None and row.kind == "private"
         log.warning("chat %s deactivated: %s", chat, reason)
         self.changed("chats")
+        if private:
+            await self.notify_admins(f"⚠️ Bot không còn nhắn riêng được cho «{title}» ({chat.channel}): {reason}. "
+                                     "Người này có thể đã chặn bot; họ nhắn lại cho bot là được.")
+            return
         where = f"nhóm «{title}»" + (f" của {unit}" if unit else "")
         await self.notify_admins(f"⚠️ Bot không còn gửi được tin vào {where} ({chat.channel}): {reason}. "
                                  "Nhóm đã được tạm ngừng; thêm lại bot và gõ /dangky để đăng ký lại.")
