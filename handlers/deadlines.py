@@ -101,19 +101,24 @@ def _ack_units(ctx: Context, occ: Occurrence, units: list[Unit]) -> tuple[list[s
     return new, before
 
 
+
+def _named_or_all(ctx: Context, code: str, hint: str) -> list[Deadline] | str:
+    """The deadline whose code is given, or every deadline; a message when the code is unknown."""
+    if not code:
+        return list_deadlines(ctx.session)
+    d = get_deadline(ctx.session, code)
+    return [d] if d is not None else f"Không có hạn mã «{code[:40]}». {hint}"
+
+
 @command("danop", "Xác nhận đơn vị đã nộp báo cáo", usage="/danop [mã]", phrases=("đã nộp", "da nop"), order=21)
 async def submitted(ctx: Context) -> str:
     units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
     if not units:
         return NO_UNIT
     code = ctx.args.split()[0].lower() if ctx.args else ""
-    if code:
-        d = get_deadline(ctx.session, code)
-        if d is None:
-            return f"Không có hạn mã «{code[:40]}». Gõ /han để xem mã các hạn của đơn vị."
-        deadlines = [d]
-    else:
-        deadlines = list_deadlines(ctx.session)
+    deadlines = _named_or_all(ctx, code, "Gõ /han để xem mã các hạn của đơn vị.")
+    if isinstance(deadlines, str):
+        return deadlines
     _materialise_all(ctx, deadlines)
     today = today_of(ctx)
     candidates: list[tuple[Deadline, Occurrence, list[Unit]]] = []
@@ -279,13 +284,9 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
 @command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp", usage="/tinhhinh [mã]", role=Role.ADMIN, order=53)
 async def status(ctx: Context) -> str:
     code = ctx.args.split()[0] if ctx.args else ""
-    if code:
-        d = get_deadline(ctx.session, code)
-        if d is None:
-            return f"Không có hạn mã «{code[:40]}». Gõ /tinhhinh để xem tất cả."
-        deadlines = [d]
-    else:
-        deadlines = list_deadlines(ctx.session)
+    deadlines = _named_or_all(ctx, code, "Gõ /tinhhinh để xem tất cả.")
+    if isinstance(deadlines, str):
+        return deadlines
     if not deadlines:
         return "Chưa có hạn nào. Thêm bằng /themhan hoặc cài sẵn bằng /caidat."
     _materialise_all(ctx, deadlines)
