@@ -86,6 +86,14 @@ class App:
         log.info("chat %s moved to %s", chat, new_chat_id)
         self.changed("chats")
 
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        """Whether the user is a bot admin on `channel` (for adapters deciding before a costly download)."""
+        from handlers.registry import Role
+        from handlers.roles import resolve_role
+
+        with self.db.session() as s:
+            return resolve_role(self.settings, s, channel, user_id) >= Role.ADMIN
+
     def on_change(self, listener: Callable[[str], None]) -> None:
         """Call `listener(what)` whenever deadlines, units, chats or days off change."""
         self._listeners.append(listener)

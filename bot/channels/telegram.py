@@ -51,7 +51,6 @@ WELCOME = (
 )
 TOKEN_REJECTED = ("Telegram từ chối TELEGRAM_BOT_TOKEN (sai hoặc đã bị thu hồi). "
                   "Lấy lại token ở @BotFather (/mybots → API Token) rồi khởi động lại bot.")
-ADMINS_ONLY_FILES = "Chỉ quản trị viên (Sở Nội vụ) mới gửi được tệp văn bản để nạp vào kho tri thức."
 TOO_BIG = "Tệp «{name}» quá lớn ({size:.1f} MB). Giới hạn là {limit:.0f} MB; hãy gửi tệp nhỏ hơn."
 DOWNLOAD_FAILED = "Không tải được tệp «{name}» từ Telegram. Vui lòng gửi lại sau ít phút."
 
@@ -360,16 +359,12 @@ class TelegramChannel:
 
     async def _with_document(self, msg: IncomingMessage, message: Message) -> IncomingMessage | str:
         """The message with its file loaded, or the Vietnamese reason why not (checked before downloading)."""
-        from handlers.registry import Role
-        from handlers.roles import resolve_role
-
         app = self._app
         assert app is not None and message.document is not None
         doc = message.document
         name = doc.file_name or "tệp"
-        with app.db.session() as s:
-            if resolve_role(app.settings, s, self.name, msg.sender.user_id) < Role.ADMIN:
-                return ADMINS_ONLY_FILES
+        if not app.is_admin(self.name, msg.sender.user_id):  # not downloaded: the core refuses and audits it
+            return replace(msg, document=Attachment(name, b"", doc.mime_type or ""))
         limit = app.settings.max_upload_bytes
         too_big = TOO_BIG.format(name=name, size=(doc.file_size or 0) / MB, limit=limit / MB)
         if doc.file_size is not None and doc.file_size > limit:

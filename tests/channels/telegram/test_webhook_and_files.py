@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from bot.channels.telegram import ADMINS_ONLY_FILES, TelegramChannel
+from bot.channels.telegram import TelegramChannel
 from bot.messages import Reply
+from bot.models import AuditEntry
 from handlers.registry import REGISTRY
 from handlers.router import load_commands
 from tests.channels.telegram import updates as u
@@ -95,12 +97,15 @@ async def test_an_oversized_file_is_refused_before_downloading(tg, fake, receive
     assert "quá lớn" in fake.sent(SUPER)[-1]["text"] and "lon.pdf" in fake.sent(SUPER)[-1]["text"]
 
 
-async def test_files_from_non_admins_and_in_groups_are_not_downloaded(tg, fake, received):
+async def test_files_from_non_admins_and_in_groups_are_not_downloaded(tg, fake, app):
     fake.files["f2"] = b"x"
     await feed(tg, u.document_update(chat_id=77, user_id=77, file_id="f2", file_name="a.txt", size=1))
     group_file = u.document_update(chat_id=SUPER, user_id=SUPER, file_id="f2", file_name="a.txt", size=1)
     group_file["message"]["chat"] = u.chat(-500123)
     await feed(tg, group_file)
-    assert received == [] and fake.downloads == 0
-    assert fake.sent(77)[-1]["text"] == ADMINS_ONLY_FILES
+    assert fake.downloads == 0
+    assert "Chỉ quản trị viên" in fake.sent(77)[-1]["text"]
     assert fake.sent(-500123) == []
+    with app.db.session() as s:
+        [entry] = s.scalars(select(AuditEntry)).all()
+    assert (entry.action, entry.user_id, entry.detail, entry.outcome) == ("document", "77", "a.txt", "denied")
