@@ -36,10 +36,11 @@ def register(sub: Any) -> None:
 
 def _kb(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.db import Database
+    from bot.schema import ensure_schema
     from knowledge.service import KnowledgeBase
 
     db = Database.from_url(settings.db_url)
-    db.create_all()
+    ensure_schema(db)  # the same migrations as `python -m bot run`, whichever command comes first
     return KnowledgeBase(db, settings)
 
 

@@ -60,3 +60,17 @@ def test_backup(empty_db, tmp_path):
     if empty_db.dialect == "sqlite":
         names = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
         assert {"deadlines", "deliveries", "kb_documents", "alembic_version"} <= names
+
+
+def test_any_command_first_leaves_a_database_the_bot_can_start_on(tmp_path):
+    """`python -m bot ask` before `python -m bot run` on a fresh data folder."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-m", "bot", "ask", "UBND cấp xã ban hành kế hoạch CCHC chậm nhất ngày nào"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "28/02" in done.stdout, done.stderr[-2000:]
+    app = build_app(Settings(data_dir=tmp_path / "data"))
+    assert schema.current(app.db) == schema.head()
