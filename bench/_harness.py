@@ -29,8 +29,14 @@ TOKEN = "123456:fake-bench-token-not-a-secret"
 CHAT_BASE = -1001000000000  # Telegram supergroup ids: CHAT_BASE - i
 
 
+# Per run: a bot left over from an earlier run (e.g. an interrupted script) reconnects to a database of the
+# same name and competes for the claims; with this suffix it finds its database gone instead.
+RUN_SUFFIX = f"_{os.getpid()}"
+
+
 def fresh_database(name: str) -> str:
-    """Drop and create the PostgreSQL database `name`; returns its SQLAlchemy URL, schema in place."""
+    """Drop and create the PostgreSQL database `name` (made unique to this run); its URL, schema in place."""
+    name += RUN_SUFFIX
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -47,6 +53,7 @@ def fresh_database(name: str) -> str:
 
 
 def drop_database(name: str) -> None:
+    name += RUN_SUFFIX
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

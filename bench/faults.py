@@ -51,12 +51,26 @@ def settle(app, api: CountingApi, chats: list[str], timeout: float) -> bool:  # 
     return wait_until(done, timeout, step=0.5)
 
 
+def unsettled(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The deliveries still pending or in flight: their next attempt and last outcome (a retry is not a loss)."""
+    from sqlalchemy import select
+
+    from scheduler.models import Delivery
+
+    with app.db.session() as s:
+        rows = s.scalars(select(Delivery).where(Delivery.status.in_(("pending", "sending")))).all()
+        return [f"{r.id}: {r.status}, attempts {r.attempts}, next attempt {r.next_attempt_at}, claimed by "
+                f"{r.claimed_by or '-'}, {r.outcome or 'no error'}" for r in rows]
+
+
 def result(name: str, app, api: CountingApi, chats: list[str], started: float, finished: bool) -> Outcome:  # type: ignore[no-untyped-def]
     per_chat = api.stats()["per_chat"]
     lost, dup = lost_and_duplicated(chats, per_chat)
     out = Outcome(name, len(chats), sum(per_chat.get(c, 0) for c in chats), lost, dup, time.monotonic() - started)
     if not finished:
         out.notes.append(f"not settled within the time limit; deliveries: {delivery_states(app)}")
+        for row in unsettled(app):
+            out.notes.append(f"  delivery {row}")
     return out
 
 
@@ -89,7 +103,7 @@ def scenario_kill(args: argparse.Namespace) -> Outcome:
         time.sleep(1.0)
         victim.start()
         victim.wait_ready()
-        finished = settle(app, api, chats, args.lease + 120)
+        finished = settle(app, api, chats, args.lease + 240)  # past two retry backoffs (30 s, 60 s)
         out = result("kill -9 + restart", app, api, chats, started, finished)
         out.notes.append(f"killed {victim.name} after {at_kill} messages; {in_flight} claim(s) in flight at the kill, "
                          f"taken over after the {args.lease:g} s lease")
