@@ -102,12 +102,18 @@ def _ack_units(ctx: Context, occ: Occurrence, units: list[Unit]) -> tuple[list[s
 
 
 
+def _find_deadline(ctx: Context, code: str, hint: str) -> Deadline | str:
+    """The deadline with this code, or a message saying there is none (followed by `hint`)."""
+    d = get_deadline(ctx.session, code)
+    return d if d is not None else f"Không có hạn mã «{code[:40]}». {hint}"
+
+
 def _named_or_all(ctx: Context, code: str, hint: str) -> list[Deadline] | str:
     """The deadline whose code is given, or every deadline; a message when the code is unknown."""
     if not code:
         return list_deadlines(ctx.session)
-    d = get_deadline(ctx.session, code)
-    return [d] if d is not None else f"Không có hạn mã «{code[:40]}». {hint}"
+    d = _find_deadline(ctx, code, hint)
+    return [d] if isinstance(d, Deadline) else d
 
 
 @command("danop", "Xác nhận đơn vị đã nộp báo cáo", usage="/danop [mã]", phrases=("đã nộp", "da nop"), order=21)
@@ -229,9 +235,9 @@ async def edit_deadline(ctx: Context) -> Reply | str:
     code, _, rest = ctx.args.partition(" ")
     if not code or not rest.strip():
         return usage
-    d = get_deadline(ctx.session, code)
-    if d is None:
-        return f"Không có hạn mã «{code[:40]}». Gõ /han để xem các mã."
+    d = _find_deadline(ctx, code, "Gõ /han để xem các mã.")
+    if isinstance(d, str):
+        return d
     cal = calendar_for(ctx.session)
     try:
         raw = parse_assignments(rest)
@@ -260,9 +266,9 @@ async def delete_deadline(ctx: Context) -> Reply | str:
     code = ctx.args.split()[0] if ctx.args else ""
     if not code:
         return "Cú pháp: /xoahan <mã>. Gõ /han để xem các mã."
-    d = get_deadline(ctx.session, code)
-    if d is None:
-        return f"Không có hạn mã «{code[:40]}». Gõ /han để xem các mã."
+    d = _find_deadline(ctx, code, "Gõ /han để xem các mã.")
+    if isinstance(d, str):
+        return d
     return confirm.ask(ctx, "remove_deadline", {"code": d.code},
                        f"Xóa hạn {d.code} «{d.title}»? Các lời nhắc chưa gửi sẽ bị hủy (lịch sử xác nhận được giữ).",
                        question="Xóa hạn này?")
@@ -319,9 +325,9 @@ async def remind_now(ctx: Context) -> str:
     code = ctx.args.split()[0] if ctx.args else ""
     if not code:
         return "Cú pháp: /nhacngay <mã>. Gõ /tinhhinh để xem các mã."
-    d = get_deadline(ctx.session, code)
-    if d is None:
-        return f"Không có hạn mã «{code[:40]}». Gõ /tinhhinh để xem các mã."
+    d = _find_deadline(ctx, code, "Gõ /tinhhinh để xem các mã.")
+    if isinstance(d, str):
+        return d
     from handlers.audit import record
     from scheduler.service import ReminderService
 
