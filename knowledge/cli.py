@@ -35,13 +35,9 @@ def register(sub: Any) -> None:
 
 
 def _kb(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.db import Database
-    from bot.schema import ensure_schema
-    from knowledge.service import KnowledgeBase
+    from bot.app import build_app
 
-    db = Database.from_url(settings.db_url)
-    ensure_schema(db)  # the same migrations as `python -m bot run`, whichever command comes first
-    return KnowledgeBase(db, settings)
+    return build_app(settings).knowledge  # the one wiring: same migrations as `python -m bot run`
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
