@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fake_bot_api import FakeBotApi  # noqa: E402
 from bot.app import App, build_app  # noqa: E402
-from bot.clock import VN_TZ, SystemClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.db import Database  # noqa: E402
+from bot.core.clock import VN_TZ, SystemClock  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
+from bot.core.db import Database  # noqa: E402
 from bot.schema import head, upgrade  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge.lexicon import QUESTION_WORDS  # noqa: E402
-from knowledge.normalize import bigrams, fold, nfc, syllables  # noqa: E402
+from bot.core.vietnamese import bigrams, fold, nfc, syllables  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEED = 20261125
@@ -35,8 +35,8 @@ def norm(s: str) -> str:
 
 # --- dev Q&A -------------------------------------------------------------------------------------
 def dev_set(path: Path) -> None:
-    from bot.config import Settings
-    from bot.db import Database
+    from bot.core.config import Settings
+    from bot.core.db import Database
     from knowledge.service import KnowledgeBase
 
     if not path.exists():

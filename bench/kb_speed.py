@@ -38,8 +38,8 @@ def percentiles(samples: list[float]) -> str:
 
 
 def make_kb(folder: Path):  # type: ignore[no-untyped-def]
-    from bot.config import Settings
-    from bot.db import Database
+    from bot.core.config import Settings
+    from bot.core.db import Database
     from knowledge.service import KnowledgeBase
 
     settings = Settings(data_dir=folder)

@@ -105,7 +105,7 @@ async def fanout(args: argparse.Namespace) -> list[str]:
 
 
 async def questions(args: argparse.Namespace) -> list[str]:
-    from bot.messages import ChatRef, IncomingMessage, Sender
+    from bot.core.messages import ChatRef, IncomingMessage, Sender
 
     work = workdir("load-questions-")
     db_url, scratch = database(args, "cchc_load_questions", work)

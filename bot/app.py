@@ -6,11 +6,11 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.base import Capabilities, Channel, SendError
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
-from bot.db import Database
-from bot.messages import ChatRef, IncomingMessage, Reply
+from bot.core.ports import Capabilities, Channel, SendError
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.messages import ChatRef, IncomingMessage, Reply
 
 if TYPE_CHECKING:
     from knowledge.service import KnowledgeBase

@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.db import Base
+from bot.core.db import Base
 
 if TYPE_CHECKING:
-    from bot.db import Database
+    from bot.core.db import Database
 
 
 class ChannelSecret(Base):

@@ -6,8 +6,8 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings
-from bot.logs import setup_logging
+from bot.core.config import Settings
+from bot.core.logs import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:

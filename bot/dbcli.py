@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 def register(sub: Any) -> None:
@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.db import Database
+    from bot.core.db import Database
 
     return Database.from_url(settings.db_url)
 
@@ -50,7 +50,7 @@ def cmd_revision(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
 
     from bot import schema
-    from bot.db import Database
+    from bot.core.db import Database
 
     with tempfile.TemporaryDirectory() as tmp:
         schema.revision(Database.from_url(f"sqlite:///{tmp}/rev.db"), args.message)
@@ -59,7 +59,7 @@ def cmd_revision(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot import schema
-    from bot.clock import SystemClock
+    from bot.core.clock import SystemClock
 
     try:
         path = schema.backup(_db(settings), args.dir or settings.data_dir / "backups", SystemClock().now())

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from bot.db import Database
+from bot.core.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

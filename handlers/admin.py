@@ -5,7 +5,7 @@ from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
 from handlers.roles import grant_admin, list_admins, revoke_admin
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.timeutil import as_utc
 
 USAGE = ("Cú pháp:\n/quyen — danh sách quản trị viên\n"

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import IncomingMessage
-from bot.models import AuditEntry
+from bot.core.messages import IncomingMessage
+from bot.core.models import AuditEntry
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import Role, callback, command

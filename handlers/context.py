@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.messages import IncomingMessage
+from bot.core.messages import IncomingMessage
 from handlers.registry import Role
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.channels.base import Capabilities
+    from bot.core.ports import Capabilities
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.daysoff import list_overrides, load_overrides, remove_override, set_override
 from scheduler.models import DayOverride
 from scheduler.vi_dates import format_date_vi, parse_date_vi

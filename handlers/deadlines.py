@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 from handlers import confirm
 from handlers.context import Context
 from handlers.registry import Role, callback, command
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler import deliveries as dl
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import FIELD_HELP, build_fields, describe, parse_assignments

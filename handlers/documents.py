@@ -1,13 +1,13 @@
 """Files sent by admins in a private chat: added to the knowledge base, with the deadlines found offered to confirm."""
 from __future__ import annotations
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 from handlers import confirm
 from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import document_handler
 from knowledge.errors import IngestError
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import describe
 from scheduler.extract import FoundDeadline, find_deadlines

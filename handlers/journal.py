@@ -1,7 +1,7 @@
 """/nhatky: the audit log of admin actions and refused attempts, for admins."""
 from __future__ import annotations
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from handlers.audit import recent
 from handlers.context import Context
 from handlers.registry import Role, command

@@ -1,7 +1,7 @@
 """/hoi and plain-text questions: answers from the knowledge base with citations, and the "Xem thêm" button."""
 from __future__ import annotations
 
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 from handlers.context import Context
 from handlers.registry import callback, command
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Union
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 
 if TYPE_CHECKING:
     from handlers.context import Context

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
-from bot.models import Admin
+from bot.core.config import Settings
+from bot.core.models import Admin
 from handlers.registry import Role
 
 

@@ -7,13 +7,13 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.messages import IncomingMessage, Reply
+from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
 from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
 from handlers.roles import resolve_role
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.chats import touch_chat
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from handlers.audit import record
 from handlers.context import Context
 from handlers.registry import command
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.chats import find_chat
 from scheduler.models import Unit
 from scheduler.timeutil import as_utc

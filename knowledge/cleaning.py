@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.normalize import nfc
+from bot.core.vietnamese import nfc
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_VALUE = {ch: str(i) for i, ch in enumerate(SUPERSCRIPTS)}

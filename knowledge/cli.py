@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 def register(sub: Any) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.lexicon import ABBREVIATIONS
-from knowledge.normalize import doc_numbers, syllables
+from bot.core.vietnamese import doc_numbers, syllables
 
 K1 = 0.6  # lower than the textbook 1.2: measured better on ALQAC (see retrieval notes)
 B = 0.75

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 
 _ASKS = {
     "time": re.compile(r"\b(khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi han|thoi gian nao|cham nhat|"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.lexicon import DOC_TYPES, PROVINCES, TYPE_SYMBOLS
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 
 _NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*(\S*)", re.I)
 _PLACE_DATE = re.compile(r"^([^,\d]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I)

@@ -8,7 +8,7 @@ import numpy as np
 
 from knowledge.index import NUMBER_PREFIX, SearchIndex
 from knowledge.lexicon import ABBREVIATIONS, QUESTION_WORDS, SYNONYMS
-from knowledge.normalize import doc_numbers, syllables, telex_candidates
+from bot.core.vietnamese import doc_numbers, syllables, telex_candidates
 
 QUESTION_WORD_WEIGHT = 0.1
 EXPANSION_WEIGHT = 0.5

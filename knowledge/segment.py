@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from knowledge.cleaning import CleanText
 from knowledge.metadata import DocumentMeta
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 
 TARGET_WORDS = 110  # merge short neighbouring units of one section up to about this size
 MAX_WORDS = 180  # split longer units at sentence ends

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import Settings
-from bot.db import Database
+from bot.core.config import Settings
+from bot.core.db import Database
 from knowledge import repo
 from knowledge.answer import Answer, DocInfo, PassageInfo, Source, compose, decline, matched_headings
 from knowledge.errors import IngestError

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.messages import ChatRef, IncomingMessage
+from bot.core.messages import ChatRef, IncomingMessage
 from scheduler.models import Chat
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.repo import valid_code
 from scheduler.rules import RuleError, parse_rule
 from scheduler.timing import legal_due, parse_leads, parse_time, reminder_times

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from scheduler.daysoff import calendar_for
 from scheduler.models import Acknowledgement, Chat, Delivery, FocalPoint, Occurrence
 from scheduler.plan import ChatInfo, FocalInfo, PlannedOccurrence, plan_deliveries, unit_targets

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.normalize import strip_diacritics
+from bot.core.vietnamese import strip_diacritics
 from scheduler.rules import Occurrence, RuleError, parse_rule
 
 _DATE = r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{4})?|\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
+from bot.core.config import Settings
 from scheduler.timeutil import as_utc, as_vn
 
 

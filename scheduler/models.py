@@ -8,7 +8,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import Base
+from bot.core.db import Base
 
 # Unit types. "huyen" is legacy (district level abolished on 1/7/2025): kept for old data only.
 UNIT_TYPES = ("so", "xa", "huyen")

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
+from bot.core.config import Settings
 from scheduler.repo import create_deadline, get_deadline
 from scheduler.units import add_unit, find_unit
 

@@ -9,8 +9,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from bot.clock import SystemClock
-from bot.config import Settings
+from bot.core.clock import SystemClock
+from bot.core.config import Settings
 from scheduler.rules import DueRule, RuleError, parse_rule
 from scheduler.timing import legal_due, parse_leads, parse_time, reminder_times
 from scheduler.vi_dates import format_date_vi
@@ -66,7 +66,7 @@ def stored_overrides(settings: Settings) -> dict[date, bool]:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from bot.db import make_engine
+    from bot.core.db import make_engine
     from scheduler.daysoff import load_overrides
 
     url = settings.db_url

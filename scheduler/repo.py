@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
 
 OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -23,9 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.channels.base import ChatMoved, ChatUnreachable, TransientSendError
-from bot.clock import VN_TZ
-from bot.messages import Button, ChatRef, Reply
+from bot.core.ports import ChatMoved, ChatUnreachable, TransientSendError
+from bot.core.clock import VN_TZ
+from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.daysoff import calendar_for
 from scheduler.models import Chat, Deadline, Delivery, FocalPoint, Occurrence, Unit

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 
 
 def as_utc(dt: datetime) -> datetime:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from scheduler.workdays import WorkCalendar
 
 

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from scheduler.models import UNIT_TYPES, Chat, FocalPoint, Unit
 
 # Accepted spellings of unit types (folded) -> stored type.

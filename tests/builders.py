@@ -1,7 +1,7 @@
 """Small builders for incoming messages."""
 from __future__ import annotations
 
-from bot.messages import ChatKind, ChatRef, IncomingMessage, Sender
+from bot.core.messages import ChatKind, ChatRef, IncomingMessage, Sender
 
 
 def msg(

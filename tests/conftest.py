@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 from bot.app import App, build_app
 from bot.channels.recording import RecordingChannel
-from bot.clock import VN_TZ, FixedClock
-from bot.config import Settings
-from bot.db import Database, make_engine
+from bot.core.clock import VN_TZ, FixedClock
+from bot.core.config import Settings
+from bot.core.db import Database, make_engine
 
 PG_ENV = "TEST_DATABASE_URL"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.channels.base import Channel
-    from bot.config import Settings
+    from bot.core.ports import Channel
+    from bot.core.config import Settings
 
 
 def build_channels(settings: "Settings") -> dict[str, "Channel"]:

@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from bot.channels.base import Capabilities, Sent
+from bot.core.ports import Capabilities, Sent
 from bot.channels.recording import RecordingChannel
-from bot.messages import ChatRef, IncomingMessage, Reply, Sender
+from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.app import App

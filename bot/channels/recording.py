@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.channels.base import Capabilities, SendError, Sent
-from bot.messages import Reply
+from bot.core.ports import Capabilities, SendError, Sent
+from bot.core.messages import Reply
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -21,16 +21,16 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import BaseRequest
 
 from bot.channel_state import UpdateLedger
-from bot.channels.base import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.webhook_http import WebhookServer
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
 from bot.channels.telegram_updates import (
     as_chat_admin, button_press, chat_kind, chat_ref, for_another_bot, incoming, is_command, membership_change,
 )
-from bot.config import Settings
-from bot.logs import redact
-from bot.messages import Attachment, IncomingMessage, Reply
+from bot.core.config import Settings
+from bot.core.logs import redact
+from bot.core.messages import Attachment, IncomingMessage, Reply
 
 if TYPE_CHECKING:
     from bot.app import App

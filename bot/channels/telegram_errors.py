@@ -14,8 +14,8 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.base import ChatMoved, ChatUnreachable, SendError, TransientSendError
-from bot.logs import redact
+from bot.core.ports import ChatMoved, ChatUnreachable, SendError, TransientSendError
+from bot.core.logs import redact
 
 # Failures raised before the request left this machine: repeating them cannot duplicate a message.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)

@@ -6,7 +6,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.split import split_text
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 
 MAX_LENGTH = 4096  # characters of visible text per message
 MAX_CALLBACK_BYTES = 64

@@ -7,7 +7,7 @@ from typing import Literal
 
 from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, User
 
-from bot.messages import ChatKind, ChatRef, IncomingMessage, Sender
+from bot.core.messages import ChatKind, ChatRef, IncomingMessage, Sender
 
 CHANNEL = "telegram"
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from bot.channel_state import UpdateLedger
-from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo_client import (
     ZaloApiError, ZaloBadRequest, ZaloClient, ZaloForbidden, ZaloNetworkError, ZaloNotFound,
     ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
 )
 from bot.channels.webhook_http import WebhookServer
-from bot.config import Settings
-from bot.messages import ChatRef, IncomingMessage, Reply, Sender
+from bot.core.config import Settings
+from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.app import App

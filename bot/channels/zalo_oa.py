@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bot.channel_state import UpdateLedger, get_secret, put_secret
-from bot.channels.base import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo import render
 from bot.channels.webhook_http import WebhookServer
-from bot.config import Settings
-from bot.messages import ChatRef, IncomingMessage, Reply, Sender
+from bot.core.config import Settings
+from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from bot.db import Base, import_models
+from bot.core.db import Base, import_models
 
 import_models()
 target_metadata = Base.metadata

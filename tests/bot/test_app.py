@@ -1,7 +1,7 @@
 """App-level chat lifecycle: a chat the bot can no longer reach is deactivated and admins are told."""
 from __future__ import annotations
 
-from bot.messages import ChatRef
+from bot.core.messages import ChatRef
 from scheduler.chats import find_chat
 from tests.builders import msg
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logs import RedactingFilter, redact
+from bot.core.logs import RedactingFilter, redact
 
 TOKEN = "123456789:AAHk-secretSECRETsecret_0123456789"
 ZALO = "zalo-secret-token-xyz"

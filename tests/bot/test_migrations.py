@@ -11,8 +11,8 @@ from alembic.runtime.migration import MigrationContext
 
 from bot import schema
 from bot.app import build_app
-from bot.config import Settings
-from bot.db import Base, Database, import_models
+from bot.core.config import Settings
+from bot.core.db import Base, Database, import_models
 
 
 @pytest.fixture

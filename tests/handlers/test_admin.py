@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import AuditEntry
+from bot.core.models import AuditEntry
 from handlers.registry import Role
 from handlers.roles import resolve_role
 from tests.builders import admin_msg, msg

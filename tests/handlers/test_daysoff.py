@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.models import AuditEntry
+from bot.core.models import AuditEntry
 from scheduler.daysoff import calendar_for, load_overrides
 from tests.builders import admin_msg, msg
 

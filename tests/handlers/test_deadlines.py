@@ -5,9 +5,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bot.channels.base import Capabilities
-from bot.clock import VN_TZ
-from bot.models import AuditEntry
+from bot.core.ports import Capabilities
+from bot.core.clock import VN_TZ
+from bot.core.models import AuditEntry
 from scheduler.models import Acknowledgement, Deadline, PendingAction
 from scheduler.service import ReminderService
 from tests.builders import admin_msg, msg

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.messages import Attachment, ChatRef, IncomingMessage, Sender
+from bot.core.messages import Attachment, ChatRef, IncomingMessage, Sender
 from scheduler.models import Deadline
 
 CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"

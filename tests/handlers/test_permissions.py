@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import Admin, AuditEntry
+from bot.core.models import Admin, AuditEntry
 from handlers.roles import grant_admin
 from scheduler.models import Acknowledgement, Chat, Deadline, FocalPoint, PendingAction, Unit
 from tests.builders import msg

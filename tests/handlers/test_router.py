@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.base import Capabilities
-from bot.models import AuditEntry
+from bot.core.ports import Capabilities
+from bot.core.models import AuditEntry
 from handlers.registry import REGISTRY, Role
 from handlers.router import load_commands, parse
 from handlers.roles import grant_admin, resolve_role

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.channels.base import Capabilities
+from bot.core.ports import Capabilities
 from bot.channels.recording import RecordingChannel
-from bot.models import AuditEntry
+from bot.core.models import AuditEntry
 from handlers.registry import REGISTRY, Role
 from handlers.roles import grant_admin
 from handlers.router import load_commands

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import AuditEntry
+from bot.core.models import AuditEntry
 from scheduler.models import Chat, FocalPoint, Unit
 from tests.builders import admin_msg, msg
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.db import Database
+from bot.core.config import Settings
+from bot.core.db import Database
 from knowledge.service import KnowledgeBase
 
 

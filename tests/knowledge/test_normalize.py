@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from knowledge.normalize import bigrams, doc_numbers, fold, nfc, strip_diacritics, syllables, telex_candidates
+from bot.core.vietnamese import bigrams, doc_numbers, fold, nfc, strip_diacritics, syllables, telex_candidates
 
 
 def test_nfc_and_nfd_fold_the_same():
@@ -44,7 +44,7 @@ def test_telex_leftovers_are_read():
 def test_the_cached_fold_table_matches_unicode_decomposition():
     import unicodedata
 
-    from knowledge.normalize import strip_diacritics
+    from bot.core.vietnamese import strip_diacritics
 
     def reference(text: str) -> str:
         decomposed = unicodedata.normalize("NFD", text)

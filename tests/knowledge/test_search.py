@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.index import IndexDoc, SearchIndex
-from knowledge.normalize import fold
+from bot.core.vietnamese import fold
 from knowledge.search import Searcher
 from knowledge.service import MIN_COVERAGE, KnowledgeBase
 

@@ -22,11 +22,11 @@ from telegram import Update
 from bot.app import App, build_app
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.db import Database
-from bot.logs import setup_logging
-from bot.messages import Reply
+from bot.core.clock import FixedClock
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.logs import setup_logging
+from bot.core.messages import Reply
 from scheduler.models import Chat
 from tests.channels.telegram import updates as u
 from tests.channels.telegram.fake_api import FakeBotAPI

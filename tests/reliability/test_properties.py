@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import Base
-from bot.messages import IncomingMessage
+from bot.core.db import Base
+from bot.core.messages import IncomingMessage
 from handlers.registry import REGISTRY
 from handlers.router import ERROR_TEXT, load_commands, parse
 from scheduler.models import Chat

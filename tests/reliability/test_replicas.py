@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from bot.app import App, build_app
 from bot.channels.recording import RecordingChannel
 from bot.channels.telegram import TelegramChannel
-from bot.clock import FixedClock
-from bot.db import Database
-from bot.messages import Reply
+from bot.core.clock import FixedClock
+from bot.core.db import Database
+from bot.core.messages import Reply
 from scheduler.models import Deadline, Delivery
 from scheduler.service import ReminderService
 from tests.builders import admin_msg

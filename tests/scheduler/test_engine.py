@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.channels.base import ChatMoved, ChatUnreachable, TransientSendError
-from bot.clock import VN_TZ
+from bot.core.ports import ChatMoved, ChatUnreachable, TransientSendError
+from bot.core.clock import VN_TZ
 from scheduler.models import Chat, Delivery, Occurrence
 from scheduler.repo import acknowledge, create_deadline
 from scheduler.service import ReminderService
@@ -241,7 +241,7 @@ async def test_replan_follows_rule_and_lead_changes(app, clock, channel):
 
 
 async def test_channels_without_buttons_get_the_typed_command_and_focal_points_are_mentioned(app, clock, channel):
-    from bot.channels.base import Capabilities
+    from bot.core.ports import Capabilities
     from scheduler.models import Unit
 
     ids = seed(app, units=(("Sở Tư pháp", "so", "g1"),), audience=("so",))

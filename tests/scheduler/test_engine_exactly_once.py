@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from bot.channels.recording import RecordingChannel
-from bot.clock import FixedClock
-from bot.messages import Reply
+from bot.core.clock import FixedClock
+from bot.core.messages import Reply
 from scheduler.models import Delivery
 from scheduler.service import LEASE, ReminderService
 from tests.scheduler.test_engine import at, seed

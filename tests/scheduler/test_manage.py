@@ -9,8 +9,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from bot.cli import build_parser
-from bot.config import Settings
-from bot.db import Database
+from bot.core.config import Settings
+from bot.core.db import Database
 from scheduler.models import Chat, Delivery, Unit
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.normalize import strip_diacritics
+from bot.core.vietnamese import strip_diacritics
 from scheduler.rules import RuleError, parse_rule
 
 D = date

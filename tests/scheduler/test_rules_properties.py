@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from scheduler.extract import find_deadlines
 from scheduler.rules import RuleError, parse_rule
 from scheduler.timing import reminder_times

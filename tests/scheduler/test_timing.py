@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from scheduler.timing import parse_leads, parse_time, reminder_times
 from scheduler.workdays import WorkCalendar
 

@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.channels.telegram.fake_api import FakeBotAPI
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghij"

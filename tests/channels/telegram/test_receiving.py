@@ -7,7 +7,7 @@ import pytest
 from telegram.warnings import PTBUserWarning
 from sqlalchemy import select
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 from handlers.registry import REGISTRY, Command, Role
 from handlers.router import load_commands
 from scheduler.models import Chat

@@ -7,9 +7,9 @@ import httpx
 import pytest
 from telegram.error import NetworkError, TimedOut
 
-from bot.channels.base import ChatMoved, ChatUnreachable, SendError, TransientSendError
+from bot.core.ports import ChatMoved, ChatUnreachable, SendError, TransientSendError
 from bot.channels.telegram_render import keyboard
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 from tests.channels.telegram.conftest import TOKEN
 
 GROUP = "-500123"

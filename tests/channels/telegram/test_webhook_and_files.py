@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
-from bot.messages import Reply
-from bot.models import AuditEntry
+from bot.core.messages import Reply
+from bot.core.models import AuditEntry
 from handlers.registry import REGISTRY
 from handlers.router import load_commands
 from tests.channels.telegram import updates as u

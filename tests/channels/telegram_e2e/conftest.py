@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.channels.telegram_e2e.emulator import Emulator, missing_reason
 
 TOKEN = "777000111:EmulatorTokenForWireTests_abcdef"

@@ -6,8 +6,8 @@ import html
 import pytest
 from sqlalchemy import select
 
-from bot.channels.base import SendError
-from bot.messages import Button, Reply
+from bot.core.ports import SendError
+from bot.core.messages import Button, Reply
 
 from scheduler.models import Chat
 from tests.channels.telegram import updates as u

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.clock import VN_TZ
+from bot.core.clock import VN_TZ
 from scheduler.models import Chat
 from scheduler.repo import create_deadline
 from scheduler.service import ReminderService

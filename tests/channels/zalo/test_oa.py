@@ -11,12 +11,12 @@ import pytest
 
 from bot.app import App, build_app
 from bot.channel_state import get_secret
-from bot.channels.base import ChatUnreachable
+from bot.core.ports import ChatUnreachable
 from bot.channels.zalo_oa import ACCESS, REFRESH, OAAuthError, ZaloOAChannel, signature
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.db import Database
-from bot.messages import Reply
+from bot.core.clock import FixedClock
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.messages import Reply
 from handlers.router import DISCLOSURE
 from tests.channels.zalo.fake_oa import APP_ID, SECRET_KEY, SEED_REFRESH, FakeOA
 

@@ -8,9 +8,9 @@ import pytest
 
 from bot.app import App, build_app
 from bot.channels.zalo import ZaloChannel
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.db import Database
+from bot.core.clock import FixedClock
+from bot.core.config import Settings
+from bot.core.db import Database
 from handlers.router import DISCLOSURE
 from tests.channels.zalo.conftest import make_channel
 from tests.channels.zalo.fake_zalo import TOKEN, FakeZalo

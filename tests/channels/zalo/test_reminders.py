@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.app import App, build_app
-from bot.channels.base import Capabilities
+from bot.core.ports import Capabilities
 from bot.channels.recording import RecordingChannel
 from bot.channels.zalo import ZaloChannel
-from bot.clock import VN_TZ, FixedClock
-from bot.config import Settings
-from bot.db import Database
+from bot.core.clock import VN_TZ, FixedClock
+from bot.core.config import Settings
+from bot.core.db import Database
 from scheduler.models import Chat, Unit
 from scheduler.repo import create_deadline
 from scheduler.service import ReminderService

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.base import ChatUnreachable, SendError, TransientSendError
+from bot.core.ports import ChatUnreachable, SendError, TransientSendError
 from bot.channels.zalo import ZaloChannel
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 from tests.channels.zalo.fake_zalo import TOKEN, FakeZalo
 
 

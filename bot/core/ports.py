@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -69,7 +69,7 @@ def import_models() -> None:
     """Import every module that declares tables, so the metadata is complete."""
     import importlib
 
-    for name in ("bot.models", "bot.channel_state", "knowledge.models", "scheduler.models"):
+    for name in ("bot.core.models", "bot.channel_state", "knowledge.models", "scheduler.models"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as e:  # a package still without tables
