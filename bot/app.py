@@ -4,33 +4,36 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
-from bot.core.ports import Capabilities, Channel, SendError
+from bot.core.admins import Role, list_admins, resolve_role
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.messages import ChatRef, IncomingMessage, Reply
-
-if TYPE_CHECKING:
-    from knowledge.service import KnowledgeBase
+from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, CommandMenu, MenuItem, SendError
+from bot.schema import ensure_schema
+from handlers.router import handle, load_commands
+from knowledge.service import KnowledgeBase
+from scheduler.chats import deactivate_chat, move_chat
+from scheduler.service import ReminderService
 
 log = logging.getLogger(__name__)
 
 
 class App:
+    """The application: the inbound port of the adapters (bot.core.ports.Inbound), the services of the handlers
+    (handlers.context.Services) and the host of the reminder engine (scheduler.service.Host)."""
+
     def __init__(self, settings: Settings, *, clock: Clock, db: Database, channels: dict[str, Channel]) -> None:
         self.settings = settings
         self.clock = clock
         self.db = db
         self.channels = channels
-        self.reminders: Any = None  # scheduler.service.ReminderService while serving
+        self.reminders: ReminderService | None = None  # while serving
         self._listeners: list[Callable[[str], None]] = []
 
     @cached_property
-    def knowledge(self) -> "KnowledgeBase":
-        from knowledge.service import KnowledgeBase
-
+    def knowledge(self) -> KnowledgeBase:
         return KnowledgeBase(self.db, self.settings)
 
     def capabilities(self, channel: str) -> Capabilities:
@@ -38,30 +41,41 @@ class App:
         return ch.capabilities if ch is not None else Capabilities()
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
-        from handlers.router import handle
-
         return await handle(self, msg)
 
     async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
         """Handle a message and send the replies back to its chat (editing the origin where asked)."""
         replies = await self.handle(msg)
+        await self.deliver(msg, replies, channel)
+        return replies
+
+    async def deliver(self, msg: IncomingMessage, replies: list[Reply], channel: Channel | None = None) -> None:
+        """The one reply path of every channel: a moved chat is followed, an unreachable group deactivated."""
         ch = channel or self.channels.get(msg.chat.channel)
         if ch is None:
-            return replies
+            return
         for reply in replies:
             try:
                 if reply.replace_origin and msg.message_id and ch.capabilities.edits:
                     await ch.edit(msg.chat.chat_id, msg.message_id, reply)
                 else:
                     await ch.send(msg.chat.chat_id, reply)
+            except ChatMoved as e:
+                self.chat_moved(msg.chat, e.new_chat_id)
+                try:
+                    await ch.send(e.new_chat_id, reply)
+                except SendError as again:
+                    log.warning("reply to moved chat %s:%s failed: %s", msg.chat.channel, e.new_chat_id, again)
+            except ChatUnreachable as e:
+                if msg.chat_kind == "group":
+                    await self.chat_gone(msg.chat, str(e))
+                else:
+                    log.warning("reply to %s failed: %s", msg.chat, e)
             except SendError as e:
                 log.warning("reply to %s failed: %s", msg.chat, e)
-        return replies
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
         """The bot can no longer post in `chat`: deactivate it, re-plan and tell the admins."""
-        from scheduler.chats import deactivate_chat
-
         with self.db.session() as s:
             row = deactivate_chat(s, chat)
             title = (row.title or row.chat_id) if row else chat.chat_id
@@ -79,8 +93,6 @@ class App:
 
     def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
         """Store a chat's new id (e.g. a Telegram group upgraded to a supergroup)."""
-        from scheduler.chats import move_chat
-
         with self.db.session() as s:
             move_chat(s, chat, new_chat_id)
         log.info("chat %s moved to %s", chat, new_chat_id)
@@ -88,11 +100,21 @@ class App:
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Whether the user is a bot admin on `channel` (for adapters deciding before a costly download)."""
-        from handlers.registry import Role
-        from handlers.roles import resolve_role
-
         with self.db.session() as s:
             return resolve_role(self.settings, s, channel, user_id) >= Role.ADMIN
+
+    def command_menu(self, channel: str) -> CommandMenu:
+        """User commands for everyone; the full list (up to their role) for each admin of `channel`."""
+        commands = load_commands().unique()
+
+        def menu(up_to: Role) -> tuple[MenuItem, ...]:
+            return tuple(MenuItem(c.name, c.help) for c in commands if c.role <= up_to)
+
+        with self.db.session() as s:
+            admins = {a.user_id for a in list_admins(s) if a.channel == channel}
+        supers = set(self.settings.admin_ids.get(channel, frozenset()))
+        by_user = {u: menu(Role.SUPERADMIN if u in supers else Role.ADMIN) for u in sorted((admins | supers) - {""})}
+        return CommandMenu(menu(Role.USER), by_user)
 
     def on_change(self, listener: Callable[[str], None]) -> None:
         """Call `listener(what)` whenever deadlines, units, chats or days off change."""
@@ -104,8 +126,6 @@ class App:
 
     def admin_targets(self) -> list[tuple[str, str]]:
         """(channel, chat id) of every admin's private chat on the channels being served."""
-        from handlers.roles import list_admins
-
         targets: list[tuple[str, str]] = []
         with self.db.session() as s:
             db_admins = [(a.channel, a.user_id) for a in list_admins(s)]
@@ -138,8 +158,6 @@ def build_app(
 ) -> App:
     """Wire the application; brings the schema up to date. Reads no environment itself."""
     if db is None:
-        from bot.schema import ensure_schema
-
         database = Database.from_url(settings.db_url)
         ensure_schema(database)
     else:

@@ -13,9 +13,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from bot.core.db import Database
+import bot.channel_state  # noqa: F401  (every module that declares tables, so the metadata is complete)
+import bot.core.models  # noqa: F401
+import knowledge.models  # noqa: F401
+import scheduler.models  # noqa: F401
+from bot.core.db import Base, Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def metadata():  # type: ignore[no-untyped-def]
+    """The metadata of every table of the project."""
+    return Base.metadata
 
 
 class SchemaOutdated(RuntimeError):

@@ -1,10 +1,10 @@
 """/quyen (super-admin): list, grant and revoke bot admins."""
 from __future__ import annotations
 
-from handlers.audit import record
+from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
-from handlers.roles import grant_admin, list_admins, revoke_admin
+from bot.core.admins import grant_admin, list_admins, revoke_admin
 from bot.core.vietnamese import fold
 from scheduler.timeutil import as_utc
 

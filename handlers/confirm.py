@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.core.messages import Button, Reply
-from handlers.audit import record
+from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import Role, callback, command
 from scheduler.models import PendingAction

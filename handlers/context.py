@@ -3,21 +3,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from bot.core.admins import Role
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.db import Database
 from bot.core.messages import IncomingMessage
-from handlers.registry import Role
+from bot.core.ports import Capabilities
+from knowledge.service import KnowledgeBase
+from scheduler.service import ReminderService
 
-if TYPE_CHECKING:
-    from bot.app import App
-    from bot.core.ports import Capabilities
+
+class Services(Protocol):
+    """What handlers may use of the application (the wiring in bot/app.py provides it)."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    reminders: ReminderService | None  # while the bot serves
+
+    @property
+    def knowledge(self) -> KnowledgeBase: ...
+
+    def capabilities(self, channel: str) -> Capabilities: ...
+
+    def changed(self, what: str) -> None: ...
 
 
 @dataclass
 class Context:
-    app: "App"
+    app: Services
     msg: IncomingMessage
     session: Session  # one per message, committed by the router when the handler returns
     role: Role
@@ -33,7 +51,7 @@ class Context:
         return self.role >= Role.SUPERADMIN
 
     @property
-    def capabilities(self) -> "Capabilities":
+    def capabilities(self) -> Capabilities:
         return self.app.capabilities(self.msg.chat.channel)
 
     def now(self) -> datetime:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from handlers.audit import record
+from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
 from bot.core.vietnamese import fold

@@ -328,7 +328,7 @@ async def remind_now(ctx: Context) -> str:
     d = _find_deadline(ctx, code, "Gõ /tinhhinh để xem các mã.")
     if isinstance(d, str):
         return d
-    from handlers.audit import record
+    from bot.core.audit import record
     from scheduler.service import ReminderService
 
     record(ctx.session, ctx.now(), ctx.msg, "nhacngay", d.code)

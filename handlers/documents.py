@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.core.messages import Reply
 from handlers import confirm
-from handlers.audit import record
+from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import document_handler
 from knowledge.errors import IngestError

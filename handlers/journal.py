@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.core.clock import VN_TZ
-from handlers.audit import recent
+from bot.core.audit import recent
 from handlers.context import Context
 from handlers.registry import Role, command
 

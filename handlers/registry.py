@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import TYPE_CHECKING, Union
 
+from bot.core.admins import Role  # the role ladder lives in the foundation; commands name it from here
 from bot.core.messages import Reply
 
 if TYPE_CHECKING:
@@ -13,12 +13,6 @@ if TYPE_CHECKING:
 
 HandlerResult = Union[Reply, str, list[Reply], None]
 HandlerFunc = Callable[["Context"], Awaitable[HandlerResult]]
-
-
-class Role(IntEnum):
-    USER = 0
-    ADMIN = 1
-    SUPERADMIN = 2
 
 
 @dataclass(frozen=True)

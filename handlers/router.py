@@ -5,19 +5,15 @@ import importlib
 import logging
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
-from handlers.audit import record
-from handlers.context import Context
+from bot.core.audit import record
+from handlers.context import Context, Services
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
-from handlers.roles import resolve_role
+from bot.core.admins import resolve_role
 from bot.core.vietnamese import fold
 from scheduler.chats import touch_chat
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +89,7 @@ def _as_replies(result: HandlerResult) -> list[Reply]:
     return list(result)
 
 
-async def handle(app: "App", msg: IncomingMessage) -> list[Reply]:
+async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
     msg = _without_nul(msg)

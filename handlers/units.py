@@ -1,7 +1,7 @@
 """Unit commands: /dangky (a group or a focal point registers for a unit) and /donvi (list, add, remove units)."""
 from __future__ import annotations
 
-from handlers.audit import record
+from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import command
 from bot.core.vietnamese import fold

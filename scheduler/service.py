@@ -14,17 +14,19 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.core.ports import ChatMoved, ChatUnreachable, TransientSendError
-from bot.core.clock import VN_TZ
+from bot.core.clock import VN_TZ, Clock
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.daysoff import calendar_for
@@ -40,9 +42,6 @@ from scheduler.timing import legal_due, parse_time, reminder_times
 from scheduler.units import list_units
 from scheduler.workdays import WorkCalendar
 
-if TYPE_CHECKING:
-    from bot.app import App
-
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # after this, another process may take over a 'sending' row
@@ -55,22 +54,23 @@ MAX_BACKOFF = timedelta(hours=1)
 SENT_WRITE_ATTEMPTS = 12  # about 5 minutes of backoff, well inside LEASE
 ACK_PREFIX = "ack"
 
-_SERVICES: dict[str, "ReminderService"] = {}  # instance id -> service, for APScheduler's module-level jobs
+class Host(Protocol):
+    """What the reminder engine needs of the application it runs in (bot/app.py provides it)."""
 
+    settings: Settings
+    clock: Clock
+    db: Database
+    channels: Mapping[str, Channel]
 
-async def run_tick(instance_id: str) -> None:
-    """APScheduler job: send what is due, then the overdue notices."""
-    service = _SERVICES.get(instance_id)
-    if service is not None:
-        await service.tick()
-        await service.send_overdue_notices()
+    def capabilities(self, channel: str) -> Capabilities: ...
 
+    def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None: ...
 
-async def run_replan(instance_id: str) -> None:
-    """APScheduler job: extend the plan (daily) and re-plan after changes."""
-    service = _SERVICES.get(instance_id)
-    if service is not None:
-        service.replan()
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None: ...
+
+    async def notify_admins(self, text: str) -> int: ...
+
+    def on_change(self, listener: Callable[[str], None]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class _Job:
 
 
 class ReminderService:
-    def __init__(self, app: "App", *, instance_id: str | None = None,
+    def __init__(self, app: Host, *, instance_id: str | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.app = app
         self.instance_id = (instance_id or app.settings.instance_id
@@ -100,16 +100,16 @@ class ReminderService:
         """Re-plan, send what was missed while the bot was down (marked late), then schedule the jobs."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-        _SERVICES[self.instance_id] = self
         self.replan()
         sent = await self.tick()
         if sent:
             log.info("sent %d reminders on start", sent)
         await self.send_overdue_notices()
         sched = AsyncIOScheduler(timezone=VN_TZ)
-        sched.add_job(run_tick, "interval", seconds=TICK_SECONDS, args=[self.instance_id], id="tick",
+        # The job store is in memory (the database is the source of truth), so jobs are bound methods.
+        sched.add_job(self.run_tick, "interval", seconds=TICK_SECONDS, id="tick",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
-        sched.add_job(run_replan, "cron", hour=0, minute=1, args=[self.instance_id], id="replan",
+        sched.add_job(self.replan, "cron", hour=0, minute=1, id="replan",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.start()
         self._scheduler = sched
@@ -118,13 +118,17 @@ class ReminderService:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        _SERVICES.pop(self.instance_id, None)
+
+    async def run_tick(self) -> None:
+        """The periodic job: send what is due, then the overdue notices."""
+        await self.tick()
+        await self.send_overdue_notices()
 
     def _on_change(self, what: str) -> None:
         # Never re-plan inside the caller: a handler's session is still open and uncommitted.
         self._dirty = True
         if self._scheduler is not None:
-            self._scheduler.add_job(run_replan, args=[self.instance_id], id="replan-now", replace_existing=True)
+            self._scheduler.add_job(self.replan, id="replan-now", replace_existing=True)
 
     # ------------------------------------------------------------------ planning
 
@@ -467,7 +471,7 @@ def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date):  # typ
     return out
 
 
-def render(app: "App", s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
+def render(app: Host, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
     """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
     deadline = occ.deadline
     unit = s.get(Unit, d.unit_id) if d.unit_id is not None else None

@@ -4,14 +4,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from bot.core.ports import Capabilities, Sent
+from bot.core.ports import Capabilities, Inbound, Sent
 from bot.channels.recording import RecordingChannel
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
-if TYPE_CHECKING:
-    from bot.app import App
 
 CONSOLE_CHAT = ChatRef("console", "local")
 OPERATOR = Sender("operator", "Quản trị (console)")
@@ -56,7 +54,7 @@ class ConsoleChannel(RecordingChannel):
                 return IncomingMessage(CONSOLE_CHAT, OPERATOR, callback=self._last_buttons[i], message_id=str(self._next_id - 1))
         return IncomingMessage(CONSOLE_CHAT, OPERATOR, text=line)
 
-    async def run(self, app: "App", read_line: Callable[[], str] | None = None) -> None:
+    async def run(self, app: Inbound, read_line: Callable[[], str] | None = None) -> None:
         """Read lines until EOF or /thoat, answering each."""
         read = read_line or (lambda: input("> "))
         print(BANNER + "\n", file=self.out, flush=True)

@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from bot.core.ports import Capabilities, SendError, Sent
+from bot.core.ports import Capabilities, Inbound, SendError, Sent
 from bot.core.messages import Reply
 
-if TYPE_CHECKING:
-    from bot.app import App
 
 
 @dataclass
@@ -38,7 +34,7 @@ class RecordingChannel:
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         self.sent.append(SentMessage(chat_id, reply, message_id, edited=True))
 
-    async def start(self, app: "App") -> None:
+    async def start(self, app: Inbound) -> None:
         return None
 
     async def stop(self) -> None:

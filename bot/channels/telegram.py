@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -21,7 +21,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import BaseRequest
 
 from bot.channel_state import UpdateLedger
-from bot.core.ports import Capabilities, ChatMoved, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, Inbound, MenuItem, SendError, Sent, TransientSendError
 from bot.channels.webhook_http import WebhookServer
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
@@ -32,8 +32,6 @@ from bot.core.config import Settings
 from bot.core.logs import redact
 from bot.core.messages import Attachment, IncomingMessage, Reply
 
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,7 +91,7 @@ class TelegramChannel:
         self.poll_interval, self.poll_timeout = poll_interval, poll_timeout
         self.network_retries, self.retry_delay = network_retries, retry_delay
         self._secrets = settings.secrets()
-        self._app: App | None = None
+        self._app: Inbound | None = None
         self._ledger = UpdateLedger(self.name)
         self.webhook: WebhookServer | None = None
         builder = (
@@ -116,7 +114,7 @@ class TelegramChannel:
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
-    async def start(self, app: "App") -> None:
+    async def start(self, app: Inbound) -> None:
         self._app = app
         try:
             await self.application.initialize()  # getMe: checks the token
@@ -167,25 +165,17 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def _set_commands(self, app: "App") -> None:
+    async def _set_commands(self, app: Inbound) -> None:
         """The command menu: user commands for everyone, the full list in each admin's private chat."""
-        from handlers.registry import Role
-        from handlers.roles import list_admins
-        from handlers.router import load_commands
+        menu = app.command_menu(self.name)
 
-        commands = load_commands().unique()
+        def commands(items: tuple[MenuItem, ...]) -> list[BotCommand]:
+            return [BotCommand(c.name, c.help[:256]) for c in items]
 
-        def menu(up_to: Role) -> list[BotCommand]:
-            return [BotCommand(c.name, c.help[:256]) for c in commands if c.role <= up_to]
-
-        await self._menu(menu(Role.USER), BotCommandScopeDefault())
-        with app.db.session() as s:
-            admins = {a.user_id for a in list_admins(s) if a.channel == self.name}
-        supers = set(self.settings.admin_ids.get(self.name, frozenset()))
-        for user_id in sorted((admins | supers) - {""}):
+        await self._menu(commands(menu.everyone), BotCommandScopeDefault())
+        for user_id, items in menu.by_user.items():
             if user_id.lstrip("-").isdigit():
-                await self._menu(menu(Role.SUPERADMIN if user_id in supers else Role.ADMIN),
-                                 BotCommandScopeChat(int(user_id)))
+                await self._menu(commands(items), BotCommandScopeChat(int(user_id)))
 
     async def _menu(self, commands: list[BotCommand], scope: Any) -> None:
         try:
@@ -322,32 +312,13 @@ class TelegramChannel:
     async def _dispatch(self, msg: IncomingMessage) -> None:
         app = self._app
         assert app is not None
-        for reply in await app.handle(msg):
-            await self._deliver(msg, reply)
+        await app.dispatch(msg, self)
 
     async def _deliver(self, msg: IncomingMessage, reply: Reply) -> None:
-        """Send (or edit, for a pressed button) one reply; a moved or lost chat is recorded."""
+        """A reply of the adapter's own (e.g. a file refused before download), through the core's reply path."""
         app = self._app
         assert app is not None
-        chat_id = msg.chat.chat_id
-        try:
-            if reply.replace_origin and msg.message_id:
-                await self.edit(chat_id, msg.message_id, reply)
-            else:
-                await self.send(chat_id, reply)
-        except ChatMoved as e:
-            app.chat_moved(msg.chat, e.new_chat_id)
-            try:
-                await self.send(e.new_chat_id, reply)
-            except SendError as again:
-                log.warning("telegram: reply to moved chat %s failed: %s", e.new_chat_id, again)
-        except ChatUnreachable as e:
-            if msg.chat_kind == "group":
-                await app.chat_gone(msg.chat, str(e))
-            else:
-                log.warning("telegram: reply to %s failed: %s", msg.chat, e)
-        except SendError as e:
-            log.warning("telegram: reply to %s failed: %s", msg.chat, e)
+        await app.deliver(msg, [reply], self)
 
     async def _is_group_admin(self, chat_id: int, user_id: int) -> bool:
         try:

@@ -9,11 +9,11 @@ import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from bot.channel_state import UpdateLedger
-from bot.core.ports import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo_client import (
     ZaloApiError, ZaloBadRequest, ZaloClient, ZaloForbidden, ZaloNetworkError, ZaloNotFound,
@@ -23,8 +23,6 @@ from bot.channels.webhook_http import WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +89,7 @@ class ZaloChannel:
         self.bot_info: dict[str, Any] = {}
         self.seen = SeenIds()
         self.webhook: WebhookServer | None = None
-        self._app: App | None = None
+        self._app: Inbound | None = None
         self._poller: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(concurrency)
@@ -134,7 +132,7 @@ class ZaloChannel:
 
     # ---- receiving -----------------------------------------------------------------------------------
 
-    async def start(self, app: "App") -> None:
+    async def start(self, app: Inbound) -> None:
         self._app = app
         try:
             self.bot_info = await self.client.get_me()

@@ -8,20 +8,18 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
 from bot.channel_state import UpdateLedger, get_secret, put_secret
-from bot.core.ports import Capabilities, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo import render
 from bot.channels.webhook_http import WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ class ZaloOAChannel:
         self._lock = asyncio.Lock()
         self._access = ""
         self._expires: datetime | None = None
-        self._app: App | None = None
+        self._app: Inbound | None = None
         self.webhook: WebhookServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._ledger = UpdateLedger(self.name)
@@ -175,7 +173,7 @@ class ZaloOAChannel:
 
     # ---- receiving ---------------------------------------------------------------------------------
 
-    async def start(self, app: "App") -> None:
+    async def start(self, app: Inbound) -> None:
         self._app = app
         try:
             await self.access_token()

@@ -48,7 +48,7 @@ class Database:
         return self.engine.dialect.name
 
     def create_all(self) -> None:
-        import_models()
+        """Create the tables of every model module imported so far (`bot.schema` imports them all)."""
         Base.metadata.create_all(self.engine)
 
     @contextmanager
@@ -63,15 +63,3 @@ class Database:
             raise
         finally:
             s.close()
-
-
-def import_models() -> None:
-    """Import every module that declares tables, so the metadata is complete."""
-    import importlib
-
-    for name in ("bot.core.models", "bot.channel_state", "knowledge.models", "scheduler.models"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as e:  # a package still without tables
-            if e.name != name:
-                raise

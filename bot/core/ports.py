@@ -1,13 +1,14 @@
-"""The channel port: what the core and the scheduler may ask of any chat service, and its errors."""
+"""The ports: what the core may ask of any chat service (`Channel`), what an adapter may ask of the core (`Inbound`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
-from bot.core.messages import Reply
-
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.core.messages import ChatRef, IncomingMessage, Reply
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,55 @@ class Channel(Protocol):
         """Replace an earlier message's text and buttons (only where capabilities.edits)."""
         ...
 
-    async def start(self, app: "App") -> None:
-        """Begin receiving (polling or webhook) and hand every message to `app.dispatch`."""
+    async def start(self, core: "Inbound") -> None:
+        """Begin receiving (polling or webhook) and hand every message to `core.dispatch`."""
         ...
 
     async def stop(self) -> None:
+        ...
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str  # without the slash
+    help: str
+
+
+@dataclass(frozen=True)
+class CommandMenu:
+    """The command menu of one channel: what everyone sees, and the longer list of each admin on it."""
+
+    everyone: tuple[MenuItem, ...] = ()
+    by_user: Mapping[str, tuple[MenuItem, ...]] = field(default_factory=dict)
+
+
+class Inbound(Protocol):
+    """What an adapter may ask of the core: the only thing adapters know of the application."""
+
+    settings: Settings
+    clock: Clock
+    db: Database  # for the adapter's own state (update ledger, rotating secrets)
+
+    async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
+        """Handle one incoming message and deliver its replies to its chat."""
+        ...
+
+    async def deliver(self, msg: IncomingMessage, replies: list[Reply], channel: Channel | None = None) -> None:
+        """Send replies to the chat of `msg` (the one reply path: moved and unreachable chats handled here)."""
+        ...
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> None:
+        """The bot can no longer post in `chat`."""
+        ...
+
+    def chat_moved(self, chat: ChatRef, new_chat_id: str) -> None:
+        """The chat has a new id."""
+        ...
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        """Whether the user is a bot admin on `channel`."""
+        ...
+
+    def command_menu(self, channel: str) -> CommandMenu:
+        """The commands to advertise on `channel`."""
         ...

@@ -4,10 +4,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from bot.core.db import Base, import_models
+from bot.schema import metadata
 
-import_models()
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 _PG_LOCK_KEY = 7946_2021  # any constant: serialises upgrades started by several replicas at once
 

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from bot import schema
 from bot.app import build_app
 from bot.core.config import Settings
-from bot.core.db import Base, Database, import_models
+from bot.core.db import Database
 
 
 @pytest.fixture
@@ -25,9 +25,8 @@ def empty_db(db_url: str):  # type: ignore[no-untyped-def]
 def test_upgrade_gives_the_models_schema(empty_db):
     schema.upgrade(empty_db)
     assert schema.current(empty_db) == schema.head()
-    import_models()
     with empty_db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), schema.metadata())
     assert diff == [], "models changed without a migration: run `python -m bot db revision -m '…'`"
 
 

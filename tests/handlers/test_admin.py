@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from bot.core.models import AuditEntry
 from handlers.registry import Role
-from handlers.roles import resolve_role
+from bot.core.admins import resolve_role
 from tests.builders import admin_msg, msg
 
 

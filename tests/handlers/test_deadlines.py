@@ -59,7 +59,7 @@ async def test_typed_confirmation_where_there_are_no_buttons(app, channel):
 
 
 async def test_confirmation_belongs_to_the_admin_who_asked(app, clock):
-    from handlers.roles import grant_admin
+    from bot.core.admins import grant_admin
 
     seed(app)
     with app.db.session() as s:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.models import Admin, AuditEntry
-from handlers.roles import grant_admin
+from bot.core.admins import grant_admin
 from scheduler.models import Acknowledgement, Chat, Deadline, FocalPoint, PendingAction, Unit
 from tests.builders import msg
 from tests.scheduler.test_engine import seed

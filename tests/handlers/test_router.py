@@ -7,7 +7,7 @@ from bot.core.ports import Capabilities
 from bot.core.models import AuditEntry
 from handlers.registry import REGISTRY, Role
 from handlers.router import load_commands, parse
-from handlers.roles import grant_admin, resolve_role
+from bot.core.admins import grant_admin, resolve_role
 from tests.builders import admin_msg, msg
 
 

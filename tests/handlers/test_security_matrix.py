@@ -8,7 +8,7 @@ from bot.core.ports import Capabilities
 from bot.channels.recording import RecordingChannel
 from bot.core.models import AuditEntry
 from handlers.registry import REGISTRY, Role
-from handlers.roles import grant_admin
+from bot.core.admins import grant_admin
 from handlers.router import load_commands
 from tests.builders import msg
 

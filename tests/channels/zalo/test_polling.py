@@ -11,7 +11,9 @@ from bot.channels.zalo import ZaloChannel
 from bot.core.clock import FixedClock
 from bot.core.config import Settings
 from bot.core.db import Database
+from bot.core.messages import ChatRef
 from handlers.router import DISCLOSURE
+from scheduler.chats import find_chat
 from tests.channels.zalo.conftest import make_channel
 from tests.channels.zalo.fake_zalo import TOKEN, FakeZalo
 
@@ -108,3 +110,15 @@ def test_the_bots_own_mention_is_taken_out_of_group_texts(zalo: ZaloChannel, fak
     private = zalo.to_message(fake.update("@bot.cchc /help", chat="u1"))
     assert private is not None and private.text == "@bot.cchc /help" and not private.mentioned
     assert zalo.to_message({**fake.update("x"), "event_name": "message.image.received"}) is None
+
+
+async def test_a_reply_to_a_group_the_bot_left_deactivates_it_and_tells_the_admins(zapp: App, zalo: ZaloChannel,
+                                                                                 fake: FakeZalo):
+    fake.gone_chats.add("g9")
+    await zalo.start(zapp)
+    fake.push(fake.update("@Trợ lý CCHC /help", chat="g9", user="u7", group=True))
+    [notice] = await fake.wait_sent(1)
+    assert fake.calls[-1].payload["chat_id"] == "boss"
+    assert "Bot không còn gửi được tin vào nhóm" in notice and "/dangky" in notice
+    with zapp.db.session() as s:
+        assert not find_chat(s, ChatRef("zalo", "g9")).active

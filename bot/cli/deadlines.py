@@ -1,4 +1,4 @@
-"""CLI for scripting: `deadlines list|add|remove|presets|ics`, `units list|add|remove|alias`, `reminders plan`."""
+"""CLI for scripting: `deadlines preview|list|add|remove|presets|ics`, `units list|add|remove|alias`, `reminders plan`."""
 from __future__ import annotations
 
 import argparse
@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.app import build_app
 from bot.core.config import Settings
+from scheduler.preview import register_cli as register_preview
 from scheduler.timeutil import as_utc, as_vn
 
 
 def _app(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.app import build_app
-
     return build_app(settings)
 
 
@@ -34,7 +34,10 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"ngày phải có dạng YYYY-MM-DD: {text!r}") from None
 
 
-def register_cli(dsub: Any, sub: Any) -> None:
+def register(sub: Any) -> None:
+    deadlines = sub.add_parser("deadlines", help="deadlines: preview a rule, list, add, remove, export")
+    dsub = deadlines.add_subparsers(dest="deadlines_command", metavar="ACTION", required=True)
+    register_preview(dsub)
     p = dsub.add_parser("list", help="list deadlines")
     p.add_argument("--unit", help="only deadlines addressed to this unit")
     p.add_argument("--json", action="store_true")

@@ -6,6 +6,9 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.cli import db as cli_db
+from bot.cli import deadlines as cli_deadlines
+from bot.cli import knowledge as cli_knowledge
 from bot.core.config import Settings
 from bot.core.logs import setup_logging
 
@@ -18,14 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="print the audit log of admin actions")
     audit.add_argument("--limit", type=int, default=50)
     audit.set_defaults(handler=cmd_audit)
-    for module in ("knowledge.cli", "scheduler.cli", "bot.dbcli"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-            continue
-        mod.register(sub)
+    cli_knowledge.register(sub)
+    cli_deadlines.register(sub)
+    cli_db.register(sub)
     return parser
 
 
@@ -41,7 +39,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
-    from handlers.audit import recent
+    from bot.core.audit import recent
     from handlers.journal import format_entries
 
     app = build_app(settings)

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import IntEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.core.models import Admin
-from handlers.registry import Role
+
+
+class Role(IntEnum):
+    USER = 0
+    ADMIN = 1
+    SUPERADMIN = 2
 
 
 def resolve_role(settings: Settings, session: Session, channel: str, user_id: str) -> Role:

@@ -6,7 +6,9 @@ import json
 import sys
 from typing import Any
 
+from bot.app import build_app
 from bot.core.config import Settings
+from scheduler.extract import document_deadlines
 
 
 def register(sub: Any) -> None:
@@ -35,8 +37,6 @@ def register(sub: Any) -> None:
 
 
 def _kb(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.app import build_app
-
     return build_app(settings).knowledge  # the one wiring: same migrations as `python -m bot run`
 
 
@@ -103,8 +103,6 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
     from zoneinfo import ZoneInfo
-
-    from scheduler.extract import document_deadlines
 
     kb = _kb(settings)
     kb.ensure_ready()
