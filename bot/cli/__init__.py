@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.cli import db as cli_db
 from bot.cli import deadlines as cli_deadlines
+from bot.cli import desk as cli_desk
 from bot.cli import knowledge as cli_knowledge
 from bot.core.config import Settings
 from bot.core.logs import setup_logging
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_knowledge.register(sub)
     cli_deadlines.register(sub)
     cli_db.register(sub)
+    cli_desk.register(sub)
     return parser
 
 

@@ -1,0 +1,70 @@
+"""`python -m bot units import|template`, `report status|chart`: the admin's desk from the command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.core.config import Settings
+
+
+def _subcommands(sub: Any, name: str, help_text: str, dest: str) -> Any:
+    """The sub-commands of `name`, created when no other module has made `name` yet."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help_text)
+        return parser.add_subparsers(dest=dest, metavar="ACTION", required=True)
+    for action in parser._actions:  # the group another module created (argparse keeps it here)
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=dest, metavar="ACTION", required=True)
+
+
+def register(sub: Any) -> None:
+    usub = _subcommands(sub, "units", "units: list, add, remove, alias, import", "units_command")
+    p = usub.add_parser("import", help="add or update units from an .xlsx or .csv file (all rows or none)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check every row and say what would change; store nothing")
+    p.set_defaults(handler=cmd_units_import)
+    p = usub.add_parser("template", help="write the .xlsx template for `units import`")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_units_template)
+
+
+def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from handlers.desk import CONSOLE, import_units
+    from scheduler.unit_import import ImportFileError
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as e:
+        sys.stderr.write(f"Không đọc được tệp {args.file}: {e.strerror}\n")
+        return 2
+    app = build_app(settings)
+    try:
+        with app.db.session() as s:
+            check = import_units(s, app.clock.now(), CONSOLE, data, args.file.name, dry_run=args.dry_run)
+    except ImportFileError as e:
+        sys.stderr.write(f"{e}\n")
+        return 2
+    if not check.ok:
+        sys.stderr.write(check.summary() + "\n")
+        return 2
+    verbs = {"add": "thêm", "update": "cập nhật", "unchanged": "không đổi"}
+    for row in check.rows:
+        was = f" (đang có: {row.existing})" if row.existing else ""
+        print(f"Dòng {row.row}: {verbs[row.action]} {row.name} — {row.type_label}{was}")
+    print(("Thử (--dry-run), chưa lưu: " if args.dry_run else "Đã lưu: ") + check.summary())
+    if not args.dry_run:
+        app.changed("units")
+    return 0
+
+
+def cmd_units_template(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.unit_import import template_xlsx
+
+    args.file.write_bytes(template_xlsx())
+    print(f"Đã ghi mẫu {args.file}: điền từ dòng 2, mỗi dòng một đơn vị, rồi `python -m bot units import {args.file}`.")
+    return 0
