@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.core.messages import Button, Reply
 from bot.core.audit import record
 from handlers.context import Context
+from handlers.followups import MORE, latest_pending
 from handlers.registry import Role, callback, command
 from scheduler.models import PendingAction
 from scheduler.timeutil import as_utc
@@ -34,7 +35,7 @@ def ask(ctx: Context, kind: str, payload: dict, summary: str, *, question: str =
     ctx.session.add(PendingAction(token=token, channel=ctx.msg.chat.channel, chat_id=ctx.msg.chat.chat_id,
                                   user_id=ctx.msg.sender.user_id, kind=kind, payload=payload,
                                   created_at=as_utc(ctx.now())))
-    hint = f"Gõ /xacnhan {token} để đồng ý, /huy {token} để bỏ."
+    hint = f"Gõ «đồng ý» để lưu, «hủy» để bỏ (hoặc /xacnhan {token} để đồng ý, /huy {token} để bỏ)."
     text = f"{summary}\n\n{question}"  # without buttons the adapter shows `hint` instead
     return Reply(text, buttons=(Button("✅ Xác nhận", f"ok:{token}"), Button("✖️ Hủy", f"no:{token}")),
                  fallback_hint=hint)
@@ -42,8 +43,11 @@ def ask(ctx: Context, kind: str, payload: dict, summary: str, *, question: str =
 
 def _load(ctx: Context, token: str) -> tuple[PendingAction | None, str]:
     token = token.strip().lower()
-    row = ctx.session.get(PendingAction, token) if token else None
-    if row is None or row.channel != ctx.msg.chat.channel or row.user_id != ctx.msg.sender.user_id:
+    row = ctx.session.get(PendingAction, token) if token else latest_pending(ctx)
+    if row is None and not token:
+        return None, ("Không có thay đổi nào đang chờ bạn xác nhận. Cú pháp: /xacnhan <mã xác nhận> "
+                      "(mã có trong tin nhắn bot hỏi xác nhận).")
+    if row is None or row.kind == MORE or row.channel != ctx.msg.chat.channel or row.user_id != ctx.msg.sender.user_id:
         return None, "Không tìm thấy yêu cầu cần xác nhận (mã sai, đã xử lý, hoặc của người khác)."
     if as_utc(ctx.now()) - as_utc(row.created_at) > TTL:
         ctx.session.delete(row)
@@ -88,15 +92,14 @@ async def no_button(ctx: Context) -> Reply:
     return await _cancel(ctx, ctx.args, from_button=True)
 
 
-@command("xacnhan", "Xác nhận thay đổi đang chờ", usage="/xacnhan <mã xác nhận>", role=Role.ADMIN, order=90)
+@command("xacnhan", "Xác nhận thay đổi đang chờ (gõ «đồng ý» cũng được)", usage="/xacnhan [mã xác nhận]",
+         role=Role.ADMIN, phrases=("đồng ý", "xác nhận"), typed_button=True, order=90)
 async def confirm_cmd(ctx: Context) -> Reply:
-    if not ctx.args:
-        return Reply("Cú pháp: /xacnhan <mã xác nhận> (mã có trong tin nhắn bot hỏi xác nhận).")
-    return await _confirm(ctx, ctx.args.split()[0], from_button=False)
+    """With no code: the caller's latest pending change in this chat."""
+    return await _confirm(ctx, ctx.args.split()[0] if ctx.args else "", from_button=False)
 
 
-@command("huy", "Hủy thay đổi đang chờ", usage="/huy <mã xác nhận>", role=Role.ADMIN, order=91)
+@command("huy", "Hủy thay đổi đang chờ (gõ «hủy» cũng được)", usage="/huy [mã xác nhận]", role=Role.ADMIN,
+         phrases=("hủy", "huỷ"), typed_button=True, order=91)
 async def cancel_cmd(ctx: Context) -> Reply:
-    if not ctx.args:
-        return Reply("Cú pháp: /huy <mã xác nhận>.")
-    return await _cancel(ctx, ctx.args.split()[0], from_button=False)
+    return await _cancel(ctx, ctx.args.split()[0] if ctx.args else "", from_button=False)

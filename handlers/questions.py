@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.core.messages import Button, Reply
 from handlers.context import Context
+from handlers.followups import last_more, remember_more
 from handlers.registry import callback, command
 
 HOW_TO_ASK = (
@@ -21,10 +22,14 @@ async def ask(ctx: Context) -> Reply:
     if not question:
         return Reply(HOW_TO_ASK)
     answer = ctx.app.knowledge.answer(question)
-    buttons: tuple[Button, ...] = ()
     if answer.answered and answer.more is not None:
-        buttons = (Button("Xem thêm", f"more:{answer.more.id}"),)
-    return Reply(answer.text, buttons=buttons)
+        remember_more(ctx, answer.more.id)
+        return Reply(answer.text, buttons=(Button("Xem thêm", f"more:{answer.more.id}"),),
+                     fallback_hint=MORE_HINT)
+    return Reply(answer.text)
+
+
+MORE_HINT = "Gõ «xem thêm» để đọc toàn văn mục này."
 
 
 @callback("more")
@@ -33,6 +38,20 @@ async def more(ctx: Context) -> Reply:
         passage_id = int(ctx.args)
     except ValueError:
         return Reply("Nút này không còn hiệu lực.")
+    return section(ctx, passage_id)
+
+
+@command("xemthem", "Đọc toàn văn mục của câu trả lời vừa rồi", usage="xem thêm", phrases=("xem thêm",),
+         typed_button=True, order=3)
+async def more_typed(ctx: Context) -> Reply:
+    passage_id = last_more(ctx)
+    if passage_id is None:
+        return Reply("Chưa có câu trả lời nào để xem thêm. Hãy gõ câu hỏi trước.")
+    return section(ctx, passage_id)
+
+
+def section(ctx: Context, passage_id: int) -> Reply:
+    """The whole section a passage belongs to, with its citation."""
     found = ctx.app.knowledge.section_text(passage_id)
     if found is None:
         return Reply("Đoạn văn bản này không còn trong kho (văn bản có thể đã bị xóa).")

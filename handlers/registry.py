@@ -25,6 +25,7 @@ class Command:
     aliases: tuple[str, ...] = ()  # other names, also accepted without the slash on bare-command channels
     phrases: tuple[str, ...] = ()  # multi-word forms without the slash, diacritics-insensitive ("đã nộp")
     order: int = 100  # position in /help
+    typed_button: bool = False  # its phrases stand for a button, so they work on every channel ("xem thêm", "đồng ý")
 
 
 @dataclass
@@ -59,11 +60,12 @@ def command(
     aliases: tuple[str, ...] = (),
     phrases: tuple[str, ...] = (),
     order: int = 100,
+    typed_button: bool = False,
 ) -> Callable[[HandlerFunc], HandlerFunc]:
     """Register an async handler `func(ctx) -> Reply | str | list[Reply] | None` as /name."""
 
     def deco(func: HandlerFunc) -> HandlerFunc:
-        REGISTRY.add(Command(name, func, help, usage or f"/{name}", role, aliases, phrases, order))
+        REGISTRY.add(Command(name, func, help, usage or f"/{name}", role, aliases, phrases, order, typed_button))
         return func
 
     return deco

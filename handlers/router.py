@@ -10,6 +10,7 @@ from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
 from bot.core.audit import record
 from handlers.context import Context, Services
+from handlers.plain_words import PLAIN_WORDS
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
 from bot.core.admins import resolve_role
 from bot.core.vietnamese import fold
@@ -27,6 +28,8 @@ TOO_LONG_TEXT = ("Tin nhắn quá dài ({n} ký tự). Bot nhận tối đa 4.09
                  "văn bản dài xin gửi dưới dạng tệp cho quản trị viên.")
 ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
+NON_TEXT = "Trợ lý chỉ đọc được tin nhắn chữ: hãy gõ câu hỏi hoặc lệnh bằng chữ (gõ {help} để xem các lệnh)."
+MENTION_WORDS = 6  # a leading @-mention of the bot is taken to be at most this many words ("@Trợ lý CCHC")
 
 
 def load_commands() -> Registry:
@@ -49,20 +52,47 @@ def parse(msg: IncomingMessage, bare_commands: bool) -> tuple[str, str] | None:
     m = _COMMAND.match(text)
     if m:
         return m.group(1).lower(), m.group(2).strip()
-    if bare_commands and text:
-        return _match_bare(text)
+    if text:
+        return _match_bare(text, buttons_only=not bare_commands)
     return None
 
 
-def _match_bare(text: str) -> tuple[str, str] | None:
-    """Commands typed without the slash ("han", "đã nộp 12"), diacritics-insensitive."""
-    folded = fold(text)
+def after_mention(text: str, bare_commands: bool) -> str:
+    """The text after a leading @-mention of the bot, whatever name users see it by.
+
+    The name may have several words ("@Trợ lý CCHC /han"): the shortest cut after which a command or a
+    known phrase follows wins; otherwise only the first word (the "@…" itself) is dropped.
+    """
+    words = text.split()
+    if not words or not words[0].startswith("@"):
+        return text
+    for k in range(1, min(MENTION_WORDS, len(words) - 1) + 1):
+        rest = " ".join(words[k:])
+        if _COMMAND.match(rest) or _match_bare(rest, buttons_only=not bare_commands):
+            return rest
+    return " ".join(words[1:])
+
+
+def _match_bare(text: str, *, buttons_only: bool = False) -> tuple[str, str] | None:
+    """Commands typed without the slash ("han", "đã nộp 12"), diacritics-insensitive.
+
+    With `buttons_only` (channels where commands need the slash) only the typed forms of buttons count.
+    """
+    folded = fold(" ".join(text.split()))
     words = text.split()
     for cmd in REGISTRY.unique():
+        if buttons_only and not cmd.typed_button:
+            continue
         for phrase in cmd.phrases:
             p = fold(phrase)
             if folded == p or folded.startswith(p + " "):
                 return cmd.name, " ".join(words[len(p.split()):])
+    if buttons_only:
+        return None
+    for phrase, name in PLAIN_WORDS.items():
+        p = fold(phrase)
+        if (folded == p or folded.startswith(p + " ")) and REGISTRY.find(name) is not None:
+            return name, " ".join(words[len(p.split()):])
     first = folded.split(" ", 1)[0]
     cmd = REGISTRY.find(first)
     if cmd is not None and cmd.name != QUESTION_COMMAND:
@@ -98,9 +128,16 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             return []
         return [Reply(TOO_LONG_TEXT.format(n=f"{len(msg.text):,}".replace(",", ".")))]
     caps = app.capabilities(msg.chat.channel)
+    if msg.chat_kind == "group" and msg.mentioned and msg.text.lstrip().startswith("@"):
+        msg = replace(msg, text=after_mention(msg.text.strip(), caps.bare_commands))
     func: HandlerFunc | None
     cmd: Command | None = None
     name, args = "", ""
+    typed = False  # a command written without its slash: a non-admin gets it answered as a question instead
+    if msg.media and not msg.text.strip() and msg.document is None and msg.callback is None:
+        if msg.chat_kind == "group" and not msg.mentioned:
+            return []
+        return [Reply(NON_TEXT.format(help="«trợ giúp»" if caps.bare_commands else "/help"))]
     if msg.callback is not None:
         prefix, _, args = msg.callback.partition(":")
         func = registry.callbacks.get(prefix)
@@ -120,10 +157,13 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             name, args = QUESTION_COMMAND, msg.text.strip()
         else:
             name, args = parsed
+            typed = not msg.text.lstrip().startswith("/")
+            if typed and msg.chat_kind == "group" and not msg.mentioned and not caps.bare_commands:
+                return []  # group chatter that happens to start like a command
         cmd = registry.find(name)
         if cmd is None:
-            if msg.chat_kind == "group" and not msg.mentioned and not msg.text.startswith("/"):
-                return []
+            if msg.chat_kind == "group" and not msg.mentioned:
+                return []  # "/ban" meant for another bot in the group: not ours to answer
             return [Reply(UNKNOWN_TEXT.format(name=name))]
         func = cmd.func
 
@@ -133,6 +173,10 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             first_contact = touch_chat(session, msg, app.clock.now())
         with app.db.session() as session:
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
+            if cmd is not None and role < cmd.role and typed and cmd.name != QUESTION_COMMAND:
+                cmd, name, args = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip()
+                assert cmd is not None
+                func = cmd.func
             if cmd is not None and role < cmd.role:
                 record(session, app.clock.now(), msg, cmd.name, args, outcome="denied")
                 what = "quản trị viên cấp cao" if cmd.role == Role.SUPERADMIN else "quản trị viên (Sở Nội vụ)"

@@ -34,9 +34,7 @@ def _mentions(reply: Reply) -> tuple[str, int]:
 def render_pieces(reply: Reply, limit: int = MAX_LENGTH) -> list[str]:
     """The HTML texts to send for `reply`, in order; mentions go on their own line in the last piece."""
     mention_html, mention_len = _mentions(reply)
-    # Telegram counts UTF-16 units: characters outside the BMP (most emoji) take two
-    wide = sum(1 for ch in reply.text if ord(ch) > 0xFFFF)
-    budget = limit - wide - (mention_len + 2 if mention_html else 0)
+    budget = limit - (mention_len + 2 if mention_html else 0)  # split_text counts UTF-16 units, as Telegram does
     pieces = [html.escape(p, quote=False) for p in split_text(reply.text, budget)]
     if mention_html:
         pieces = pieces or [""]

@@ -41,6 +41,25 @@ def is_command(message: Message) -> bool:
     return bool(_COMMAND.match(message.text or ""))
 
 
+def _addressed_command(message: Message, bot: User) -> bool:
+    """`/cmd@thisbot`: a command addressed to this bot by name (the certain path in groups with privacy mode)."""
+    m = _COMMAND.match(message.text or "")
+    return bool(m and m.group(1) and bot.username and m.group(1).lower() == bot.username.lower())
+
+
+def _media(message: Message) -> str:
+    """What a message without text carries, in the core's words ("" when it has text or a document)."""
+    if message.photo:
+        return "image"
+    if message.sticker is not None:
+        return "sticker"
+    if message.voice is not None or message.audio is not None:
+        return "voice"
+    if message.video is not None or message.video_note is not None or message.animation is not None:
+        return "unsupported"
+    return ""
+
+
 def _mentions_bot(message: Message, bot: User) -> bool:
     for entity, value in (message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]) or {}).items():
         if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
@@ -63,7 +82,8 @@ def incoming(message: Message, bot: User) -> IncomingMessage | None:
     if kind is None:
         return None
     text = message.text or message.caption or ""
-    if not text and message.document is None:
+    media = "" if text or message.document is not None else _media(message)
+    if not text and message.document is None and not (media and kind == "private"):
         return None
     if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
         # an anonymous group admin writes as the group itself
@@ -72,12 +92,12 @@ def incoming(message: Message, bot: User) -> IncomingMessage | None:
         return None
     else:
         sender = sender_of(message.from_user)
-    mentioned = kind == "group" and _mentions_bot(message, bot)
+    mentioned = kind == "group" and (_mentions_bot(message, bot) or _addressed_command(message, bot))
     if mentioned:
         text = _without_mention(text, bot.username)
     return IncomingMessage(chat_ref(message.chat), sender, text=text, chat_kind=kind,
                            chat_title=message.chat.title or "", message_id=str(message.message_id),
-                           mentioned=mentioned)
+                           mentioned=mentioned, media=media)
 
 
 def button_press(query: CallbackQuery) -> IncomingMessage | None:

@@ -16,7 +16,7 @@ from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo_client import (
-    ZaloApiError, ZaloBadRequest, ZaloClient, ZaloForbidden, ZaloNetworkError, ZaloNotFound,
+    ZaloApiError, ZaloClient, ZaloNetworkError,
     ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
 )
 from bot.channels.webhook_http import WebhookServer
@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
-# Descriptions of a 400 that mean the bot can no longer post in the chat (wording unconfirmed: matched loosely).
+# Events without text the bot cannot read; it says so in one line. Unknown events are ignored.
+MEDIA_EVENTS = {"message.image.received": "image", "message.sticker.received": "sticker",
+                "message.file.received": "file", "message.voice.received": "voice",
+                "message.unsupported.received": "unsupported"}
+# Descriptions that say the bot can no longer post in the chat (no code is documented for it: matched loosely).
 _GONE_HINTS = re.compile(r"not (a )?member|not in (the )?group|removed|blocked|kicked|no permission|"
                          r"permission denied|chat not found|user not found|group not found|invalid chat", re.I)
 
@@ -124,11 +128,11 @@ class ZaloChannel:
         if isinstance(e, ZaloUnauthorized):
             log.error("Zalo rejected the bot token (401): check ZALO_BOT_TOKEN")
             return TransientSendError(f"{where}: bot token rejected (401)")
-        if isinstance(e, (ZaloForbidden, ZaloNotFound)):
-            return ChatUnreachable(f"{where}: {e.code} {e.description}".strip())
-        if isinstance(e, ZaloBadRequest) and _GONE_HINTS.search(e.description):
+        if _GONE_HINTS.search(e.description):
             return ChatUnreachable(f"{where}: {e.code} {e.description}")
-        return SendError(f"{where}: {e.code} {e.description}".strip())
+        # Zalo documents no other code for sendMessage (a 404 may be a passing fault): try again later, keep the words.
+        log.warning("Zalo sendMessage to %s refused with an undocumented code %s: %s", where, e.code, e.description)
+        return TransientSendError(f"{where}: {e.code} {e.description}".strip(), maybe_delivered=delivered_before)
 
     # ---- receiving -----------------------------------------------------------------------------------
 
@@ -251,16 +255,17 @@ class ZaloChannel:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def to_message(self, update: dict[str, Any]) -> IncomingMessage | None:
-        """The core's message for a text update; None for other events, bots and empty texts."""
+        """The core's message for a text update (or an image, sticker, file: `media`); None for bots and the rest."""
         event = update.get("event_name")
         message = update.get("message")
-        if not isinstance(message, dict) or (event is not None and event != TEXT_EVENT):
+        if not isinstance(message, dict) or (event is not None and event != TEXT_EVENT and event not in MEDIA_EVENTS):
             return None
-        text = message.get("text")
+        media = MEDIA_EVENTS.get(str(event), "")
+        text = message.get("text") if not media else (message.get("caption") or "")
         chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
         sender = message.get("from") if isinstance(message.get("from"), dict) else {}
         chat_id = str(chat.get("id") or "")
-        if not isinstance(text, str) or not text.strip() or not chat_id or sender.get("is_bot"):
+        if not isinstance(text, str) or not chat_id or sender.get("is_bot") or (not media and not text.strip()):
             return None
         group = str(chat.get("chat_type", "")).upper() == "GROUP"
         name = str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or "")
@@ -273,12 +278,18 @@ class ZaloChannel:
             message_id=str(message_id) if message_id else None,
             # In a group Zalo shows the bot only messages that mention it or reply to it.
             mentioned=group,
+            media=media,
         )
 
     def _strip_mention(self, text: str) -> str:
-        """'@Trợ lý CCHC /han' -> '/han': the bot's own name is not part of the command or question."""
+        """'@Trợ lý CCHC /han' -> '/han' for the names the bot knows (ZALO_BOT_NAME, getMe's account_name).
+
+        getMe does not give the name users see: any other leading @-mention is left to the core, which
+        finds the command or question after it.
+        """
         text = unicodedata.normalize("NFC", text)
-        for name in (self.bot_info.get("display_name"), self.bot_info.get("account_name"), self.bot_info.get("name")):
+        names = (self.settings.zalo_bot_name, self.bot_info.get("display_name"), self.bot_info.get("account_name"))
+        for name in names:
             if isinstance(name, str) and name.strip():
                 name = unicodedata.normalize("NFC", name.strip())
                 text = re.sub(r"@" + re.escape(name) + r"(?!\w)[:,]?", " ", text, flags=re.I)

@@ -45,6 +45,7 @@ class Settings:
     zalo_webhook_url: str = ""
     zalo_webhook_secret: str = ""
     zalo_webhook_listen: str = "0.0.0.0:8444"
+    zalo_bot_name: str = ""  # the name users see in groups ("Trợ lý CCHC"); getMe does not return it
     # Zalo Official Account API v3 (plan B)
     zalo_oa_app_id: str = ""
     zalo_oa_secret_key: str = ""
@@ -86,6 +87,7 @@ class Settings:
             zalo_webhook_url=get("ZALO_WEBHOOK_URL"),
             zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
             zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN", "0.0.0.0:8444"),
+            zalo_bot_name=get("ZALO_BOT_NAME"),
             zalo_oa_app_id=get("ZALO_OA_APP_ID"),
             zalo_oa_secret_key=get("ZALO_OA_SECRET_KEY"),
             zalo_oa_refresh_token=get("ZALO_OA_REFRESH_TOKEN"),

@@ -45,6 +45,7 @@ class IncomingMessage:
     mentioned: bool = False  # the bot was @mentioned or replied to (groups)
     callback: str | None = None  # payload of a pressed button, when this is a button press
     document: Attachment | None = None
+    media: str = ""  # what a message without text carried: "image", "sticker", "file", "voice", "unsupported"
 
 
 @dataclass(frozen=True)

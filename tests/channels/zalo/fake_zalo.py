@@ -27,7 +27,7 @@ class FakeZalo:
 
     token: str = TOKEN
     can_join_groups: bool = True
-    display_name: str = "Trợ lý CCHC"
+    me_extra: dict[str, Any] = field(default_factory=dict)  # fields beyond the documented getMe, for one test
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # method -> (error_code, description)
     gone_chats: set[str] = field(default_factory=set)  # sendMessage answers 403 there
@@ -101,6 +101,15 @@ class FakeZalo:
             "from": {"id": user or chat, "display_name": name, "is_bot": False},
             "chat": {"id": chat, "chat_type": "GROUP" if group else "PRIVATE"}}}
 
+    def event(self, event_name: str, *, chat: str = "u1", group: bool = False, **fields: Any) -> dict[str, Any]:
+        """A non-text event as documented (`message.image.received` carries `photo_url`, older copies `photo`)."""
+        mid = f"m{self._next_id}"
+        self._next_id += 1
+        return {"event_name": event_name, "message": {
+            "message_id": mid, "date": 1764046800000, **fields,
+            "from": {"id": chat, "display_name": "Nguyễn Văn A", "is_bot": False},
+            "chat": {"id": chat, "chat_type": "GROUP" if group else "PRIVATE"}}}
+
     def push(self, update: dict[str, Any]) -> None:
         """Queue an update for the next getUpdates."""
         self.updates.put_nowait(update)
@@ -129,9 +138,10 @@ class FakeZalo:
             call.ok = False
             return {"ok": False, "error_code": code, "description": description}
         if method == "getMe":
-            return {"ok": True, "result": {"id": "1459232241454765289", "account_name": "bot.cchc",
-                                           "display_name": self.display_name, "account_type": "BASIC",
-                                           "can_join_groups": self.can_join_groups}}
+            # The documented shape: no display name (users see the bot by a name getMe does not return).
+            return {"ok": True, "result": {"id": "1459232241454765289", "account_name": "bot.VDKyGxQvc",
+                                           "account_type": "BASIC", "can_join_groups": self.can_join_groups,
+                                           **self.me_extra}}
         if method == "getUpdates":
             update = await self._next_update(float(payload.get("timeout", 30)))
             if update is None:

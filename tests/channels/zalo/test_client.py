@@ -22,7 +22,8 @@ async def client(fake: FakeZalo):  # type: ignore[no-untyped-def]
 
 async def test_get_me_and_webhook_methods(client: ZaloClient, fake: FakeZalo):
     me = await client.get_me()
-    assert me["can_join_groups"] is True and me["account_name"] == "bot.cchc"
+    assert me["can_join_groups"] is True and me["account_name"] == "bot.VDKyGxQvc"
+    assert set(me) == {"id", "account_name", "account_type", "can_join_groups"}  # the documented shape
     await client.set_webhook("https://bot.example.gov.vn/zalo", "s3cret-s3cret")
     assert (await client.get_webhook_info())["url"] == "https://bot.example.gov.vn/zalo"
     await client.delete_webhook()

@@ -57,11 +57,15 @@ async def test_quota_bad_token_and_server_errors_are_transient(zalo: ZaloChannel
     assert TOKEN not in str(info.value)
 
 
-async def test_other_bad_requests_are_plain_send_errors(zalo: ZaloChannel, fake: FakeZalo):
-    fake.fail_next["sendMessage"] = [(400, "Invalid parameter")]
-    with pytest.raises(SendError) as info:
+@pytest.mark.parametrize("code, description", [(400, "Invalid parameter"), (404, "Not Found"), (-9, "")])
+async def test_undocumented_codes_are_transient_and_logged_with_their_words(
+        zalo: ZaloChannel, fake: FakeZalo, caplog: pytest.LogCaptureFixture, code: int, description: str):
+    """Zalo documents no meaning for these on sendMessage: the chat is not paused, the words are kept."""
+    fake.fail_next["sendMessage"] = [(code, description)]
+    with pytest.raises(TransientSendError) as info:
         await zalo.send("u1", Reply("Nhắc hạn"))
-    assert not isinstance(info.value, (ChatUnreachable, TransientSendError))
+    assert not isinstance(info.value, ChatUnreachable) and str(code) in str(info.value)
+    assert any(str(code) in r.getMessage() and description in r.getMessage() for r in caplog.records)
 
 
 async def test_a_failure_after_a_first_part_says_it_may_have_been_delivered(zalo: ZaloChannel, fake: FakeZalo):

@@ -67,13 +67,19 @@ async def test_malformed_bodies_are_400(hooked, fake: FakeZalo):
     assert fake.sent() == []
 
 
-async def test_other_events_are_accepted_and_ignored(hooked, fake: FakeZalo):
+async def test_a_sticker_gets_one_line_and_unknown_events_nothing(hooked, fake: FakeZalo):
     channel, url = hooked
     sticker = {"event_name": "message.sticker.received", "message": {"message_id": "st1", "sticker": "x",
                "from": {"id": "u1"}, "chat": {"id": "u1", "chat_type": "PRIVATE"}}}
     assert (await fake.deliver(url, sticker)).status_code == 200
     await channel.idle()
-    assert fake.sent() == []
+    [line] = fake.sent()
+    assert line.startswith("Trợ lý chỉ đọc được tin nhắn chữ") and len(line) < 200
+    other = {"event_name": "message.location.received", "message": {"message_id": "lc1", "from": {"id": "u1"},
+             "chat": {"id": "u1", "chat_type": "PRIVATE"}}}
+    assert (await fake.deliver(url, other)).status_code == 200
+    await channel.idle()
+    assert len(fake.sent()) == 1
 
 
 async def test_redelivered_updates_are_answered_once(hooked, fake: FakeZalo):
