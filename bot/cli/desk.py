@@ -31,6 +31,18 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path)
     p.set_defaults(handler=cmd_units_template)
 
+    rsub = _subcommands(sub, "report", "reports: who has submitted, as an Excel file or a chart", "report_command")
+    p = rsub.add_parser("status", help="who has submitted, as an .xlsx file (one sheet per deadline and period)")
+    p.add_argument("code", nargs="?", default="", help="a deadline's code (default: every deadline)")
+    p.add_argument("--period", default="", help='a period such as 2027-Q1 (default: the current one)')
+    p.add_argument("--xlsx", type=Path, required=True, help="file to write")
+    p.set_defaults(handler=cmd_report_status)
+    p = rsub.add_parser("chart", help="counts per unit type and days left, as a PNG image")
+    p.add_argument("code", nargs="?", default="")
+    p.add_argument("--period", default="")
+    p.add_argument("--png", type=Path, required=True, help="file to write")
+    p.set_defaults(handler=cmd_report_chart)
+
 
 def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
@@ -68,3 +80,48 @@ def cmd_units_template(args: argparse.Namespace, settings: Settings) -> int:
     args.file.write_bytes(template_xlsx())
     print(f"Đã ghi mẫu {args.file}: điền từ dòng 2, mỗi dòng một đơn vị, rồi `python -m bot units import {args.file}`.")
     return 0
+
+
+def _reports(settings: Settings, code: str, period: str):  # type: ignore[no-untyped-def]
+    from bot.app import build_app
+    from scheduler.desk_report import status_reports
+    from scheduler.timeutil import as_vn
+
+    app = build_app(settings)
+    today = as_vn(app.clock.now()).date()
+    with app.db.session() as s:
+        return status_reports(s, today, code.lower(), period), today
+
+
+def _write(path: Path, data: bytes, what: str) -> int:
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        sys.stderr.write(f"Không ghi được {path}: {e.strerror}\n")
+        return 2
+    print(f"Đã ghi {what} {path} ({len(data):,} byte).".replace(",", "."))
+    return 0
+
+
+def cmd_report_status(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.desk_report import ReportNotFound
+    from scheduler.status_xlsx import status_workbook
+
+    try:
+        reports, today = _reports(settings, args.code, args.period)
+    except ReportNotFound as e:
+        sys.stderr.write(f"{e} Xem các mã: python -m bot deadlines list\n")
+        return 2
+    return _write(args.xlsx, status_workbook(reports, today), f"bảng tình hình ({len(reports)} kỳ)")
+
+
+def cmd_report_chart(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.desk_report import ReportNotFound
+    from scheduler.status_chart import status_chart_png
+
+    try:
+        reports, today = _reports(settings, args.code, args.period)
+    except ReportNotFound as e:
+        sys.stderr.write(f"{e} Xem các mã: python -m bot deadlines list\n")
+        return 2
+    return _write(args.png, status_chart_png(reports, today), "biểu đồ")
