@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import cached_property
 
 from bot.core.admins import Role, list_admins, resolve_role
@@ -30,7 +29,6 @@ class App:
         self.db = db
         self.channels = channels
         self.reminders: ReminderService | None = None  # while serving
-        self._listeners: list[Callable[[str], None]] = []
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -75,14 +73,13 @@ class App:
                 log.warning("reply to %s failed: %s", msg.chat, e)
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
-        """The bot can no longer post in `chat`: deactivate it, re-plan and tell the admins."""
+        """The bot can no longer post in `chat`: deactivate it (every replica re-plans) and tell the admins."""
         with self.db.session() as s:
             row = deactivate_chat(s, chat)
             title = (row.title or row.chat_id) if row else chat.chat_id
             unit = row.unit.name if row is not None and row.unit is not None else ""
             private = row is not None and row.kind == "private"
         log.warning("chat %s deactivated: %s", chat, reason)
-        self.changed("chats")
         if private:
             await self.notify_admins(f"⚠️ Bot không còn nhắn riêng được cho «{title}» ({chat.channel}): {reason}. "
                                      "Người này có thể đã chặn bot; họ nhắn lại cho bot là được.")
@@ -96,7 +93,6 @@ class App:
         with self.db.session() as s:
             move_chat(s, chat, new_chat_id)
         log.info("chat %s moved to %s", chat, new_chat_id)
-        self.changed("chats")
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Whether the user is a bot admin on `channel` (for adapters deciding before a costly download)."""
@@ -115,14 +111,6 @@ class App:
         supers = set(self.settings.admin_ids.get(channel, frozenset()))
         by_user = {u: menu(Role.SUPERADMIN if u in supers else Role.ADMIN) for u in sorted((admins | supers) - {""})}
         return CommandMenu(menu(Role.USER), by_user)
-
-    def on_change(self, listener: Callable[[str], None]) -> None:
-        """Call `listener(what)` whenever deadlines, units, chats or days off change."""
-        self._listeners.append(listener)
-
-    def changed(self, what: str) -> None:
-        for listener in list(self._listeners):
-            listener(what)
 
     def admin_targets(self) -> list[tuple[str, str]]:
         """(channel, chat id) of every admin's private chat on the channels being served."""

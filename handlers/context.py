@@ -30,8 +30,6 @@ class Services(Protocol):
 
     def capabilities(self, channel: str) -> Capabilities: ...
 
-    def changed(self, what: str) -> None: ...
-
 
 @dataclass
 class Context:

@@ -77,7 +77,6 @@ async def days_off(ctx: Context) -> str:
             return reply
         action = f"bo {day.isoformat()} {note}".strip()
     record(ctx.session, ctx.now(), ctx.msg, "ngaynghi", action)
-    ctx.app.changed("daysoff")
     return reply
 
 

@@ -148,7 +148,6 @@ async def submitted(ctx: Context) -> str:
         return "\n".join(lines)
     d, occ, todo = candidates[0]
     new, before = _ack_units(ctx, occ, todo)
-    ctx.app.changed("acks")
     lines = [f"✅ Đã ghi nhận: {', '.join(new)} đã nộp «{d.title}» — {occ.label} "
              f"(lúc {hhmm_date(ctx.now())}, người xác nhận: {ctx.msg.sender.display_name or ctx.msg.sender.user_id}). "
              "Bot sẽ không nhắc kỳ này nữa."] if new else []
@@ -178,7 +177,6 @@ async def ack_button(ctx: Context) -> Reply:
     if not mine:
         return Reply(NO_UNIT if not units else "Đơn vị của chat này không thuộc đối tượng của hạn này.")
     new, before = _ack_units(ctx, occ, mine)
-    ctx.app.changed("acks")
     original = _original_text(ctx, occ)
     name = ctx.msg.sender.display_name or ctx.msg.sender.user_id
     added = ack_line(name, ctx.now()) if new else "\n".join(f"✅ {b}" for b in before)
@@ -224,7 +222,6 @@ async def add_deadline(ctx: Context) -> Reply | str:
 @confirm.action("add_deadline")
 async def _do_add(ctx: Context, fields: dict) -> str:
     d = create_deadline(ctx.session, fields, at=as_utc(ctx.now()), by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
-    ctx.app.changed("deadlines")
     return f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch; sửa: /suahan {d.code} …, xóa: /xoahan {d.code}."
 
 
@@ -257,7 +254,6 @@ async def _do_edit(ctx: Context, payload: dict) -> str:
     if d is None:
         raise ValueError(f"hạn {payload['code']} không còn.")
     update_deadline(d, payload["fields"])
-    ctx.app.changed("deadlines")
     return f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại."
 
 
@@ -281,7 +277,6 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
         raise ValueError(f"hạn {payload['code']} không còn.")
     title = d.title
     remove_deadline(d)
-    ctx.app.changed("deadlines")
     return f"🗑 Đã xóa hạn {payload['code']} «{title}»."
 
 
@@ -385,7 +380,6 @@ async def _do_install(ctx: Context, payload: dict) -> str:
     preset = presets(ctx.app.settings, payload.get("day"))[payload["key"]]
     created, kept = install(ctx.session, preset, ctx.app.settings, at=as_utc(ctx.now()),
                             by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
-    ctx.app.changed("deadlines")
     text = f"✅ Đã cài: {', '.join(created)}." if created else "Không có hạn mới nào."
     if kept:
         text += f" Đã có sẵn (giữ nguyên): {', '.join(kept)}."

@@ -53,7 +53,6 @@ async def register(ctx: Context) -> str:
         before = chat.unit_id
         link_chat(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
         record(ctx.session, ctx.now(), ctx.msg, "dangky", f"group -> {unit.name}")
-        ctx.app.changed("chats")
         moved = ""
         if before is not None and before != unit.id:
             old = ctx.session.get(Unit, before)
@@ -64,7 +63,6 @@ async def register(ctx: Context) -> str:
     _, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
                                  ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
     record(ctx.session, ctx.now(), ctx.msg, "dangky", f"focal point -> {unit.name}")
-    ctx.app.changed("chats")
     state = "Đã ghi nhận" if created else "Đã cập nhật"
     return (f"✅ {state} bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
             "không nhận được tin (hoặc đơn vị chưa có nhóm). Gõ /han để xem các hạn, /danop khi đã nộp.")
@@ -113,7 +111,6 @@ async def units(ctx: Context) -> str:
     except ValueError as e:
         return str(e)
     record(ctx.session, ctx.now(), ctx.msg, f"donvi {verb}", detail)
-    ctx.app.changed("units")
     return reply
 
 

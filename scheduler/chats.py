@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChatRef, IncomingMessage
+from scheduler.changes import bump
 from scheduler.models import Chat
 
 
@@ -21,9 +22,11 @@ def touch_chat(session: Session, msg: IncomingMessage, now: datetime) -> bool:
         session.add(Chat(channel=msg.chat.channel, chat_id=msg.chat.chat_id, title=msg.chat_title,
                          kind=msg.chat_kind, active=True, first_seen=now))
         session.flush()
+        bump(session, "chat seen")
         return True
     if not chat.active:
         chat.active = True
+        bump(session, "chat back")
     if msg.chat_title and chat.title != msg.chat_title:
         chat.title = msg.chat_title
     return False
@@ -34,6 +37,7 @@ def deactivate_chat(session: Session, ref: ChatRef) -> Chat | None:
     chat = find_chat(session, ref)
     if chat is not None:
         chat.active = False
+        bump(session, "chat unreachable")
     return chat
 
 
@@ -42,6 +46,7 @@ def move_chat(session: Session, ref: ChatRef, new_chat_id: str) -> Chat | None:
     chat = find_chat(session, ref)
     if chat is None:
         return None
+    bump(session, "chat moved")
     existing = find_chat(session, ChatRef(ref.channel, new_chat_id))
     if existing is not None and existing.id != chat.id:
         existing.unit_id = existing.unit_id or chat.unit_id

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from scheduler.changes import bump
 from scheduler.models import DayOverride
 from scheduler.workdays import WorkCalendar
 
@@ -32,11 +33,15 @@ def set_override(session: Session, day: date, day_off: bool, note: str, by: str)
     else:
         row.day_off, row.note, row.set_by = day_off, note[:200], by[:100]
     session.flush()
+    bump(session, "day off")
 
 
 def remove_override(session: Session, day: date) -> bool:
     """Drop the override of `day`; False when there was none."""
-    return bool(session.execute(delete(DayOverride).where(DayOverride.day == day)).rowcount)
+    removed = bool(session.execute(delete(DayOverride).where(DayOverride.day == day)).rowcount)
+    if removed:
+        bump(session, "day off removed")
+    return removed
 
 
 def calendar_for(session: Session) -> WorkCalendar:

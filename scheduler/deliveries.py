@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.models import Delivery, Occurrence
-from scheduler.repo import insert_ignore
+from bot.core.db import insert_ignore
 from scheduler.timeutil import as_utc
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"

@@ -160,3 +160,13 @@ class PendingAction(Base):
     kind: Mapped[str] = mapped_column(String(30))  # add_deadline | edit_deadline | remove_deadline | ...
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanVersion(Base):
+    """One row: bumped in the same transaction as every write that changes which reminders are planned."""
+
+    __tablename__ = "plan_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[str] = mapped_column(String(40), default="")  # what the last change was, for the logs

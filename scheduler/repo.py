@@ -6,29 +6,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
+from bot.core.db import insert_ignore
 from bot.core.vietnamese import fold
+from scheduler.changes import bump
 from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
 
 OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date
 STATUS_GRACE = timedelta(days=7)  # /tinhhinh keeps showing a period this long after its due date
 OPEN_AHEAD = timedelta(days=45)  # /danop without a code accepts periods due within this many days
-
-
-def insert_ignore(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on PostgreSQL and SQLite alike (concurrent replicas may race)."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only the two supported databases
-        raise RuntimeError(f"unsupported database {dialect}")
-    session.execute(insert(table).on_conflict_do_nothing(), list(rows))
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -73,18 +61,27 @@ def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, b
                  created_at=at, created_by=by)
     session.add(d)
     session.flush()
+    bump(session, "deadline added")
     return d
 
 
 def update_deadline(deadline: Deadline, fields: dict[str, Any]) -> None:
     for key, value in fields.items():
         setattr(deadline, key, list(value) if isinstance(value, (list, tuple)) else value)
+    _bump_for(deadline, "deadline changed")
 
 
 def remove_deadline(deadline: Deadline) -> None:
     """Deactivate (history kept) and free its code: the row keeps `<code>~<id>`."""
     deadline.active = False
     deadline.code = f"{deadline.code}~{deadline.id}"[:40]
+    _bump_for(deadline, "deadline removed")
+
+
+def _bump_for(row: object, what: str) -> None:
+    session = object_session(row)
+    assert session is not None, "a stored row"
+    bump(session, what)
 
 
 def audience_unit_ids(deadline: Deadline, units: Iterable[Unit]) -> list[int]:
@@ -145,6 +142,7 @@ def acknowledge(session: Session, occurrence_id: int, unit_id: int, *, channel: 
                                                             by_channel=channel, by_user=user_id, by_name=name, at=at)])
     ack = find_ack(session, occurrence_id, unit_id)
     assert ack is not None
+    bump(session, "acknowledged")
     return ack, ack.by_user == user_id and ack.by_channel == channel
 
 

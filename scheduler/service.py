@@ -32,9 +32,9 @@ from scheduler import deliveries as dl
 from scheduler.daysoff import calendar_for
 from scheduler.models import Chat, Deadline, Delivery, FocalPoint, Occurrence, Unit
 from scheduler.plan import ChatInfo, FocalInfo, PlannedOccurrence, Target, plan_deliveries, unit_targets
-from scheduler.repo import (
-    acked_pairs, audience_unit_ids, current_occurrence, find_ack, insert_ignore, list_deadlines,
-)
+from bot.core.db import insert_ignore
+from scheduler import changes
+from scheduler.repo import acked_pairs, audience_unit_ids, current_occurrence, find_ack, list_deadlines
 from scheduler.rules import RuleError, parse_rule
 from scheduler.texts import ReminderView, overdue_text, reminder_text
 from scheduler.timeutil import as_utc, as_vn
@@ -70,8 +70,6 @@ class Host(Protocol):
 
     async def notify_admins(self, text: str) -> int: ...
 
-    def on_change(self, listener: Callable[[str], None]) -> None: ...
-
 
 @dataclass(frozen=True)
 class _Job:
@@ -89,10 +87,10 @@ class ReminderService:
                             or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
         self._sleep = sleep
         self.claimer = dl.Claimer(self.instance_id, app.clock.now(), LEASE)
-        self._dirty = True
+        self._dirty = True  # a re-plan failed or never ran
+        self._planned_version: int | None = None  # the plan version (scheduler.changes) the plan was made at
         self._lock = asyncio.Lock()
         self._scheduler = None  # apscheduler AsyncIOScheduler while started
-        app.on_change(self._on_change)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -124,11 +122,12 @@ class ReminderService:
         await self.tick()
         await self.send_overdue_notices()
 
-    def _on_change(self, what: str) -> None:
-        # Never re-plan inside the caller: a handler's session is still open and uncommitted.
-        self._dirty = True
-        if self._scheduler is not None:
-            self._scheduler.add_job(self.replan, id="replan-now", replace_existing=True)
+    def stale(self) -> bool:
+        """Whether the plan is older than the last change any process committed (one small query)."""
+        if self._dirty or self._planned_version is None:
+            return True
+        with self.app.db.session() as s:
+            return changes.current(s) != self._planned_version
 
     # ------------------------------------------------------------------ planning
 
@@ -139,15 +138,18 @@ class ReminderService:
         """
         self._dirty = False
         try:
-            return self._replan()
+            planned, version = self._replan()
         except BaseException:
             self._dirty = True  # try again on the next tick
             raise
+        self._planned_version = version
+        return planned
 
-    def _replan(self) -> int:
+    def _replan(self) -> tuple[int, int]:
         now = self.app.clock.now()
         today = as_vn(now).date()
         with self.app.db.session() as s:
+            version = changes.current(s)  # read first: a change committed meanwhile makes the next tick re-plan
             cal = calendar_for(s)
             units = list_units(s)
             chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
@@ -171,7 +173,7 @@ class ReminderService:
                                       until=as_utc(now) + HORIZON)
             since = {d.id: d.created_at for d in list_deadlines(s)}
             since.update({-c.id: c.registered_at for c in s.scalars(select(Chat))})
-            return self._sync(s, planned, occ_ids, now, since)
+            return self._sync(s, planned, occ_ids, now, since), version
 
     def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime,  # type: ignore[no-untyped-def]
               since: dict[int, datetime | None]) -> int:
@@ -219,7 +221,7 @@ class ReminderService:
     async def tick(self) -> int:
         """Send every pending reminder whose time has come; returns how many were sent."""
         async with self._lock:
-            if self._dirty:
+            if self.stale():
                 self.replan()
             now = self.app.clock.now()
             with self.app.db.session() as s:
@@ -379,7 +381,7 @@ class ReminderService:
 
     async def remind_now(self, deadline_code: str) -> int:
         """/nhacngay: remind every chat of the audience that has not acknowledged the current period, now."""
-        if self._dirty:
+        if self.stale():
             self.replan()
         now = self.app.clock.now()
         with self.app.db.session() as s:

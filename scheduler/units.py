@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.vietnamese import fold
+from scheduler.changes import bump
 from scheduler.models import UNIT_TYPES, Chat, FocalPoint, Unit
 
 # Accepted spellings of unit types (folded) -> stored type.
@@ -96,6 +97,7 @@ def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None 
             raise ValueError(f"Đơn vị «{existing.name}» đã có.")
         existing.active, existing.type = True, type_
         existing.aliases = sorted(set(existing.aliases or []) | set(clean_aliases))
+        bump(session, "unit back")
         return existing
     for alias in clean_aliases:
         other = find_unit(session, alias)
@@ -104,6 +106,7 @@ def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None 
     unit = Unit(name=name, type=type_, aliases=clean_aliases, active=True)
     session.add(unit)
     session.flush()
+    bump(session, "unit added")
     return unit
 
 
@@ -112,6 +115,7 @@ def remove_unit(session: Session, unit: Unit) -> None:
     unit.active = False
     for chat in list(unit.chats):
         chat.unit_id = None
+    bump(session, "unit removed")
 
 
 def add_alias(session: Session, unit: Unit, alias: str) -> None:
@@ -129,6 +133,7 @@ def link_chat(session: Session, chat: Chat, unit: Unit, *, by: str, at: datetime
     """Make `chat` the focal-point group of `unit` (a group serves one unit)."""
     chat.unit_id, chat.kind, chat.active = unit.id, "group", True
     chat.registered_by, chat.registered_at = by, at
+    bump(session, "chat registered")
 
 
 def unit_chats(session: Session, unit_id: int) -> list[Chat]:
@@ -148,6 +153,7 @@ def add_focal_point(session: Session, unit: Unit, channel: str, user_id: str, na
     if private_chat_id:
         fp.private_chat_id = private_chat_id
     session.flush()
+    bump(session, "focal point")
     return fp, created
 
 

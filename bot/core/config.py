@@ -56,7 +56,7 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'bot.core.db').as_posix()}"
+        return self.database_url or f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":

@@ -229,10 +229,9 @@ async def test_replan_follows_rule_and_lead_changes(app, clock, channel):
     assert service.replan() == 4  # 3, 7, 9 and 10 December
     with app.db.session() as s:
         from scheduler.models import Deadline
+        from scheduler.repo import update_deadline
 
-        d = s.scalar(select(Deadline))
-        d.leads, d.remind_at = [2], "09:30"
-    app.changed("deadlines")
+        update_deadline(s.scalar(select(Deadline)), {"leads": [2], "remind_at": "09:30"})
     clock.set(at(2026, 12, 3, 8, 0))
     assert await service.tick() == 0  # the 7-day reminder is gone
     clock.set(at(2026, 12, 8, 9, 30))

@@ -94,7 +94,7 @@ def test_bad_input_exits_non_zero_with_a_message(run, argv, code):
 
 
 def test_uses_day_overrides_from_the_database(run, tmp_path):
-    db = Database.from_url(f"sqlite:///{tmp_path / 'data' / 'bot.core.db'}")
+    db = Database.from_url(f"sqlite:///{tmp_path / 'data' / 'bot.db'}")
     db.create_all()
     with db.session() as s:
         set_override(s, date(2027, 9, 20), True, "Nghỉ đột xuất", "test")
@@ -107,7 +107,7 @@ def test_uses_day_overrides_from_the_database(run, tmp_path):
 
 def test_does_not_create_a_database(run, tmp_path):
     run(CCHC, "--json")
-    assert not (tmp_path / "data" / "bot.core.db").exists()
+    assert not (tmp_path / "data" / "bot.db").exists()
 
 
 def test_default_from_is_today_in_vietnam_and_default_count_is_four(run, monkeypatch):
