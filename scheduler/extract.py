@@ -7,29 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.vietnamese import strip_diacritics
-from scheduler.rules import Occurrence, RuleError, parse_rule
+from scheduler.rules import Occurrence, RuleError, find_phrases, parse_rule
 
-_DATE = r"\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{4})?|\d{1,2}\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?"
-_LEAD = r"(?:(?:cham|muon|tre) nhat|truoc|han chot|den het|khong muon hon)"
-_QUARTER = r"quy\s+(?:iv|iii|ii|i|[1-4])"
-_SET = (r"(?:\s*,?\s*(?:va\s+)?(?:" + _QUARTER + r"|6\s+thang(?:\s+(?:dau|cuoi)\s+nam)?|9\s+thang|"
-        r"(?:ca\s+|hang\s+)?nam(?!\s+\d)))+")
-# Each finder: (regex over the folded text, what it is). Longer, more specific forms first.
-_FINDERS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), kind) for p, kind in [
-    (rf"(?:{_LEAD}\s+)?ngay\s+\d{{1,2}}\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?ky\s+bao\s+cao{_SET}", "rule"),
-    (rf"(?:{_LEAD}\s+)?ngay\s+\d{{1,2}}\s+(?:cua\s+)?thang\s+cuoi\s+(?:cua\s+)?(?:moi\s+|cac\s+)?quy", "rule"),
-    (rf"(?:{_LEAD}\s+)?ngay\s+\d{{1,2}}\s+(?:cua\s+)?thang\s+dau\s+(?:cua\s+)?quy\s+(?:sau|tiep\s+theo|ke\s+tiep)", "rule"),
-    (rf"(?:{_LEAD}\s+)?ngay\s+\d{{1,2}}\s+(?:hang|moi)\s+thang", "rule"),
-    (r"trong\s+(?:thoi\s+han|vong)\s+\d{1,3}\s+ngay(?:\s+lam\s+viec)?\s+(?:ke\s+tu|tinh\s+tu)\s+"
-     r"(?:ngay\s+)?(?:" + _DATE + r"|[^.;,\n]{1,60})", "rule"),
-    (rf"{_LEAD}\s+(?:la\s+)?(?:ngay\s+)?(?:{_DATE})(?:\s+(?:cua\s+)?(?:nam\s+ke\s+hoach|hang\s+nam|moi\s+nam))?", "rule"),
-    (rf"(?:trong|den\s+het)\s+(?:{_QUARTER}\s*/\s*\d{{4}}|thang\s+\d{{1,2}}(?:\s*-\s*\d{{1,2}})?\s*/\s*\d{{4}}|"
-     r"nam\s+\d{4}|6\s+thang\s+(?:dau|cuoi)\s+nam\s+\d{4})", "rule"),
-    (r"dinh\s+ky\s+(?:hang|moi)\s+(?:quy|thang|nam)(?:\s*,\s*(?:6\s+thang|9\s+thang|(?:hang|moi)\s+(?:quy|thang|nam)))*"
-     r"(?:\s*,?\s*(?:va|hoac)\s+(?:dot\s+xuat|(?:hang|moi)\s+(?:quy|thang|nam)))?", "periodic"),
-    (r"\btu\s+thang\s+\d{1,2}\s*/\s*\d{4}", "start"),
-    (r"\b(?:bao\s+cao|gui)\s+(?:dot\s+xuat|thuong\s+xuyen)|\bkhi\s+co\s+yeu\s+cau|\btheo\s+yeu\s+cau\s+(?:cua|bao\s+cao)", "none"),
-]]
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*(?=[-–•+]\s|[a-zđ]\)\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s)")
 _SECTION = re.compile(r"^\s*\**\s*(?:(?P<roman>[IVX]+)\.|(?P<num>\d+(?:\.\d+)*)\.|(?P<letter>[a-zđ])\))\s")
 _ACTION = re.compile(r"(?<!chuong )\b(trinh|ban hanh|bao cao|gui|nop|hoan thanh)\b")
@@ -103,15 +82,6 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("*", "")).strip(" ,;:")
 
 
-def _describe(kind: str, phrase: str) -> str:
-    if kind == "periodic":
-        return (f"Báo cáo định kỳ («{phrase}»): văn bản không nêu ngày nộp; ngày lấy theo quy định chung "
-                "hoặc theo quy tắc do quản trị viên đặt (ví dụ «ngày 10 tháng cuối quý»).")
-    if kind == "start":
-        return f"Bắt đầu {phrase}; không có hạn kết thúc nên không có gì để nhắc."
-    return f"«{phrase}»: không có ngày hạn cụ thể nên không có gì để nhắc."
-
-
 def _action(folded_sentence: str, at: int) -> str | None:
     """The verb governing a deadline: the nearest one before the phrase, else the first after it."""
     verbs = [(m.start(), m.group(1)) for m in _ACTION.finditer(folded_sentence)]
@@ -125,26 +95,19 @@ def find_deadlines(text: str, today: date) -> list[FoundDeadline]:
     """Every deadline phrase of `text` in order of appearance (see the table in the domain notes)."""
     text = unicodedata.normalize("NFC", text or "")
     folded = _fold_same_length(text)
-    taken: list[tuple[int, int]] = []
-    hits: list[tuple[int, int, str]] = []
-    for pattern, kind in _FINDERS:
-        for m in pattern.finditer(folded):
-            a, b = m.span()
-            if any(a < y and x < b for x, y in taken):
-                continue
-            taken.append((a, b))
-            hits.append((a, b, kind))
     sentences = _sentences(text)
     sections = _sections(text)
     found: list[FoundDeadline] = []
-    for a, b, kind in sorted(hits):
+    for hit in find_phrases(text):
+        a, b, production = hit.start, hit.end, hit.production
         phrase = _clean(text[a:b])
         s_from, s_to = next(((x, y) for x, y in sentences if x <= a < y), (a, b))
         sentence = _clean(text[s_from:max(s_to, b)])
         action = _action(folded[s_from:max(s_to, b)], a - s_from)
         section = _section_at(sections, a)
-        if kind != "rule":
-            found.append(FoundDeadline(phrase, sentence, section, a, None, _describe(kind, phrase), action=action))
+        if production.kind != "rule":
+            found.append(FoundDeadline(phrase, sentence, section, a, None, production.says.format(phrase=phrase),
+                                       action=action))
             continue
         try:
             rule = parse_rule(phrase)

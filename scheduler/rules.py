@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.core.vietnamese import fold
+from scheduler.rule_text import INVISIBLE, normalize
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -49,10 +50,11 @@ class DueRule:
     summary: str = field(repr=False)
     _fixed: tuple[Occurrence, ...] = field(default=(), repr=False)
     _per_year: YearFn | None = field(default=None, repr=False, compare=False)
+    warnings: tuple[str, ...] = ()  # e.g. a due date before the end of its data cut-off
 
     def understood(self) -> str:
-        """The rule restated in Vietnamese."""
-        return self.summary
+        """The rule restated in Vietnamese, with its warnings."""
+        return " ".join((self.summary, *self.warnings))
 
     def occurrences(self, start: date, count: int) -> list[Occurrence]:
         """The first `count` occurrences whose due date is on or after `start`, earliest first."""
@@ -144,180 +146,301 @@ def _dmy(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
-# ---------------------------------------------------------------- normalisation
+# ---------------------------------------------------------------- the periods an occurrence reports on
 
-_PUNCT = re.compile(r"[,;:()\[\]\"“”'‘’*!?…]+")
-_DOT_WORD = re.compile(r"(?<!\d)\.|\.(?!\d)")
-_ROMAN_Q = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")
-_ROMAN_VAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+PERIOD_KINDS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y")
 
 
-def normalize_rule(text: str) -> str:
-    """Folded, punctuation-free text with dates as d/m[/y]; the form the patterns below read."""
-    s = fold(text)
-    s = s.replace("muon nhat", "cham nhat").replace("tre nhat", "cham nhat")
-    s = re.sub(r"\s*/\s*", "/", s)
-    s = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1", s)
-    s = re.sub(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3", s)
-    s = re.sub(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/.\-\d])", r"ngay \1/\2", s)
-    s = _ROMAN_Q.sub(lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1)), s)
-    s = re.sub(r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3", s)
-    s = re.sub(r"\bthang\s+(\d{1,2})\s*(?:-|den|den thang|–)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b",
-               r"thang \1_\2/\3", s)
-    s = re.sub(r"(?<![\d/.])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4})\b", r"\1/\2/\3", s)
-    s = re.sub(r"(?<![\d/.])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2", s)
-    s = _PUNCT.sub(" ", s)
-    s = _DOT_WORD.sub(" ", s)
-    s = re.sub(r"\b(cua|la|vao)\b", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+def _started(y: int, month: int, due: date) -> int:
+    """The year whose `month` most recently began on or before `due`."""
+    return y if date(y, month, 1) <= due else y - 1
 
 
-# ---------------------------------------------------------------- patterns
+def _month_period(due: date, *, previous: bool = False) -> Occurrence:
+    """A monthly report: the month whose cut-off (15th–14th, Điều 12) ended before `due`, or the month before."""
+    if previous:
+        py, pm = _month_shift(due.year, due.month, -1)
+    else:
+        py, pm = (due.year, due.month) if due.day > 14 else _month_shift(due.year, due.month, -1)
+    cy, cm = _month_shift(py, pm, -1)
+    return Occurrence(f"{py}-{pm:02d}", f"Tháng {pm}/{py}", due, (date(cy, cm, 15), date(py, pm, 14)))
 
-_FILLER = re.compile(r"^(?:(?:thoi han|thoi gian|han nop|han chot|han|nop bao cao|nop|gui bao cao|gui|"
-                     r"bao cao|hoan thanh|ban hanh|trinh ubnd tinh|trinh)\s+)+")
-_NO_DATE = re.compile(r"\b(thuong xuyen|dot xuat|theo yeu cau|khi co yeu cau|lien tuc|hang ngay|"
-                      r"hang tuan)\b|^(tu|bat dau tu) (thang|nam|ngay|quy)\b")
-_BARE_RECURRENCE = re.compile(r"^(?:dinh ky )?(?:hang|moi) (quy|thang|nam)"
-                              r"(?: 6 thang)?(?: (?:hang|moi) (?:quy|thang|nam))*$|^dinh ky$")
-LEAD = r"(?P<lead>(?:(?:cham nhat|truoc|den het|den|han chot|trong|toi da|khong muon hon|khong qua|hoac)\s+)*)"
-_YEARLY = r"(?:hang nam|moi nam|cac nam|nam ke hoach|trong nam)"
+
+def _week_period(due: date, nominal: date) -> Occurrence:
+    iy, iw, _ = nominal.isocalendar()
+    monday = nominal - timedelta(days=nominal.weekday())
+    sunday = monday + timedelta(days=6)
+    return Occurrence(f"{iy}-W{iw:02d}", f"Tuần {_dm(monday)}–{_dmy(sunday)}", due)
+
+
+def _period(kind: str, due: date) -> Occurrence:
+    """The period of `kind` a report due on `due` covers: the latest one whose last month has begun.
+
+    kind: "Q1".."Y" (named), "Q" / "H" (any quarter / half), "M" (month), "D" (just the date).
+    """
+    if kind in KINDS:
+        return period_occurrence(kind, _started(due.year, KINDS[kind].last, due), due)
+    if kind == "Q":
+        q = due.month // 3
+        return period_occurrence(f"Q{q}", due.year, due) if q else period_occurrence("Q4", due.year - 1, due)
+    if kind == "H":
+        if due.month == 12:
+            return period_occurrence("H2", due.year, due)
+        return period_occurrence("H1", due.year, due) if due.month >= 6 else period_occurrence("H2", due.year - 1, due)
+    if kind == "M":
+        return _month_period(due)
+    return Occurrence(due.isoformat(), f"Hạn {_dmy(due)}", due)
+
+
+def _list_kinds(months: list[int], ctx: _Ctx) -> list[str]:
+    """One period kind per listed date: the label's kinds when they pair up, else quarters/halves when spaced so."""
+    named = [k for k in ctx.kinds if k in PERIOD_KINDS]
+    if len(named) == len(months) and len(set(named)) == len(named):
+        return named
+    if len(ctx.kinds) == 1 and ctx.kinds[0] in ("Q", "M"):
+        return [ctx.kinds[0]] * len(months)
+    ms = sorted(months)
+    if len(ms) == 4 and len({m % 3 for m in ms}) == 1:
+        return ["Q"] * 4
+    if len(ms) == 2 and ms[1] - ms[0] == 6:
+        return ["H"] * 2
+    if len(set(ms)) == len(ms) == 12:
+        return ["M"] * 12
+    return ["D"] * len(months)
+
+
+def _kind_name(kind: str) -> str:
+    return {"Q": "quý", "H": "6 tháng", "M": "tháng", "D": "ngày hạn"}.get(kind) or KIND_NAMES[kind].lower()
+
+
+# ---------------------------------------------------------------- building rules from matches
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What a handler knows besides its match: the rule as written, the calendar, the label's report kinds."""
+
+    text: str
+    calendar: WorkCalendar | None = None
+    kinds: tuple[str, ...] = ()  # from "Báo cáo quý: …": "W", "M", "Q", "Q1".."Q4", "H1", "H2", "9M", "Y"
+
+    @property
+    def cal(self) -> WorkCalendar:
+        return self.calendar or WorkCalendar()
 
 
 def _strict(m: re.Match[str]) -> bool:
-    return "truoc" in (m.group("lead") or "")
+    return "truoc" in (m.groupdict().get("lead") or "")
 
 
-def _day(value: str) -> int:
+def _shift(strict: bool) -> timedelta:
+    return timedelta(days=1 if strict else 0)
+
+
+def _day(value: str, example: str = "«ngày 5 hằng tháng», «ngày 10 tháng cuối quý»") -> int:
     d = int(value)
     if not 1 <= d <= 31:
-        raise RuleError(f"Ngày {value} không có thật (ngày phải từ 1 đến 31).")
+        raise RuleError(f"Ngày {value} không có thật: ngày trong tháng phải từ 1 đến 31. Ví dụ: {example}.")
     return d
 
 
 def _real_date(y: int, m: int, d: int) -> date:
     if not MIN_YEAR <= y <= MAX_YEAR:
-        raise RuleError(f"Năm {y} nằm ngoài khoảng hỗ trợ ({MIN_YEAR}–{MAX_YEAR}).")
+        raise RuleError(f"Năm {y} nằm ngoài khoảng hỗ trợ ({MIN_YEAR}–{MAX_YEAR}). Ví dụ: «30/01/2027».")
+    _check_month(m)
     try:
         return date(y, m, d)
     except ValueError:
-        raise RuleError(f"Ngày {d:02d}/{m:02d}/{y} không có thật.") from None
+        last = calendar.monthrange(y, m)[1]
+        raise RuleError(f"Ngày {d:02d}/{m:02d}/{y} không có thật: tháng {m}/{y} chỉ có {last} ngày. "
+                        f"Ví dụ gần nhất: «{min(d, last):02d}/{m:02d}/{y}».") from None
+
+
+def _check_month(m: int) -> None:
+    if not 1 <= m <= 12:
+        raise RuleError(f"Tháng {m} không có thật (tháng phải từ 1 đến 12). Ví dụ: «chậm nhất ngày 15/12 hằng năm».")
 
 
 def _check_dm(d: int, m: int) -> None:
-    if not 1 <= m <= 12:
-        raise RuleError(f"Tháng {m} không có thật (tháng phải từ 1 đến 12).")
+    _check_month(m)
     if m == 2 and d == 29:
-        raise RuleError("Ngày 29/02 không có ở mọi năm; hãy chọn 28/02 hoặc ghi rõ năm.")
-    try:
-        date(2000, m, d)
-    except ValueError:
-        raise RuleError(f"Ngày {d:02d}/{m:02d} không có thật.") from None
+        raise RuleError("Ngày 29/02 không có ở mọi năm: hãy chọn «28/02 hằng năm», «ngày cuối cùng của tháng 2 "
+                        "hằng năm» hoặc ghi rõ năm («29/02/2028»).")
+    if not 1 <= d <= calendar.monthrange(2000, m)[1]:
+        last = calendar.monthrange(2001, m)[1]
+        raise RuleError(f"Ngày {d:02d}/{m:02d} không có thật: tháng {m} chỉ có {last} ngày. "
+                        f"Ví dụ gần nhất: «chậm nhất ngày {last:02d}/{m:02d} hằng năm».")
 
 
 def _strict_note(strict: bool, nominal: str, due: str) -> str:
     return f"trước ngày {nominal} (hạn cuối: {due})" if strict else f"chậm nhất ngày {nominal}"
 
 
-def _annual(m: re.Match[str], text: str) -> DueRule:
-    d, mo = _day(m.group("d")), int(m.group("m"))
+def _rule(ctx: _Ctx, summary: str, per_year: YearFn, fix: str | None = None) -> DueRule:
+    """A recurring rule, with the cut-off warning when a due date does not come after its data cut-off.
+
+    `fix` is the closest rule that respects the cut-off, with "{d}" for the day to use.
+    """
+    rule = DueRule(ctx.text, True, summary, _per_year=per_year)
+    return replace(rule, warnings=_cutoff_warnings(rule, fix))
+
+
+def _cutoff_warnings(rule: DueRule, fix: str | None) -> tuple[str, ...]:
+    """Nghị định 09/2019/NĐ-CP: a report is due at least one working day after its data cut-off (Điều 8.5, 12)."""
+    early = [o for o in rule.occurrences(date(2031, 1, 1), 12) if o.cutoff and o.due <= o.cutoff[1]]
+    if not early:
+        return ()
+    o = early[0]
+    c_from, c_to = o.cutoff  # type: ignore[misc]
+    day = c_to + timedelta(days=1)
+    example = f" Ví dụ: «{fix.format(d=day.day)}»." if fix else ""
+    return (f"⚠️ Lưu ý: hạn {_dm(o.due)} không sau ngày chốt số liệu {_dm(c_to)} của kỳ (chốt số liệu "
+            f"{_dm(c_from)} – {_dm(c_to)}). Theo Nghị định 09/2019/NĐ-CP (Điều 8.5, Điều 12), hạn gửi báo cáo phải "
+            f"sau thời điểm chốt số liệu ít nhất 01 ngày làm việc, tức từ ngày {_dm(day)} trở đi.{example}",)
+
+
+def _yearly_word(m: re.Match[str]) -> str:
+    return m.groupdict().get("yearly") or ""
+
+
+def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    d, mo = _day(m.group("d"), "«chậm nhất ngày 30/01 hằng năm»"), int(m.group("m"))
     _check_dm(d, mo)
     strict = _strict(m)
+    next_year = re.search(r"sau|tiep|ke tiep", _yearly_word(m)) is not None
+    named = [k for k in ctx.kinds if k in PERIOD_KINDS]
+    kind = named[0] if len(named) == 1 else None
 
     def per_year(y: int) -> list[Occurrence]:
-        due = date(y, mo, d) - timedelta(days=1 if strict else 0)
-        return [Occurrence(str(y), f"Năm {y}", due)]
+        due = date(y, mo, d) - _shift(strict)
+        if kind:
+            return [_period(kind, due)]
+        if next_year:
+            return [period_occurrence("Y", due.year - 1, due)]
+        return [Occurrence(str(due.year), f"Năm {due.year}", due)]
 
-    last = (date(2001, mo, d) - timedelta(days=1)) if strict else date(2001, mo, d)
-    summary = f"Hằng năm, {_strict_note(strict, f'{d:02d}/{mo:02d}', _dm(last))}; kỳ: năm của hạn nộp."
-    return DueRule(text, True, summary, _per_year=per_year)
+    last = date(2001, mo, d) - _shift(strict)
+    when = _strict_note(strict, f"{d:02d}/{mo:02d}", _dm(last))
+    if kind:
+        what = f"kỳ: {KIND_NAMES[kind].lower()} (chốt số liệu theo Nghị định 09/2019/NĐ-CP, Điều 12)"
+    elif next_year:
+        what = "báo cáo của năm trước (chốt số liệu 15/12 năm trước đến 14/12)"
+    else:
+        what = "kỳ: năm của hạn nộp"
+    suffix = " năm sau" if next_year else " hằng năm"
+    return _rule(ctx, f"Hằng năm, {when}{' năm sau' if next_year else ''}; {what}.", per_year,
+                 f"chậm nhất ngày {{d}}/{mo:02d}{suffix}" if kind else None)
 
 
-def _annual_list(m: re.Match[str], text: str) -> DueRule:
+def _annual_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
     pairs = [(int(d), int(mo)) for d, mo in re.findall(r"(\d{1,2})/(\d{1,2})", m.group("list"))]
     for d, mo in pairs:
-        _day(str(d))
+        _day(str(d), "«ngày 20/3, 20/6, 20/9 và 20/12 hằng năm»")
         _check_dm(d, mo)
     pairs = sorted(set(pairs), key=lambda p: (p[1], p[0]))
     strict = _strict(m)
+    kinds = _list_kinds([mo for _, mo in pairs], ctx)
 
     def per_year(y: int) -> list[Occurrence]:
-        out = []
-        for d, mo in pairs:
-            due = date(y, mo, d) - timedelta(days=1 if strict else 0)
-            out.append(Occurrence(due.isoformat(), f"Hạn {_dmy(due)}", due))
-        return out
+        return [_period(k, date(y, mo, d) - _shift(strict)) for (d, mo), k in zip(pairs, kinds)]
 
     days = ", ".join(f"{d:02d}/{mo:02d}" for d, mo in pairs)
     note = f"trước các ngày {days} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {days}"
-    return DueRule(text, True, f"Hằng năm, {note}.", _per_year=per_year)
+    what = "" if set(kinds) == {"D"} else "; kỳ: " + ", ".join(dict.fromkeys(_kind_name(k) for k in kinds))
+    return _rule(ctx, f"Hằng năm, {note}{what}.", per_year)
 
 
-def _monthly(m: re.Match[str], text: str) -> DueRule:
+def _month_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    d = _day(m.group("d"), "«ngày 15 các tháng 1, 4, 7 và 10»")
+    months = sorted({int(x) for x in m.group("months").split("_")})
+    for mo in months:
+        _check_month(mo)
+    strict = _strict(m)
+    kinds = _list_kinds(months, ctx)
+    kinds = ["M" if k == "D" else k for k in kinds]
+
+    def per_year(y: int) -> list[Occurrence]:
+        return [_period(k, _clamped(y, mo, d) - _shift(strict)) for mo, k in zip(months, kinds)]
+
+    note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
+    what = ", ".join(dict.fromkeys(_kind_name(k) for k in kinds))
+    return _rule(ctx, f"Hằng năm, {note} các tháng {', '.join(map(str, months))}; kỳ: {what}.", per_year)
+
+
+def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"))
+    strict = _strict(m)
+    previous = bool(m.group("next"))
+
+    def per_year(y: int) -> list[Occurrence]:
+        return [_month_period(_clamped(y, mo, d) - _shift(strict), previous=previous) for mo in range(1, 13)]
+
+    which = "của tháng trước" if previous or d <= 14 else "của tháng đó"
+    note = (f"trước ngày {d} (hạn cuối: ngày {d - 1 if d > 1 else 'cuối tháng trước'})" if strict
+            else f"chậm nhất ngày {d}")
+    summary = f"Hằng tháng, {note}; báo cáo số liệu {which} (chốt số liệu từ ngày 15 tháng trước đến ngày 14)."
+    return _rule(ctx, summary, per_year)
+
+
+def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    token = m.group("wd")
+    wd = 6 if token == "cn" else int(token) - 2
+    if not 0 <= wd <= 6:
+        raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Sáu hằng tuần», «thứ 2 hằng tuần».")
     strict = _strict(m)
 
     def per_year(y: int) -> list[Occurrence]:
-        out = []
-        for mo in range(1, 13):
-            due = _clamped(y, mo, d) - timedelta(days=1 if strict else 0)
-            # the data of a month are cut off on its 14th (Điều 12): a due day up to the 14th reports last month
-            py, pm = (y, mo) if d > 14 else _month_shift(y, mo, -1)
-            cy, cm = _month_shift(py, pm, -1)
-            out.append(Occurrence(f"{py}-{pm:02d}", f"Tháng {pm}/{py}", due, (date(cy, cm, 15), date(py, pm, 14))))
-        return out
+        first = date(y, 1, 1) + timedelta(days=(wd - date(y, 1, 1).weekday()) % 7)
+        return [_week_period(first + timedelta(weeks=k) - _shift(strict), first + timedelta(weeks=k))
+                for k in range(54) if (first + timedelta(weeks=k)).year == y]
 
-    which = "của tháng đó" if d > 14 else "của tháng trước"
-    note = f"trước ngày {d} (hạn cuối: ngày {d - 1 if d > 1 else 'cuối tháng trước'})" if strict else f"chậm nhất ngày {d}"
-    summary = (f"Hằng tháng, {note}; báo cáo số liệu {which} (chốt số liệu từ ngày 15 tháng trước đến ngày 14).")
-    return DueRule(text, True, summary, _per_year=per_year)
+    name = WEEKDAY_NAMES[wd]
+    note = f"trước {name} (hạn cuối: {WEEKDAY_NAMES[(wd - 1) % 7]})" if strict else name
+    return _rule(ctx, f"Hằng tuần, {note}.", per_year)
 
 
-def _quarter_end(m: re.Match[str], text: str) -> DueRule:
-    d = _day(m.group("d"))
+def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    d = _day(m.group("d"), "«ngày 15 tháng cuối quý»")
     strict = _strict(m)
 
     def per_year(y: int) -> list[Occurrence]:
-        return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q, d) - timedelta(days=1 if strict else 0))
-                for q in range(1, 5)]
+        return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q, d) - _shift(strict)) for q in range(1, 5)]
 
     dates = ", ".join(f"{d}/{mo}" for mo in (3, 6, 9, 12))
     note = (f"trước ngày {d} tháng cuối quý ({dates}; hạn cuối là ngày liền trước)" if strict
             else f"chậm nhất ngày {d} tháng cuối quý ({dates})")
-    summary = (f"Hằng quý, {note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý.")
-    return DueRule(text, True, summary, _per_year=per_year)
+    summary = f"Hằng quý, {note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý."
+    return _rule(ctx, summary, per_year, "chậm nhất ngày {d} tháng cuối quý")
 
 
-def _quarter_next(m: re.Match[str], text: str) -> DueRule:
-    d = _day(m.group("d"))
+def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    d = _day(m.group("d"), "«chậm nhất ngày 15 tháng đầu quý sau»")
     strict = _strict(m)
 
     def per_year(y: int) -> list[Occurrence]:
         out = []
         for q in range(1, 5):
             ny, nm = _month_shift(y, 3 * q, 1)
-            out.append(period_occurrence(f"Q{q}", y, _clamped(ny, nm, d) - timedelta(days=1 if strict else 0)))
+            out.append(period_occurrence(f"Q{q}", y, _clamped(ny, nm, d) - _shift(strict)))
         return out
 
     dates = ", ".join(f"{d}/{mo}" for mo in (4, 7, 10, 1))
     note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
     summary = (f"Hằng quý, {note} tháng đầu quý sau ({dates} năm sau) cho báo cáo của quý trước; "
                "chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý.")
-    return DueRule(text, True, summary, _per_year=per_year)
+    return _rule(ctx, summary, per_year)
 
 
 _SET_ITEM = re.compile(r"quy ([1-4])|6 thang cuoi nam|6 thang(?: dau nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam")
 
 
-def _report_set(m: re.Match[str], text: str) -> DueRule:
-    d = _day(m.group("d"))
-    strict = _strict(m)
-    rest = m.group("list")
+def _set_kinds(rest: str) -> list[str]:
     kinds: list[str] = []
     pos = 0
     for item in _SET_ITEM.finditer(rest):
-        if rest[pos:item.start()].strip() not in ("", "va", "hang"):
-            raise RuleError(f"Không hiểu kỳ báo cáo «{rest[pos:item.start()].strip()}». Ví dụ: {EXAMPLES}")
+        if rest[pos:item.start()].strip() not in ("", "va", "hoac", "hang"):
+            raise RuleError(f"Không hiểu kỳ báo cáo «{rest[pos:item.start()].strip()}». Các kỳ được hiểu: quý I…IV, "
+                            "6 tháng, 6 tháng cuối năm, 9 tháng, năm; ví dụ «ngày 20 tháng cuối kỳ báo cáo quý I, "
+                            "6 tháng, quý III và năm».")
         pos = item.end()
         tok = item.group(0)
         kind = (f"Q{item.group(1)}" if item.group(1) else "H2" if "cuoi" in tok else "H1" if tok.startswith("6")
@@ -325,11 +448,24 @@ def _report_set(m: re.Match[str], text: str) -> DueRule:
         if kind not in kinds:
             kinds.append(kind)
     if rest[pos:].strip() not in ("", "hang nam") or not kinds:
-        raise RuleError(f"Không hiểu danh sách kỳ báo cáo «{rest}». Ví dụ: {EXAMPLES}")
+        raise RuleError(f"Không hiểu danh sách kỳ báo cáo «{rest}». Ví dụ: «ngày 20 tháng cuối kỳ báo cáo quý I, "
+                        "6 tháng, quý III và năm».")
+    return kinds
+
+
+def _report_set(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    d = _day(m.group("d"), "«ngày 20 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm»")
+    strict = _strict(m)
+    if m.group("list"):
+        kinds = _set_kinds(m.group("list"))
+    else:
+        kinds = [k for k in ctx.kinds if k in PERIOD_KINDS]
+        if not kinds:
+            raise RuleError("«tháng cuối kỳ» chưa nêu các kỳ báo cáo. Ví dụ: «ngày 20 tháng cuối kỳ báo cáo quý I, "
+                            "6 tháng, quý III và năm».")
 
     def per_year(y: int) -> list[Occurrence]:
-        return [period_occurrence(k, y, _clamped(y, KINDS[k].last, d) - timedelta(days=1 if strict else 0))
-                for k in kinds]
+        return [period_occurrence(k, y, _clamped(y, KINDS[k].last, d) - _shift(strict)) for k in kinds]
 
     parts = []
     for k in kinds:
@@ -338,130 +474,423 @@ def _report_set(m: re.Match[str], text: str) -> DueRule:
                      f"{c_to.day}/{c_to.month})")
     note = f"trước ngày {d} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất ngày {d}"
     summary = f"Mỗi năm {len(kinds)} kỳ báo cáo, {note} tháng cuối kỳ: " + "; ".join(parts) + "."
-    return DueRule(text, True, summary, _per_year=per_year)
+    names = ", ".join(KIND_NAMES[k].lower().replace("quý", "quý") for k in kinds)
+    return _rule(ctx, summary, per_year, f"chậm nhất ngày {{d}} tháng cuối kỳ báo cáo {names}")
 
 
-def _single(m: re.Match[str], text: str) -> DueRule:
+def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    unit = m.group("unit")
+    working = bool(m.group("wd"))
+    cal = ctx.cal if working else None
+
+    def last(d: date) -> date:
+        return cal.previous_working_day(d) if cal else d
+
+    if unit.startswith("thang cuoi quy") or unit == "quy":
+        def per_year(y: int) -> list[Occurrence]:
+            return [period_occurrence(f"Q{q}", y, last(_last_day(y, 3 * q))) for q in range(1, 5)]
+        what = "quý"
+    elif unit.startswith("6 thang"):
+        def per_year(y: int) -> list[Occurrence]:
+            return [period_occurrence("H1", y, last(date(y, 6, 30))), period_occurrence("H2", y, last(date(y, 12, 31)))]
+        what = "6 tháng (30/6 và 31/12)"
+    elif unit == "nam":
+        def per_year(y: int) -> list[Occurrence]:
+            return [period_occurrence("Y", y, last(date(y, 12, 31)))]
+        what = "năm"
+    elif m.group("mm"):
+        mo = int(m.group("mm"))
+        _check_month(mo)
+
+        def per_year(y: int) -> list[Occurrence]:
+            return [Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))]
+        what = f"tháng {mo} hằng năm"
+    else:
+        def per_year(y: int) -> list[Occurrence]:
+            out = []
+            for mo in range(1, 13):
+                cy, cm = _month_shift(y, mo, -1)
+                out.append(Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)),
+                                      (date(cy, cm, 15), date(y, mo, 14))))
+            return out
+        what = "tháng"
+    day = "ngày làm việc cuối cùng" if working else "ngày cuối cùng"
+    extra = " (lùi về ngày làm việc liền trước khi ngày cuối là ngày nghỉ)" if working else ""
+    return _rule(ctx, f"Định kỳ: {day} của {what}{extra}.", per_year)
+
+
+def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    n = int(m.group("n"))
+    if m.group("unit") == "quy":
+        if not 1 <= n <= 4:
+            raise RuleError(f"Quý {n} không có thật (quý từ I đến IV). Ví dụ: «trong quý III hằng năm».")
+
+        def per_year(y: int) -> list[Occurrence]:
+            return [period_occurrence(f"Q{n}", y, _last_day(y, 3 * n), with_cutoff=False, window=True)]
+        return _rule(ctx, f"Hằng năm, trong quý {ROMAN[n]} (hạn ngày cuối quý, {_dm(_last_day(2001, 3 * n))}).",
+                     per_year)
+    _check_month(n)
+
+    def per_year(y: int) -> list[Occurrence]:
+        return [Occurrence(f"{y}-{n:02d}", f"Tháng {n}/{y}", _last_day(y, n), None, date(y, n, 1))]
+    end = "28/02 (29/02 năm nhuận)" if n == 2 else _dm(_last_day(2001, n))
+    return _rule(ctx, f"Hằng năm, trong tháng {n} (hạn ngày cuối tháng, {end}).", per_year)
+
+
+def _single(m: re.Match[str], ctx: _Ctx) -> DueRule:
     stated = _real_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     strict = _strict(m)
-    due = stated - timedelta(days=1 if strict else 0)
+    due = stated - _shift(strict)
     occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due)
-    return DueRule(text, False, f"Một lần: {_strict_note(strict, _dmy(stated), _dmy(due))}.", (occ,))
+    return DueRule(ctx.text, False, f"Một lần: {_strict_note(strict, _dmy(stated), _dmy(due))}.", (occ,))
 
 
-def _in_quarter(m: re.Match[str], text: str) -> DueRule:
+def _in_quarter(m: re.Match[str], ctx: _Ctx) -> DueRule:
     q, y = int(m.group("q")), int(m.group("y"))
     _real_date(y, 1, 1)
     occ = period_occurrence(f"Q{q}", y, _last_day(y, 3 * q), with_cutoff=False, window=True)
-    return DueRule(text, False, f"Một lần: trong quý {ROMAN[q]}/{y} (từ {_dmy(occ.window_start)}, "  # type: ignore[arg-type]
+    return DueRule(ctx.text, False, f"Một lần: trong quý {ROMAN[q]}/{y} (từ {_dmy(occ.window_start)}, "  # type: ignore[arg-type]
                    f"hạn {_dmy(occ.due)}).", (occ,))
 
 
-def _in_months(m: re.Match[str], text: str) -> DueRule:
+def _in_months(m: re.Match[str], ctx: _Ctx) -> DueRule:
     y = int(m.group("y"))
     m1 = int(m.group("m1"))
     m2 = int(m.group("m2") or m1)
     _real_date(y, 1, 1)
     if not (1 <= m1 <= 12 and 1 <= m2 <= 12) or m2 < m1:
-        raise RuleError(f"Tháng không hợp lệ trong «{text}» (tháng từ 1 đến 12, tháng đầu trước tháng cuối).")
+        raise RuleError(f"Tháng không hợp lệ trong «{ctx.text}» (tháng từ 1 đến 12, tháng đầu trước tháng cuối). "
+                        "Ví dụ: «trong tháng 6-7/2027».")
     start, due = date(y, m1, 1), _last_day(y, m2)
     if m1 == m2:
         occ = Occurrence(f"{y}-{m1:02d}", f"Tháng {m1}/{y}", due, None, start)
-        return DueRule(text, False, f"Một lần: trong tháng {m1}/{y} (hạn {_dmy(due)}).", (occ,))
+        return DueRule(ctx.text, False, f"Một lần: trong tháng {m1}/{y} (hạn {_dmy(due)}).", (occ,))
     occ = Occurrence(f"{y}-{m1:02d}..{m2:02d}", f"Tháng {m1}-{m2}/{y}", due, None, start)
-    return DueRule(text, False, f"Một lần: trong tháng {m1}-{m2}/{y} (từ {_dmy(start)}, hạn {_dmy(due)}).", (occ,))
+    return DueRule(ctx.text, False, f"Một lần: trong tháng {m1}-{m2}/{y} (từ {_dmy(start)}, hạn {_dmy(due)}).", (occ,))
 
 
-def _in_half(m: re.Match[str], text: str) -> DueRule:
+def _in_half(m: re.Match[str], ctx: _Ctx) -> DueRule:
     y = int(m.group("y"))
     _real_date(y, 1, 1)
-    kind = "H1" if m.group("h") == "dau" else "H2"
+    kind = "9M" if m.group("k") == "9" else "H2" if m.group("h") == "cuoi" else "H1"
     occ = period_occurrence(kind, y, _last_day(y, KINDS[kind].last), with_cutoff=False, window=True)
-    return DueRule(text, False, f"Một lần: {occ.label} (hạn {_dmy(occ.due)}).", (occ,))
+    return DueRule(ctx.text, False, f"Một lần: {occ.label} (hạn {_dmy(occ.due)}).", (occ,))
 
 
-def _in_year(m: re.Match[str], text: str) -> DueRule:
+def _in_year(m: re.Match[str], ctx: _Ctx) -> DueRule:
     y = int(m.group("y"))
     _real_date(y, 1, 1)
     occ = period_occurrence("Y", y, date(y, 12, 31), with_cutoff=False, window=True)
-    return DueRule(text, False, f"Một lần: trong năm {y} (hạn 31/12/{y}).", (occ,))
+    return DueRule(ctx.text, False, f"Một lần: trong năm {y} (hạn 31/12/{y}).", (occ,))
 
 
-def _counted(m: re.Match[str], text: str, cal: WorkCalendar | None) -> DueRule:
+def _counted(m: re.Match[str], ctx: _Ctx) -> DueRule:
     n = int(m.group("n"))
     anchor = _real_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     if n > 366:
-        raise RuleError(f"Thời hạn {n} ngày quá dài; hãy ghi thẳng ngày hết hạn.")
+        raise RuleError(f"Thời hạn {n} ngày quá dài; hãy ghi thẳng ngày hết hạn, ví dụ «30/01/2027».")
     if m.group("wd"):
-        due = (cal or WorkCalendar()).add_working_days(anchor, n)
+        due = ctx.cal.add_working_days(anchor, n)
         what = f"{n} ngày làm việc"
     else:
         due = anchor + timedelta(days=n)
         what = f"{n} ngày"
     occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due, None, anchor)
-    return DueRule(text, False, f"Một lần: trong thời hạn {what} kể từ {_dmy(anchor)} (hạn {_dmy(due)}).", (occ,))
+    return DueRule(ctx.text, False, f"Một lần: trong thời hạn {what} kể từ {_dmy(anchor)} (hạn {_dmy(due)}).", (occ,))
 
 
-Handler = Callable[[re.Match[str], str], DueRule]
-D, DM, DMY = r"(?P<d>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-PATTERNS: list[tuple[re.Pattern[str], Handler]] = [(re.compile(p), h) for p, h in [
-    (rf"^{LEAD}ngay {D} thang cuoi (?:moi |cua )?ky(?: bao cao)? (?P<list>.+)$", _report_set),
-    (rf"^{LEAD}ngay {D} (?:thang cuoi|cuoi thang) (?:moi |cac |hang )?quy(?: (?:hang|moi) quy)?$", _quarter_end),
-    (rf"^{LEAD}ngay {D} thang dau (?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|cua quy sau)$", _quarter_next),
-    (rf"^{LEAD}ngay {D} (?:hang|moi|cac) thang$", _monthly),
-    (rf"^{LEAD}(?:ngay )?{DM} {_YEARLY}$", _annual),
-    (rf"^{LEAD}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va )?\d{{1,2}}/\d{{1,2}})+) {_YEARLY}$", _annual_list),
-    (rf"^{LEAD}(?:ngay )?{DMY}$", _single),
-    (rf"^{LEAD}quy (?P<q>[1-4])/(?P<y>\d{{4}})$", _in_quarter),
-    (rf"^{LEAD}thang (?P<m1>\d{{1,2}})(?:_(?P<m2>\d{{1,2}}))?/(?P<y>\d{{4}})$", _in_months),
-    (rf"^{LEAD}6 thang (?P<h>dau|cuoi) nam (?P<y>\d{{4}})$", _in_half),
-    (rf"^{LEAD}(?:ca )?nam (?P<y>\d{{4}})$", _in_year),
-]]
-COUNTED = re.compile(r"^(?:trong )?(?:vong )?(?:thoi han )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? "
-                     r"(?:ke tu|tinh tu) (?:ngay )?" + DMY + "$")
+# ---------------------------------------------------------------- the grammar
+
+Handler = Callable[[re.Match[str], _Ctx], DueRule]
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+_LEAD_WORDS = r"cham nhat|truoc|den het|den|han chot|trong|toi da|khong muon hon|khong qua|hoac"
+LEAD = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )*)"
+LEAD_REQ = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )+)"  # in running text a bare date is not a deadline
+D, DM = r"(?P<d>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})"
+DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau|nam tiep theo|nam ke tiep|"
+          r"nam lien sau)")
+_EVERY = r"(?:hang|moi|cac)"
+_SET_LIST = (r"(?:(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
+             r"(?: (?:va|hoac))? ?)+")
+
+
+@dataclass(frozen=True)
+class Production:
+    """One form of the grammar: its regex over normalised text and what it means.
+
+    kind "rule" builds a DueRule; "periodic", "start" and "none" are phrases that set no date, with `says`.
+    """
+
+    name: str
+    body: str  # "{LEAD}" is replaced by LEAD (a whole rule) or by LEAD_REQ (running text) when `lead_in_text`
+    build: Handler | None = None
+    kind: str = "rule"
+    says: str = ""
+    lead_in_text: bool = False
+    text_body: str | None = None  # a bounded form for running text when `body` ends in ".+"
+
+    @property
+    def whole(self) -> re.Pattern[str]:
+        return _compiled(f"^(?:{self.body.replace('{LEAD}', LEAD)})$")
+
+    @property
+    def in_text(self) -> re.Pattern[str]:
+        body = (self.text_body or self.body).replace("{LEAD}", LEAD_REQ if self.lead_in_text else LEAD)
+        return _compiled(rf"(?<![\w/])(?:{body})(?![\w/])")
+
+
+_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(p: str) -> re.Pattern[str]:
+    if p not in _CACHE:
+        _CACHE[p] = re.compile(p)
+    return _CACHE[p]
+
+
+_RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace("?P<yearly>", "?:")
+                      + r"|\d{1,2} (?:hang|moi) thang|\d{1,2} thang cuoi quy")
+GRAMMAR: tuple[Production, ...] = (
+    Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
+               _report_set),
+    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:thang cuoi|cuoi thang) (?:{_EVERY} )?quy(?: {_EVERY} quy)?",
+               _quarter_end),
+    Production("quarter_next", rf"{{LEAD}}ngay {D} thang dau (?:tien )?(?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|"
+                               rf"quy lien sau|(?:{_EVERY} )?quy)(?: {_EVERY} quy)?", _quarter_next),
+    Production("last_day", r"{LEAD}(?P<wd>ngay lam viec )?(?:ngay )?cuoi(?: cung)? (?:(?:moi|cac|hang) )?"
+                           r"(?P<unit>thang cuoi quy|thang (?P<mm>\d{1,2}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
+                           rf"(?: {_EVERY} (?:thang|quy|nam))?", _period_end),
+    Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) (?:hang|moi|cac) nam",
+               _in_period_yearly),
+    Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
+               _month_list),
+    Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
+                          rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
+    Production("weekly", rf"{{LEAD}}(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan", _weekly),
+    Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?(?:ngay )?"
+                              rf"\d{{1,2}}/\d{{1,2}})+) {YEARLY}", _annual_list),
+    Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
+    Production("counted", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
+                          r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
+                          rf"(?:ngay )?{DMY}", _counted),
+    Production("range", r"{LEAD}tu (?:ngay )?(?P<start>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) (?:den|toi) "
+                        r"(?P<strict>truoc )?(?:het )?(?P<end>.+)", None,
+               text_body=r"tu (?:ngay )?\d{1,2}(?:/\d{1,2}(?:/\d{4})?)? (?:den|toi) (?:truoc )?(?:het )?(?:ngay )?"
+                         rf"(?:{_RANGE_END_IN_TEXT})"),
+    Production("single", rf"{{LEAD}}(?:ngay )?{DMY}", _single, lead_in_text=True),
+    Production("in_quarter", r"{LEAD}quy (?P<q>[1-4])/(?P<y>\d{4})", _in_quarter, lead_in_text=True),
+    Production("in_months", r"{LEAD}(?:tu )?thang (?P<m1>\d{1,2})_(?P<m2>\d{1,2})/(?P<y>\d{4})", _in_months),
+    Production("in_month", r"{LEAD}thang (?P<m1>\d{1,2})(?P<m2>)/(?P<y>\d{4})", _in_months, lead_in_text=True),
+    Production("in_half", r"{LEAD}(?P<k>6|9) thang (?:(?P<h>dau|cuoi) )?nam (?P<y>\d{4})", _in_half, lead_in_text=True),
+    Production("in_year", r"{LEAD}(?:ca )?nam (?P<y>\d{4})", _in_year, lead_in_text=True),
+    Production("missing_year", r"{LEAD}(?:ngay )?\d{1,2}/\d{1,2}", None, lead_in_text=True),
+    Production("periodic", r"dinh ky (?:hang|moi) (?:quy|thang|nam)(?: (?:6 thang|9 thang|(?:hang|moi) (?:quy|thang|nam)))*"
+                           r"(?: (?:va|hoac) (?:dot xuat|(?:hang|moi) (?:quy|thang|nam)))?", kind="periodic",
+               says="Báo cáo định kỳ («{phrase}»): văn bản không nêu ngày nộp; ngày lấy theo quy định chung hoặc theo "
+                    "quy tắc do quản trị viên đặt (ví dụ «ngày 15 tháng cuối quý»)."),
+    Production("start", r"tu thang \d{1,2}/\d{4}", kind="start",
+               says="Bắt đầu {phrase}; không có hạn kết thúc nên không có gì để nhắc."),
+    Production("none", r"(?:bao cao|gui) (?:dot xuat|thuong xuyen)|khi co yeu cau|theo yeu cau (?:cua|bao cao)",
+               kind="none", says="«{phrase}»: không có ngày hạn cụ thể nên không có gì để nhắc."),
+)
+PATTERNS: list[tuple[re.Pattern[str], Handler]] = [(p.whole, p.build) for p in GRAMMAR if p.build is not None]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A piece of running text the grammar recognises: its span in the source and the production."""
+
+    start: int
+    end: int
+    production: Production
+
+
+def find_phrases(text: str) -> list[Phrase]:
+    """Every rule-like phrase of a document, longest first where they overlap, in order of appearance."""
+    mapped = normalize(text).sub(r" : ", " ")
+    s = mapped.text
+    hits: list[tuple[int, int, int, Production]] = []
+    for rank, p in enumerate(GRAMMAR):
+        for m in p.in_text.finditer(s):
+            if m.end() > m.start():
+                hits.append((m.start(), m.end(), rank, p))
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[Phrase] = []
+    for a, b, _, p in hits:
+        if any(a < y and x < b for x, y in taken):
+            continue
+        taken.append((a, b))
+        src_a, src_b = mapped.span(a, b)
+        out.append(Phrase(src_a, src_b, p))
+    return sorted(out, key=lambda ph: ph.start)
+
+
+# ---------------------------------------------------------------- parsing a whole rule
+
+_FILLER = re.compile(r"^(?:(?:thoi han|thoi gian|han nop|han chot|han|nop bao cao|nop|gui bao cao|gui|"
+                     r"bao cao|bc|hoan thanh|ban hanh|trinh ubnd tinh|trinh|de nghi|yeu cau|dinh ky|thuc hien|"
+                     r"cac don vi|don vi|ve so noi vu|so noi vu) )+")
+_NO_DATE = re.compile(r"\b(thuong xuyen|dot xuat|theo yeu cau|khi co yeu cau|khi duoc yeu cau|lien tuc|khi phat sinh|"
+                      r"ngay khi)\b")
+_DAILY = re.compile(r"\b(?:hang|moi) ngay\b")
+_BARE_RECURRENCE = re.compile(r"^(?:dinh ky )?(?:hang|moi) (quy|thang|nam|tuan)"
+                              r"(?: 6 thang| 9 thang)?(?: (?:va |hoac )?(?:hang|moi) (?:quy|thang|nam|tuan))*$|^dinh ky$")
+_LEADING = re.compile(r"^((?:hang|moi) (?:nam|quy|thang|tuan)) (.+)$")
+_TRAILING = re.compile(r"\b(?:hang|moi|cac) (?:nam|quy|thang|tuan)$|nam ke hoach$|nam sau$|quy sau$|thang sau$")
+_KIND = re.compile(r"(?P<W>\b(?:hang |moi )?tuan\b)|\bquy (?P<Qn>[1-4])\b|(?P<Q>\b(?:hang |moi )?quy\b)|"
+                   r"(?P<H2>\b6 thang cuoi nam\b)|(?P<H1>\b6 thang(?: dau nam)?\b)|(?P<M9>\b9 thang(?: dau nam)?\b)|"
+                   r"(?P<M>\b(?:hang |moi )?thang\b)|(?P<Y>\b(?:hang |moi |ca )?nam\b(?! \d))")
+_DATE_TOKEN = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+
+
+def _label_kinds(label: str) -> tuple[str, ...]:
+    kinds: list[str] = []
+    for m in _KIND.finditer(label):
+        k = next(name for name, v in m.groupdict().items() if v is not None)
+        kind = {"Qn": f"Q{m.group('Qn')}", "M9": "9M"}.get(k, k)
+        if kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def _split_label(s: str) -> tuple[str, tuple[str, ...]]:
+    """'bao cao quy : ngay 10 thang cuoi quy' -> ('ngay 10 thang cuoi quy', ('Q',)); other labels join the body."""
+    parts = [p.strip() for p in s.split(" : ")]
+    parts = [p for p in parts if p] or [""]
+    if len(parts) == 1:
+        return parts[0], ()
+    body = parts[-1]
+    labels = parts[:-1]
+    if any(_DATE_TOKEN.search(p) for p in labels):
+        return " ".join(parts), ()
+    label = " ".join(labels)
+    report = re.match(r"^(?:bao cao|bc|bcao|ky bao cao|ky)\b", label) is not None
+    if report or re.fullmatch(r"(?:(?:6|9) thang(?: (?:dau|cuoi) nam)?|quy(?: [1-4])?|nam|thang|tuan| )+", label):
+        return body, _label_kinds(label)
+    return f"{label} {body}", ()
 
 
 def _move_leading_recurrence(s: str) -> str:
     """'hang nam cham nhat ngay 30/01' -> 'cham nhat ngay 30/01 hang nam'."""
     s = re.sub(r"^dinh ky ", "", s)
-    m = re.match(r"^((?:hang|moi) (?:nam|quy|thang)) (.+)$", s)
-    if m and not re.search(r"\b(hang|moi|cac) (nam|quy|thang)$|nam ke hoach$", m.group(2)):
+    m = _LEADING.match(s)
+    if m and not _TRAILING.search(m.group(2)):
         return f"{m.group(2)} {m.group(1)}"
     if m:
         return m.group(2)
     return s
 
 
+def _match(s: str, ctx: _Ctx) -> DueRule | None:
+    for p in GRAMMAR:
+        m = p.whole.match(s)
+        if not m:
+            continue
+        if p.name == "range":
+            return _range(m, ctx)
+        if p.build is not None:
+            return p.build(m, ctx)
+    return None
+
+
+def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
+    """'tu ngay 01/12 den ngay 15/12/2027': the work may start on the first date; the due date is the end."""
+    start, end = m.group("start"), m.group("end")
+    end = re.sub(r"^ngay ", "", end)
+    sy = re.search(r"/(\d{4})$", start)
+    if sy and re.match(r"^\d{1,2}/\d{1,2}$", end):
+        end += "/" + sy.group(1)
+    inner = ("truoc " if m.group("strict") else "") + (f"ngay {end}" if end[:1].isdigit() else end)
+    rule = _match(inner, ctx)
+    if rule is None:
+        raise RuleError(f"«{ctx.text}» là một khoảng thời gian: hạn là ngày kết thúc, nhưng ngày kết thúc «{end}» "
+                        "chưa đủ để tính. Hãy ghi đủ năm hoặc nêu sự lặp lại, ví dụ «từ ngày 01/12 đến ngày "
+                        "15/12/2027», «từ ngày 01/11 đến ngày 20/11 hằng năm», «từ ngày 10 đến ngày 15 hằng tháng».")
+    note = f"Khoảng từ ngày {start} đến hạn cuối: "
+    return replace(rule, summary=note + rule.summary[:1].lower() + rule.summary[1:])
+
+
+def _refusal(s: str, ctx: _Ctx) -> RuleError:
+    """Why nothing matched, by its real cause, with the closest accepted form."""
+    clean = ctx.text
+    for d, mo, y in _DATE_TOKEN.findall(s):
+        if y:
+            _real_date(int(y), int(mo), int(d))
+        else:
+            _day(d, "«chậm nhất ngày 30/01 hằng năm»")
+            _check_dm(int(d), int(mo))
+    if _NO_DATE.search(s) and not re.search(r"\d", s.replace("6 thang", "").replace("9 thang", "")):
+        return RuleError(f"«{clean}» không có ngày hạn cụ thể: báo cáo thường xuyên, đột xuất hay theo yêu cầu không "
+                         "có ngày cố định nên không có gì để nhắc. Khi có yêu cầu, hãy thêm hạn một lần, ví dụ "
+                         "«30/01/2027», hoặc «trong thời hạn 05 ngày làm việc kể từ 15/3/2027».")
+    if _DAILY.search(s):
+        return RuleError(f"«{clean}» là báo cáo hằng ngày: không có ngày hạn để nhắc. Các dạng gần nhất: «thứ Sáu "
+                         "hằng tuần», «ngày 5 hằng tháng».")
+    if _BARE_RECURRENCE.match(s):
+        return RuleError(f"«{clean}» chưa nêu ngày nộp. Hãy ghi rõ ngày, ví dụ: «ngày 15 tháng cuối quý», "
+                         "«chậm nhất ngày 30/01 hằng năm», «ngày 5 hằng tháng», «thứ Sáu hằng tuần».")
+    if re.match(r"^(?:tu|bat dau tu|ke tu) ", s) and not re.search(r"\b(?:den|toi)\b", s):
+        return RuleError(f"«{clean}» chỉ nêu thời điểm bắt đầu, không có hạn kết thúc nên không có ngày hạn cụ thể để "
+                         "nhắc. Hãy ghi cả ngày kết thúc, ví dụ «từ tháng 5 đến tháng 7/2027», «từ ngày 01/12 đến "
+                         "ngày 15/12/2027».")
+    if re.search(r"\bngay\b.*\b(?:ke tu|tinh tu|sau khi)\b", s):
+        return RuleError(f"«{clean}» tính từ một sự kiện chưa có ngày cụ thể; hãy ghi ngày bắt đầu, "
+                         "ví dụ: «trong thời hạn 05 ngày làm việc kể từ 15/3/2027».")
+    if re.fullmatch(rf"{LEAD}(?:ngay )?\d{{1,2}}/\d{{1,2}}", s):
+        return RuleError(f"«{clean}» thiếu năm: thêm «hằng năm» nếu lặp lại mỗi năm (ví dụ «chậm nhất ngày "
+                         "30/01 hằng năm»), hoặc ghi đủ ngày/tháng/năm (ví dụ «30/01/2027»).")
+    if re.fullmatch(rf"{LEAD}(?:trong )?(?:thang|quy) \d{{1,2}}", s):
+        return RuleError(f"«{clean}» thiếu năm: ghi «trong tháng 6 hằng năm» nếu lặp lại mỗi năm, hoặc «trong tháng "
+                         "6/2027», «trong quý III/2027» cho một lần.")
+    if re.fullmatch(rf"{LEAD}(?:ngay )?thu (?:\d|cn)", s):
+        return RuleError(f"«{clean}» chưa nói lặp lại thế nào: ghi «thứ Sáu hằng tuần» cho báo cáo tuần, hoặc ghi "
+                         "một ngày cụ thể, ví dụ «30/01/2027».")
+    if re.fullmatch(rf"{LEAD}ngay \d{{1,2}}", s):
+        return RuleError(f"«{clean}» chưa nêu tháng: ví dụ «ngày 5 hằng tháng», «ngày 15 tháng cuối quý», "
+                         "«ngày 15 tháng đầu quý sau».")
+    return RuleError(f"Không hiểu quy tắc hạn «{clean}». Các dạng được hiểu, ví dụ: {EXAMPLES}.")
+
+
+def _completions(s: str, kinds: tuple[str, ...]) -> list[str]:
+    """The body with the recurrence its label implies ("BC năm - trước ngày 15/12" is yearly)."""
+    if not kinds or _TRAILING.search(s):
+        return []
+    if kinds == ("W",):
+        return [f"{s} hang tuan"]
+    if kinds == ("M",):
+        return [f"{s} hang thang"]
+    if all(k in PERIOD_KINDS for k in kinds):
+        return [f"{s} hang nam"]
+    if kinds == ("Q",):
+        return [f"{s} hang quy"]
+    return []
+
+
 def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
     """Understand a Vietnamese due rule; raises RuleError (a Vietnamese message with examples).
 
-    `calendar` is used only by rules counted in working days ("05 ngày làm việc kể từ …").
+    `calendar` is used by rules counted in working days ("05 ngày làm việc kể từ …") and by the last
+    working day of a period.
     """
     if not isinstance(text, str) or not text.strip():
         raise RuleError(f"Chưa có quy tắc hạn. Ví dụ: {EXAMPLES}")
     if len(text) > 500:
-        raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 10 tháng cuối quý».")
-    clean = text.strip()
-    s = normalize_rule(clean)
-    if _NO_DATE.search(s) and "ke tu" not in s:
-        raise RuleError(f"«{clean}» không có ngày hạn cụ thể nên không có gì để nhắc. "
-                        f"Hãy ghi quy tắc có ngày, ví dụ: {EXAMPLES}.")
-    if _BARE_RECURRENCE.match(s):
-        raise RuleError(f"«{clean}» chưa nêu ngày nộp. Hãy ghi rõ ngày, ví dụ: «ngày 10 tháng cuối quý», "
-                        "«chậm nhất ngày 30/01 hằng năm», «ngày 5 hằng tháng».")
+        raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
+    clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
+    s = re.sub(r"\s*\.\s*", " ", normalize(clean).text).strip()
+    s, kinds = _split_label(s)
+    s = s.replace(" : ", " ").replace(":", " ").strip()
     s = _FILLER.sub("", s)
     s = _move_leading_recurrence(s)
-    m = COUNTED.match(s)
-    if m:
-        return _counted(m, clean, calendar)
-    if re.search(r"\bngay\b.*\bke tu\b", s):
-        raise RuleError(f"«{clean}» tính từ một sự kiện chưa có ngày cụ thể; hãy ghi ngày bắt đầu, "
-                        "ví dụ: «trong thời hạn 05 ngày làm việc kể từ 15/3/2027».")
-    for pattern, handler in PATTERNS:
-        m = pattern.match(s)
-        if m:
-            return handler(m, clean)
-    if re.fullmatch(rf"{LEAD}(?:ngay )?\d{{1,2}}/\d{{1,2}}", s):
-        raise RuleError(f"«{clean}» thiếu năm: thêm «hằng năm» nếu lặp lại mỗi năm (ví dụ «chậm nhất ngày "
-                        "30/01 hằng năm»), hoặc ghi đủ ngày/tháng/năm (ví dụ «30/01/2027»).")
-    raise RuleError(f"Không hiểu quy tắc hạn «{clean}». Các dạng được hiểu: {EXAMPLES}.")
+    s = re.sub(r"\s+", " ", s).strip()
+    ctx = _Ctx(clean, calendar, kinds)
+    rule = _match(s, ctx)
+    for alt in ([] if rule else _completions(s, kinds)):
+        rule = _match(alt, ctx)
+        if rule:
+            break
+    if rule is None:
+        raise _refusal(s, ctx)
+    return rule

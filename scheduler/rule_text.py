@@ -1,0 +1,120 @@
+"""The text the due-rule grammar reads: folded, dates as d/m/y, invisible characters gone, offsets kept."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.vietnamese import strip_diacritics
+
+# Pasted from Word or the web: removed outright (zero-width space/joiners, word joiner, BOM, soft hyphen, marks).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u180e")
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A rewritten text and, for each of its characters, the offset of the source character it came from."""
+
+    text: str
+    src: tuple[int, ...]
+
+    def sub(self, pattern: re.Pattern[str] | str, repl: str | Callable[[re.Match[str]], str]) -> Mapped:
+        """re.sub that keeps the offsets (replacement characters spread over the span they replace)."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        out: list[str] = []
+        src: list[int] = []
+        pos = 0
+        for m in rx.finditer(self.text):
+            a, b = m.span()
+            out.append(self.text[pos:a])
+            src.extend(self.src[pos:a])
+            new = repl(m) if callable(repl) else m.expand(repl)
+            if new:
+                out.append(new)
+                if b > a:
+                    width = b - a
+                    src.extend(self.src[a + min(k * width // len(new), width - 1)] for k in range(len(new) - 1))
+                    src.append(self.src[b - 1])
+                else:
+                    anchor = self.src[a] if a < len(self.src) else (self.src[-1] + 1 if self.src else 0)
+                    src.extend([anchor] * len(new))
+            pos = b
+        out.append(self.text[pos:])
+        src.extend(self.src[pos:])
+        return Mapped("".join(out), tuple(src))
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """The source span of text[a:b]."""
+        return self.src[a], self.src[b - 1] + 1
+
+
+def _fold_chars(text: str) -> Mapped:
+    """One output character per kept input character: lower-case, no diacritics, invisible ones dropped."""
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text.translate(_DASHES)):
+        if ch in INVISIBLE:
+            continue
+        if ch.isspace() or ch in "\u00a0\u202f\u2007":
+            f = " "
+        else:
+            f = strip_diacritics(ch).lower()
+            if len(f) != 1:
+                if not f or unicodedata.category(ch).startswith("M"):
+                    continue
+                f = f[0]
+        out.append(f)
+        src.append(i)
+    return Mapped("".join(out), tuple(src))
+
+
+_ROMAN_VAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_WEEKDAY = {"hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7"}
+_TIME = r"(?:\d{1,2}\s?h(?:\s?\d{2})?\b|\d{1,2}\s?gio(?:\s?\d{1,2})?(?:\s?phut)?\b|\d{1,2}:\d{2}\b)"
+_PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+thang(?:\s+(?:dau|cuoi)\s+nam)?|"
+                           r"9\s+thang(?:\s+dau\s+nam)?|(?:ca\s+|hang\s+)?nam|bao\s+cao)+$")
+
+# (pattern, replacement) applied in order to the folded text; each keeps offsets.
+_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(re.compile(p), r) for p, r in [
+    (r"\b(?:muon|tre) nhat\b", "cham nhat"),
+    (r"\bhan cuoi\b", "han chot"),
+    # "trước 16h00 thứ Sáu": the time is strict, the day is the due day
+    (rf"\btruoc\s+{_TIME}\s*(?=(?:ngay|thu|chu nhat)\b)", "cham nhat "),
+    (rf"(?<![\d/]){_TIME}(?![\d/])", " "),
+    (r"\b(?:buoi\s+)?(?:sang|chieu|trua|toi)\s+(?=(?:ngay|thu|chu nhat)\b)", ""),
+    (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " "),
+    (r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b", lambda m: "thu " + _WEEKDAY[m.group(1)]),
+    (r"\bchu\s+nhat\b", "thu cn"),
+    # parenthesised remarks: kept only when they list report periods ("(quý I, 6 tháng, quý III, năm)")
+    (r"[(\[]([^()\[\]]*)[)\]]", lambda m: f" {m.group(1)} " if _PERIOD_WORDS.match(m.group(1) or "-") else " "),
+    (r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1"),
+    (r"(?<=\d)\s*/\s*(?=\d)", "/"),
+    (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4}|\d{2})(?![\d/.\-])", r"\1/\2/\3"),
+    (r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])", r"\1/\2/20\3"),
+    (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
+    # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
+    (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
+     r"(?![\d/.\-])(?!\s*(?:/|nam\s+\d))",
+     lambda m: f"ngay {m.group(1)} cac thang " + "_".join(re.findall(r"\d{1,2}", m.group(2)))),
+    (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
+    (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/.\-\d])", r"ngay \1/\2"),
+    (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
+    (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
+    (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
+    # a label before the rule ("Báo cáo tháng: …", "BC năm - …") is kept apart by " : "
+    (r"\s*:\s*|(?<!\d)\s+-\s*(?!\d)|(?<!\d)\s*-\s+(?!\d)|(?<=[a-z])\s+-\s*(?=\d)", " : "),
+    (r"(?<!\d)\.(?!\d)|\.(?=\s|$)|[!?\n]", " . "),
+    (r"[,;()\[\]\"“”'‘’*…|]+", " "),
+    (r"\b(?:cua|la|vao)\b", " "),
+    (r"\s+", " "),
+]]
+
+
+def normalize(text: str) -> Mapped:
+    """The form the grammar reads; " : " separates a label, " . " ends a sentence."""
+    m = _fold_chars(unicodedata.normalize("NFC", text))
+    for pattern, repl in _REWRITES:
+        m = m.sub(pattern, repl)
+    return m
