@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.vietnamese import nfc
+from knowledge.blocks import MARKS, unmark
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_VALUE = {ch: str(i) for i, ch in enumerate(SUPERSCRIPTS)}
@@ -15,6 +16,10 @@ _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
 _STRUCTURE = re.compile(r"^(?:[-–•+]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+)",
                         re.I)
 _SENTENCE_END = tuple(".:;!?”\")…")
+# lines of the header block that stand alone, however they were wrapped ("Số: …", the place and date, "V/v …")
+_HEADER_LINE = re.compile(r"^(?:Số\s*[:.]|V/v\b|Kính gửi\b|CỘNG HÒA|CỘNG HOÀ|Độc lập\s*[-–]|[^,\d]{2,40},\s*ngày\b.*\bnăm\b|"
+                          r"DỰ THẢO$|Dự thảo$)")
+_PAGE_NUMBER = re.compile(r"^(?:[-–]\s*\d{1,3}\s*[-–]|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$", re.I)
 
 
 @dataclass
@@ -26,7 +31,7 @@ class CleanText:
 
     @property
     def text(self) -> str:
-        body = "\n\n".join(self.paragraphs)
+        body = unmark("\n\n".join(self.paragraphs))
         if self.footnotes:
             body += "\n\n" + "\n".join(f"({k}) {v}" for k, v in self.footnotes.items())
         return body
@@ -50,7 +55,9 @@ def clean(raw: str) -> CleanText:
             number = "".join(_SUP_VALUE[c] for c in m.group(1))
             footnotes[number] = _join_lines(" ".join([m.group(2)] + lines[1:]).split("\n"))
             continue
-        kept.append(_join_lines(lines))
+        joined = _join_lines(lines)
+        if joined:
+            kept.append(joined)
 
     paragraphs = _repair_page_breaks(kept)
     refs: dict[int, list[str]] = {}
@@ -74,7 +81,14 @@ def _join_lines(lines: list[str]) -> str:
     """Lines of one paragraph: wrapped lines are joined, list items and headings keep their own line."""
     out: list[str] = []
     for line in (ln.strip() for ln in lines):
-        if not line:
+        if not line or _PAGE_NUMBER.match(line):
+            continue
+        if line[0] in MARKS or (out and out[-1][0] in MARKS):
+            out.append(line)
+            continue
+        if _HEADER_LINE.match(line) or (out and _HEADER_LINE.match(out[-1]) and not (
+                out[-1].startswith("V/v") and line[0].islower())):
+            out.append(line)
             continue
         if out and not _STRUCTURE.match(line) and (line[0].islower() or not out[-1].endswith(_SENTENCE_END)):
             if not _looks_like_signature(out[-1]) and not out[-1].isupper():
@@ -92,7 +106,8 @@ def _repair_page_breaks(blocks: list[str]) -> list[str]:
     """Join a paragraph cut by a page break: no sentence end, and the next one starts in lower case."""
     out: list[str] = []
     for block in blocks:
-        if (out and (block[0].islower() or block[0].isdigit()) and not out[-1].endswith(_SENTENCE_END)
+        if (out and (block[0].islower() or block[0].isdigit()) and out[-1][0] not in MARKS
+                and not _HEADER_LINE.match(out[-1].split("\n")[-1]) and not out[-1].endswith(_SENTENCE_END)
                 and not _STRUCTURE.match(block) and not _looks_like_signature(out[-1])):
             out[-1] += " " + block
         else:

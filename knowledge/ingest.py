@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.cleaning import clean
 from knowledge.errors import IngestError
 from knowledge.metadata import DocumentMeta, extract_meta
-from knowledge.readers import read_text
+from knowledge.limits import Limits
+from knowledge.readers import Progress, read_document
 from knowledge.segment import Segment, segment
 
 INFO_HEADING = "Thông tin văn bản"
@@ -20,10 +21,20 @@ class ParsedDocument:
     text: str  # cleaned full text
     segments: list[Segment]
     content_hash: str
+    scanned: bool = False  # read by OCR from a scan or a photo
+    pages: int = 0
+    low_confidence_pages: list[int] = field(default_factory=list)
 
 
-def parse_bytes(file_name: str, data: bytes, max_bytes: int) -> ParsedDocument:
-    return parse_text(file_name, read_text(file_name, data, max_bytes))
+def parse_bytes(file_name: str, data: bytes, limits: Limits | int = Limits(),
+                progress: Progress | None = None) -> ParsedDocument:
+    """A file parsed within `limits` (an int is the file size limit alone); OCR reports its pages to `progress`."""
+    if isinstance(limits, int):
+        limits = Limits(max_bytes=limits)
+    read = read_document(file_name, data, limits, progress)
+    parsed = parse_text(file_name, read.text)
+    parsed.scanned, parsed.pages, parsed.low_confidence_pages = read.scanned, read.pages, read.low_confidence_pages
+    return parsed
 
 
 def parse_text(file_name: str, raw: str) -> ParsedDocument:

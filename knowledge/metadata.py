@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from knowledge.blocks import SIGNATURE, kind_of, unmark
 from knowledge.lexicon import DOC_TYPES, PROVINCES, TYPE_SYMBOLS
 from bot.core.vietnamese import fold
 
@@ -14,6 +15,8 @@ _SUBJECT_VV = re.compile(r"^V/v\.?\s*(.+)", re.I | re.S)
 _SIGNER_TITLE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|BÍ THƯ|"
                            r"CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|"
                            r"PHÓ THỦ TƯỚNG|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\b")
+_SIGN_START = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]{2,}")
+_SIGN_NOTE = re.compile(r"^\((?:Đã ký|đã ký|Ký|ký)[^)]*\)$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
 _TYPE_FOLDS = {fold(t).upper(): t for t in DOC_TYPES}
 
@@ -32,8 +35,18 @@ class DocumentMeta:
     draft: bool = False
 
 
+def is_signature_line(line: str) -> bool:
+    """The first line of a signature block: "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "GIÁM ĐỐC", "(Đã ký)"."""
+    s = line.strip()
+    if _SIGN_START.match(s) or _SIGN_NOTE.match(s):
+        return True
+    return s.isupper() and len(s.split()) <= 5 and bool(_SIGNER_TITLE.match(s)) and "NHÂN DÂN" not in s
+
+
 def extract_meta(paragraphs: list[str]) -> DocumentMeta:
     meta = DocumentMeta()
+    signature = [unmark(p) for p in paragraphs if kind_of(p) == SIGNATURE]
+    paragraphs = [unmark(p) for p in paragraphs if kind_of(p) != SIGNATURE] or [""]
     head = paragraphs[:12]
     head_lines = [ln.strip() for p in head for ln in p.split("\n")]
     symbol = ""
@@ -85,9 +98,23 @@ def extract_meta(paragraphs: list[str]) -> DocumentMeta:
     body = "\n".join(paragraphs)
     if not meta.province:
         meta.province = _most_cited_province(body)
-    meta.signer, meta.signer_title = _signer(paragraphs)
-    meta.issuer = _issuer(body, symbol, meta)
+    meta.signer, meta.signer_title = _signer(signature) if signature else ("", "")
+    if not meta.signer:
+        meta.signer, meta.signer_title = _signer(paragraphs)
+    meta.issuer = _issuer(body, symbol, meta) or _agency(head_lines[:8], meta.province)
     return meta
+
+
+def _agency(lines: list[str], province: str) -> str:
+    """The issuing agency named in capitals in the header ("SỞ NỘI VỤ" -> "Sở Nội vụ tỉnh Cao Bằng")."""
+    for line in lines:
+        if line.isupper() and re.match(r"^(SỞ|BAN|VĂN PHÒNG|THANH TRA|BỘ)\s+\S", line) and len(line.split()) <= 10:
+            words = line.lower().split()
+            name = " ".join([words[0].capitalize(), words[1].capitalize()] + words[2:])
+            if "tỉnh" in words or "thành phố" in line.lower() or not province or words[0] == "bộ":
+                return name
+            return f"{name} tỉnh {province}" if not province.startswith("Thành phố") else f"{name} {province}"
+    return ""
 
 
 def _subject_after(lines: list[str], type_idx: int) -> str:
@@ -134,6 +161,7 @@ def _most_cited_province(body: str) -> str:
 
 def _signer(paragraphs: list[str]) -> tuple[str, str]:
     lines = [ln.strip() for p in paragraphs[-8:] for ln in p.split("\n") if ln.strip()]
+    lines = [ln for ln in lines if not _SIGN_NOTE.match(ln)]
     title_lines: list[str] = []
     for i, line in enumerate(lines):
         if _SIGNER_TITLE.match(line.upper()) and line.isupper():

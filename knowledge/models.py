@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,8 @@ class Document(Base):
     signer: Mapped[str] = mapped_column(String(100), default="")
     signer_title: Mapped[str] = mapped_column(String(100), default="")
     draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "", draft, in_force, replaced
+    scanned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # text read by OCR
     text: Mapped[str] = mapped_column(Text, default="")
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

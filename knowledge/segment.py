@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.blocks import CAPTION, HEADER, ROW, SIGNATURE, kind_of
 from knowledge.cleaning import CleanText
-from knowledge.metadata import DocumentMeta
+from knowledge.metadata import DocumentMeta, is_signature_line
 from bot.core.vietnamese import fold
 
 TARGET_WORDS = 110  # merge short neighbouring units of one section up to about this size
@@ -23,6 +24,8 @@ _HEADINGS: list[tuple[int, re.Pattern[str]]] = [
 ]
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;!?…])\s+(?=[A-ZĐÀ-Ỹ\d\-–“\"(])")
 _END_OF_BODY = re.compile(r"^(Nơi nhận|Noi nhan)\s*:?", re.I)
+_APPENDIX = re.compile(r"^(PHỤ LỤC|Phụ lục)\b")
+_MOTTO = re.compile(r"^(CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*[-–])")
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Segment:
     section: str | None  # "II.4.a", "Điều 5.1", None for the preamble
     heading: str  # the titles of the enclosing headings, outermost first, joined by " › "
     text: str
+    whole: bool = False  # a table row: never merged with its neighbours
 
 
 def segment(clean: CleanText, meta: DocumentMeta) -> list[Segment]:
@@ -38,11 +42,36 @@ def segment(clean: CleanText, meta: DocumentMeta) -> list[Segment]:
     units: list[Segment] = []
     path_of_paragraph: dict[int, tuple[str | None, str]] = {}
     header = _header_lines(clean.paragraphs, meta)
+    closing = False  # inside the recipients list or the signature block, until an appendix or a table
+    caption = ""
+    tables = 0
     for p_idx, para in enumerate(clean.paragraphs):
-        if _END_OF_BODY.match(para):
-            break
+        kind = kind_of(para)
+        if kind in (HEADER, SIGNATURE):
+            continue
+        if kind == CAPTION:
+            caption, closing = para.replace(CAPTION, " ").strip(), False
+            continue
+        if kind == ROW:
+            closing = False
+            if not units or not units[-1].whole or units[-1].heading != _table_heading(stack, caption):
+                tables += 1
+            for row in para.split("\n"):
+                units.append(Segment(_path(stack) or (f"Bảng {tables}" if caption else None),
+                                     _table_heading(stack, caption), row.lstrip(ROW).strip(), whole=True))
+            path_of_paragraph[p_idx] = (_path(stack), _heading(stack))
+            continue
+        caption = ""
+        if _END_OF_BODY.match(para) or (units and is_signature_line(para.split("\n")[0].strip())):
+            closing = True
+        if closing and not _APPENDIX.match(para):
+            continue
+        closing = False
         for line in para.split("\n"):
             line = line.strip()
+            if units and is_signature_line(line):
+                closing = True
+                break
             if not line or line in header:
                 continue
             heading = _match_heading(line)
@@ -69,6 +98,14 @@ def segment(clean: CleanText, meta: DocumentMeta) -> list[Segment]:
     return [u for u in units if len(u.text.split()) >= 3]
 
 
+def _table_heading(stack: list[tuple[int, str, str]], caption: str) -> str:
+    """The headings of a table row: the enclosing sections, then the table's caption."""
+    head = _heading(stack)
+    if not caption:
+        return head
+    return (head + " › " if head else "") + f"Bảng. {caption.rstrip(':')}"
+
+
 def _header_lines(paragraphs: list[str], meta: DocumentMeta) -> set[str]:
     """The header block's lines (number, place and date, type, subject): described by the metadata instead."""
     out: set[str] = set()
@@ -79,7 +116,8 @@ def _header_lines(paragraphs: list[str], meta: DocumentMeta) -> set[str]:
             if _match_heading(s) is not None:
                 continue
             f = fold(s)
-            if (re.match(r"^Số\s*[:.]", s) or re.match(r"^[^,\d]{2,40},\s*ngày", s) or f in ("du thao", "kinh gui:")
+            if (re.match(r"^Số\s*[:.]", s) or _MOTTO.match(s) or (s.isupper() and ("NHÂN DÂN" in s or s.startswith(
+                    ("UBND", "SỞ ", "BAN ", "BỘ ", "VĂN PHÒNG")))) or s.startswith("Kính gửi") or re.match(r"^[^,\d]{2,40},\s*ngày", s) or f in ("du thao", "kinh gui:")
                     or s.startswith("V/v") or (s.isupper() and len(s.split()) <= 3)
                     or (title_key and f and f in title_key and len(f) > 15)):
                 out.add(s)
@@ -114,11 +152,12 @@ def _merge(units: list[Segment]) -> list[Segment]:
         pieces = _split_long(unit.text)
         for piece in pieces:
             words = len(piece.split())
-            if (out and out[-1].section == unit.section and out[-1].heading == unit.heading and len(pieces) == 1
+            if (out and not unit.whole and not out[-1].whole and out[-1].section == unit.section
+                    and out[-1].heading == unit.heading and len(pieces) == 1
                     and len(out[-1].text.split()) + words <= TARGET_WORDS):
                 out[-1].text += "\n" + piece
             else:
-                out.append(Segment(unit.section, unit.heading, piece))
+                out.append(Segment(unit.section, unit.heading, piece, unit.whole))
     return out
 
 
