@@ -3,13 +3,24 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev clean test-emulator
+.PHONY: run test install install-dev clean test-emulator test-tools
 
 run: $(VENV)/.installed
 	$(PY) -m bot
 
-test: $(VENV)/.installed-dev test-emulator
+test: $(VENV)/.installed-dev test-emulator test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# OCR (Tesseract + Vietnamese) and LibreOffice for the scan and .doc/.odt tests: installed where this is Debian and we
+# are root; elsewhere those tests are skipped, with the reason.
+test-tools:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie \
+	    && command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    tesseract-ocr tesseract-ocr-vie fonts-dejavu-core libreoffice-writer-nogui >/dev/null) \
+	  || echo "tesseract/libreoffice could not be installed: the OCR and .doc/.odt tests will be skipped"; \
+	else echo "not root or no apt-get: OCR and .doc/.odt tests run only where tesseract-ocr-vie and LibreOffice are installed"; fi
 
 # The npm Bot API emulator for the Telegram wire tests; without npm those tests are skipped, with the reason.
 EMULATOR := tests/channels/emulator/node_modules/telegram-test-api/package.json

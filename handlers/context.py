@@ -11,7 +11,7 @@ from bot.core.admins import Role
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.db import Database
-from bot.core.messages import IncomingMessage
+from bot.core.messages import IncomingMessage, Reply
 from bot.core.ports import Capabilities
 from knowledge.service import KnowledgeBase
 from scheduler.service import ReminderService
@@ -30,6 +30,7 @@ class Services(Protocol):
 
     def capabilities(self, channel: str) -> Capabilities: ...
 
+    async def deliver(self, msg: IncomingMessage, replies: list[Reply]) -> None: ...
 
 @dataclass
 class Context:

@@ -1,12 +1,16 @@
 """Files sent by admins in a private chat: added to the knowledge base, with the deadlines found offered to confirm."""
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.messages import Reply
 from handlers import confirm
 from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import document_handler
 from knowledge.errors import IngestError
+from knowledge.ocr import progress_text, scan_report
+from knowledge.service import IngestResult
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import describe
@@ -14,6 +18,7 @@ from scheduler.extract import FoundDeadline, find_deadlines
 from scheduler.timeutil import as_vn
 
 MAX_CANDIDATES = 5
+PROGRESS_EVERY = 5  # pages of a scan between two progress messages
 _XA = ("cap xa", "ubnd xa", "cac xa", "xa, phuong")
 _SO = ("so, ban", "cac so", "so ban nganh", "co quan chuyen mon")
 
@@ -30,6 +35,24 @@ def guess_audience(found: FoundDeadline) -> list[str]:
     return ["xa"] if xa > so else ["so"]
 
 
+async def ingest(ctx: Context, file_name: str, data: bytes) -> IngestResult:
+    """Read and store a file in a worker thread (and rebuild the index there), so that other chats keep being
+    answered meanwhile; the pages of a scan are reported to the admin as they are read."""
+    loop = asyncio.get_running_loop()
+    kb = ctx.app.knowledge
+
+    def progress(done: int, total: int) -> None:  # called from the worker thread
+        if total > 1 and (done == 1 or done == total or done % PROGRESS_EVERY == 0):
+            asyncio.run_coroutine_threadsafe(ctx.app.deliver(ctx.msg, [Reply(progress_text(done, total))]), loop)
+
+    def work() -> IngestResult:
+        result = kb.add_bytes(file_name, data, progress)
+        kb.refresh()
+        return result
+
+    return await asyncio.to_thread(work)
+
+
 @document_handler
 async def document(ctx: Context) -> list[Reply] | str:
     if ctx.msg.chat_kind != "private":
@@ -42,14 +65,15 @@ async def document(ctx: Context) -> list[Reply] | str:
     assert att is not None
     ctx.session.commit()  # the knowledge base writes in its own session
     try:
-        result = ctx.app.knowledge.add_bytes(att.file_name, att.data)
+        result = await ingest(ctx, att.file_name, att.data)
     except IngestError as e:
         return str(e)
     record(ctx.session, ctx.now(), ctx.msg, "document", f"{att.file_name} -> {result.document_id}")
     if not result.created:
         return f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id})."
     replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "
-                     "tri thức; có thể hỏi về văn bản ngay.")]
+                     "tri thức; có thể hỏi về văn bản ngay."
+                     + (f"\n{scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""))]
     today = as_vn(ctx.now()).date()
     found = [f for f in find_deadlines(ctx.app.knowledge.document_text(result.document_id), today)
              if f.rule is not None and not f.past]

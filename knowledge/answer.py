@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowledge.citation_notes import citation_notes
 from knowledge.index import SearchIndex, doc_terms
 from knowledge.kinds import holds
 from knowledge.search import Query
@@ -27,6 +28,8 @@ class DocInfo:
     date: date | None = None
     date_text: str = ""
     draft: bool = False
+    status: str = ""  # knowledge.status: draft, in_force, replaced, or '' when not stated
+    scanned: bool = False  # the text was read by OCR
 
     def name(self) -> str:
         """'Công văn số 7946/UBND-NCPC', 'Dự thảo kế hoạch', 'Văn bản'."""
@@ -170,7 +173,7 @@ def compose(question: str, query: Query, ranked: list[Source], index: SearchInde
             further: list[Source], kinds: list[str]) -> Answer:
     best = ranked[0].passage
     body = select_sentences(best.text, query, index, kinds)
-    lines = [body, "", f"📄 Nguồn: {best.citation()}."]
+    lines = [body, "", f"📄 Nguồn: {best.citation()}."] + citation_notes(best.doc, best.text)
     if further:
         lines.append("Xem thêm: " + "; ".join(s.passage.citation() for s in further) + ".")
     more = best if len(body.split()) < len(best.text.split()) or best.section else None

@@ -16,6 +16,7 @@ _SIGNER_TITLE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:CHỦ TỊCH|PHÓ C
                            r"CHÁNH VĂN PHÒNG|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|"
                            r"PHÓ THỦ TƯỚNG|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\b")
 _SIGN_START = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]{2,}")
+_GLUED_SIGN = re.compile(r"(?<=[.;])\s*(?=(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]{2,})")  # "Lưu: VT.KT. CHỦ TỊCH"
 _SIGN_NOTE = re.compile(r"^\((?:Đã ký|đã ký|Ký|ký)[^)]*\)$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
 _TYPE_FOLDS = {fold(t).upper(): t for t in DOC_TYPES}
@@ -76,7 +77,7 @@ def extract_meta(paragraphs: list[str]) -> DocumentMeta:
                 meta.date_text = f"năm {y}"
             break
 
-    meta.draft = any(fold(ln) == "du thao" for ln in head_lines[:10])
+    meta.draft = any(re.fullmatch(r"\(?du thao(?: lan \d+| \d+)?\)?", fold(ln).strip()) for ln in head_lines[:12])
     type_idx = None
     for i, line in enumerate(head_lines[:14]):
         first = line.split("\n")[0].strip()
@@ -160,7 +161,7 @@ def _most_cited_province(body: str) -> str:
 
 
 def _signer(paragraphs: list[str]) -> tuple[str, str]:
-    lines = [ln.strip() for p in paragraphs[-8:] for ln in p.split("\n") if ln.strip()]
+    lines = [ln.strip() for p in paragraphs[-8:] for ln in _GLUED_SIGN.sub("\n", p).split("\n") if ln.strip()]
     lines = [ln for ln in lines if not _SIGN_NOTE.match(ln)]
     title_lines: list[str] = []
     for i, line in enumerate(lines):

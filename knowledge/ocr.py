@@ -85,3 +85,17 @@ def open_image(file_name: str, data: bytes, max_pixels: int = 60_000_000) -> Any
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise IngestError(f"Tệp «{file_name}» không phải ảnh đọc được (.png, .jpg).") from e
     return image
+
+
+def scan_report(pages: int, low_confidence_pages: tuple[int, ...] | list[int]) -> str:
+    """What an admin is told after a scan was read: OCR was used, and which pages to check by hand."""
+    out = f"🖨 Đã nhận dạng chữ (OCR) từ bản scan/ảnh ({max(pages, 1)} trang)."
+    if low_confidence_pages:
+        listed = ", ".join(str(p) for p in low_confidence_pages)
+        out += (f" Trang {listed} nhận dạng kém tin cậy: hãy kiểm tra (python -m bot kb show) hoặc gửi bản scan "
+                "rõ hơn.")
+    return out
+
+
+def progress_text(done: int, total: int) -> str:
+    return f"⏳ Đang nhận dạng chữ bản scan: trang {done}/{total}…"

@@ -20,7 +20,7 @@ def store(session: Session, parsed: ParsedDocument, now: datetime) -> Document:
     doc = Document(content_hash=parsed.content_hash, file_name=parsed.file_name[:255], doc_type=m.doc_type,
                    number=m.number, title=m.title, issuer=m.issuer, province=m.province, issued_on=m.date,
                    date_text=m.date_text, signer=m.signer, signer_title=m.signer_title, draft=m.draft,
-                   text=parsed.text, added_at=now)
+                   status="draft" if m.draft else "", scanned=parsed.scanned, text=parsed.text, added_at=now)
     doc.passages = [Passage(position=i, section=s.section, heading=s.heading, text=s.text)
                     for i, s in enumerate(parsed.segments)]
     session.add(doc)
@@ -55,6 +55,15 @@ def list_documents(session: Session) -> list[tuple[Document, int]]:
 def get_document(session: Session, doc_id: int) -> Document | None:
     """A document with its passages loaded (usable after the session closes)."""
     return session.scalar(select(Document).options(selectinload(Document.passages)).where(Document.id == doc_id))
+
+
+def set_status(session: Session, doc_id: int, status: str, *, draft: bool) -> bool:
+    """Record a document's status; the version moves so that every process shows the new citation."""
+    changed = session.execute(update(Document).where(Document.id == doc_id)
+                              .values(status=status, draft=draft)).rowcount
+    if changed:
+        bump_version(session)
+    return bool(changed)
 
 
 def remove_document(session: Session, doc_id: int) -> bool:

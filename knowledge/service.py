@@ -16,7 +16,10 @@ from bot.core.db import Database
 from knowledge import repo
 from knowledge.answer import Answer, DocInfo, PassageInfo, Source, compose, decline, matched_headings
 from knowledge.errors import IngestError
+from knowledge import status as doc_status
 from knowledge.ingest import INFO_HEADING, parse_bytes
+from knowledge.limits import Limits, too_big
+from knowledge.readers import Progress
 from knowledge.kinds import bonus, expected_kinds
 from knowledge.models import Document, Passage
 
@@ -36,6 +39,9 @@ class IngestResult:
     title: str
     passages: int
     file_name: str = ""
+    scanned: bool = False  # read by OCR
+    pages: int = 0
+    low_confidence_pages: tuple[int, ...] = ()  # pages whose OCR is doubtful, to check by hand
 
 
 @dataclass
@@ -47,7 +53,8 @@ class _Loaded:
 
 
 def doc_info(d: Document) -> DocInfo:
-    return DocInfo(d.id, d.doc_type, d.number, d.title, d.issuer, d.issued_on, d.date_text, d.draft)
+    return DocInfo(d.id, d.doc_type, d.number, d.title, d.issuer, d.issued_on, d.date_text, d.draft,
+                   d.status or "", bool(d.scanned))
 
 
 def passage_info(p: Passage, d: Document) -> PassageInfo:
@@ -87,13 +94,17 @@ class KnowledgeBase:
         if not self._bootstrapped:
             with self.db.session() as s:
                 empty = repo.count_documents(s) == 0 and repo.version(s) == "0"
-            if empty:
+            if empty and self.settings.kb_bundled:
                 for name, data in bundled_corpus():
                     try:
                         self.add_bytes(name, data)
                     except IngestError as e:  # pragma: no cover - the bundled files are known good
                         log.error("bundled document %s rejected: %s", name, e)
             self._bootstrapped = True
+        self._refresh()
+
+    def refresh(self) -> None:
+        """Load or rebuild the search index now (in a worker thread after an upload, not on the next question)."""
         self._refresh()
 
     def _stamp(self) -> str:
@@ -135,34 +146,56 @@ class KnowledgeBase:
         return index, ids
 
     # --- documents ---------------------------------------------------------------------------
-    def add_file(self, path: str | Path) -> IngestResult:
+    def add_file(self, path: str | Path, progress: Progress | None = None) -> IngestResult:
         p = Path(path)
         try:
             size = p.stat().st_size
         except OSError:
             raise IngestError(f"Không đọc được tệp «{p}».") from None
         if size > self.settings.max_upload_bytes:
-            raise IngestError(f"Tệp «{p.name}» quá lớn ({size / 1048576:.1f} MB; "
-                              f"tối đa {self.settings.max_upload_bytes / 1048576:.0f} MB).")
-        return self.add_bytes(p.name, p.read_bytes())
+            raise too_big(p.name, size, self.settings.max_upload_bytes)
+        return self.add_bytes(p.name, p.read_bytes(), progress)
 
-    def add_bytes(self, file_name: str, data: bytes) -> IngestResult:
-        parsed = parse_bytes(file_name, data, self.settings.max_upload_bytes)
+    def add_bytes(self, file_name: str, data: bytes, progress: Progress | None = None) -> IngestResult:
+        """Parse and store a file within the limits of the settings; nothing is stored when it is refused."""
+        parsed = parse_bytes(file_name, data, Limits.from_settings(self.settings), progress)
+        extra = {"scanned": parsed.scanned, "pages": parsed.pages,
+                 "low_confidence_pages": tuple(parsed.low_confidence_pages)}
         with self.db.session() as s:
             existing = repo.find_by_hash(s, parsed.content_hash)
             if existing is not None:
-                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name)
+                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name,
+                                    **extra)
         try:
             with self.db.session() as s:
                 doc = repo.store(s, parsed, datetime.now(timezone.utc))
-                result = IngestResult(doc.id, True, document_label(doc), len(parsed.segments), file_name)
+                result = IngestResult(doc.id, True, document_label(doc), len(parsed.segments), file_name, **extra)
         except IntegrityError:  # another process stored the same content meanwhile
             with self.db.session() as s:
                 existing = repo.find_by_hash(s, parsed.content_hash)
                 if existing is None:
                     raise
-                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name)
+                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name,
+                                    **extra)
         return result
+
+    def set_status(self, doc_id: int, status: str) -> bool:
+        """Mark a document draft, in force or replaced (knowledge.status); False when there is no such document."""
+        with self.db.session() as s:
+            return repo.set_status(s, doc_id, status, draft=status == doc_status.DRAFT)
+
+    def remove_bundled(self) -> list[int]:
+        """Remove the bundled launch documents (matched by content); the ids removed."""
+        from knowledge.ingest import parse_text
+
+        hashes = [parse_text(name, data.decode("utf-8")).content_hash for name, data in bundled_corpus()]
+        removed: list[int] = []
+        with self.db.session() as s:
+            for h in hashes:
+                doc = repo.find_by_hash(s, h)
+                if doc is not None and repo.remove_document(s, doc.id):
+                    removed.append(doc.id)
+        return removed
 
     def list_documents(self) -> list[tuple[Document, int]]:
         with self.db.session() as s:

@@ -8,22 +8,29 @@ from typing import Any
 
 from bot.app import build_app
 from bot.core.config import Settings
+from knowledge.ocr import progress_text, scan_report
+from knowledge.status import CHOICES, LABELS, effective, parse
 from scheduler.extract import document_deadlines
 
 
 def register(sub: Any) -> None:
     kb = sub.add_parser("kb", help="knowledge base: add, list, show, remove documents")
     ksub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    add = ksub.add_parser("add", help="add .txt, .md, .docx or .pdf files")
+    add = ksub.add_parser("add", help="add .txt, .md, .docx, .pdf, .doc, .odt, .png or .jpg files (scans read by OCR)")
     add.add_argument("paths", nargs="+", metavar="PATH")
     add.set_defaults(handler=cmd_add)
     ksub.add_parser("list", help="list the documents").set_defaults(handler=cmd_list)
     show = ksub.add_parser("show", help="show a document's details and sections")
     show.add_argument("id", type=int)
     show.set_defaults(handler=cmd_show)
-    remove = ksub.add_parser("remove", help="remove a document")
-    remove.add_argument("id", type=int)
+    remove = ksub.add_parser("remove", help="remove a document, or with --bundled the bundled launch directives")
+    remove.add_argument("id", type=int, nargs="?")
+    remove.add_argument("--bundled", action="store_true", help="remove the directives bundled with the bot")
     remove.set_defaults(handler=cmd_remove)
+    set_ = ksub.add_parser("set", help="set a document's status: du-thao (draft), hieu-luc (in-force), thay-the")
+    set_.add_argument("id", type=int)
+    set_.add_argument("--status", required=True, help="du-thao | hieu-luc | thay-the (or draft | in-force | replaced)")
+    set_.set_defaults(handler=cmd_set)
     deadlines = ksub.add_parser("deadlines", help="report deadlines found in a document")
     deadlines.add_argument("doc_id", type=int, metavar="DOC_ID")
     deadlines.add_argument("--json", action="store_true", help="print JSON (the only format)")
@@ -49,14 +56,20 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     total = len(args.paths)
     for i, path in enumerate(args.paths, 1):
         prefix = f"[{i}/{total}] " if total > 1 else ""
+
+        def progress(done: int, pages: int, prefix: str = prefix) -> None:
+            print(f"{prefix}{progress_text(done, pages)}", file=sys.stderr, flush=True)
+
         try:
-            r = kb.add_file(path)
+            r = kb.add_file(path, progress)
         except IngestError as e:
             failed += 1
             print(f"{prefix}✗ {e}", file=sys.stderr, flush=True)
             continue
         state = f"đã thêm (#{r.document_id}, {r.passages} đoạn)" if r.created else f"đã có sẵn (#{r.document_id})"
         print(f"{prefix}✓ {path}: {r.title} — {state}", flush=True)
+        if r.scanned:
+            print(f"{prefix}{scan_report(r.pages, r.low_confidence_pages)}", flush=True)
     kb.ensure_ready()
     return 1 if failed else 0
 
@@ -79,8 +92,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     fields = [("Loại", doc.doc_type), ("Số", doc.number), ("Trích yếu", doc.title), ("Cơ quan ban hành", doc.issuer),
               ("Tỉnh", doc.province), ("Ngày", doc.issued_on.isoformat() if doc.issued_on else doc.date_text),
-              ("Người ký", f"{doc.signer_title} {doc.signer}".strip()), ("Dự thảo", "có" if doc.draft else ""),
-              ("Tệp", doc.file_name)]
+              ("Người ký", f"{doc.signer_title} {doc.signer}".strip()),
+              ("Trạng thái", LABELS.get(effective(doc.status, doc.draft), "")),
+              ("Nguồn chữ", "bản scan (OCR)" if doc.scanned else ""), ("Tệp", doc.file_name)]
     print(f"#{doc.id}")
     for name, value in fields:
         print(f"{name}: {value or '—'}")
@@ -93,11 +107,33 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     kb = _kb(settings)
+    if args.bundled:
+        removed = kb.remove_bundled()
+        listed = ", ".join(f"#{i}" for i in removed)
+        print(f"Đã xóa {len(removed)} văn bản có sẵn của bot{': ' + listed if removed else ''}.")
+        if args.id is None:
+            return 0
+    if args.id is None:
+        print("Cần mã văn bản (python -m bot kb remove 12) hoặc --bundled.", file=sys.stderr)
+        return 2
     if kb.remove_document(args.id):
         print(f"Đã xóa văn bản #{args.id}.")
         return 0
     print(f"Không có văn bản #{args.id}.", file=sys.stderr)
     return 1
+
+
+def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
+    status = parse(args.status)
+    if status is None:
+        print(f"Trạng thái «{args.status}» không hợp lệ; dùng: {CHOICES}.", file=sys.stderr)
+        return 2
+    kb = _kb(settings)
+    if not kb.set_status(args.id, status):
+        print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+        return 1
+    print(f"Văn bản #{args.id}: {LABELS[status]}.")
+    return 0
 
 
 def cmd_deadlines(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,6 +29,10 @@ class Settings:
     admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     # Knowledge base
     max_upload_bytes: int = 20 * 1024 * 1024
+    kb_bundled: bool = True  # load the bundled directives into an empty store (a province sets KB_BUNDLED=0)
+    kb_max_text_bytes: int = 5 * 1024 * 1024  # text extracted from one file
+    kb_max_unzipped_bytes: int = 100 * 1024 * 1024  # a .docx/.odt once unzipped
+    kb_max_pages: int = 300  # pages of one PDF
     # Reminders
     reminder_time: str = "08:00"
     default_leads: tuple[int, ...] = (7, 3, 1, 0)
@@ -74,6 +78,10 @@ class Settings:
             instance_id=get("INSTANCE_ID"),
             admin_ids=parse_admin_ids(get("ADMIN_IDS")),
             max_upload_bytes=int(get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+            kb_bundled=get("KB_BUNDLED", "1").lower() not in ("0", "false", "no", "off", "khong"),
+            kb_max_text_bytes=int(get("KB_MAX_TEXT_MB", "5")) * 1024 * 1024,
+            kb_max_unzipped_bytes=int(get("KB_MAX_UNZIPPED_MB", "100")) * 1024 * 1024,
+            kb_max_pages=int(get("KB_MAX_PDF_PAGES", "300")),
             reminder_time=get("REMINDER_TIME", "08:00"),
             default_leads=tuple(int(x) for x in leads.split(",") if x.strip()),
             cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "10")),
