@@ -32,6 +32,7 @@ class Services(Protocol):
 
     async def deliver(self, msg: IncomingMessage, replies: list[Reply]) -> None: ...
 
+
 @dataclass
 class Context:
     app: Services
