@@ -1,7 +1,7 @@
 """kb documents: status (draft, in force, replaced) and scanned (read by OCR)
 
 Revision ID: c3d9e1f2a7b4
-Revises: 9a4bc7d45138
+Revises: 7cf89998edb4
 Create Date: 2026-12-01 10:00:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = 'c3d9e1f2a7b4'
-down_revision = '9a4bc7d45138'
+down_revision = '7cf89998edb4'
 branch_labels = None
 depends_on = None
 
