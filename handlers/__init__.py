@@ -11,4 +11,5 @@ COMMAND_MODULES = (
     "handlers.confirm",
     "handlers.journal",
     "handlers.daysoff",
+    "handlers.reach",
 )

@@ -1,14 +1,17 @@
 """Repository of chats: seen, deactivated, moved to a new id."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.messages import ChatRef, IncomingMessage
 from scheduler.changes import bump
-from scheduler.models import Chat
+from scheduler.models import Chat, FocalPoint
+from scheduler.timeutil import as_utc
+
+SEEN_PRECISION = timedelta(hours=1)  # last_seen is rewritten at most this often (it serves day-sized windows)
 
 
 def find_chat(session: Session, ref: ChatRef) -> Chat | None:
@@ -20,10 +23,12 @@ def touch_chat(session: Session, msg: IncomingMessage, now: datetime) -> bool:
     chat = find_chat(session, msg.chat)
     if chat is None:
         session.add(Chat(channel=msg.chat.channel, chat_id=msg.chat.chat_id, title=msg.chat_title,
-                         kind=msg.chat_kind, active=True, first_seen=now))
+                         kind=msg.chat_kind, active=True, first_seen=now, last_seen=now))
         session.flush()
         bump(session, "chat seen")
         return True
+    if chat.last_seen is None or as_utc(now) - as_utc(chat.last_seen) >= SEEN_PRECISION:
+        chat.last_seen = now
     if not chat.active:
         chat.active = True
         bump(session, "chat back")
@@ -55,3 +60,14 @@ def move_chat(session: Session, ref: ChatRef, new_chat_id: str) -> Chat | None:
         return existing
     chat.chat_id = new_chat_id
     return chat
+
+
+def silent_focal_points(session: Session, channel: str, since: datetime) -> list[tuple[FocalPoint, datetime | None]]:
+    """Focal points on `channel` whose private chat has not written since `since` (or never), with when it last did."""
+    rows = session.execute(
+        select(FocalPoint, Chat.last_seen)
+        .outerjoin(Chat, (Chat.channel == FocalPoint.channel) & (Chat.chat_id == FocalPoint.private_chat_id))
+        .where(FocalPoint.channel == channel)
+        .order_by(FocalPoint.unit_id, FocalPoint.display_name)
+    ).all()
+    return [(fp, seen) for fp, seen in rows if seen is None or as_utc(seen) < as_utc(since)]

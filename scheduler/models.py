@@ -43,8 +43,24 @@ class Chat(Base):
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     registered_by: Mapped[str] = mapped_column(String(100), default="")
     registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # last message from it
+    thread_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the forum topic reminders go to
 
     unit: Mapped[Unit | None] = relationship(back_populates="chats")
+
+
+class Invite(Base):
+    """An onboarding code printed on a dispatch letter: whoever opens its link registers as the unit's focal point."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+    unit: Mapped[Unit] = relationship()
 
 
 class FocalPoint(Base):

@@ -19,7 +19,7 @@ def build_channels(settings: "Settings") -> dict[str, "Channel"]:
         from bot.channels.zalo import ZaloChannel
 
         channels["zalo"] = ZaloChannel(settings)
-    if settings.zalo_oa_app_id and settings.zalo_oa_secret_key:
+    if settings.zalo_oa_app_id and settings.zalo_oa_app_secret:
         from bot.channels.zalo_oa import ZaloOAChannel
 
         channels["zalo_oa"] = ZaloOAChannel(settings)

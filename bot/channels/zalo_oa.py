@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 GROUP_PREFIX = "g:"  # chat ids of OA groups; a bare id is a user's 1:1 chat
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-TEXT_EVENTS = {"user_send_text", "user_send_group_text"}
+GROUP_TEXT = "user_send_group_text"
+TEXT_EVENTS = {"user_send_text", GROUP_TEXT}
 TOKEN_EXPIRED = -216
 RATE_LIMITED = {-32}
 USER_UNREACHABLE = {-213, -230}  # not a follower / no interaction with the OA for 7 days
@@ -117,7 +118,7 @@ class ZaloOAChannel:
         url = self.settings.zalo_oa_oauth_base_url.rstrip("/") + "/v4/oa/access_token"
         form = {"app_id": self.settings.zalo_oa_app_id, "grant_type": "refresh_token", "refresh_token": refresh_token}
         try:
-            response = await self._http.post(url, data=form, headers={"secret_key": self.settings.zalo_oa_secret_key})
+            response = await self._http.post(url, data=form, headers={"secret_key": self.settings.zalo_oa_app_secret})
             body = response.json()
         except (httpx.HTTPError, ValueError) as e:
             raise TransientSendError(f"Zalo OA token refresh failed: {type(e).__name__}") from None
@@ -167,7 +168,8 @@ class ZaloOAChannel:
             if code in RATE_LIMITED or response.status_code >= 500:
                 raise TransientSendError(f"{where}: {code} {message}", maybe_delivered=partly_sent)
             if code in USER_UNREACHABLE:
-                raise ChatUnreachable(f"{where}: {code} {message}")
+                raise ChatUnreachable(f"Zalo OA từ chối ({code} {message}); OA chỉ nhắn riêng được trong 7 ngày "
+                                      "kể từ lần cuối người này nhắn cho OA")
             raise SendError(f"{where}: {code} {message}")
         raise SendError(f"{where}: access token refused twice")
 
@@ -188,6 +190,9 @@ class ZaloOAChannel:
         given = headers.get(SIGNATURE_HEADER)
         if not given:
             return 401, "unauthorized"
+        if not self.settings.zalo_oa_secret_key:
+            log.error("Zalo OA webhook call refused: ZALO_OA_SECRET_KEY (the OA secret key) is not set")
+            return 403, "forbidden"
         try:
             event = json.loads(body)
         except (ValueError, UnicodeDecodeError):
@@ -206,21 +211,27 @@ class ZaloOAChannel:
         return 200, "ok"
 
     def to_message(self, event: dict[str, Any]) -> IncomingMessage | None:
-        if event.get("event_name") not in TEXT_EVENTS:
+        """A text event as the core's message: 1:1 from `sender.id`; a group's from `recipient.id` (or
+        `message.conversation_id`) of `user_send_group_text` (in a 1:1 event `recipient.id` is the OA itself)."""
+        name = event.get("event_name")
+        if name not in TEXT_EVENTS:
             return None
         message = event.get("message") if isinstance(event.get("message"), dict) else {}
         sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+        recipient = event.get("recipient") if isinstance(event.get("recipient"), dict) else {}
         text, user = message.get("text"), str(sender.get("id") or "")
         if not isinstance(text, str) or not text.strip() or not user:
             return None
-        group_info = event.get("group_info") if isinstance(event.get("group_info"), dict) else None
-        group_id = str((group_info or {}).get("group_id") or event.get("group_id") or "")
+        group_id = ""
+        if name == GROUP_TEXT:
+            group_id = str(recipient.get("id") or message.get("conversation_id") or "")
+            if not group_id:
+                return None
         return IncomingMessage(
             ChatRef(self.name, GROUP_PREFIX + group_id if group_id else user),
             Sender(user, str(sender.get("display_name") or "")),
             text=text.strip(),
             chat_kind="group" if group_id else "private",
-            chat_title=str((group_info or {}).get("group_name") or ""),
             message_id=str(message["msg_id"]) if message.get("msg_id") else None,
         )
 

@@ -52,7 +52,8 @@ class Settings:
     zalo_bot_name: str = ""  # the name users see in groups ("Trợ lý CCHC"); getMe does not return it
     # Zalo Official Account API v3 (plan B)
     zalo_oa_app_id: str = ""
-    zalo_oa_secret_key: str = ""
+    zalo_oa_app_secret: str = ""  # the app's secret key: header `secret_key` of the OAuth token refresh
+    zalo_oa_secret_key: str = ""  # the OA secret key: the key of the webhook's X-ZEvent-Signature (a different secret)
     zalo_oa_refresh_token: str = ""
     zalo_oa_api_base_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
@@ -97,6 +98,7 @@ class Settings:
             zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN", "0.0.0.0:8444"),
             zalo_bot_name=get("ZALO_BOT_NAME"),
             zalo_oa_app_id=get("ZALO_OA_APP_ID"),
+            zalo_oa_app_secret=get("ZALO_OA_APP_SECRET"),
             zalo_oa_secret_key=get("ZALO_OA_SECRET_KEY"),
             zalo_oa_refresh_token=get("ZALO_OA_REFRESH_TOKEN"),
             zalo_oa_api_base_url=get("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
@@ -107,5 +109,5 @@ class Settings:
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line."""
         vals = [self.telegram_token, self.zalo_token, self.telegram_webhook_secret,
-                self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_refresh_token]
+                self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_app_secret, self.zalo_oa_refresh_token]
         return [v for v in vals if v]

@@ -1,18 +1,22 @@
 """A fake Zalo Official Account API (v3 messages, v4 OAuth) on 127.0.0.1 with single-use rotating refresh tokens."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 APP_ID = "4318226512345678901"
-SECRET_KEY = "OaSecretKey_0123456789abcdef"
+APP_SECRET_KEY = "AppSecretKey_fedcba9876543210"  # the app's: header secret_key of the OAuth refresh
+OA_SECRET_KEY = "OaSecretKey_0123456789abcdef"  # the OA's: key of X-ZEvent-Signature
 SEED_REFRESH = "refresh-0"
+OA_ID = "388613280878808645"
 
 
 @dataclass
@@ -48,6 +52,42 @@ class FakeOA:
     def texts(self) -> list[str]:
         return [body["message"]["text"] for _, body in self.sent]
 
+    # ---- webhook events, as Zalo sends them ------------------------------------------------------------
+
+    @staticmethod
+    def sign(body: bytes, timestamp: str, key: str = OA_SECRET_KEY) -> str:
+        """X-ZEvent-Signature by the documented formula: "mac=" + sha256(app_id + raw body + timestamp + OA secret key)."""
+        return "mac=" + hashlib.sha256((APP_ID + body.decode() + timestamp + key).encode()).hexdigest()
+
+    @staticmethod
+    def text_event(text: str, *, user: str = "246845883529197922", msg_id: str = "96d3cdf3af150460909",
+                   timestamp: str = "1764046800000") -> dict[str, Any]:
+        """A 1:1 `user_send_text` in the documented shape (recipient is the OA itself)."""
+        return {"app_id": APP_ID, "user_id_by_app": "552177279717587730", "event_name": "user_send_text",
+                "timestamp": timestamp, "sender": {"id": user}, "recipient": {"id": OA_ID},
+                "message": {"text": text, "msg_id": msg_id}}
+
+    @staticmethod
+    def group_text_event(text: str, *, group: str = "f414c8f76fa586fbdfb4", user: str = "246845883529197922",
+                         msg_id: str = "a1b2c3d4e5f6", timestamp: str = "1764046800000",
+                         in_message: bool = False) -> dict[str, Any]:
+        """A `user_send_group_text` as implementations record it: the group in `recipient.id`
+        (or, in other recordings, `message.conversation_id`)."""
+        message: dict[str, Any] = {"text": text, "msg_id": msg_id}
+        recipient: dict[str, Any] = {"id": group}
+        if in_message:
+            message["conversation_id"] = group
+            recipient = {}
+        return {"app_id": APP_ID, "event_name": "user_send_group_text", "timestamp": timestamp,
+                "sender": {"id": user}, "recipient": recipient, "message": message}
+
+    async def deliver(self, url: str, event: dict[str, Any], *, key: str = OA_SECRET_KEY) -> int:
+        """POST an event to the bot's webhook, signed as Zalo signs it (with `key`)."""
+        body = json.dumps(event, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", "X-ZEvent-Signature": self.sign(body, event["timestamp"], key)}
+        async with httpx.AsyncClient() as http:
+            return (await http.post(url, content=body, headers=headers)).status_code
+
 
 class _Base(RequestHandler):
     def initialize(self, fake: FakeOA) -> None:
@@ -64,7 +104,7 @@ class _Base(RequestHandler):
 class _OAuth(_Base):
     def post(self) -> None:
         form = {k: v[0] for k, v in parse_qs(self.request.body.decode()).items()}
-        ok = (self.request.headers.get("secret_key") == SECRET_KEY and form.get("app_id") == APP_ID
+        ok = (self.request.headers.get("secret_key") == APP_SECRET_KEY and form.get("app_id") == APP_ID
               and form.get("grant_type") == "refresh_token" and form.get("refresh_token") == self.fake.refresh_token)
         if not ok:
             return self.reply({"error": -14014, "error_name": "Invalid refresh token"})

@@ -12,13 +12,13 @@ import pytest
 from bot.app import App, build_app
 from bot.channel_state import get_secret
 from bot.core.ports import ChatUnreachable
-from bot.channels.zalo_oa import ACCESS, REFRESH, OAAuthError, ZaloOAChannel, signature
+from bot.channels.zalo_oa import ACCESS, REFRESH, OAAuthError, ZaloOAChannel
 from bot.core.clock import FixedClock
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.messages import Reply
 from handlers.router import DISCLOSURE
-from tests.channels.zalo.fake_oa import APP_ID, SECRET_KEY, SEED_REFRESH, FakeOA
+from tests.channels.zalo.fake_oa import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, SEED_REFRESH, FakeOA
 
 
 @pytest.fixture
@@ -30,7 +30,8 @@ async def oa() -> AsyncIterator[FakeOA]:
 
 @pytest.fixture
 def oa_settings(settings: Settings, oa: FakeOA) -> Settings:
-    return dataclasses.replace(settings, zalo_oa_app_id=APP_ID, zalo_oa_secret_key=SECRET_KEY,
+    return dataclasses.replace(settings, zalo_oa_app_id=APP_ID, zalo_oa_app_secret=APP_SECRET_KEY,
+                               zalo_oa_secret_key=OA_SECRET_KEY,
                                zalo_oa_refresh_token=SEED_REFRESH, zalo_oa_api_base_url=oa.base_url,
                                zalo_oa_oauth_base_url=oa.base_url, zalo_oa_webhook_listen="127.0.0.1:0")
 
@@ -127,7 +128,7 @@ async def post(channel: ZaloOAChannel, body: bytes, sig: str | None) -> int:
 
 async def test_signed_events_are_answered_once_and_others_refused(oa_channel: ZaloOAChannel, oa: FakeOA):
     body = event("/help")
-    good = signature(APP_ID, body, "1764046800000", SECRET_KEY)
+    good = FakeOA.sign(body, "1764046800000")  # the fake's own computation of the documented formula
     assert await post(oa_channel, body, "mac=" + "0" * 64) == 403
     assert await post(oa_channel, body, None) == 401
     assert await post(oa_channel, b"{oops", good) == 400

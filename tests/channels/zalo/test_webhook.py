@@ -120,7 +120,7 @@ async def test_one_process_builds_every_configured_channel(zalo_settings: Settin
     from bot.channels.zalo_oa import ZaloOAChannel
 
     both = dataclasses.replace(zalo_settings, telegram_token="123456:TelegramTokenForTests_abcdefghijkl",
-                               zalo_oa_app_id="1", zalo_oa_secret_key="k")
+                               zalo_oa_app_id="1", zalo_oa_app_secret="a", zalo_oa_secret_key="k")
     channels = build_channels(both)
     assert sorted(channels) == ["telegram", "zalo", "zalo_oa"]
     assert isinstance(channels["zalo"], ZaloChannel) and isinstance(channels["zalo_oa"], ZaloOAChannel)
