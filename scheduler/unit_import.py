@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.core.vietnamese import fold
+from scheduler.changes import bump
 from scheduler.units import TYPE_LABELS, add_focal_point, find_unit, parse_unit_type
 
 HEADERS = ("Tên đơn vị", "Loại", "Tên gọi khác", "Đầu mối")
@@ -282,6 +283,8 @@ def apply_rows(session: Session, check: ImportCheck) -> ImportCheck:
             add_focal_point(session, unit, f.channel, f.user_id, f.name,
                             f.user_id if f.channel == "telegram" else None)
     session.flush()
+    if any(plan.action != "unchanged" for plan in check.rows):
+        bump(session, "units imported")
     return check
 
 

@@ -69,9 +69,7 @@ def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
         was = f" (đang có: {row.existing})" if row.existing else ""
         print(f"Dòng {row.row}: {verbs[row.action]} {row.name} — {row.type_label}{was}")
     print(("Thử (--dry-run), chưa lưu: " if args.dry_run else "Đã lưu: ") + check.summary())
-    if not args.dry_run:
-        app.changed("units")
-    return 0
+    return 0  # apply_rows bumped the plan version: every running replica re-plans within one tick
 
 
 def cmd_units_template(args: argparse.Namespace, settings: Settings) -> int:
