@@ -11,6 +11,8 @@ from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
+
 from telegram import (
     BotCommand, BotCommandScopeChat, BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
     LinkPreviewOptions, Message, Update,
@@ -22,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, MenuItem, SendError, Sent, TransientSendError
+from bot.channels.download import TooBig, fetch_limited
 from bot.channels.webhook_http import WebhookServer
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
@@ -342,12 +345,14 @@ class TelegramChannel:
             return too_big
         try:
             file = await doc.get_file()
-            data = bytes(await file.download_as_bytearray())
-        except TelegramError as e:
+            if file.file_size is not None and file.file_size > limit:
+                return TOO_BIG.format(name=name, size=file.file_size / MB, limit=limit / MB)
+            data = await fetch_limited(str(file.file_path), limit)  # stops at the limit, declared size or not
+        except TooBig as e:
+            return TOO_BIG.format(name=name, size=e.size / MB, limit=limit / MB)
+        except (TelegramError, httpx.HTTPError, OSError) as e:
             log.warning("telegram: download of %r failed: %s", name, self._redact(str(e)))
             return DOWNLOAD_FAILED.format(name=name)
-        if len(data) > limit:
-            return TOO_BIG.format(name=name, size=len(data) / MB, limit=limit / MB)
         return replace(msg, document=Attachment(name, data, doc.mime_type or ""))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

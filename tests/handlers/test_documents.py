@@ -54,3 +54,51 @@ async def test_non_admin_and_group_uploads_are_refused(app):
 async def test_bad_file_gets_the_ingest_message(app):
     [r] = await app.handle(upload("empty.txt", b""))
     assert "rỗng" in r.text
+
+
+async def test_a_file_is_read_in_a_worker_thread_while_other_chats_are_answered(app, channel, monkeypatch):
+    import asyncio
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    real = app.knowledge.add_bytes
+
+    def slow_scan(name, data, progress=None):  # type: ignore[no-untyped-def]
+        started.set()
+        for page in (1, 2, 3):
+            progress(page, 3)  # a three-page scan being read
+        assert release.wait(10)
+        return real(name, data, progress)
+
+    monkeypatch.setattr(app.knowledge, "add_bytes", slow_scan)
+    uploading = asyncio.create_task(app.handle(upload("cv7946.txt", directive_7946())))
+    assert await asyncio.to_thread(started.wait, 10)
+    other = await app.handle(IncomingMessage(ChatRef("fake", "u2-private"), Sender("u2", "Cán bộ"), text="/start",
+                                             chat_kind="private"))
+    assert other and other[0].text and not uploading.done()  # answered while the file is still being read
+    release.set()
+    replies = await uploading
+    assert "Đã thêm văn bản" in replies[0].text
+    for _ in range(50):  # progress lines are posted to the loop from the worker thread
+        if len([t for t in channel.texts("boss-private") if "trang" in t]) >= 2:
+            break
+        await asyncio.sleep(0)
+    progress = [t for t in channel.texts("boss-private") if "Đang nhận dạng chữ" in t]
+    assert progress == ["⏳ Đang nhận dạng chữ bản scan: trang 1/3…", "⏳ Đang nhận dạng chữ bản scan: trang 3/3…"]
+
+
+async def test_a_scanned_upload_says_it_was_read_by_ocr(app, monkeypatch):
+    from knowledge import ocr
+
+    monkeypatch.setattr(ocr, "missing", lambda: "")
+    monkeypatch.setattr(ocr, "read_image", lambda image: ocr.OcrPage(
+        "THÔNG BÁO\nLịch họp giao ban\n\n1. Họp giao ban vào sáng thứ hai hằng tuần tại phòng họp số 2.", 52.0))
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (300, 300), 255).save(buf, format="PNG")
+    replies = await app.handle(upload("anh.png", buf.getvalue()))
+    assert "Đã thêm văn bản" in replies[0].text and "OCR" in replies[0].text
+    assert "Trang 1 nhận dạng kém tin cậy" in replies[0].text

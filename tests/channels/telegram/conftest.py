@@ -28,11 +28,14 @@ def tg_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def tg(app: App, fake: FakeBotAPI, tg_settings: Settings):  # type: ignore[no-untyped-def]
-    channel = TelegramChannel(tg_settings, request=fake, retry_delay=0, poll_timeout=1)
+    base = await fake.serve_files()  # file downloads go over HTTP on 127.0.0.1, API calls through the fake seam
+    channel = TelegramChannel(replace(tg_settings, telegram_api_base_url=base), request=fake, retry_delay=0,
+                              poll_timeout=1)
     app.channels["telegram"] = channel
     await channel.start(app)
     yield channel
     await channel.stop()
+    await fake.stop_files()
 
 
 async def feed(channel: TelegramChannel, update: dict[str, Any]) -> None:

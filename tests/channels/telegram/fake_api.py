@@ -25,7 +25,10 @@ class FakeBotAPI(BaseRequest):
         self.failures: dict[str, list[Exception | tuple[int, dict[str, Any]] | None]] = {}
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status for getChatMember
         self.files: dict[str, bytes] = {}  # file_id -> content served by getFile + download
+        self.undeclared: set[str] = set()  # file ids whose size neither getFile nor the download states
         self.downloads = 0
+        self.bytes_served = 0
+        self._file_server: asyncio.AbstractServer | None = None
         self._updates: list[dict[str, Any]] = []
         self._update_arrived = asyncio.Event()
         self._call_made = asyncio.Event()
@@ -68,6 +71,48 @@ class FakeBotAPI(BaseRequest):
         await asyncio.wait_for(reached(), timeout)
         return self.of(method)
 
+    # -- file downloads over real HTTP on 127.0.0.1 -------------------------------------------------
+
+    async def serve_files(self) -> str:
+        """Serve `files` at http://127.0.0.1:PORT/file/bot<token>/<file_path>, as the Bot API documents downloads;
+        the API base URL to configure is returned (…/bot)."""
+        self._file_server = await asyncio.start_server(self._serve_file, "127.0.0.1", 0)
+        port = self._file_server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/bot"
+
+    async def stop_files(self) -> None:
+        if self._file_server is not None:
+            self._file_server.close()
+            await self._file_server.wait_closed()
+
+    async def _serve_file(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = await reader.readuntil(b"\r\n\r\n")
+            path = request.split(b" ", 2)[1].decode()
+            file_id = path.rsplit("/", 1)[-1]
+            if "/file/bot" not in path or file_id not in self.files:
+                writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            self.downloads += 1
+            body = self.files[file_id]
+            if file_id in self.undeclared:  # chunked: the size is known only once it has all arrived
+                writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                for at in range(0, len(body), 1 << 16):
+                    chunk = body[at:at + (1 << 16)]
+                    writer.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    await writer.drain()
+                    self.bytes_served += len(chunk)
+                writer.write(b"0\r\n\r\n")
+            else:
+                writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode())
+                writer.write(body)
+                self.bytes_served += len(body)
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the client stopped reading (a file over the limit)
+        finally:
+            writer.close()
+
     # -- BaseRequest -------------------------------------------------------------------------------
 
     @property
@@ -83,7 +128,7 @@ class FakeBotAPI(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None,
                          pool_timeout: Any = None) -> tuple[int, bytes]:
-        if "/file/bot" in url:
+        if "/file/bot" in url:  # PTB's own download helpers; the adapter streams over HTTP instead
             self.downloads += 1
             return 200, self.files[url.rsplit("/", 1)[-1]]
         name = url.rsplit("/", 1)[-1]
@@ -144,8 +189,11 @@ class FakeBotAPI(BaseRequest):
             return member
         if name == "getFile":
             file_id = params["file_id"]
-            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files[file_id]),
-                    "file_path": f"documents/{file_id}"}
+            found = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files[file_id]),
+                     "file_path": f"documents/{file_id}"}
+            if file_id in self.undeclared:
+                del found["file_size"]  # optional in the Bot API's File object
+            return found
         return True
 
 

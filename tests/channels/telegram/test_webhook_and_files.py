@@ -109,3 +109,26 @@ async def test_files_from_non_admins_and_in_groups_are_not_downloaded(tg, fake, 
     with app.db.session() as s:
         [entry] = s.scalars(select(AuditEntry)).all()
     assert (entry.action, entry.user_id, entry.detail, entry.outcome) == ("document", "77", "a.txt", "denied")
+
+
+async def test_a_file_without_a_declared_size_is_stopped_at_the_limit(tg, fake, received, app):
+    app.settings = replace(app.settings, max_upload_bytes=1 << 20)
+    fake.files["huge"] = b"x" * (40 << 20)
+    fake.undeclared.add("huge")
+    update = u.document_update(chat_id=SUPER, user_id=SUPER, file_id="huge", file_name="lon.docx", size=0)
+    del update["message"]["document"]["file_size"]
+    await feed(tg, update)
+    assert received == [] and fake.downloads == 1
+    assert fake.bytes_served < 20 << 20  # the download was cut short, not read to the end
+    text = fake.sent(SUPER)[-1]["text"]
+    assert "quá lớn" in text and "lon.docx" in text and "Giới hạn là 1 MB" in text
+
+
+async def test_a_file_without_a_declared_size_under_the_limit_is_handed_over(tg, fake, received):
+    fake.files["small"] = "Kế hoạch cải cách hành chính".encode() * 1000
+    fake.undeclared.add("small")
+    update = u.document_update(chat_id=SUPER, user_id=SUPER, file_id="small", file_name="kh.txt", size=0)
+    del update["message"]["document"]["file_size"]
+    await feed(tg, update)
+    [msg] = received
+    assert msg.document.data == fake.files["small"]
