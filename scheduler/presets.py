@@ -30,9 +30,10 @@ def presets(settings: Settings, unit_day: int | None = None) -> dict[str, Preset
     day = unit_day or settings.cchc_unit_due_day
     cchc = Preset(
         "cchc", "Báo cáo CCHC định kỳ (Quý I, 6 tháng, Quý III, Năm)",
-        f"Đơn vị gửi Sở Nội vụ trước ngày {day:02d} tháng cuối kỳ (mỗi tỉnh tự quy định: thường gặp ngày 05, 10 "
-        f"hoặc 15; đặt bằng CCHC_UNIT_DUE_DAY hoặc /caidat cchc <ngày>); tỉnh gửi Bộ Nội vụ ngày 20 tháng cuối kỳ "
-        "theo Hướng dẫn 581/BNV-CCHC.",
+        f"Đơn vị gửi Sở Nội vụ chậm nhất ngày {day:02d} tháng cuối kỳ (mỗi tỉnh tự quy định, đặt bằng "
+        "CCHC_UNIT_DUE_DAY hoặc /caidat cchc <ngày>; mặc định ngày 15: số liệu chốt đến ngày 14 và hạn nộp phải sau "
+        "đó ít nhất 01 ngày làm việc theo Nghị định 09/2019/NĐ-CP, Điều 8.5 và Điều 12); tỉnh gửi Bộ Nội vụ chậm nhất "
+        "ngày 20 tháng cuối kỳ theo Hướng dẫn 581/BNV-CCHC.",
         (
             dict(code="cchc-donvi", title="Báo cáo CCHC định kỳ của đơn vị", rule=f"chậm nhất ngày {day} {CCHC_SET}",
                  what="Báo cáo kết quả thực hiện công tác cải cách hành chính của đơn vị (kỳ Quý I, 6 tháng, "

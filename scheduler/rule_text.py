@@ -94,6 +94,7 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4}|\d{2})(?![\d/.\-])", r"\1/\2/\3"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])", r"\1/\2/20\3"),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
+    (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
     # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
      r"(?![\d/.\-])(?!\s*(?:/|nam\s+\d))",

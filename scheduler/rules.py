@@ -382,7 +382,7 @@ def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
 
 
 def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
-    token = m.group("wd")
+    token = m.group("wd") or m.group("wd2")
     wd = 6 if token == "cn" else int(token) - 2
     if not 0 <= wd <= 6:
         raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Sáu hằng tuần», «thứ 2 hằng tuần».")
@@ -437,7 +437,7 @@ def _set_kinds(rest: str) -> list[str]:
     kinds: list[str] = []
     pos = 0
     for item in _SET_ITEM.finditer(rest):
-        if rest[pos:item.start()].strip() not in ("", "va", "hoac", "hang"):
+        if rest[pos:item.start()].strip() not in ("", "va", "hoac", "hang", "bao cao", "va bao cao", "ky"):
             raise RuleError(f"Không hiểu kỳ báo cáo «{rest[pos:item.start()].strip()}». Các kỳ được hiểu: quý I…IV, "
                             "6 tháng, 6 tháng cuối năm, 9 tháng, năm; ví dụ «ngày 20 tháng cuối kỳ báo cáo quý I, "
                             "6 tháng, quý III và năm».")
@@ -530,10 +530,16 @@ def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
         return _rule(ctx, f"Hằng năm, trong quý {ROMAN[n]} (hạn ngày cuối quý, {_dm(_last_day(2001, 3 * n))}).",
                      per_year)
     _check_month(n)
+    next_year = bool(m.group("next"))
 
     def per_year(y: int) -> list[Occurrence]:
+        if next_year:
+            return [period_occurrence("Y", y - 1, _last_day(y, n))]
         return [Occurrence(f"{y}-{n:02d}", f"Tháng {n}/{y}", _last_day(y, n), None, date(y, n, 1))]
     end = "28/02 (29/02 năm nhuận)" if n == 2 else _dm(_last_day(2001, n))
+    if next_year:
+        return _rule(ctx, f"Hằng năm, trong tháng {n} năm sau (hạn ngày cuối tháng, {end}) cho báo cáo của năm trước.",
+                     per_year)
     return _rule(ctx, f"Hằng năm, trong tháng {n} (hạn ngày cuối tháng, {end}).", per_year)
 
 
@@ -608,10 +614,10 @@ LEAD = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )*)"
 LEAD_REQ = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )+)"  # in running text a bare date is not a deadline
 D, DM = r"(?P<d>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})"
 DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau|nam tiep theo|nam ke tiep|"
-          r"nam lien sau)")
+YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau(?: lien ke)?|nam tiep theo|"
+          r"nam ke tiep|nam lien sau|nam lien ke)")
 _EVERY = r"(?:hang|moi|cac)"
-_SET_LIST = (r"(?:(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
+_SET_LIST = (r"(?:(?:bao cao )?(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
              r"(?: (?:va|hoac))? ?)+")
 
 
@@ -654,20 +660,20 @@ _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace
 GRAMMAR: tuple[Production, ...] = (
     Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
                _report_set),
-    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:thang cuoi|cuoi thang) (?:{_EVERY} )?quy(?: {_EVERY} quy)?",
+    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang) (?:{_EVERY} )?quy(?: {_EVERY} quy)?",
                _quarter_end),
-    Production("quarter_next", rf"{{LEAD}}ngay {D} thang dau (?:tien )?(?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|"
-                               rf"quy lien sau|(?:{_EVERY} )?quy)(?: {_EVERY} quy)?", _quarter_next),
+    Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|"
+                               rf"quy lien sau|(?:{_EVERY} )?quy)|quy sau|quy tiep theo|quy ke tiep)(?: {_EVERY} quy)?", _quarter_next),
     Production("last_day", r"{LEAD}(?P<wd>ngay lam viec )?(?:ngay )?cuoi(?: cung)? (?:(?:moi|cac|hang) )?"
                            r"(?P<unit>thang cuoi quy|thang (?P<mm>\d{1,2}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
                            rf"(?: {_EVERY} (?:thang|quy|nam))?", _period_end),
-    Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) (?:hang|moi|cac) nam",
+    Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) (?:(?:hang|moi|cac) nam|(?P<next>nam sau))",
                _in_period_yearly),
     Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
                _month_list),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
-    Production("weekly", rf"{{LEAD}}(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan", _weekly),
+    Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
     Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?(?:ngay )?"
                               rf"\d{{1,2}}/\d{{1,2}})+) {YEARLY}", _annual_list),
     Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
@@ -745,6 +751,10 @@ _KIND = re.compile(r"(?P<W>\b(?:hang |moi )?tuan\b)|\bquy (?P<Qn>[1-4])\b|(?P<Q>
 _DATE_TOKEN = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 
 
+_BODY_START = r"(?:cham nhat|truoc|ngay|trong|han|thu|tu|den|khong qua|toi da|moi thu|hang thu)\b"
+_UNMARKED_LABEL = re.compile(rf"^(?P<label>(?:bao cao|bc)\b(?:(?! {_BODY_START}) [^ ]+)*) (?P<body>{_BODY_START}.*)$")
+
+
 def _label_kinds(label: str) -> tuple[str, ...]:
     kinds: list[str] = []
     for m in _KIND.finditer(label):
@@ -760,6 +770,9 @@ def _split_label(s: str) -> tuple[str, tuple[str, ...]]:
     parts = [p.strip() for p in s.split(" : ")]
     parts = [p for p in parts if p] or [""]
     if len(parts) == 1:
+        m = _UNMARKED_LABEL.match(parts[0])
+        if m and _label_kinds(m.group("label")):
+            return m.group("body"), _label_kinds(m.group("label"))
         return parts[0], ()
     body = parts[-1]
     labels = parts[:-1]
@@ -815,6 +828,10 @@ def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
 def _refusal(s: str, ctx: _Ctx) -> RuleError:
     """Why nothing matched, by its real cause, with the closest accepted form."""
     clean = ctx.text
+    q = re.search(r"\bquy ([05-9]|\d{2})\b", s)
+    if q:
+        return RuleError(f"Quý {q.group(1)} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
+                         "«ngày 15 tháng cuối quý».")
     for d, mo, y in _DATE_TOKEN.findall(s):
         if y:
             _real_date(int(y), int(mo), int(d))
@@ -847,6 +864,9 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
     if re.fullmatch(rf"{LEAD}(?:ngay )?thu (?:\d|cn)", s):
         return RuleError(f"«{clean}» chưa nói lặp lại thế nào: ghi «thứ Sáu hằng tuần» cho báo cáo tuần, hoặc ghi "
                          "một ngày cụ thể, ví dụ «30/01/2027».")
+    if re.fullmatch(rf"{LEAD}ngay \d{{1,2}} (?:hang|moi|cac) quy", s):
+        return RuleError(f"«{clean}» chưa rõ là tháng nào của quý: ghi «ngày 15 tháng cuối quý» (báo cáo quý đang "
+                         "diễn ra) hoặc «ngày 15 tháng đầu quý sau» (báo cáo quý trước).")
     if re.fullmatch(rf"{LEAD}ngay \d{{1,2}}", s):
         return RuleError(f"«{clean}» chưa nêu tháng: ví dụ «ngày 5 hằng tháng», «ngày 15 tháng cuối quý», "
                          "«ngày 15 tháng đầu quý sau».")
@@ -854,9 +874,23 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
 
 
 def _completions(s: str, kinds: tuple[str, ...]) -> list[str]:
-    """The body with the recurrence its label implies ("BC năm - trước ngày 15/12" is yearly)."""
+    """Readings to try when the body alone did not match: without a trailing condition ("…, nếu trùng ngày
+    nghỉ…"), a list of days and months as yearly, the recurrence its label implies ("BC năm - trước ngày 15/12")."""
+    out = []
+    cut = re.sub(r" (?:neu|truong hop|tru|rieng|doi voi|kem theo|bang van ban|qua he thong)\b.*$", "", s)
+    if cut != s and cut:
+        out.append(cut)
+        out += _completions(cut, kinds)
+    if re.fullmatch(r"(?:(?:cham nhat|truoc|den het|han chot) )*(?:ngay |cac ngay )?\d{1,2}/\d{1,2}"
+                    r"(?: (?:va |hoac )?(?:ngay )?\d{1,2}/\d{1,2})+", s):
+        out.append(f"{s} hang nam")
     if not kinds or _TRAILING.search(s):
-        return []
+        return out
+    out = out + _kind_completions(s, kinds)
+    return out
+
+
+def _kind_completions(s: str, kinds: tuple[str, ...]) -> list[str]:
     if kinds == ("W",):
         return [f"{s} hang tuan"]
     if kinds == ("M",):

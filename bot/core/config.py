@@ -36,7 +36,7 @@ class Settings:
     # Reminders
     reminder_time: str = "08:00"
     default_leads: tuple[int, ...] = (7, 3, 1, 0)
-    cchc_unit_due_day: int = 10
+    cchc_unit_due_day: int = 15  # the day after the 14th cut-off (Nghị định 09/2019/NĐ-CP, Điều 8.5, 12)
     # Telegram
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -85,7 +85,7 @@ class Settings:
             kb_max_pages=int(get("KB_MAX_PDF_PAGES", "300")),
             reminder_time=get("REMINDER_TIME", "08:00"),
             default_leads=tuple(int(x) for x in leads.split(",") if x.strip()),
-            cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "10")),
+            cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "15")),
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),

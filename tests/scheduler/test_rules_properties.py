@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.clock import VN_TZ
+from bot.core.vietnamese import strip_diacritics
 from scheduler.extract import find_deadlines
 from scheduler.rules import RuleError, parse_rule
 from scheduler.timing import reminder_times
@@ -89,3 +90,64 @@ def test_reminders_on_working_days_before_due_at_eight_never_twice_a_day(due, le
 def test_find_deadlines_never_crashes(text, today):
     for f in find_deadlines(text, today):
         assert f.phrase and f.understood
+
+
+INVISIBLE = ["\u200b", "\u00ad", "\ufeff", "\u2060"]
+FAMILIES = VALID + ["ngày 15 các tháng 1, 4, 7 và 10", "Báo cáo tháng: ngày 25 hằng tháng", "BC năm - trước ngày 15/12",
+                    "chậm nhất ngày 20/01 năm sau", "ngày 10 tháng sau", "ngày làm việc cuối cùng của tháng",
+                    "ngày cuối cùng của quý", "thứ Sáu hằng tuần", "từ ngày 01/12 đến ngày 15/12/2027",
+                    "không quá 05 ngày làm việc kể từ 05/11/2027", "hạn nộp 31/3/27", "trong tháng 6 hằng năm",
+                    "Báo cáo 9 tháng: ngày 20/9 hằng năm", "ngày 5 hằng tháng (theo Nghị định 09/2019/NĐ-CP)"]
+
+
+@st.composite
+def typed(draw: st.DrawFn) -> tuple[str, str]:
+    """A known rule and the same rule as a hurried official or Word might produce it."""
+    text = draw(st.sampled_from(FAMILIES))
+    out = strip_diacritics(text) if draw(st.booleans()) else text
+    out = "".join(c.upper() if draw(st.booleans()) else c for c in out) if draw(st.booleans()) else out
+    chars = list(out)
+    for _ in range(draw(st.integers(0, 3))):
+        chars.insert(draw(st.integers(0, len(chars))), draw(st.sampled_from(INVISIBLE)))
+    out = "".join(chars).replace(" ", draw(st.sampled_from([" ", "  ", "\u00a0"])))
+    return text, out
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed(), dates)
+def test_diacritics_case_spacing_and_invisible_characters_do_not_change_a_rule(pair, start):
+    written, typed_text = pair
+    want = [(o.period, o.due) for o in parse_rule(written).occurrences(start, 3)]
+    assert [(o.period, o.due) for o in parse_rule(typed_text).occurrences(start, 3)] == want
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["chậm nhất", "trước", ""]), st.integers(1, 28), st.integers(1, 12),
+       st.sampled_from(["hằng năm", "hằng tháng", "tháng cuối quý", "tháng đầu quý sau"]), dates)
+def test_generated_rules_match_a_direct_model(lead, day, month, family, start):
+    """Rules written from parts are due where a plain calendar computation says (nominal dates)."""
+    from datetime import timedelta
+    if family == "hằng năm":
+        text, months = f"{lead} ngày {day}/{month} hằng năm", [month]
+    else:
+        text = f"{lead} ngày {day} {family}"
+        months = {"hằng tháng": list(range(1, 13)), "tháng cuối quý": [3, 6, 9, 12],
+                  "tháng đầu quý sau": [1, 4, 7, 10]}[family]
+    shift = timedelta(days=1 if lead == "trước" else 0)
+    model = sorted(d for y in range(start.year - 1, start.year + 5) for m in months
+                   if (d := date(y, m, day) - shift) >= start)[:3]
+    assert [o.due for o in parse_rule(text.strip()).occurrences(start, 3)] == model
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["hằng tuần", "thứ Sáu", "cuối cùng", "ngày làm việc", "các tháng", "đến",
+                                          "(", ")", ":", "BC", "báo cáo", "năm sau", "tháng sau", "\u200b", "16h00",
+                                          "29/02", "31/4/27", "1,4,7"]), max_size=14).map(" ".join))
+def test_new_forms_raise_only_rule_error(text):
+    try:
+        rule = parse_rule(text)
+    except RuleError as e:
+        assert str(e).strip()
+        return
+    assert rule.understood()
+    rule.occurrences(date(2026, 1, 1), 3)

@@ -1,0 +1,74 @@
+"""Due-rule parser accuracy on a realistic rule set, per family and per split (tune / heldout).
+
+    python bench/rules_quality.py [bench/data/rules_realistic.jsonl] [--show-failures tune|heldout|all]
+
+Each line: {"rule", "from", "due": [YYYY-MM-DD, …] | null, "family", "split", "refuse": bool}.
+A rule is right when it parses and its first len(due) occurrences due on or after `from` have exactly
+those nominal due dates; a `refuse` rule is right when the parser refuses it (RuleError).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scheduler.rules import RuleError, parse_rule  # noqa: E402
+from scheduler.workdays import WorkCalendar  # noqa: E402
+
+DEFAULT = ROOT / "bench" / "data" / "rules_realistic.jsonl"
+
+
+def judge(row: dict, cal: WorkCalendar) -> tuple[bool, str]:
+    """(right, what the parser did)."""
+    try:
+        rule = parse_rule(row["rule"], calendar=cal)
+    except RuleError as e:
+        return bool(row.get("refuse")), f"refused: {e}"
+    if row.get("refuse"):
+        return False, f"accepted: {rule.understood()}"
+    want = [date.fromisoformat(d) for d in row["due"]]
+    got = [o.due for o in rule.occurrences(date.fromisoformat(row["from"]), len(want))]
+    return got == want, "got " + ", ".join(d.isoformat() for d in got)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--show-failures", choices=["tune", "heldout", "all"])
+    args = ap.parse_args(argv)
+    rows = [json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    cal = WorkCalendar()
+    score: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    failures = []
+    for row in rows:
+        ok, did = judge(row, cal)
+        for key in ((row["family"], row["split"]), ("ALL", row["split"])):
+            score[key][0] += ok
+            score[key][1] += 1
+        if not ok:
+            failures.append((row, did))
+    splits = sorted({r["split"] for r in rows})
+    families = sorted({r["family"] for r in rows}) + ["ALL"]
+    print(f"{'family':<16}" + "".join(f"{s:>16}" for s in splits))
+    for fam in families:
+        cells = []
+        for s in splits:
+            right, n = score.get((fam, s), [0, 0])
+            cells.append(f"{right}/{n} ({100 * right / n:.0f}%)" if n else "-")
+        print(f"{fam:<16}" + "".join(f"{c:>16}" for c in cells))
+    if args.show_failures:
+        for row, did in failures:
+            if args.show_failures in ("all", row["split"]):
+                print(f"\n[{row['split']}/{row['family']}] {row['rule']!r} from {row['from']}\n  want "
+                      f"{'refusal' if row.get('refuse') else ', '.join(row['due'])}\n  {did}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,261 @@
+"""The due-rule families of issue 11: each as written, without diacritics, in capitals and pasted from Word."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.vietnamese import strip_diacritics
+from scheduler.rules import RuleError, parse_rule
+from scheduler.workdays import WorkCalendar
+
+D = date
+
+
+def variants(text: str) -> list[str]:
+    """As written, without diacritics, upper-case, and with Word's invisible characters and NBSPs."""
+    pasted = "\ufeff" + text.replace(" ", "\u00a0", 1).replace("ngày", "ng\u00adày").replace("/", "\u200b/")
+    return [text, strip_diacritics(text), text.upper(), pasted]
+
+
+def dues(rule: str, start: date, count: int = 4) -> list[date]:
+    return [o.due for o in parse_rule(rule).occurrences(start, count)]
+
+
+def occ(rule: str, start: date, count: int = 4) -> list[tuple[str, str, date]]:
+    return [(o.period, o.label, o.due) for o in parse_rule(rule).occurrences(start, count)]
+
+
+@pytest.mark.parametrize("rule", variants("ngày 15 các tháng 1, 4, 7 và 10"))
+def test_list_of_months_reports_the_quarter_before(rule):
+    assert occ(rule, D(2027, 1, 1)) == [("2026-Q4", "Quý IV/2026", D(2027, 1, 15)), ("2027-Q1", "Quý I/2027", D(2027, 4, 15)),
+                                        ("2027-Q2", "Quý II/2027", D(2027, 7, 15)), ("2027-Q3", "Quý III/2027", D(2027, 10, 15))]
+
+
+@pytest.mark.parametrize("rule", variants("ngày 20 tháng 6 và tháng 12 hằng năm"))
+def test_list_of_two_months_six_apart_are_halves(rule):
+    assert [p for p, _, _ in occ(rule, D(2027, 1, 1), 2)] == ["2027-H1", "2027-H2"]
+
+
+@pytest.mark.parametrize("rule", variants("ngày 20/3, 20/6, 20/9 và 20/12 hằng năm") + ["ngày 20/3; 20/6; 20/9; 20/12"])
+def test_list_of_dates(rule):
+    assert dues(rule, D(2027, 1, 1)) == [D(2027, 3, 20), D(2027, 6, 20), D(2027, 9, 20), D(2027, 12, 20)]
+
+
+@pytest.mark.parametrize("rule,kind_label,first", [
+    ("Báo cáo tháng: ngày 25 hằng tháng", "Tháng 1/2027", D(2027, 1, 25)),
+    ("BC tháng - trước ngày 5", "Tháng 12/2026", D(2027, 1, 4)),
+    ("Báo cáo quý: chậm nhất ngày 20 tháng cuối quý", "Quý I/2027", D(2027, 3, 20)),
+    ("BC năm - chậm nhất ngày 20/12", "Năm 2027", D(2027, 12, 20)),
+    ("Báo cáo năm: ngày 15/01 hằng năm", "Năm 2026", D(2027, 1, 15)),
+    ("Báo cáo 9 tháng: ngày 20/9 hằng năm", "9 tháng năm 2027", D(2027, 9, 20)),
+    ("6 tháng: ngày 20/6 hằng năm", "6 tháng đầu năm 2027", D(2027, 6, 20)),
+    ("Báo cáo quý III: chậm nhất ngày 20/9", "Quý III/2027", D(2027, 9, 20)),
+    ("Báo cáo tuần: thứ Sáu", "Tuần 04/01–10/01/2027", D(2027, 1, 8)),
+    ("Báo cáo năm gửi chậm nhất ngày 20/12", "Năm 2027", D(2027, 12, 20)),
+])
+def test_report_type_in_front(rule, kind_label, first):
+    for text in variants(rule)[:3]:
+        [(_, label, due)] = occ(text, D(2027, 1, 3), 1)
+        assert (label, due) == (kind_label, first)
+
+
+def test_report_type_pairs_with_a_list_of_dates():
+    got = occ("báo cáo 6 tháng, năm: ngày 15/6 và 15/12 hằng năm", D(2027, 1, 1), 2)
+    assert [(p, d) for p, _, d in got] == [("2027-H1", D(2027, 6, 15)), ("2027", D(2027, 12, 15))]
+
+
+def test_report_set_named_in_parentheses_before_the_rule():
+    rule = "Báo cáo CCHC định kỳ (quý I, 6 tháng, quý III, năm): ngày 20 tháng cuối kỳ"
+    assert [p for p, _, _ in occ(rule, D(2027, 1, 1))] == ["2027-Q1", "2027-H1", "2027-Q3", "2027"]
+
+
+@pytest.mark.parametrize("rule,start,want,periods", [
+    ("chậm nhất ngày 20/01 năm sau", D(2027, 1, 1), [D(2027, 1, 20), D(2028, 1, 20)], ["2026", "2027"]),
+    ("trước ngày 20 tháng 01 năm sau", D(2027, 1, 1), [D(2027, 1, 19), D(2028, 1, 19)], ["2026", "2027"]),
+    ("ngày 10 tháng sau", D(2027, 1, 1), [D(2027, 1, 10), D(2027, 2, 10)], ["2026-12", "2027-01"]),
+    ("chậm nhất ngày 20 tháng sau", D(2027, 1, 1), [D(2027, 1, 20), D(2027, 2, 20)], ["2026-12", "2027-01"]),
+    ("ngày 10 của quý sau", D(2027, 1, 1), [D(2027, 1, 10), D(2027, 4, 10)], ["2026-Q4", "2027-Q1"]),
+    ("trong tháng 1 năm sau", D(2027, 1, 1), [D(2027, 1, 31), D(2028, 1, 31)], ["2026", "2027"]),
+])
+def test_next_year_month_quarter(rule, start, want, periods):
+    for text in variants(rule):
+        got = parse_rule(text).occurrences(start, len(want))
+        assert [o.due for o in got] == want and [o.period for o in got] == periods
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("ngày cuối cùng của tháng", D(2027, 1, 1), [D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 31)]),
+    ("ngày cuối tháng", D(2028, 2, 1), [D(2028, 2, 29), D(2028, 3, 31), D(2028, 4, 30)]),
+    ("ngày cuối cùng của quý", D(2027, 1, 1), [D(2027, 3, 31), D(2027, 6, 30), D(2027, 9, 30)]),
+    ("ngày cuối cùng của năm", D(2027, 1, 1), [D(2027, 12, 31), D(2028, 12, 31), D(2029, 12, 31)]),
+    # 31/10/2027 is a Sunday, 30/10 a Saturday
+    ("ngày làm việc cuối cùng của tháng", D(2027, 10, 1), [D(2027, 10, 29), D(2027, 11, 30), D(2027, 12, 31)]),
+    ("ngày làm việc cuối cùng của quý", D(2027, 10, 1), [D(2027, 12, 31), D(2028, 3, 31), D(2028, 6, 30)]),
+    ("trong tháng 6 hằng năm", D(2027, 7, 1), [D(2028, 6, 30), D(2029, 6, 30), D(2030, 6, 30)]),
+    ("trong quý III hằng năm", D(2027, 1, 1), [D(2027, 9, 30), D(2028, 9, 30), D(2029, 9, 30)]),
+])
+def test_last_day_of_a_period(rule, start, want):
+    for text in variants(rule):
+        assert dues(text, start, len(want)) == want
+
+
+def test_last_working_day_uses_the_admins_calendar():
+    cal = WorkCalendar({D(2027, 12, 31): True})  # an admin makes 31/12/2027 a day off
+    [o] = parse_rule("ngày làm việc cuối cùng của tháng", cal).occurrences(D(2027, 12, 1), 1)
+    assert o.due == D(2027, 12, 30)
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("thứ Sáu hằng tuần", D(2027, 3, 1), [D(2027, 3, 5), D(2027, 3, 12), D(2027, 3, 19)]),
+    ("thứ 2 hằng tuần", D(2027, 3, 1), [D(2027, 3, 1), D(2027, 3, 8), D(2027, 3, 15)]),
+    ("thứ Năm hằng tuần", D(2027, 3, 1), [D(2027, 3, 4), D(2027, 3, 11), D(2027, 3, 18)]),
+    ("trước 16h00 thứ Sáu hằng tuần", D(2027, 3, 1), [D(2027, 3, 5), D(2027, 3, 12), D(2027, 3, 19)]),
+    ("hằng tuần vào thứ Hai", D(2027, 3, 2), [D(2027, 3, 8), D(2027, 3, 15), D(2027, 3, 22)]),
+    ("Chủ nhật hằng tuần", D(2027, 3, 1), [D(2027, 3, 7), D(2027, 3, 14), D(2027, 3, 21)]),
+    ("sáng thứ Ba hằng tuần", D(2027, 12, 25), [D(2027, 12, 28), D(2028, 1, 4), D(2028, 1, 11)]),
+])
+def test_weekly(rule, start, want):
+    for text in variants(rule):
+        assert dues(text, start, len(want)) == want
+
+
+def test_weekly_periods_are_iso_weeks():
+    got = parse_rule("thứ Sáu hằng tuần").occurrences(D(2027, 12, 30), 2)
+    assert [(o.period, o.label) for o in got] == [("2027-W52", "Tuần 27/12–02/01/2028"),
+                                                  ("2028-W01", "Tuần 03/01–09/01/2028")]
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("từ ngày 01/12 đến ngày 15/12/2027", D(2027, 1, 1), [D(2027, 12, 15)]),
+    ("từ ngày 01/12/2027 đến ngày 15/12", D(2027, 1, 1), [D(2027, 12, 15)]),
+    ("tu 1/10 den 31/10/2027", D(2027, 1, 1), [D(2027, 10, 31)]),
+    ("từ ngày 10 đến ngày 15 hằng tháng", D(2027, 4, 16), [D(2027, 5, 15), D(2027, 6, 15)]),
+    ("từ ngày 01/11 đến ngày 20/11 hằng năm", D(2027, 1, 1), [D(2027, 11, 20), D(2028, 11, 20)]),
+    ("từ ngày 01 đến ngày 05 tháng cuối quý", D(2027, 1, 1), [D(2027, 3, 5), D(2027, 6, 5)]),
+    ("từ tháng 5 đến tháng 7/2027", D(2027, 1, 1), [D(2027, 7, 31)]),
+    ("từ ngày 01/12 đến hết ngày 15/12/2027", D(2027, 1, 1), [D(2027, 12, 15)]),
+])
+def test_ranges_are_due_at_their_end(rule, start, want):
+    for text in variants(rule):
+        assert dues(text, start, len(want)) == want
+
+
+@pytest.mark.parametrize("rule,want", [
+    ("không quá 05 ngày làm việc kể từ 05/11/2027", D(2027, 11, 12)),
+    ("trong thời hạn 05 ngày làm việc kể từ ngày 24/12/2026", D(2026, 12, 31)),
+    ("trong vòng 10 ngày kể từ ngày 01/3/2027", D(2027, 3, 11)),
+    ("05 ngày làm việc sau ngày 15/3/2027", D(2027, 3, 22)),
+])
+def test_counted_days(rule, want):
+    for text in variants(rule):
+        assert dues(text, D(2026, 1, 1), 1) == [want]
+
+
+@pytest.mark.parametrize("rule,want", [
+    ("hạn nộp 31/3/27", D(2027, 3, 31)), ("trước ngày 10.12.27", D(2027, 12, 9)), ("truoc ngay 1/1/28", D(2027, 12, 31)),
+    ("trong quý III/27", D(2027, 9, 30)), ("trong tháng 6-7/27", D(2027, 7, 31)),
+])
+def test_two_digit_years(rule, want):
+    for text in variants(rule):
+        assert dues(text, D(2026, 1, 1), 1) == [want]
+
+
+@pytest.mark.parametrize("rule,want", [
+    ("ngày 5 hằng tháng (theo Nghị định 09/2019/NĐ-CP)", D(2027, 1, 5)),
+    ("chậm nhất ngày 30/01 hằng năm (kèm biểu mẫu)", D(2027, 1, 30)),
+    ("ngày 10 hằng tháng, nếu trùng ngày nghỉ thì nộp vào ngày làm việc tiếp theo", D(2027, 1, 10)),
+    ("Hạn: trước 17 giờ ngày 15/01/2027", D(2027, 1, 15)),
+])
+def test_remarks_it_cannot_use_are_ignored(rule, want):
+    assert dues(rule, D(2027, 1, 1), 1) == [want]
+
+
+@pytest.mark.parametrize("rule,label", [
+    ("9 tháng đầu năm 2027", "9 tháng năm 2027"), ("6 tháng cuối năm 2027", "6 tháng cuối năm 2027"),
+])
+def test_period_reports_once(rule, label):
+    for text in variants(rule):
+        [o] = parse_rule(text).occurrences(D(2027, 1, 1), 1)
+        assert o.label == label and o.due == (D(2027, 9, 30) if "9" in rule else D(2027, 12, 31))
+
+
+# ---------------------------------------------------------------- period labels
+
+def test_new_years_eve_rule_reports_on_the_year_it_ends():
+    got = parse_rule("trước ngày 01/01 hằng năm").occurrences(D(2026, 12, 1), 2)
+    assert [(o.period, o.label, o.due) for o in got] == [("2026", "Năm 2026", D(2026, 12, 31)),
+                                                          ("2027", "Năm 2027", D(2027, 12, 31))]
+
+
+@pytest.mark.parametrize("rule,period", [
+    ("ngày 14 hằng tháng", "2026-12"), ("ngày 15 hằng tháng", "2027-01"), ("trước ngày 16 hằng tháng", "2027-01"),
+    ("trước ngày 15 hằng tháng", "2026-12"), ("ngày 10 tháng sau", "2026-12"), ("ngày 20 tháng sau", "2026-12"),
+])
+def test_monthly_period_follows_the_cut_off(rule, period):
+    assert parse_rule(rule).occurrences(D(2027, 1, 1), 1)[0].period == period
+
+
+# ---------------------------------------------------------------- cut-off warnings
+
+@pytest.mark.parametrize("rule", ["ngày 10 tháng cuối quý", "ngay 10 thang cuoi quy",
+                                  "chậm nhất ngày 10 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm",
+                                  "trước ngày 15 tháng cuối quý", "Báo cáo quý III: chậm nhất ngày 10/9 hằng năm",
+                                  "BC năm - trước ngày 15/12", "ngày 14/3, 14/6, 14/9 và 14/12 hằng năm"])
+def test_due_before_the_cut_off_ends_is_warned(rule):
+    r = parse_rule(rule)
+    assert len(r.warnings) == 1
+    w = r.warnings[0]
+    assert "chốt số liệu" in w and "Điều 8.5" in w and "từ ngày 15/" in w
+    assert w in r.understood()
+
+
+def test_warning_names_the_day_and_the_closest_rule():
+    [w] = parse_rule("ngày 10 tháng cuối quý").warnings
+    assert "hạn 10/03" in w and "14/03" in w and "«chậm nhất ngày 15 tháng cuối quý»" in w
+
+
+@pytest.mark.parametrize("rule", ["ngày 15 tháng cuối quý", "ngày 20 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm",
+                                  "ngày 5 hằng tháng", "ngày 15 tháng đầu quý sau", "chậm nhất ngày 30/01 hằng năm",
+                                  "thứ Sáu hằng tuần", "30/01/2027", "ngày cuối cùng của quý"])
+def test_due_after_the_cut_off_is_not_warned(rule):
+    assert parse_rule(rule).warnings == ()
+
+
+# ---------------------------------------------------------------- refusals by their real cause
+
+@pytest.mark.parametrize("rule,cause,example", [
+    ("thường xuyên", "không có ngày hạn cụ thể", "«30/01/2027»"),
+    ("Báo cáo đột xuất theo yêu cầu của UBND tỉnh", "đột xuất hay theo yêu cầu", "Ví dụ"),
+    ("theo yeu cau", "không có ngày hạn cụ thể", "ví dụ"),
+    ("hằng ngày", "hằng ngày", "«thứ Sáu hằng tuần»"),
+    ("31/02/2027", "không có thật", "«28/02/2027»"),
+    ("ngày 31/4/2027", "tháng 4/2027 chỉ có 30 ngày", "«30/04/2027»"),
+    ("ngày 31/02 hằng năm", "không có thật", "«chậm nhất ngày 28/02 hằng năm»"),
+    ("ngày 32/01 hằng năm", "không có thật", "Ví dụ"),
+    ("ngày 15/13 hằng năm", "Tháng 13 không có thật", "Ví dụ"),
+    ("quý 5/2027", "Quý 5 không có thật", "«trong quý III/2027»"),
+    ("thứ 9 hằng tuần", "thứ 9", "«thứ Sáu hằng tuần»"),
+    ("từ ngày 01/12 đến ngày 15/12", "ngày kết thúc", "«từ ngày 01/12 đến ngày 15/12/2027»"),
+    ("từ ngày 01/12/2027", "không có hạn kết thúc", "ví dụ"),
+    ("hằng quý", "chưa nêu ngày", "«ngày 15 tháng cuối quý»"),
+    ("ngày 15 hằng quý", "tháng nào của quý", "«ngày 15 tháng cuối quý»"),
+    ("chậm nhất ngày 28/02", "thiếu năm", "«chậm nhất ngày 30/01 hằng năm»"),
+    ("trong tháng 6", "thiếu năm", "«trong tháng 6 hằng năm»"),
+    ("thứ Sáu", "hằng tuần", "«thứ Sáu hằng tuần»"),
+    ("ngày 15", "chưa nêu tháng", "«ngày 5 hằng tháng»"),
+    ("ngày 20 tháng cuối kỳ báo cáo", "chưa nêu các kỳ", "quý I, 6 tháng, quý III và năm"),
+    ("trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản", "ngày bắt đầu", "15/3/2027"),
+])
+def test_refusal_explains_the_real_cause_with_an_example(rule, cause, example):
+    for text in (rule, strip_diacritics(rule)):
+        with pytest.raises(RuleError) as e:
+            parse_rule(text)
+        msg = str(e.value)
+        assert cause.lower() in msg.lower() and example.lower() in msg.lower(), msg
+
+
+def test_a_range_with_an_end_date_is_never_refused_as_having_no_date():
+    with pytest.raises(RuleError) as e:
+        parse_rule("từ ngày 01/12 đến ngày 15/12")
+    assert "không có ngày hạn cụ thể" not in str(e.value)
