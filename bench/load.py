@@ -7,6 +7,9 @@ fanout     one reminder to N groups: the real engine (ReminderService.tick) and 
            (tests/channels/emulator, started here; falls back to bench/fake_bot_api.py when Node is missing).
            The time is printed beside the 30-messages-per-second floor (N/30 s) as a ratio.
 questions  `--users` questions handed to App.handle at the same moment, `--rounds` times; p50/p95/max latency.
+isolation  one group spends its 20-messages-per-minute budget, 20 more answers queue behind it, then a private
+           /help: the seconds until that private answer arrives (goal: within 2 s), through the real adapter
+           polling the npm emulator (needs Node.js).
 Both run on a scratch PostgreSQL database (BENCH_PG_URL, default the local server) or SQLite with --sqlite.
 """
 from __future__ import annotations
@@ -145,16 +148,79 @@ async def questions(args: argparse.Namespace) -> list[str]:
             drop_database("cchc_load_questions")
 
 
+async def isolation(args: argparse.Namespace) -> list[str]:
+    from bot.channels.telegram import TelegramChannel
+    from tests.channels.telegram_e2e.emulator import Emulator, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        return [f"isolation: skipped ({reason})"]
+    work = workdir("load-isolation-")
+    db_url, scratch = database(args, "cchc_load_isolation", work)
+    emulator = Emulator(TOKEN)
+    channel = None
+    group, private, budget = -100555000111, 5551, 20
+    try:
+        app = bench_app(db_url, work / "data")
+        channel = TelegramChannel(replace(app.settings, telegram_token=TOKEN,
+                                          telegram_api_base_url=emulator.api_base_url), poll_timeout=1,
+                                  max_flood_wait=90, concurrency=1 if args.sequential else 16)
+        app.channels["telegram"] = channel
+        await channel.start(app)
+        name = channel.bot.username
+
+        async def group_answers() -> int:
+            return len(await emulator.messages(group))
+
+        for i in range(budget):  # the group's budget for this minute, spent
+            await emulator.say(f"/khongco{i}@{name}", chat_id=group, user_id=77)
+        await emulator.wait_for(lambda: _at_least(group_answers, budget), timeout=60)
+        before = await _offset(emulator)
+        for i in range(budget):  # 20 answers now queued behind the group's limiter
+            await emulator.say(f"/khongco{budget + i}@{name}", chat_id=group, user_id=77)
+        await emulator.wait_for(lambda: _fetched(emulator, before + budget), timeout=30)
+        started = time.monotonic()
+        await emulator.say("/help", chat_id=private, user_id=private)
+        await emulator.wait_messages(private, 1, timeout=120)
+        elapsed = time.monotonic() - started
+        waiting = 2 * budget - await group_answers()
+        how = "updates one at a time (--sequential)" if args.sequential else "16 updates at once, per-chat order"
+        return [f"isolation: a private /help while one group is rate-limited ({waiting} of its answers still "
+                f"queued), {how}, {'PostgreSQL' if scratch else 'SQLite'}",
+                f"  private answer after {elapsed:.2f} s (goal: within 2 s)"]
+    finally:
+        if channel is not None:
+            await channel.stop()
+        await emulator.close()
+        if scratch:
+            drop_database("cchc_load_isolation")
+
+
+async def _at_least(probe: object, n: int) -> bool:
+    return await probe() >= n  # type: ignore[operator]
+
+
+async def _offset(emulator: object) -> int:
+    """The offset of the bot's latest getUpdates: every update below it has been taken."""
+    calls = await emulator.calls("getUpdates")  # type: ignore[attr-defined]
+    return max((int(c["params"].get("offset") or 0) for c in calls), default=0)
+
+
+async def _fetched(emulator: object, offset: int) -> bool:
+    return await _offset(emulator) >= offset
+
+
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--groups", type=int, default=1000)
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--only", default="fanout,questions")
+    ap.add_argument("--only", default="fanout,questions,isolation")
     ap.add_argument("--sqlite", action="store_true", help="a scratch SQLite file instead of PostgreSQL")
+    ap.add_argument("--sequential", action="store_true", help="isolation: handle updates one at a time (as before)")
     args = ap.parse_args()
     for name in args.only.split(","):
-        lines = await {"fanout": fanout, "questions": questions}[name.strip()](args)
+        lines = await {"fanout": fanout, "questions": questions, "isolation": isolation}[name.strip()](args)
         print("\n".join(lines), flush=True)
     return 0
 

@@ -26,6 +26,7 @@ from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, MenuItem, SendError, Sent, TransientSendError
 from bot.channels.download import TooBig, fetch_limited
 from bot.channels.webhook_http import WebhookServer
+from bot.channels.telegram_concurrency import PerChatUpdateProcessor, TtlCache
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
 from bot.channels.telegram_updates import (
@@ -85,6 +86,8 @@ class TelegramChannel:
         network_retries: int = 2,
         retry_delay: float = 1.0,
         max_flood_wait: float = 30.0,
+        concurrency: int = 16,
+        admin_cache_seconds: float = 300.0,
     ) -> None:
         """`request` replaces PTB's HTTP client (tests); the rest tune polling and retries."""
         problem = webhook_settings_error(settings)
@@ -104,7 +107,9 @@ class TelegramChannel:
             .base_file_url(_file_url(settings.telegram_api_base_url))
             .job_queue(None)  # reminders come from our own scheduler through the channel port
             .rate_limiter(FloodWaitLimiter(max_wait=max_flood_wait, max_retries=3))
+            .concurrent_updates(PerChatUpdateProcessor(concurrency))
         )
+        self._admins = TtlCache(admin_cache_seconds)  # (chat, user) -> is a group admin: getChatMember is costly
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         self.application: Application = builder.build()  # type: ignore[type-arg]
@@ -324,12 +329,18 @@ class TelegramChannel:
         await app.deliver(msg, [reply], self)
 
     async def _is_group_admin(self, chat_id: int, user_id: int) -> bool:
+        """Whether the user administers the group; answers kept a few minutes (each call spends the group's budget)."""
+        known = self._admins.get((chat_id, user_id))
+        if known is not None:
+            return bool(known)
         try:
             member = await self.bot.get_chat_member(chat_id, user_id)
         except TelegramError as e:
             log.info("telegram: getChatMember failed: %s", self._redact(str(e)))
             return False
-        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+        answer = member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+        self._admins.put((chat_id, user_id), answer)
+        return answer
 
     async def _with_document(self, msg: IncomingMessage, message: Message) -> IncomingMessage | str:
         """The message with its file loaded, or the Vietnamese reason why not (checked before downloading)."""

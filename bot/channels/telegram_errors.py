@@ -1,6 +1,7 @@
 """Telegram errors mapped to the channel port's, and a rate limiter that hands long flood waits back."""
 from __future__ import annotations
 
+import asyncio
 import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -41,11 +42,18 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class FloodWaitLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter (30/s overall, 20/min per group, 429 retried) that waits at most `max_wait` per 429."""
+    """PTB's AIORateLimiter (30/s overall, 20/min per group) with 429s handled per chat.
+
+    PTB's own retry pauses *every* request of the bot while one chat waits out its 429; here only
+    requests to that chat wait (at most `max_wait` seconds per 429, `max_retries` times), and a longer
+    wait is handed back as FloodWaitTooLong for the caller to reschedule.
+    """
 
     def __init__(self, *, max_wait: float, max_retries: int) -> None:
-        super().__init__(max_retries=max_retries)
+        super().__init__(max_retries=0)
         self.max_wait = max_wait
+        self.flood_retries = max_retries
+        self._paused: dict[str, float] = {}  # chat id -> loop time when Telegram lets us write there again
 
     async def process_request(
         self,
@@ -56,15 +64,28 @@ class FloodWaitLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        async def guarded(*a: Any, **kw: Any) -> Any:
-            try:
-                return await callback(*a, **kw)
-            except RetryAfter as e:
-                if retry_seconds(e) > self.max_wait:
-                    raise FloodWaitTooLong(retry_seconds(e)) from e
-                raise
+        key = str(data.get("chat_id", ""))
+        loop = asyncio.get_running_loop()
 
-        return await super().process_request(guarded, args, kwargs, endpoint, data, rate_limit_args)
+        async def guarded(*a: Any, **kw: Any) -> Any:
+            for attempt in range(self.flood_retries + 1):
+                pause = self._paused.get(key, 0.0) - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                try:
+                    return await callback(*a, **kw)
+                except RetryAfter as e:
+                    wait = retry_seconds(e)
+                    if wait > self.max_wait or attempt == self.flood_retries:
+                        raise FloodWaitTooLong(wait) from e
+                    self._paused[key] = max(self._paused.get(key, 0.0), loop.time() + wait + 0.1)
+            raise AssertionError("unreachable")
+
+        try:
+            return await super().process_request(guarded, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            if self._paused.get(key, 0.0) <= loop.time():
+                self._paused.pop(key, None)
 
 
 def never_sent(exc: TelegramError) -> bool:
