@@ -9,6 +9,8 @@ from typing import Any
 from knowledge.citation_notes import citation_notes
 from knowledge.index import SearchIndex, doc_terms
 from knowledge.kinds import holds
+from knowledge.understand import level_of
+from bot.core.vietnamese import fold
 from knowledge.search import Query
 
 SHORT_PASSAGE_WORDS = 45  # a passage this short is shown whole
@@ -30,6 +32,9 @@ class DocInfo:
     draft: bool = False
     status: str = ""  # knowledge.status: draft, in_force, replaced, or '' when not stated
     scanned: bool = False  # the text was read by OCR
+    province: str = ""
+    signer: str = ""
+    signer_title: str = ""
 
     def name(self) -> str:
         """'Công văn số 7946/UBND-NCPC', 'Dự thảo kế hoạch', 'Văn bản'."""
@@ -42,8 +47,9 @@ class DocInfo:
         """The document as cited: name, issuer, date, and its subject when it has no number."""
         out = self.name()
         if not self.number and self.title:
-            title = self.title if len(self.title) <= 90 else self.title[:87].rsplit(" ", 1)[0] + "…"
-            out += f" «{title}»"
+            title = self.title.replace("“", "").replace("”", "").replace('"', "")
+            title = title if len(title) <= 70 else title[:67].rsplit(" ", 1)[0] + "…"
+            out += f" “{title}”"
         if self.issuer:
             out += f" của {self.issuer}"
         if self.date:
@@ -54,7 +60,8 @@ class DocInfo:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "number": self.number, "type": self.doc_type, "title": self.title,
-                "issuer": self.issuer, "date": self.date.isoformat() if self.date else None}
+                "issuer": self.issuer, "date": self.date.isoformat() if self.date else None,
+                "province": self.province}
 
 
 @dataclass(frozen=True)
@@ -65,14 +72,20 @@ class PassageInfo:
     heading: str
     text: str
 
-    def citation(self) -> str:
-        out = self.doc.label()
-        if self.section:
-            title = self.heading.rsplit(" › ", 1)[-1].split(". ", 1)
-            out += f", mục {self.section}"
-            if len(title) == 2 and 0 < len(title[1]) <= 80:
-                out += f" ({title[1].rstrip(':')})"
+    def section_label(self) -> str:
+        """'mục II.1 (Nhiệm vụ, giải pháp chung)'; the title only when it is a real title, not a stray sentence."""
+        if not self.section:
+            return ""
+        out = f"mục {self.section}"
+        title = self.heading.rsplit(" › ", 1)[-1].split(". ", 1)
+        name = title[1].strip().rstrip(":;,.").strip() if len(title) == 2 else ""
+        if name and 0 < len(name) <= 80 and name[:1].isalpha() and name[:1].isupper() and not name.endswith("…"):
+            out += f" ({name})"
         return out
+
+    def citation(self) -> str:
+        label = self.section_label()
+        return self.doc.label() + (f", {label}" if label else "")
 
 
 @dataclass
@@ -89,6 +102,15 @@ class Source:
                 "passage": self.text(), "score": round(self.score, 4)}
 
 
+@dataclass(frozen=True)
+class Turn:
+    """What a follow-up question may lean on: the last question (as understood) and what answered it."""
+
+    question: str
+    doc_id: int | None = None
+    passage_id: int | None = None
+
+
 @dataclass
 class Answer:
     question: str
@@ -96,49 +118,116 @@ class Answer:
     text: str
     sources: list[Source] = field(default_factory=list)
     more: PassageInfo | None = None  # the passage whose full section is worth a "Xem thêm" button
+    kind: str = "passage"  # passage, items (one per document), fact (document metadata), documents, declined
+    understood: str = ""  # the question as answered, after completing a follow-up from the previous turn
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answered": self.answered, "answer": self.text,
-                "sources": [s.to_json() for s in self.sources]}
+                "sources": [s.to_json() for s in self.sources], "kind": self.kind,
+                "understood": self.understood or self.question}
+
+    def turn(self) -> Turn:
+        first = self.sources[0].passage if self.sources else None
+        return Turn(self.understood or self.question, first.doc.id if first else None, first.id if first else None)
 
 
-def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[str]) -> str:
-    """The sentence(s) of a passage that best match the question."""
+def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[str],
+                     levels: frozenset[str] = frozenset(), wants_list: bool = False) -> str:
+    """The unit of a passage that answers: its best sentence or clause (of the level asked about), with the lead-in
+    of a list and its items, the heading it opens, or the deadline sentence right after its task."""
     words = text.split()
-    if len(words) <= SHORT_PASSAGE_WORDS:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if wants_list:
+        block = _list_block(lines, query, index)
+        if block:
+            return block
+    if len(words) <= SHORT_PASSAGE_WORDS and not levels:
         return _tidy(text)
-    sentences = [s for line in text.split("\n") for s in _sentences(line.strip())]
+    sentences = [s for line in lines for s in _sentences(line)]
+    if levels:
+        sentences = [c for s in sentences for c in _clauses(s)]
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
+
+    def fits(s: str) -> float:
+        if not levels:
+            return 1.0
+        lv = level_of(s)
+        return 2.0 if lv & levels else (0.3 if lv else 1.0)
 
     def score(s: str) -> float:
         codes, _ = doc_terms(s, index.vocab, grow=False)
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0)
+        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s)
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])
     chosen = [best]
-    if best > 0 and sentences[best][:1].islower():
+    if best > 0 and sentences[best][:1].islower() and fits(sentences[best - 1]) >= 1.0:
         chosen.insert(0, best - 1)
     n = len(" ".join(sentences[i] for i in chosen).split())
     nxt = best + 1
     while nxt < len(sentences) and (sentences[chosen[-1]].rstrip().endswith(":") or n < 18
                                     or scores[nxt] >= 0.6 * scores[best]):
-        if n + len(sentences[nxt].split()) > ANSWER_WORDS:
+        if n + len(sentences[nxt].split()) > ANSWER_WORDS or fits(sentences[nxt]) < 1.0:
             break
         chosen.append(nxt)
         n += len(sentences[nxt].split())
         nxt += 1
     nxt = chosen[-1] + 1
     if (kinds and nxt < len(sentences) and holds(sentences[nxt], kinds) and len(sentences[nxt].split()) <= LABEL_WORDS
-            and n + len(sentences[nxt].split()) <= ANSWER_WORDS + 30):
+            and n + len(sentences[nxt].split()) <= ANSWER_WORDS + 30 and fits(sentences[nxt]) >= 1.0):
         chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
         n += len(sentences[nxt].split())
     if kinds and not any(holds(sentences[i], kinds) for i in chosen):
-        later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], kinds)]
+        later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], kinds) and fits(sentences[i]) >= 1.0]
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
             chosen += list(range(chosen[-1] + 1, later[0] + 1))
     return "\n".join(_tidy(sentences[i]) for i in chosen)
+
+
+_ITEM = re.compile(r"^(?:[-–•+]\s*|[a-zđ]\)\s*|\d{1,2}[.)]\s+)")
+
+
+def _list_block(lines: list[str], query: Query, index: SearchIndex) -> str:
+    """A list's lead-in (the line ending in ':') with its items, compactly; empty when the passage holds no list."""
+    weights = {c: w * index.idf(c) for c, w in query.terms.items()}
+
+    def score(s: str) -> float:
+        codes, _ = doc_terms(s, index.vocab, grow=False)
+        return sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
+
+    blocks: list[tuple[int, list[str]]] = []
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(":"):
+            items = []
+            for nxt in lines[i + 1:]:
+                if not _ITEM.match(nxt) and items:
+                    break
+                items.append(nxt)
+            if len(items) >= 2:
+                blocks.append((i, items))
+    if not blocks:
+        items = [ln for ln in lines if _ITEM.match(ln)]
+        return "\n".join("• " + _tidy(_ITEM.sub("", ln)) for ln in items[:10]) if len(items) >= 3 else ""
+    i, items = max(blocks, key=lambda b: score(lines[b[0]]) + 0.5 * sum(score(x) for x in b[1]))
+    shown = items[:10]
+    out = [_tidy(lines[i])] + ["• " + _tidy(_ITEM.sub("", x)).rstrip(".;") for x in shown]
+    if len(items) > len(shown):
+        out.append(f"… và {len(items) - len(shown)} mục khác.")
+    return "\n".join(out)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence cut at ';' when every piece stands alone (it names its subject: a level, a body)."""
+    parts: list[str] = []
+    for piece in re.split(r"(?<=;)\s+", sentence):
+        if parts and parts[-1].count("(") > parts[-1].count(")"):
+            parts[-1] += " " + piece
+        elif piece.strip():
+            parts.append(piece.strip())
+    if len(parts) < 2 or not all(level_of(p) or len(p.split()) >= 8 for p in parts):
+        return [sentence]
+    return parts
 
 
 def _sentences(line: str) -> list[str]:
@@ -164,31 +253,84 @@ def matched_headings(p: PassageInfo, query: Query, index: SearchIndex) -> str:
 
 
 def _tidy(text: str) -> str:
+    """Bullets dropped, first letter upper-case, no dangling ';' or ',' and “ ” quotes."""
     lines = [_BULLET.sub("", ln.strip()) for ln in text.split("\n") if ln.strip()]
     lines = [ln[:1].upper() + ln[1:] for ln in lines]
-    return "\n".join(lines)
+    out = []
+    for ln in lines:
+        ln = re.sub(r"[;,]\s*$", ".", ln.rstrip())
+        ln = ln.replace("«", "“").replace("»", "”")
+        out.append(ln)
+    return "\n".join(out)
+
+
+def _further_line(best: PassageInfo, further: list[Source]) -> str:
+    """'Xem thêm: mục II.4 (…); Kế hoạch … của UBND tỉnh Đồng Tháp, mục IV.1.' — the same document named once."""
+    parts = []
+    for src in further:
+        p = src.passage
+        label = p.section_label() if p.doc.id == best.doc.id else p.citation()
+        if label and label not in parts:
+            parts.append(label)
+    return ("Xem thêm: " + "; ".join(parts) + ".") if parts else ""
 
 
 def compose(question: str, query: Query, ranked: list[Source], index: SearchIndex, top: int,
-            further: list[Source], kinds: list[str]) -> Answer:
+            further: list[Source], kinds: list[str], levels: frozenset[str] = frozenset(),
+            wants_list: bool = False, understood: str = "") -> Answer:
     best = ranked[0].passage
-    body = select_sentences(best.text, query, index, kinds)
+    body = select_sentences(best.text, query, index, kinds, levels, wants_list)
     lines = [body, "", f"📄 Nguồn: {best.citation()}."] + citation_notes(best.doc, best.text)
-    if further:
-        lines.append("Xem thêm: " + "; ".join(s.passage.citation() for s in further) + ".")
+    more_line = _further_line(best, [f for f in further if fold(f.passage.text[:200]) not in fold(body)])
+    if more_line:
+        lines.append(more_line)
     more = best if len(body.split()) < len(best.text.split()) or best.section else None
-    return Answer(question, True, "\n".join(lines), ranked[:top], more)
+    return Answer(question, True, "\n".join(lines), ranked[:top], more, understood=understood)
 
 
-def decline(question: str, documents: list[DocInfo]) -> Answer:
-    lines = ["Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong các văn bản đang có.",
-             "Hãy hỏi cụ thể hơn: nêu việc, chỉ tiêu, thời hạn hoặc số văn bản, ví dụ «Kế hoạch CCHC năm phải "
-             "ban hành chậm nhất ngày nào?» hoặc «Nghị quyết 76/NQ-CP ban hành ngày nào?»."]
-    if documents:
-        lines.append("Tôi đang tra cứu được các văn bản:")
-        lines += [f"• {d.label()}" for d in documents[:6]]
-        if len(documents) > 6:
-            lines.append(f"… và {len(documents) - 6} văn bản khác.")
-    else:
-        lines.append("Kho văn bản hiện đang trống.")
-    return Answer(question, False, "\n".join(lines), [])
+def compose_items(question: str, items: list[tuple[str, Answer]], understood: str = "") -> Answer:
+    """One answer per province, document or part of the question, each with its own citation."""
+    lines: list[str] = []
+    sources: list[Source] = []
+    for name, a in items:
+        body, _, cite = a.text.partition("\n\n📄 Nguồn: ")
+        cite = cite.split("\n", 1)[0].rstrip(".")
+        head = f"• {name}: " if name else "• "
+        lines.append(head + body.replace("\n", " "))
+        if cite:
+            lines.append(f"  📄 {cite}.")
+        sources += a.sources[:1]
+    sources.sort(key=lambda src: -src.score)
+    return Answer(question, True, "\n".join(lines), sources, None, kind="items", understood=understood)
+
+
+def fact_answer(question: str, doc: DocInfo, fact: str, value: str, source: Source | None) -> Answer:
+    """A fact of the document itself (who signed, when, its number, its issuer)."""
+    text = "\n".join([f"{fact}: {value}.", "", f"📄 Nguồn: {doc.label()}."] + citation_notes(doc, ""))
+    return Answer(question, True, text, [source] if source else [], None, kind="fact")
+
+
+def documents_answer(question: str, documents: list[DocInfo]) -> Answer:
+    """The documents the bot can answer from, when asked."""
+    if not documents:
+        return Answer(question, True, "Kho văn bản hiện đang trống.", [], kind="documents")
+    lines = [f"Tôi đang tra cứu được {len(documents)} văn bản:"]
+    lines += [f"• {d.label()}" for d in documents[:15]]
+    if len(documents) > 15:
+        lines.append(f"… và {len(documents) - 15} văn bản khác.")
+    return Answer(question, True, "\n".join(lines), [], kind="documents")
+
+
+MAX_DECLINE_CHARS = 400
+
+
+def decline(question: str, documents: list[DocInfo], reason: str = "") -> Answer:
+    """A short refusal: why (when a named province, year or document is missing), and two questions to try."""
+    first = reason or "Xin lỗi, tôi chưa tìm thấy nội dung trả lời câu hỏi này trong các văn bản đang có."
+    named = next((d for d in documents if d.number), documents[0] if documents else None)
+    examples = [f"“{named.name()} do ai ký?”" if named else "“Kế hoạch CCHC năm ban hành chậm nhất ngày nào?”",
+                "“bạn biết những văn bản nào?”"]
+    text = f"{first}\nBạn có thể hỏi ví dụ: {examples[0]} hoặc {examples[1]}"
+    if len(text) > MAX_DECLINE_CHARS:
+        text = first[:MAX_DECLINE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return Answer(question, False, text, [], kind="declined")

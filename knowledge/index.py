@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.lexicon import ABBREVIATIONS
-from bot.core.vietnamese import doc_numbers, syllables
+from bot.core.vietnamese import doc_numbers
+from knowledge.understand import tokens as word_tokens
 
 K1 = 0.6  # lower than the textbook 1.2: measured better on ALQAC (see retrieval notes)
 B = 0.75
@@ -76,7 +77,7 @@ class Vocabulary:
 
 def doc_terms(text: str, vocab: Vocabulary, grow: bool = True, skips: bool = False) -> tuple[np.ndarray, int]:
     """All term codes of a text (syllables, bigrams, abbreviation expansions, document numbers) and its length."""
-    tokens = syllables(text)
+    tokens = word_tokens(text)
     parts = [vocab.keys(tokens, grow, skips)]
     for t in set(tokens) & ABBREVIATIONS.keys():
         parts.append(vocab.keys(ABBREVIATIONS[t].split(), grow))

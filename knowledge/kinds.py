@@ -9,6 +9,8 @@ _ASKS = {
     "time": re.compile(r"\b(khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi han|thoi gian nao|cham nhat|"
                        r"han chot|han nop|truoc ngay|dinh ky)\b"),
     "quantity": re.compile(r"\b(bao nhieu|may|ty le|phan tram|toi thieu|toi da|it nhat|so luong|bao lau)\b"),
+    "deadline": re.compile(r"\b(han nop|han chot|han cuoi|cham nhat|muon nhat|truoc ngay|thoi han|han nao|"
+                           r"han la|han gui|han trinh|han ban hanh|han hoan thanh|het han)\b"),
     "template": re.compile(r"\b(mau nao|mau so|bieu mau|phu luc)\b"),
     "signer": re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban)\b"),
     "who": re.compile(r"\b(ai|co quan nao|don vi nao|so nao|tinh nao|cap nao)\b"),
@@ -19,6 +21,7 @@ _HOLDS = {
     # a date (15/7/2021, 5/2017) is not a quantity; a ratio (1/3, 9,12/10) is
     "quantity": re.compile(r"(?<![\d/])\d+(?:[.,]\d+)?\s*(?:%|/\d{1,3}\b(?!/)|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"
                            r"hồ sơ|cơ quan|năm liên tục)|(?:không quá|tối đa|tối thiểu|ít nhất|đạt|trên|dưới)\s+\d", re.I),
+    "deadline": re.compile(r"\b(?:chậm nhất|muộn nhất|trước ngày|thời hạn|hạn chót)\b", re.I),
     "template": re.compile(r"\b(?:mẫu|phụ lục)\b", re.I),
     "signer": re.compile(r"\bNgười ký:"),
     "who": re.compile(r"\b(?:Sở|UBND|Ủy ban|Ban|Thanh tra|Văn phòng|Chủ tịch|Giám đốc|Bộ|Người ký)\b"),
@@ -31,7 +34,7 @@ def expected_kinds(question: str) -> list[str]:
 
 
 # How much higher a passage holding the kind of answer asked for ranks; a signer is stated in one place only.
-BONUS = {"time": 0.15, "quantity": 0.15, "template": 0.15, "who": 0.1, "signer": 0.5}
+BONUS = {"time": 0.15, "deadline": 0.3, "quantity": 0.15, "template": 0.15, "who": 0.1, "signer": 0.5}
 
 
 def holds(text: str, kinds: list[str]) -> bool:
@@ -40,4 +43,4 @@ def holds(text: str, kinds: list[str]) -> bool:
 
 def bonus(text: str, kinds: list[str]) -> float:
     """The ranking bonus of a passage for a question expecting `kinds`."""
-    return max((BONUS[k] for k in kinds if _HOLDS[k].search(text)), default=0.0)
+    return sum(BONUS[k] for k in kinds if _HOLDS[k].search(text))

@@ -46,7 +46,64 @@ ABBREVIATIONS: dict[str, str] = {
     "tdkt": "thi dua khen thuong",
     "bpmc": "bo phan mot cua",
     "mc": "mot cua",
+    "khdt": "ke hoach va dau tu",
+    "stp": "so tu phap",
+    "stttt": "so thong tin va truyen thong",
+    "sttt": "so thong tin va truyen thong",
+    "stc": "so tai chinh",
+    "syt": "so y te",
+    "sxd": "so xay dung",
+    "sct": "so cong thuong",
+    "skhdt": "so ke hoach va dau tu",
+    "skhcn": "so khoa hoc va cong nghe",
+    "stnmt": "so tai nguyen va moi truong",
+    "sgtvt": "so giao thong van tai",
+    "sgddt": "so giao duc va dao tao",
+    "sldtbxh": "so lao dong thuong binh va xa hoi",
+    "snnptnt": "so nong nghiep va phat trien nong thon",
+    "svhttdl": "so van hoa the thao va du lich",
+    "brvt": "ba ria vung tau",
+    "tphcm": "thanh pho ho chi minh",
+    "pccc": "phong chay chua chay",
+    "sxkd": "san xuat kinh doanh",
+    "ttdt": "thong tin dien tu",
+    "ttdvhcc": "trung tam dich vu hanh chinh cong",
+    "csdl": "co so du lieu",
+    "vpub": "van phong uy ban",
+    "vpubnd": "van phong uy ban nhan dan",
+    "ktxh": "kinh te xa hoi",
+    "nd": "nghi dinh",
 }
+# An abbreviation read two ways ("kh": kế hoạch or Khánh Hòa): in a question the reading that forms a phrase of the
+# documents with its neighbours wins, the first one otherwise. Not expanded in the index.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {
+    "kh": ("ke hoach", "khanh hoa"),
+    "nd": ("noi dung", "nghi dinh"),
+    "dt": ("dau tu", "dong thap", "dien tu", "dao tao"),
+    "ct": ("chi thi", "chu tich", "chuong trinh"),
+    "tt": ("thong tu", "thi tran", "thong tin"),
+    "hd": ("huong dan", "hoat dong", "hop dong"),
+    "qh": ("quy hoach", "quoc hoi"),
+}
+
+# Chat spellings (folded) -> what they stand for; applied to questions only.
+CHAT_SPELLINGS: dict[str, str] = {
+    "bn": "bao nhieu", "bnh": "bao nhieu", "bnhieu": "bao nhieu", "bao nhiu": "bao nhieu", "nhiu": "nhieu",
+    "j": "gi", "gj": "gi", "ji": "gi", "dc": "duoc", "dk": "duoc", "ko": "khong", "k": "khong", "kg": "khong",
+    "khg": "khong", "hok": "khong", "trc": "truoc", "ntn": "nhu the nao", "sao v": "sao vay",
+    "vs": "voi", "r": "roi", "ng": "nguoi", "vb": "van ban", "vban": "van ban", "dn": "doanh nghiep",
+    "tp": "thanh pho", "bv": "benh vien", "cq": "co quan", "dv": "don vi", "hs": "ho so", "tg": "thoi gian",
+    "sl": "so luong", "cb": "can bo", "nv": "nhiem vu", "ptrien": "phat trien", "qdinh": "quy dinh",
+    "bcao": "bao cao", "khoach": "ke hoach", "thtuc": "thu tuc", "tthuc": "thu tuc", "mn": "moi nguoi",
+    "ak": "a", "ah": "a", "z": "vay", "v": "vay", "nha": "nhe", "nhen": "nhe",
+}
+
+# Question phrases (folded): they say what is asked, not what about.
+QUESTION_PHRASES: frozenset[str] = frozenset({
+    "bao gio", "khi nao", "luc nao", "bao lau", "nhu the nao", "the nao", "ra sao", "lam gi", "o dau", "vao dau",
+    "len dau", "tai dau", "nhung gi", "gom nhung", "thu may", "cai gi", "phan tram", "cho hoi", "cho minh hoi",
+    "cho toi hoi", "cho em hoi", "the nay", "gi khong", "thi sao", "ban oi", "bot oi",
+})
 
 # How officials ask vs how directives write it (folded; "a_b" is a two-syllable phrase). A question word
 # counts as found in a passage holding one of its synonyms, and the synonyms join the query at a lower weight.
@@ -63,7 +120,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Folded question and filler words: they say what is asked, not what about.
 QUESTION_WORDS: frozenset[str] = frozenset(
     "bao nhieu gi nao ai may sao khong phai chua la a nhe vay cho biet xin "
-    "em oi u ko k j vs".split()
+    "em oi u ko k j vs ah ak".split()
 )
 
 DOC_TYPES: tuple[str, ...] = (

@@ -102,3 +102,8 @@ def section_passages(session: Session, passage: Passage) -> list[Passage]:
     q = select(Passage).where(Passage.document_id == passage.document_id).order_by(Passage.position)
     q = q.where(Passage.section == passage.section) if passage.section is not None else q.where(Passage.section.is_(None))
     return list(session.scalars(q))
+
+
+def passage_documents(session: Session) -> list[tuple[int, int]]:
+    """(passage id, document id) of every passage, in passage order."""
+    return [(int(p), int(d)) for p, d in session.execute(select(Passage.id, Passage.document_id).order_by(Passage.id))]

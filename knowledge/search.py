@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from knowledge.index import NUMBER_PREFIX, SearchIndex
-from knowledge.lexicon import ABBREVIATIONS, QUESTION_WORDS, SYNONYMS
-from bot.core.vietnamese import doc_numbers, syllables, telex_candidates
+from knowledge.lexicon import SYNONYMS
+from knowledge.understand import Tok, read_question
+from bot.core.vietnamese import doc_numbers, telex_candidates
 
 QUESTION_WORD_WEIGHT = 0.1
 EXPANSION_WEIGHT = 0.5
@@ -16,7 +17,8 @@ NUMBER_WEIGHT = 3.0
 SKIP_WEIGHT = 0.5  # two content words of the question found one syllable apart in a passage
 FUZZY_CUTOFF = 0.7
 UNSUPPORTED_GUESS = 0.5  # share of a correction's confidence kept when it fits neither neighbour
-PAIR_SHARE = 0.6  # weight of word pairs (vs single words) in the coverage of a question
+PAIR_SHARE = 0.6
+UNKNOWN_PAIR_SHARE = 1.0  # a pair of question words never adjacent in the documents weighs this share of the rarest  # weight of word pairs (vs single words) in the coverage of a question
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Query:
     terms: dict[int, float] = field(default_factory=dict)  # term code -> weight
     units: list[Unit] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)  # codes of document numbers cited and known
+    phrase_share: float = 0.0  # share of the question's adjacent content-word pairs that are phrases of the documents
+    corrected: bool = False  # some word was a guessed correction of a typo
 
     def add(self, code: int, weight: float) -> None:
         if code >= 0 and weight > self.terms.get(code, 0.0):
@@ -76,34 +80,29 @@ class Searcher:
         code = self.index.vocab.code(f"{a}_{b}")
         return code >= 0 and self.index.body.df(code) > 0
 
-    def correct(self, tokens: list[str]) -> tuple[list[str], dict[int, float], set[int]]:
-        """Tokens with unknown words corrected, the confidence of each correction, and the corrections that fit
-        neither neighbour (likely a word the documents do not have rather than a typo)."""
+    def correct(self, toks: list[Tok]) -> list[Tok]:
+        """The words with unknown ones corrected (Telex leftovers, missing spaces, typos), each with its confidence."""
         vocab = self.index.vocab.ids
-        out: list[str] = []
-        confidence: dict[int, float] = {}
-        unsupported: set[int] = set()
-        for i, tok in enumerate(tokens):
-            if tok in vocab or not tok.isalpha() or len(tok) < 2:
-                out.append(tok)
+        out: list[Tok] = []
+        for i, t in enumerate(toks):
+            tok = t.word
+            if tok in vocab or not tok.isalpha() or len(tok) < 2 or t.abbreviation or t.question:
+                out.append(t)
                 continue
             telex = [c for c in telex_candidates(tok) if c in vocab]
             if telex:
-                out.append(max(telex, key=self._df))
+                out.append(replace(t, word=max(telex, key=self._df)))
                 continue
             joined = self.index.joined_bigrams().get(tok)
             if joined:
-                out.extend(joined)
+                out += [replace(t, word=w) for w in joined]
                 continue
-            fixed = self._fuzzy(tok, out[-1] if out else None, tokens[i + 1] if i + 1 < len(tokens) else None)
+            fixed = self._fuzzy(tok, out[-1].word if out else None, toks[i + 1].word if i + 1 < len(toks) else None)
             if fixed is None:
-                out.append(tok)
+                out.append(t)
             else:
-                confidence[len(out)] = fixed[1]
-                if not fixed[2]:
-                    unsupported.add(len(out))
-                out.append(fixed[0])
-        return out, confidence, unsupported
+                out.append(replace(t, word=fixed[0], confidence=fixed[1], unsupported=not fixed[2]))
+        return out
 
     def _fuzzy(self, word: str, prev: str | None, nxt: str | None) -> tuple[str, float, bool] | None:
         from rapidfuzz import process
@@ -127,42 +126,59 @@ class Searcher:
         return best[0], float(best[1]) * (1.0 if supported else UNSUPPORTED_GUESS), supported
 
     def analyse(self, text: str) -> Query:
-        tokens, confidence, unsupported = self.correct(syllables(text))
+        toks = self.correct(read_question(text, self._has_bigram))
+        tokens = [t.word for t in toks]
         q = Query(text, tokens)
         vocab = self.index.vocab
+        expanded = {t.group for t in toks if t.abbreviation}
+        written_first = {t.group: t.abbreviation for t in toks if t.abbreviation}  # a group's word as written
+        written_last = written_first
         for n in doc_numbers(text):
             c = vocab.code(NUMBER_PREFIX + n)
             if c >= 0:
                 q.numbers.append(c)
                 q.add(c, NUMBER_WEIGHT)
-        for i, tok in enumerate(tokens):
-            question_word = tok in QUESTION_WORDS
-            w = QUESTION_WORD_WEIGHT if question_word else confidence.get(i, 1.0)
-            c = vocab.code(tok)
+        for i, t in enumerate(toks):
+            w = QUESTION_WORD_WEIGHT if t.question else t.confidence
+            c = vocab.code(t.word)
             q.add(c, w)
-            if not question_word:
-                alts = self._synonyms(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
+            if not t.question:
+                nxt = toks[i + 1].word if i + 1 < len(toks) else None
+                alts = self._synonyms(t.word, nxt)
+                if t.abbreviation:
+                    alts += tuple(a for a in (vocab.code(t.abbreviation),) if a >= 0)
+                    q.add(vocab.code(t.abbreviation), EXPANSION_WEIGHT)
                 for a in alts:
                     q.add(a, EXPANSION_WEIGHT * w)
                 # an unsupported guess weighs in the coverage as the unknown word it replaces
-                q.units.append(Unit(c, self.max_idf if i in unsupported else self._unit_idf(c), credit=w, alts=alts))
-            if tok in ABBREVIATIONS:
-                exp = ABBREVIATIONS[tok].split()
-                for j, word in enumerate(exp):
-                    q.add(vocab.code(word), EXPANSION_WEIGHT)
-                    if j:
-                        q.add(vocab.code(f"{exp[j - 1]}_{word}"), EXPANSION_WEIGHT)
-            if i + 1 < len(tokens):
-                nxt = tokens[i + 1]
-                pair = vocab.code(f"{tok}_{nxt}")
-                both_question = question_word and nxt in QUESTION_WORDS
-                q.add(pair, QUESTION_WORD_WEIGHT if both_question else min(w, confidence.get(i + 1, 1.0)))
-                if not question_word and nxt not in QUESTION_WORDS and pair >= 0:
-                    q.units.append(Unit(pair, self._unit_idf(pair), pair=True,
-                                        credit=w * confidence.get(i + 1, 1.0)))
-        content = [(i, t) for i, t in enumerate(tokens) if t not in QUESTION_WORDS]
+                q.units.append(Unit(c, self.max_idf if t.unsupported else self._unit_idf(c), credit=w, alts=alts))
+            if i + 1 < len(toks):
+                u = toks[i + 1]
+                pair = vocab.code(f"{t.word}_{u.word}")
+                q.add(pair, QUESTION_WORD_WEIGHT if t.question and u.question else min(w, u.confidence))
+                if t.question or u.question:
+                    continue
+                if t.group != u.group and {t.group, u.group} & expanded:
+                    # across an abbreviation ("kế hoạch CCHC"): the pair as written, or as expanded
+                    written = vocab.code(f"{written_last.get(t.group, t.word)}_{written_first.get(u.group, u.word)}")
+                    q.add(written, min(w, u.confidence))
+                    known = [c for c in (written, pair) if c >= 0 and self.index.body.df(c) > 0]
+                    if known:
+                        q.units.append(Unit(known[0], max(self._unit_idf(c) for c in known), pair=True,
+                                            credit=w * u.confidence, alts=tuple(known[1:])))
+                    continue
+                known = pair >= 0 and self.index.body.df(pair) > 0
+                idf = self._unit_idf(pair) if known else UNKNOWN_PAIR_SHARE * self.max_idf
+                q.units.append(Unit(pair, idf, pair=True, credit=w * u.confidence))
+        content = [(i, t) for i, t in enumerate(toks) if not t.question]
+        known = 0
         for (i, a), (j, b) in zip(content, content[1:]):
-            q.add(vocab.skip_code(a, b), SKIP_WEIGHT * min(confidence.get(i, 1.0), confidence.get(j, 1.0)))
+            skip = vocab.skip_code(a.word, b.word)
+            q.add(skip, SKIP_WEIGHT * min(a.confidence, b.confidence))
+            pair = vocab.code(f"{a.word}_{b.word}")
+            known += any(c >= 0 and self.index.body.df(c) > 0 for c in (pair, skip))
+        q.phrase_share = known / (len(content) - 1) if len(content) > 1 else 0.0
+        q.corrected = any(t.confidence < 1.0 for t in toks)
         return q
 
     def _synonyms(self, tok: str, nxt: str | None) -> tuple[int, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,13 +15,19 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
-from knowledge.answer import Answer, DocInfo, PassageInfo, Source, compose, decline, matched_headings
+from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
+                              documents_answer, fact_answer, matched_headings)
+from knowledge.followup import complete
+from knowledge.search import Query
+from knowledge.index import NUMBER_PREFIX
+from knowledge.understand import Intent, level_of, understand
+from bot.core.vietnamese import doc_numbers, fold
 from knowledge.errors import IngestError
 from knowledge import status as doc_status
 from knowledge.ingest import INFO_HEADING, parse_bytes
 from knowledge.limits import Limits, too_big
 from knowledge.readers import Progress
-from knowledge.kinds import bonus, expected_kinds
+from knowledge.kinds import bonus
 from knowledge.models import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -50,11 +57,13 @@ class _Loaded:
     index: "SearchIndex"
     searcher: "Searcher"
     passage_ids: list[int]
+    documents: list[DocInfo] | None = None
+    doc_of: dict[int, int] | None = None
 
 
 def doc_info(d: Document) -> DocInfo:
     return DocInfo(d.id, d.doc_type, d.number, d.title, d.issuer, d.issued_on, d.date_text, d.draft,
-                   d.status or "", bool(d.scanned))
+                   d.status or "", bool(d.scanned), d.province, d.signer, d.signer_title)
 
 
 def passage_info(p: Passage, d: Document) -> PassageInfo:
@@ -234,29 +243,143 @@ class KnowledgeBase:
             return [doc_info(d) for d, _ in repo.list_documents(s)]
 
     # --- questions ---------------------------------------------------------------------------
-    def answer(self, question: str, top: int = 3) -> Answer:
+    def _documents(self, loaded: "_Loaded") -> list[DocInfo]:
+        if loaded.documents is None:
+            loaded.documents = self.documents_info()
+        return loaded.documents
+
+    def _doc_of(self, loaded: "_Loaded") -> dict[int, int]:
+        """Document id of each index position."""
+        if loaded.doc_of is None:
+            with self.db.session() as s:
+                by_passage = dict(repo.passage_documents(s))
+            loaded.doc_of = {i: by_passage.get(pid, -1) for i, pid in enumerate(loaded.passage_ids)}
+        return loaded.doc_of
+
+    def answer(self, question: str, top: int = 3, previous: Turn | None = None) -> Answer:
+        """The answer to a question, or a short decline; `previous` is the chat's last turn, for follow-ups."""
         if not self._bootstrapped:
             self.ensure_ready()
         loaded = self._refresh()
-        query, hits = loaded.searcher.search(question, CANDIDATES)
-        hits = [h for h in hits if h.coverage >= MIN_COVERAGE]
+        intent = understand(question)
+        docs = self._documents(loaded)
+        if intent.wants_documents:
+            return documents_answer(question, docs)
+        understood, pinned = question, None
+        if previous is not None and intent.leans_on_previous:
+            understood = complete(question, intent, previous)
+            pinned = previous.doc_id
+            meta = intent.meta
+            intent = understand(understood)
+            intent.meta = meta
+        reason = self._missing(intent, docs, loaded, understood)
+        if reason:
+            return decline(question, docs, reason)
+        if intent.meta:
+            fact = self._fact(question, understood, intent, docs, loaded, pinned)
+            if fact is not None:
+                return fact
+        parts = split_parts(understood, intent, docs)
+        if len(parts) >= 2:
+            items = []
+            for name, sub, where in parts:
+                a = self._answer_one(question, sub, 1, understand(sub), loaded, where, None)
+                if a.answered:
+                    items.append((name or _place(a), a))
+            if items:
+                return compose_items(question, items, understood)
+            return decline(question, docs)
+        where = {d.id for d in docs if _in_province(d, intent.provinces)} if intent.provinces and _has_provinces(docs) \
+            else None
+        a = self._answer_one(question, understood, top, intent, loaded, where, pinned)
+        if not a.answered:
+            return decline(question, docs, a.text)
+        return a
+
+    def _missing(self, intent: Intent, docs: list[DocInfo], loaded: "_Loaded", text: str) -> str:
+        """Why the store cannot answer a question that names a province, year or document it lacks; empty if it can."""
+        if intent.provinces and _has_provinces(docs):
+            lacking = [p for p in intent.provinces if not any(_in_province(d, [p]) for d in docs)]
+            if lacking:
+                have = sorted({d.province for d in docs if d.province})
+                return (f"Chưa có văn bản của tỉnh {', '.join(lacking)}; hiện có: {', '.join(have[:8])}"
+                        f"{'…' if len(have) > 8 else ''}.")
+        numbers = doc_numbers(text)
+        if numbers and not any(loaded.index.vocab.code(NUMBER_PREFIX + n) >= 0 for n in numbers):
+            return f"Chưa có văn bản số {numbers[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
+        return ""
+
+    def _fact(self, question: str, understood: str, intent: Intent, docs: list[DocInfo], loaded: "_Loaded",
+              pinned: int | None) -> Answer | None:
+        """Who signed a document, when, its number or issuer: from the document's own facts."""
+        doc = _named_document(understood, intent, docs, pinned)
+        if doc is None:
+            return None
+        full = self.get_document(doc.id)
+        if full is None:
+            return None
+        first = next((p for p in full.passages if p.heading == INFO_HEADING), full.passages[0] if full.passages else None)
+        source = Source(passage_info(first, full), 1.0) if first is not None else None
+        if intent.meta == "signer" and doc.signer:
+            return fact_answer(question, doc, "Người ký", f"{doc.signer_title} {doc.signer}".strip(), source)
+        if intent.meta == "issued":
+            written = _written_date(full.text)
+            if written or doc.date_text:
+                return fact_answer(question, doc, "Ngày ban hành", written or doc.date_text, source)
+        if intent.meta == "number" and doc.number:
+            return fact_answer(question, doc, "Số văn bản", doc.number, source)
+        if intent.meta == "issuer" and doc.issuer:
+            return fact_answer(question, doc, "Cơ quan ban hành", doc.issuer, source)
+        return None
+
+    def _answer_one(self, question: str, text: str, top: int, intent: Intent, loaded: "_Loaded",
+                    where: set[int] | None, pinned: int | None) -> Answer:
+        """The best passage's answering unit, with its citation; a decline (answered False) when none is good."""
+        wanted = max(CANDIDATES, 2 * top)
+        query, hits = loaded.searcher.search(text, wanted if where is None else wanted * 4)
+        floor = min_coverage(query)
+        hits = [h for h in hits if h.coverage >= floor]
+        doc_of = self._doc_of(loaded) if where is not None or pinned is not None else {}
+        if where is not None:
+            hits = [h for h in hits if doc_of.get(h.doc) in where]
         if not hits:
-            return decline(question, self.documents_info())
-        best = max(h.score for h in hits)
+            return Answer(question, False, "", kind="declined")
         hits = sorted(hits, key=lambda h: -h.score)
         with self.db.session() as s:
             rows = repo.passages_by_id(s, [loaded.passage_ids[h.doc] for h in hits])
-        kinds = expected_kinds(question)
+        kinds = intent.kinds
         ranked = [Source(passage_info(*rows[loaded.passage_ids[h.doc]]), h.score) for h in hits
                   if loaded.passage_ids[h.doc] in rows]
+        if intent.years:
+            codes = [loaded.index.vocab.code(str(y)) for y in intent.years]
+            pos = {pid: i for i, pid in enumerate(loaded.passage_ids)}
+            dated = [src for src in ranked if all(c >= 0 and loaded.index.holds(c, pos[src.passage.id]) for c in codes)]
+            asked = [y for y in intent.years if re.search(rf"\bnam {y}\b", intent.text)]
+            if asked and not dated and all(_OTHER_YEAR.search(fold(src.passage.text)) for src in ranked[:3]):
+                # the passages that match speak of other years: the year asked about is not covered
+                return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, intent.years))} "
+                                               f"trong các văn bản đang có.", kind="declined")
+            for src in dated:
+                src.score *= YEAR_BONUS
+        articles = set(_ARTICLE_REF.findall(intent.text))
+        unit = asked_unit(intent.text)
+        if unit:
+            ranked = [src for src in ranked if holds_amount(src.passage.text, unit)]
+        if not ranked:
+            return Answer(question, False, "", kind="declined")
         for src in ranked:
             src.score *= 1 + bonus(src.passage.text, kinds)
+            if intent.levels and level_of(src.passage.text) & intent.levels:
+                src.score *= LEVEL_BONUS
+            if pinned is not None and src.passage.doc.id == pinned:
+                src.score *= PREVIOUS_DOC_BONUS
+            if articles and _ARTICLE_OF.match(src.passage.section or "") and \
+                    _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
+                src.score *= ARTICLE_BONUS
         ranked.sort(key=lambda src: -src.score)
         for src in ranked[:top]:
             src.title = matched_headings(src.passage, query, loaded.index)
-        best = ranked[0].score if ranked else best
-        if not ranked:
-            return decline(question, self.documents_info())
+        best = ranked[0].score
         first = ranked[0].passage
         further: list[Source] = []
         for src in ranked[1:]:
@@ -266,7 +389,139 @@ class KnowledgeBase:
             if (p.doc.id, p.section) != (first.doc.id, first.section) and \
                     all((p.doc.id, p.section) != (f.passage.doc.id, f.passage.section) for f in further):
                 further.append(src)
-        return compose(question, query, ranked, loaded.index, top, further, kinds)
+        levels = frozenset(intent.levels)
+        if intent.wants_list is False and _asks_which(intent.text) and where is None:
+            per_doc = _best_per_document(ranked, best)
+            if len(per_doc) >= 2:
+                items = [(_place_of(src.passage.doc), compose(question, query, [src], loaded.index, 1, [], kinds, levels))
+                         for src in per_doc]
+                return compose_items(question, items, text)
+        return compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
+
+
+def min_coverage(query: "Query") -> float:
+    """The share of the question a passage must hold. A question whose word pairs are mostly phrases of the documents
+    is about them (off-topic questions share words, rarely phrases), so less of it needs to be in one passage; with
+    typos corrected, less again (a correction counts only as much as it is trusted)."""
+    if query.phrase_share >= PHRASE_SHARE:
+        if query.corrected:
+            return TYPO_COVERAGE
+        return RICH_COVERAGE if query.phrase_share >= RICH_SHARE else PHRASE_COVERAGE
+    return MIN_COVERAGE
+
+
+PHRASE_SHARE = 0.45  # off-topic probes: at most 0.40 but one (0.60, "thuế thu nhập cá nhân…"); see bench/README.md
+PHRASE_COVERAGE = 0.3
+RICH_SHARE = 0.7  # nearly all of the question's word pairs are phrases of the documents
+RICH_COVERAGE = 0.2
+TYPO_COVERAGE = 0.15
+YEAR_BONUS = 1.2  # a passage holding the year asked about
+ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
+_ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
+_ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
+LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, huyện)
+PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
+WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
+_WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
+_PARTS = re.compile(r"\s*(?:,\s*con\s+|;\s+|,\s*(?=tinh nao\b|van ban nao\b))")
+_WRITTEN_DATE = re.compile(r"^[^,\d\n]{2,40},\s*(ngày\s*(?:\d{1,2}\s*)?tháng\s*\d{1,2}\s*năm\s*\d{4})", re.M | re.I)
+
+
+_OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
+_UNITS = ("diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
+          "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+
+
+def asked_unit(folded: str) -> str:
+    """The unit of an amount asked for ("bao nhiêu điểm" -> "diem", "bao nhiêu %" -> "%"), or ""."""
+    m = _ASKED_UNIT.search(folded.replace("%", " % "))
+    return "" if m is None else ("%" if m.group(1) in ("phan tram", "%") else m.group(1))
+
+
+def holds_amount(text: str, unit: str) -> bool:
+    """Whether a text states a number of that unit ("88,61/100 điểm", "99%", "08 bậc")."""
+    f = fold(text)
+    if unit == "%":
+        return bool(re.search(r"\d\s*%", f))
+    return bool(re.search(rf"\d[\d.,/]*\s+(?:\w+\s+)?{re.escape(unit)}\b", f))
+
+
+def _asks_which(folded: str) -> bool:
+    return bool(_WHICH.search(folded))
+
+
+def _best_per_document(ranked: list[Source], best: float) -> list[Source]:
+    out: list[Source] = []
+    for src in ranked:
+        if src.score < WHICH_SHARE * best or len(out) == 4:
+            break
+        if all(o.passage.doc.id != src.passage.doc.id for o in out):
+            out.append(src)
+    return out
+
+
+def _place_of(doc: DocInfo) -> str:
+    return doc.province or doc.name()
+
+
+def _place(a: Answer) -> str:
+    return _place_of(a.sources[0].passage.doc) if a.sources else ""
+
+
+def _has_provinces(docs: list[DocInfo]) -> bool:
+    return any(d.province for d in docs)
+
+
+def _in_province(doc: DocInfo, provinces: list[str]) -> bool:
+    where = fold(f"{doc.province} {doc.issuer}")
+    return any(fold(p) in where for p in provinces)
+
+
+def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[str, str, set[int] | None]]:
+    """The parts of a question spanning documents: (name, sub-question, documents to search), or [] for one part."""
+    folded = intent.text
+    pieces = [p.strip(" ,?") for p in _PARTS.split(folded) if len(p.split()) >= 3]
+    if len(pieces) >= 2:
+        return [("", p, None) for p in pieces[:4]]
+    places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
+    if len(places) >= 2:
+        out = []
+        for p in places[:4]:
+            sub = folded
+            for other in places:
+                if other != p:
+                    sub = sub.replace(fold(other), " ")
+            out.append((p, " ".join(sub.split()), {d.id for d in docs if _in_province(d, [p])}))
+        return out
+    return []
+
+
+def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int | None) -> DocInfo | None:
+    """The stored document a question is about: by its number, its province, or the previous answer's."""
+    folded = fold(text)
+    numbers = set(doc_numbers(text))
+    for d in docs:
+        if d.number and (d.number in numbers or re.search(rf"\b{re.escape(d.number.split('/')[0])}\b", folded)):
+            return d
+    if numbers:
+        return None  # a cited document that is not stored: its date is in the text that cites it
+    if intent.provinces:
+        mine = [d for d in docs if _in_province(d, intent.provinces)]
+        if len(mine) == 1:
+            return mine[0]
+    if pinned is not None:
+        return next((d for d in docs if d.id == pinned), None)
+    return None
+
+
+def _written_date(text: str) -> str:
+    """The date line of a document's header as written: 'ngày 25 tháng 11 năm 2021' ('tháng 7 năm 2022')."""
+    m = _WRITTEN_DATE.search(text[:1500])
+    if not m:
+        return ""
+    value = " ".join(m.group(1).split())
+    return re.sub(r"^ngày\s+(?=tháng)", "", value)
 
 
 def bundled_corpus() -> list[tuple[str, bytes]]:

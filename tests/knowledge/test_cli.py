@@ -20,12 +20,12 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _check_contract(obj: dict, question: str, top: int) -> None:
-    assert set(obj) == {"question", "answered", "answer", "sources"}
+    assert {"question", "answered", "answer", "sources"} <= set(obj)  # the contract: fields may be added, none removed
     assert obj["question"] == question and isinstance(obj["answered"], bool) and isinstance(obj["answer"], str)
     assert len(obj["sources"]) <= top
     for s in obj["sources"]:
-        assert set(s) == {"document", "section", "passage", "score"}
-        assert set(s["document"]) == {"id", "number", "type", "title", "issuer", "date"}
+        assert {"document", "section", "passage", "score"} <= set(s)
+        assert {"id", "number", "type", "title", "issuer", "date"} <= set(s["document"])
         assert s["section"] is None or isinstance(s["section"], str)
         assert isinstance(s["score"], float)
     scores = [s["score"] for s in obj["sources"]]

@@ -1,0 +1,184 @@
+"""Question words resolved before search: chat spellings, abbreviations read in context, numbers, question phrases."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.vietnamese import fold, syllables
+from knowledge.lexicon import ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, QUESTION_PHRASES, QUESTION_WORDS
+
+_JOINED = re.compile(r"\b(kh|s\s?kh)\s*(?:&|-|và|va|\+)\s*(dt)\b")  # "KH&ĐT", "kh-dt", "KH và ĐT"
+_LONGEST_PHRASE = max(len(p.split()) for p in (*QUESTION_PHRASES, *CHAT_SPELLINGS))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded syllables with numbers written one way ('01' and '1' are the same number)."""
+    return [t.lstrip("0") or "0" if t.isdigit() else t for t in syllables(text)]
+
+
+@dataclass
+class Tok:
+    word: str
+    question: bool = False  # part of a question phrase ("bao giờ", "khi nào"): what is asked, not what about
+    group: int = 0  # the written word it comes from; an abbreviation's expansion shares one group
+    abbreviation: str = ""  # the abbreviation this word expands, on the expansion's first word
+    confidence: float = 1.0  # below 1 for a guessed correction of a typo
+    unsupported: bool = False  # a correction that forms no phrase of the documents with its neighbours
+
+
+def read_question(text: str, has_bigram: Callable[[str, str], bool]) -> list[Tok]:
+    """The question's words with chat spellings replaced, abbreviations expanded and question phrases marked."""
+    folded = _JOINED.sub(lambda m: m.group(1).replace(" ", "") + "dt", fold(text))
+    words = _respell(tokens(folded))
+    out: list[Tok] = []
+    for g, w in enumerate(words):
+        if w in AMBIGUOUS:
+            prev = out[-1].word if out else None
+            nxt = words[g + 1] if g + 1 < len(words) else None
+            exp = _reading(AMBIGUOUS[w], prev, nxt, has_bigram).split()
+        elif w in ABBREVIATIONS:
+            exp = ABBREVIATIONS[w].split()
+        else:
+            out.append(Tok(w, group=g))
+            continue
+        out += [Tok(e, group=g, abbreviation=w if j == 0 else "") for j, e in enumerate(exp)]
+    _mark_questions(out)
+    return out
+
+
+def _respell(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            key = " ".join(words[i:i + n])
+            if n <= len(words) - i and key in CHAT_SPELLINGS:
+                out += CHAT_SPELLINGS[key].split()
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _reading(readings: tuple[str, ...], prev: str | None, nxt: str | None, has_bigram: Callable[[str, str], bool]) -> str:
+    def fits(r: str) -> int:
+        w = r.split()
+        return int(prev is not None and has_bigram(prev, w[0])) + int(nxt is not None and has_bigram(w[-1], nxt))
+
+    return max(readings, key=lambda r: (fits(r), -readings.index(r)))
+
+
+def _mark_questions(toks: list[Tok]) -> None:
+    words = [t.word for t in toks]
+    for i in range(len(words)):
+        for n in range(min(_LONGEST_PHRASE, len(words) - i), 1, -1):
+            if " ".join(words[i:i + n]) in QUESTION_PHRASES:
+                for t in toks[i:i + n]:
+                    t.question = True
+                break
+        if words[i] in QUESTION_WORDS:
+            toks[i].question = True
+
+
+# --- intent and constraints ------------------------------------------------------------------------
+_LEVELS: dict[str, re.Pattern[str]] = {
+    "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|"
+                     r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi))\b"),
+    "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu)\b"),
+    "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon)\b"),
+    "tinh": re.compile(r"\b(?:cap tinh)\b"),
+}
+# A level named in a question without its usual companion word ("còn xã thì sao?").
+_BARE_LEVEL = re.compile(r"^(?:con |the con |vay con |con o )?(?:cap )?(xa|huyen|so|tinh)\b")
+_PROVINCE_ALIASES = {"brvt": "Bà Rịa - Vũng Tàu", "vung tau": "Bà Rịa - Vũng Tàu", "ba ria": "Bà Rịa - Vũng Tàu",
+                     "tphcm": "Thành phố Hồ Chí Minh", "hcm": "Thành phố Hồ Chí Minh", "sai gon": "Thành phố Hồ Chí Minh",
+                     "ho chi minh": "Thành phố Hồ Chí Minh", "hue": "Thừa Thiên Huế", "dak lak": "Đắk Lắk",
+                     "daklak": "Đắk Lắk", "dak nong": "Đắk Nông", "bac can": "Bắc Kạn", "thanh hoa": "Thanh Hóa",
+                     "khanh hoa": "Khánh Hòa", "hoa binh": "Hòa Bình"}
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_META = {
+    "signer": re.compile(r"\b(?:ai ky|nguoi ky|do ai|ky boi|ky ten|chuc vu gi|chuc vu nao|voi chuc vu)\b"),
+    "issued": re.compile(r"\b(?:(?:ban hanh|ky|ra|lap|soan) (?:vao )?(?:ngay|thang) (?:nao|may)|ngay ban hanh|"
+                         r"ngay ky|ngay thang nam nao|(?:lap|ban hanh|ky) (?:vao )?(?:thang may|nam nao))\b"),
+    "number": re.compile(r"\b(?:so hieu|so ky hieu|(?:van ban|cong van|ke hoach|chi thi|quyet dinh) so (?:may|bao nhieu|gi)|"
+                         r"so may)\b"),
+    "issuer": re.compile(r"\b(?:co quan (?:nao )?ban hanh|ai ban hanh|don vi (?:nao )?ban hanh|do (?:co quan )?nao ban hanh)\b"),
+}
+_DEADLINE_WORDS = re.compile(r"\b(?:cham nhat|muon nhat|truoc ngay|han|thoi han|phai)\b")
+_LIST = re.compile(r"\b(?:gom nhung|gom nhung gi|bao gom|nhung (?:gi|noi dung|nhiem vu|linh vuc|chi so|co quan|don vi|doi tuong)|"
+                   r"nhung .{1,30} nao|cac .{1,30} nao|liet ke|ke ten|gom cac|gom gi)\b")
+_DOCUMENTS = re.compile(r"\b(?:(?:ban|bot) (?:biet|co|tra cuu duoc) (?:nhung|cac)? ?van ban|(?:co|kho co) nhung van ban|"
+                        r"danh sach van ban|nhung van ban nao (?:dang )?co|van ban nao dang co|cac van ban dang co|"
+                        r"co (?:nhung|bao nhieu) van ban)\b")
+_FOLLOW = re.compile(r"^(?:con|the con|vay con|con ve|con o|vay|the|van ban (?:do|nay|tren)|no|cai do|ke hoach do)\b|"
+                     r"\b(?:thi sao|the nao|ra sao|nhu vay|van ban (?:do|nay|tren)|ke hoach (?:do|nay|tren)|"
+                     r"o do|cua no)\b")
+
+
+@dataclass
+class Intent:
+    """What a question asks for and under which constraints."""
+
+    text: str  # the question with chat spellings replaced (folded)
+    kinds: list[str]  # time, quantity, who, signer, template (see knowledge.kinds)
+    levels: set[str]  # xa, huyen, so, tinh
+    provinces: list[str]  # as written in the province list, in order of mention
+    years: list[int]
+    meta: str | None  # signer, issued, number, issuer: a fact of a document rather than of its text
+    wants_list: bool
+    wants_documents: bool  # "bạn biết những văn bản nào?"
+    leans_on_previous: bool  # "còn cấp xã thì sao?", "văn bản đó ai ký?"
+
+
+def respelled(text: str) -> str:
+    """The folded question with chat spellings replaced ('bn' -> 'bao nhieu'), punctuation kept."""
+    words = fold(text).split()
+    out = []
+    for w in words:
+        core = w.strip(".,;:?!")
+        rep = CHAT_SPELLINGS.get(core)
+        out.append(w.replace(core, rep) if rep and core else w)
+    return " ".join(out)
+
+
+def provinces_in(folded: str) -> list[str]:
+    """Provinces named in a folded text, in order of mention."""
+    from knowledge.lexicon import PROVINCES
+
+    found: list[tuple[int, str]] = []
+    names = {fold(p): p for p in PROVINCES}
+    names.update(_PROVINCE_ALIASES)
+    names["ba ria vung tau"] = "Bà Rịa - Vũng Tàu"
+    text = " " + re.sub(r"[^a-z0-9]+", " ", folded) + " "
+    for key, name in names.items():
+        k = " " + re.sub(r"[^a-z0-9]+", " ", key).strip() + " "
+        pos = text.find(k)
+        if pos >= 0 and name not in [n for _, n in found]:
+            found.append((pos, name))
+    return [n for _, n in sorted(found)]
+
+
+def understand(question: str) -> Intent:
+    from knowledge.kinds import expected_kinds
+
+    text = respelled(question)
+    levels = {name for name, p in _LEVELS.items() if p.search(text)}
+    bare = _BARE_LEVEL.match(text)
+    if bare and len(text.split()) <= 6:
+        levels.add({"so": "so"}.get(bare.group(1), bare.group(1)))
+    meta = next((name for name, p in _META.items() if p.search(text)), None)
+    if meta == "issued" and _DEADLINE_WORDS.search(text) and not re.search(r"\bban hanh ngay nao\b", text):
+        meta = None
+    return Intent(text=text, kinds=expected_kinds(text), levels=levels, provinces=provinces_in(text),
+                  years=[int(y) for y in _YEAR.findall(text)], meta=meta, wants_list=bool(_LIST.search(text)),
+                  wants_documents=bool(_DOCUMENTS.search(text)),
+                  leans_on_previous=bool(_FOLLOW.search(text)) or len(text.split()) <= 4)
+
+
+def level_of(text: str) -> set[str]:
+    """The levels a passage's sentence speaks of."""
+    f = fold(text)
+    return {name for name, p in _LEVELS.items() if p.search(f)}
