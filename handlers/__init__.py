@@ -12,4 +12,5 @@ COMMAND_MODULES = (
     "handlers.journal",
     "handlers.daysoff",
     "handlers.reach",
+    "handlers.web_link",
 )

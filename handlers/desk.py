@@ -1,4 +1,4 @@
-"""The admin's desk actions shared by the CLI and the web dashboard: who acts, audited unit imports."""
+"""The admin's desk actions shared by the CLI and the web dashboard: who acts, audited unit imports, chat's own actions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,8 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.core.messages import ChatRef, IncomingMessage, Sender
 from bot.core.audit import record
+from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
+from handlers import confirm
+from handlers.context import Context, Services
+from handlers.registry import Role
+from handlers.router import load_commands
 from scheduler.unit_import import ImportCheck, apply_rows, check_rows, read_table
 
 
@@ -46,3 +50,37 @@ def import_units(session: Session, now: datetime, actor: Actor, data: bytes, fil
            f"{file_name}: thêm {check.count('add')}, cập nhật {check.count('update')}, "
            f"không đổi {check.count('unchanged')}")
     return check
+
+
+def desk_context(app: Services, session: Session, actor: Actor, role: Role, command: str = "", args: str = "") -> Context:
+    """A handler context for an admin acting from the dashboard or the CLI (no chat message behind it)."""
+    return Context(app, actor.as_message(), session, role, command, args)
+
+
+async def run_command(app: Services, session: Session, actor: Actor, role: Role, name: str, args: str) -> str:
+    """Run a chat command's own handler (same checks, same audit, same change signal); its reply text."""
+    cmd = load_commands().find(name)
+    if cmd is None:
+        raise KeyError(name)
+    if role < cmd.role:
+        record(session, app.clock.now(), actor.as_message(), cmd.name, args, outcome="denied")
+        return "Bạn không có quyền làm việc này. Yêu cầu đã được ghi lại."
+    ctx = desk_context(app, session, actor, role, cmd.name, args)
+    result = await cmd.func(ctx)
+    replies = [result] if isinstance(result, (str, Reply)) else list(result or [])
+    return "\n\n".join(r if isinstance(r, str) else r.text for r in replies)
+
+
+async def run_confirmed(app: Services, session: Session, actor: Actor, role: Role, kind: str, payload: dict) -> str:  # type: ignore[type-arg]
+    """Do what chat does once an admin confirms a pending change of `kind` (the web form is the confirmation).
+
+    Raises ValueError with a Vietnamese message when it cannot be done.
+    """
+    load_commands()
+    needed, func = confirm.ACTIONS[kind]
+    if role < needed:
+        record(session, app.clock.now(), actor.as_message(), f"confirm:{kind}", str(payload)[:500], outcome="denied")
+        raise ValueError("bạn không có quyền thực hiện thay đổi này (đã ghi lại)")
+    text = await func(desk_context(app, session, actor, role, kind), payload)
+    record(session, app.clock.now(), actor.as_message(), kind, str(payload)[:2000])
+    return text

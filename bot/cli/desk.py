@@ -31,6 +31,14 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path)
     p.set_defaults(handler=cmd_units_template)
 
+    web = sub.add_parser("web", help="serve the admins' dashboard; `web link` prints a one-time login link")
+    web.add_argument("action", nargs="?", choices=["link"], help="link: print a login link instead of serving")
+    web.add_argument("--listen", default=None, metavar="HOST:PORT", help="where to listen (default WEB_LISTEN, else "
+                     "127.0.0.1:8080)")
+    web.add_argument("--admin", default="console:local", metavar="CHANNEL:ID",
+                     help="whose link (default: the console operator)")
+    web.set_defaults(handler=cmd_web)
+
     rsub = _subcommands(sub, "report", "reports: who has submitted, as an Excel file or a chart", "report_command")
     p = rsub.add_parser("status", help="who has submitted, as an .xlsx file (one sheet per deadline and period)")
     p.add_argument("code", nargs="?", default="", help="a deadline's code (default: every deadline)")
@@ -123,3 +131,46 @@ def cmd_report_chart(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write(f"{e} Xem các mã: python -m bot deadlines list\n")
         return 2
     return _write(args.png, status_chart_png(reports, today), "biểu đồ")
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+
+    app = build_app(settings)
+    if args.action == "link":
+        return _print_link(app, args.admin)
+    listen = args.listen or getattr(settings, "web_listen", "") or "127.0.0.1:8080"
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        sys.stderr.write(f'--listen "{listen}": cần địa_chỉ:cổng, ví dụ 127.0.0.1:8080\n')
+        return 2
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    print(f"Trang quản trị: http://{listen}/ — đăng nhập: python -m bot web link")
+    uvicorn.run(create_app(app), host=host.strip("[]"), port=int(port), log_config=None, access_log=False)
+    return 0
+
+
+def _print_link(app, who: str) -> int:  # type: ignore[no-untyped-def]
+    from bot.core.admins import resolve_role
+    from bot.core.audit import record
+    from bot.core.login_links import issue_link
+    from handlers.desk import CONSOLE, Actor
+    from handlers.registry import Role
+    from handlers.web_link import login_url
+
+    channel, sep, user = who.partition(":")
+    if not sep or not channel or not user:
+        sys.stderr.write("--admin phải có dạng kênh:mã, ví dụ telegram:123456\n")
+        return 2
+    with app.db.session() as s:
+        if resolve_role(app.settings, s, channel, user) < Role.ADMIN:
+            sys.stderr.write(f"{who} không phải quản trị viên của bot (ADMIN_IDS hoặc /quyen them).\n")
+            return 2
+        token = issue_link(s, app.clock.now(), channel, user, CONSOLE.name if channel == "console" else "")
+        record(s, app.clock.now(), CONSOLE.as_message(), "web", f"login link for {channel}:{user}")
+    print(login_url(app.settings, token))
+    sys.stderr.write("Liên kết dùng được một lần, trong 10 phút.\n")
+    return 0

@@ -58,6 +58,9 @@ class Settings:
     zalo_oa_api_base_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
     zalo_oa_webhook_listen: str = "0.0.0.0:8445"
+    # Dashboard
+    web_base_url: str = ""  # public address of the dashboard, for the login links (e.g. https://bot.snv.gov.vn)
+    web_secret_key: str = ""  # signs the session cookie; empty: a random key kept in the database
 
     @property
     def db_url(self) -> str:
@@ -104,10 +107,13 @@ class Settings:
             zalo_oa_api_base_url=get("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
             zalo_oa_oauth_base_url=get("ZALO_OA_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
             zalo_oa_webhook_listen=get("ZALO_OA_WEBHOOK_LISTEN", "0.0.0.0:8445"),
+            web_base_url=get("WEB_BASE_URL").rstrip("/"),
+            web_secret_key=get("WEB_SECRET_KEY"),
         )
 
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line."""
         vals = [self.telegram_token, self.zalo_token, self.telegram_webhook_secret,
-                self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_app_secret, self.zalo_oa_refresh_token]
+                self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_app_secret, self.zalo_oa_refresh_token,
+                self.web_secret_key]
         return [v for v in vals if v]

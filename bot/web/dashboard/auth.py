@@ -1,0 +1,126 @@
+"""Who is asking: the signed session cookie, the admin role checked as chat checks it, CSRF on every form."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, TimestampSigner
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.core.admins import resolve_role
+from bot.core.audit import record
+from bot.core.login_links import SESSION_TTL, WebIdentity, same, session_identity, signing_key
+from handlers.desk import Actor
+from handlers.registry import Role
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+COOKIE = "cchc_phien"
+
+
+@dataclass(frozen=True)
+class Admin:
+    identity: WebIdentity
+    role: Role
+    token: str  # the session token (to log out)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.identity.channel, self.identity.user_id, "web", self.identity.name)
+
+    @property
+    def label(self) -> str:
+        return self.identity.name or f"{self.identity.channel}:{self.identity.user_id}"
+
+
+def bot_app(request: Request) -> "App":
+    return request.app.state.app
+
+
+def root(request: Request) -> str:
+    """The path prefix the reverse proxy serves the dashboard under (the path of WEB_BASE_URL), '' at the root."""
+    return urlsplit(bot_app(request).settings.web_base_url).path.rstrip("/")
+
+
+def _signer(app: "App") -> TimestampSigner:
+    with app.db.session() as s:
+        key = signing_key(s, app.clock.now(), app.settings.web_secret_key)
+    return TimestampSigner(key, salt="cchc-dashboard-session")
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    app = bot_app(request)
+    secure = app.settings.web_base_url.startswith("https://") or request.url.scheme == "https"
+    response.set_cookie(COOKIE, _signer(app).sign(token).decode(), max_age=int(SESSION_TTL.total_seconds()),
+                        path=root(request) or "/", httponly=True, samesite="strict", secure=secure)
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(COOKIE, path=root(request) or "/", httponly=True, samesite="strict")
+
+
+def current_admin(request: Request) -> Admin | None | Role:
+    """The signed-in admin; None without a live session; the Role when the session's user is no longer an admin."""
+    app = bot_app(request)
+    raw = request.cookies.get(COOKIE, "")
+    if not raw:
+        return None
+    try:
+        token = _signer(app).unsign(raw, max_age=int(SESSION_TTL.total_seconds())).decode()
+    except BadSignature:
+        return None
+    with app.db.session() as s:
+        identity = session_identity(s, app.clock.now(), token)
+        if identity is None:
+            return None
+        role = resolve_role(app.settings, s, identity.channel, identity.user_id)
+    if role < Role.ADMIN:
+        return role
+    return Admin(identity, role, token)
+
+
+Page = Callable[[Request, Admin], Awaitable[Response]]
+
+
+def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
+    """Only for a signed-in admin; a POST must carry the session's CSRF token (field `csrf`)."""
+
+    @functools.wraps(func)
+    async def endpoint(request: Request) -> Response:
+        from bot.web.dashboard.render import page
+
+        admin = current_admin(request)
+        if admin is None:
+            if request.method == "GET":
+                return RedirectResponse(f"{root(request)}/dang-nhap", status_code=303)
+            return page(request, "message.html", {"title": "Chưa đăng nhập",
+                                                  "text": "Phiên đăng nhập đã hết. Gõ /web trong tin nhắn riêng với bot "
+                                                          "để lấy liên kết đăng nhập mới."}, status=401)
+        if isinstance(admin, Role):
+            return page(request, "message.html", {"title": "Không có quyền",
+                                                  "text": "Tài khoản này không (hoặc không còn) là quản trị viên của bot."},
+                        status=403)
+        if request.method != "GET":
+            form = await request.form()
+            if not same(str(form.get("csrf", "")), admin.identity.csrf):
+                app = bot_app(request)
+                with app.db.session() as s:
+                    record(s, app.clock.now(), admin.actor.as_message(), f"web {request.url.path}", "CSRF",
+                           outcome="denied")
+                return page(request, "message.html", {"title": "Yêu cầu không hợp lệ",
+                                                      "text": "Mã chống giả mạo (CSRF) không đúng: hãy tải lại trang "
+                                                              "rồi làm lại."}, status=403)
+        request.state.admin = admin
+        return await func(request, admin)
+
+    return endpoint
+
+
+def form_text(form: Any, name: str, limit: int = 2000) -> str:
+    value = form.get(name, "")
+    return " ".join(str(value).split())[:limit] if isinstance(value, str) else ""

@@ -1,0 +1,161 @@
+"""Văn bản (upload, list, passages, remove, status), Ngày nghỉ, Nhật ký (filters) and Hỏi thử."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.core.audit import record
+from bot.core.clock import VN_TZ
+from bot.core.models import AuditEntry
+from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
+from bot.web.dashboard.render import page
+from handlers.desk import run_command
+from knowledge.errors import IngestError
+from knowledge.models import Passage
+from scheduler.daysoff import list_overrides
+from scheduler.timeutil import as_vn
+from scheduler.vi_dates import format_date_vi
+
+JOURNAL_ROWS = 200
+
+
+# ------------------------------------------------------------------ Văn bản
+
+def _documents(request: Request, *, status: int = 200, **extra) -> Response:  # type: ignore[no-untyped-def]
+    kb = bot_app(request).knowledge
+    docs = kb.list_documents()
+    return page(request, "documents.html", {"title": "Văn bản", "docs": docs,
+                                            "passages": sum(n for _, n in docs), **extra}, status=status)
+
+
+@admin_page
+async def documents(request: Request, admin: Admin) -> Response:
+    return _documents(request)
+
+
+@admin_page
+async def upload(request: Request, admin: Admin) -> Response:
+    app = bot_app(request)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _documents(request, error="Chưa chọn tệp.", status=422)
+    data = await upload.read(app.settings.max_upload_bytes + 1)
+    if len(data) > app.settings.max_upload_bytes:
+        return _documents(request, error=f"Tệp quá lớn (tối đa {app.settings.max_upload_bytes // 2**20} MB).", status=422)
+    try:
+        result = app.knowledge.add_bytes(upload.filename, data)
+    except IngestError as e:
+        return _documents(request, error=str(e), status=422)
+    with app.db.session() as s:  # the same audit entry as a file sent in chat
+        record(s, app.clock.now(), admin.actor.as_message(), "document", f"{upload.filename} -> {result.document_id}")
+    if not result.created:
+        return _documents(request, flash=f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id}).")
+    return _documents(request, flash=f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).")
+
+
+@admin_page
+async def document(request: Request, admin: Admin) -> Response:
+    app = bot_app(request)
+    doc_id = request.path_params["doc_id"]
+    doc = app.knowledge.get_document(doc_id)
+    if doc is None:
+        return page(request, "message.html", {"title": "Văn bản", "text": f"Không có văn bản mã {doc_id}."}, status=404)
+    with app.db.session() as s:
+        passages = list(s.scalars(select(Passage).where(Passage.document_id == doc_id).order_by(Passage.position)))
+    return page(request, "document.html", {"title": doc.title or doc.file_name, "doc": doc, "passages": passages})
+
+
+@admin_page
+async def remove_document(request: Request, admin: Admin) -> Response:
+    app = bot_app(request)
+    doc_id = request.path_params["doc_id"]
+    if not app.knowledge.remove_document(doc_id):
+        return _documents(request, error=f"Không có văn bản mã {doc_id}.", status=404)
+    with app.db.session() as s:
+        record(s, app.clock.now(), admin.actor.as_message(), "kb remove", str(doc_id))
+    return _documents(request, flash=f"🗑 Đã xóa văn bản mã {doc_id} khỏi kho tri thức.")
+
+
+# ------------------------------------------------------------------ Ngày nghỉ
+
+def _days_off(request: Request, *, status: int = 200, **extra) -> Response:  # type: ignore[no-untyped-def]
+    app = bot_app(request)
+    today = as_vn(app.clock.now()).date()
+    with app.db.session() as s:
+        from scheduler.daysoff import calendar_for
+
+        cal = calendar_for(s)
+        rows = [{"day": o.day, "label": format_date_vi(o.day), "off": o.day_off, "note": o.note, "by": o.set_by}
+                for o in list_overrides(s, today - timedelta(days=31))]
+        coming = [(d, cal.holiday_name(d)) for d in (today + timedelta(days=i) for i in range(120))
+                  if cal.is_day_off(d) and d.weekday() < 5]
+    return page(request, "daysoff.html", {"title": "Ngày nghỉ", "rows": rows,
+                                          "coming": [(format_date_vi(d), n) for d, n in coming], **extra}, status=status)
+
+
+@admin_page
+async def days_off(request: Request, admin: Admin) -> Response:
+    return _days_off(request)
+
+
+@admin_page
+async def change_day(request: Request, admin: Admin) -> Response:
+    """Through /ngaynghi's own handler: the same words, audit and re-planning as in chat."""
+    app = bot_app(request)
+    form = await request.form()
+    verb = "them" if form.get("verb") == "them" else "bo"
+    day = form_text(form, "day", 10)
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return _days_off(request, error="Ngày phải có dạng YYYY-MM-DD.", status=422)
+    note = form_text(form, "note", 200)
+    with app.db.session() as s:
+        text = await run_command(app, s, admin.actor, admin.role, "ngaynghi", f"{verb} {day} {note}".strip())
+    return _days_off(request, flash=text)
+
+
+# ------------------------------------------------------------------ Nhật ký
+
+@admin_page
+async def journal(request: Request, admin: Admin) -> Response:
+    app = bot_app(request)
+    q = request.query_params
+    who, action, day_text = q.get("nguoi", "")[:80].strip(), q.get("thaotac", "")[:50].strip(), q.get("ngay", "")[:10]
+    query = select(AuditEntry)
+    if who:
+        channel, _, user = who.rpartition(":")
+        query = query.where(AuditEntry.user_id == user, *([AuditEntry.channel == channel] if channel else []))
+    if action:
+        query = query.where(AuditEntry.action.like(f"{action.replace('%', '')}%"))
+    error = ""
+    if day_text:
+        try:
+            day = date.fromisoformat(day_text)
+            start = datetime.combine(day, time(), VN_TZ)
+            query = query.where(AuditEntry.at >= start, AuditEntry.at < start + timedelta(days=1))
+        except ValueError:
+            error = "Ngày phải có dạng YYYY-MM-DD."
+    with app.db.session() as s:
+        entries = list(s.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(JOURNAL_ROWS)))
+        actions = sorted(set(s.scalars(select(AuditEntry.action).distinct())))
+    return page(request, "journal.html", {"title": "Nhật ký", "entries": entries, "actions": actions, "who": who,
+                                          "action": action, "day": day_text, "error": error})
+
+
+# ------------------------------------------------------------------ Hỏi thử
+
+@admin_page
+async def ask(request: Request, admin: Admin) -> Response:
+    question, answer = "", None
+    if request.method == "POST":
+        form = await request.form()
+        question = form_text(form, "q", 1000)
+        if question:
+            answer = bot_app(request).knowledge.answer(question)
+    return page(request, "ask.html", {"title": "Hỏi thử", "question": question, "answer": answer})
