@@ -5,7 +5,8 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+
+__all__ = ["Admin", "admin_page", "bot_app", "form_text", "root"]
 
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from bot.core.admins import resolve_role
 from bot.core.audit import record
 from bot.core.login_links import SESSION_TTL, WebIdentity, same, session_identity, signing_key
 from handlers.desk import Actor
+from bot.web.dashboard.render import bot_app, page, root
 from handlers.registry import Role
 
 if TYPE_CHECKING:
@@ -36,15 +38,6 @@ class Admin:
     @property
     def label(self) -> str:
         return self.identity.name or f"{self.identity.channel}:{self.identity.user_id}"
-
-
-def bot_app(request: Request) -> "App":
-    return request.app.state.app
-
-
-def root(request: Request) -> str:
-    """The path prefix the reverse proxy serves the dashboard under (the path of WEB_BASE_URL), '' at the root."""
-    return urlsplit(bot_app(request).settings.web_base_url).path.rstrip("/")
 
 
 def _signer(app: "App") -> TimestampSigner:
@@ -92,8 +85,6 @@ def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
 
     @functools.wraps(func)
     async def endpoint(request: Request) -> Response:
-        from bot.web.dashboard.render import page
-
         admin = current_admin(request)
         if admin is None:
             if request.method == "GET":

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from bot.core.clock import VN_TZ
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -35,9 +39,16 @@ templates.env.filters["vn_time"] = _vn_time
 templates.env.filters["audit_time"] = _audit_time
 
 
-def page(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
-    from bot.web.dashboard.auth import root
+def bot_app(request: Request) -> "App":
+    return request.app.state.app
 
+
+def root(request: Request) -> str:
+    """The path prefix the reverse proxy serves the dashboard under (the path of WEB_BASE_URL), '' at the root."""
+    return urlsplit(bot_app(request).settings.web_base_url).path.rstrip("/")
+
+
+def page(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
     admin = getattr(request.state, "admin", None)
     ctx = {"root": root(request), "nav": NAV, "admin": admin, "csrf": admin.identity.csrf if admin else "",
            "flash": "", "error": "", **context}

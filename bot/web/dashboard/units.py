@@ -92,7 +92,6 @@ async def import_file(request: Request, admin: Admin) -> Response:
     except ImportFileError as e:
         return _listing(request, error=str(e), status=422)
     if commit and check.ok:
-        app.changed("units")
         return _listing(request, flash="Đã lưu: " + check.summary())
     return _listing(request, check=check, file_name=name, file_data=base64.b64encode(data).decode(),
                     status=200 if check.ok else 422)
