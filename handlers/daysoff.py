@@ -10,14 +10,21 @@ from bot.core.vietnamese import fold
 from scheduler.daysoff import list_overrides, load_overrides, remove_override, set_override
 from scheduler.models import DayOverride
 from scheduler.vi_dates import format_date_vi, parse_date_vi
-from scheduler.workdays import ADMIN_DAY_OFF, WorkCalendar
+from scheduler.workdays import ADMIN_DAY_OFF, ANNOUNCED_THROUGH, ESTIMATE_MARK, WorkCalendar
 
 HORIZON_DAYS = 90
 USAGE = ("Cú pháp:\n/ngaynghi — xem ngày nghỉ 90 ngày tới\n"
          "/ngaynghi them <ngày> [ghi chú] — thêm ngày nghỉ, ví dụ: /ngaynghi them 2/1/2027 Nghỉ bù\n"
-         "/ngaynghi bo <ngày> [ghi chú] — đặt lại là ngày làm việc, ví dụ: /ngaynghi bo 2/1/2027")
+         "/ngaynghi bo <ngày> — bỏ điều chỉnh của quản trị viên (trở lại như lịch), ví dụ: /ngaynghi bo 2/1/2027\n"
+         "/ngaynghi lamviec <ngày> [ghi chú] — đặt một ngày nghỉ (Thứ Bảy, Chủ Nhật, lễ) là ngày làm việc, "
+         "ví dụ: /ngaynghi lamviec 9/1/2027 Làm bù")
 ADD_WORDS = {"them", "add", "nghi", "+"}
-REMOVE_WORDS = {"bo", "xoa", "remove", "lam", "-"}
+REMOVE_WORDS = {"bo", "xoa", "remove", "-"}
+WORK_WORDS = {"lamviec", "lam", "lambu", "work"}
+
+
+def _estimate(cal: WorkCalendar, d: date) -> str:
+    return f" {ESTIMATE_MARK}" if cal.is_estimate(d) else ""
 
 
 def upcoming(session, start: date, days: int = HORIZON_DAYS) -> str:  # type: ignore[no-untyped-def]
@@ -31,7 +38,7 @@ def upcoming(session, start: date, days: int = HORIZON_DAYS) -> str:  # type: ig
         o = notes.get(d)
         if o is not None and o.note:
             name = f"{o.note} (quản trị bổ sung)" if name == ADMIN_DAY_OFF else f"{name} — {o.note}"
-        lines.append(f"• {format_date_vi(d)} — {name}")
+        lines.append(f"• {format_date_vi(d)} — {name}{_estimate(cal, d)}")
     if not off:
         lines.append("• Không có ngày nghỉ lễ nào.")
     working = [(d, notes.get(d)) for d in _days(start, end)
@@ -40,9 +47,11 @@ def upcoming(session, start: date, days: int = HORIZON_DAYS) -> str:  # type: ig
         lines += ["", "Ngày làm việc đặc biệt:"]
         for d, o in working:
             why = (o.note if o is not None and o.note else "quản trị viên đặt là ngày làm việc") if o is not None else "làm bù"
-            lines.append(f"• {format_date_vi(d)} — {why}")
-    lines += ["", "Lịch lấy từ gói holidays (các năm chưa có thông báo chính thức là ước tính), "
-              "cộng các điều chỉnh của quản trị viên.", USAGE]
+            lines.append(f"• {format_date_vi(d)} — {why}{_estimate(cal, d)}")
+    if any(d.year > ANNOUNCED_THROUGH for d in (start, end)):
+        lines += ["", f"«{ESTIMATE_MARK}»: năm {ANNOUNCED_THROUGH + 1} trở đi Chính phủ chưa công bố lịch nghỉ; "
+                      "ngày được ước tính theo quy tắc (Tết âm lịch, nghỉ bù) cho đến khi quản trị viên điều chỉnh."]
+    lines += ["", "Lịch lấy từ gói holidays, cộng các điều chỉnh của quản trị viên.", USAGE]
     return "\n".join(lines)
 
 
@@ -50,15 +59,18 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-@command("ngaynghi", "Xem, thêm, bỏ ngày nghỉ", usage="/ngaynghi [them|bo <ngày> [ghi chú]]", role=Role.ADMIN,
-         order=80)
+@command("ngaynghi", "Xem, thêm, bỏ ngày nghỉ; đặt ngày làm việc", usage="/ngaynghi [them|bo|lamviec <ngày> [ghi chú]]",
+         role=Role.ADMIN, order=80)
 async def days_off(ctx: Context) -> str:
     today = ctx.now().date()
     parts = ctx.args.split(maxsplit=2)
     if not parts:
         return upcoming(ctx.session, today)
     verb = fold(parts[0])
-    if verb not in ADD_WORDS | REMOVE_WORDS:
+    if verb == "lam" and len(parts) > 1 and fold(parts[1]) in ("viec", "bu"):
+        parts = [parts[0], *ctx.args.split(maxsplit=3)[2:]]
+        verb = "lamviec"
+    if verb not in ADD_WORDS | REMOVE_WORDS | WORK_WORDS:
         return f"Không hiểu «{parts[0]}».\n{USAGE}"
     if len(parts) < 2:
         return f"Thiếu ngày.\n{USAGE}"
@@ -69,14 +81,14 @@ async def days_off(ctx: Context) -> str:
     note = parts[2].strip()[:200] if len(parts) > 2 else ""  # as stored (the column holds 200)
     by = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
     if verb in ADD_WORDS:
-        reply = _add(ctx, day, note, by)
-        action = f"them {day.isoformat()} {note}".strip()
+        reply, changed, action = _add(ctx, day, note, by), True, "them"
+    elif verb in WORK_WORDS:
+        (reply, changed), action = _working(ctx, day, note, by), "lamviec"
     else:
-        reply, changed = _remove(ctx, day, note, by)
-        if not changed:
-            return reply
-        action = f"bo {day.isoformat()} {note}".strip()
-    record(ctx.session, ctx.now(), ctx.msg, "ngaynghi", action)
+        (reply, changed), action = _remove(ctx, day), "bo"
+    if not changed:
+        return reply
+    record(ctx.session, ctx.now(), ctx.msg, "ngaynghi", f"{action} {day.isoformat()} {note}".strip())
     return reply
 
 
@@ -86,18 +98,29 @@ def _add(ctx: Context, day: date, note: str, by: str) -> str:
             ". Lịch nhắc sẽ được tính lại: không nhắc vào ngày này.")
 
 
-def _remove(ctx: Context, day: date, note: str, by: str) -> tuple[str, bool]:
-    had = ctx.session.get(DayOverride, day)
-    had_off = had is not None and had.day_off
-    remove_override(ctx.session, day)
+def _working(ctx: Context, day: date, note: str, by: str) -> tuple[str, bool]:
     base = WorkCalendar({d: v for d, v in load_overrides(ctx.session).items() if d != day})
-    if base.is_day_off(day):
-        reason = base.holiday_name(day)
-        set_override(ctx.session, day, False, note or f"Làm việc thay cho: {reason}", by)
-        return (f"Đã đặt {format_date_vi(day)} là ngày làm việc (trước đó: {reason}). "
-                "Lịch nhắc sẽ được tính lại.", True)
-    if had_off:
-        return f"Đã bỏ ngày nghỉ {format_date_vi(day)} do quản trị viên thêm; ngày này là ngày làm việc.", True
-    if had is not None:
-        return f"Đã bỏ điều chỉnh của ngày {format_date_vi(day)}; ngày này vốn là ngày làm việc.", True
-    return f"{format_date_vi(day)} vốn là ngày làm việc; không có gì thay đổi.", False
+    if not base.calendar_is_day_off(day):
+        had = ctx.session.get(DayOverride, day)
+        if had is not None:
+            remove_override(ctx.session, day)
+            return f"Đã bỏ ngày nghỉ do quản trị viên thêm; {format_date_vi(day)} là ngày làm việc.", True
+        return f"{format_date_vi(day)} vốn là ngày làm việc; không có gì thay đổi.", False
+    reason = base.holiday_name(day)
+    set_override(ctx.session, day, False, note or f"Làm việc thay cho: {reason}", by)
+    return (f"Đã đặt {format_date_vi(day)} là ngày làm việc (theo lịch: {reason}). Lịch nhắc sẽ được tính lại. "
+            f"Bỏ điều chỉnh này: /ngaynghi bo {day:%d/%m/%Y}.", True)
+
+
+def _remove(ctx: Context, day: date) -> tuple[str, bool]:
+    had = ctx.session.get(DayOverride, day)
+    cal = WorkCalendar()
+    own = f"theo lịch là ngày nghỉ ({cal.holiday_name(day)})" if cal.is_day_off(day) else "theo lịch là ngày làm việc"
+    if had is None:
+        hint = (f" Để làm việc vào ngày này: /ngaynghi lamviec {day:%d/%m/%Y}." if cal.is_day_off(day)
+                else f" Để thêm ngày nghỉ: /ngaynghi them {day:%d/%m/%Y}.")
+        return f"{format_date_vi(day)} không có điều chỉnh nào của quản trị viên ({own}).{hint}", False
+    remove_override(ctx.session, day)
+    what = "ngày nghỉ do quản trị viên thêm" if had.day_off else "ngày làm việc do quản trị viên đặt"
+    return (f"Đã bỏ {what} {format_date_vi(day)}; ngày này trở lại như lịch: "
+            f"{own}{_estimate(cal, day)}. Lịch nhắc sẽ được tính lại.", True)

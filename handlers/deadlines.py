@@ -17,6 +17,7 @@ from scheduler.models import Chat, Deadline, Delivery, Occurrence, Unit
 from scheduler.presets import presets
 from scheduler.repo import (
     acknowledge, acks_of, audience_unit_ids, create_deadline, current_occurrence, find_ack, get_deadline,
+    period_audience,
     list_deadlines, open_occurrences, remove_deadline, update_deadline,
 )
 from scheduler.service import materialise, render
@@ -58,24 +59,28 @@ async def upcoming(ctx: Context) -> str:
         return NO_UNIT
     _materialise_all(ctx, deadlines)
     unit_ids = {u.id for u in units}
-    lines: list[str] = []
+    all_units = list_units(ctx.session)
+    rows: list[tuple[date, str, str]] = []
     for d in deadlines:
-        audience = set(_audience_of(ctx, d))
-        mine = audience & unit_ids
-        if not mine and not ctx.is_admin:
+        if not set(_audience_of(ctx, d)) & unit_ids and not ctx.is_admin:
             continue
         occs = [o for o in ctx.session.scalars(select(Occurrence).where(
             Occurrence.deadline_id == d.id, Occurrence.legal_due >= today - timedelta(days=30)).order_by(Occurrence.due))]
+        owing = {o.id: set(period_audience(d, o.legal_due, all_units)) for o in occs}
         acked = {o.id: {a.unit_id for a in acks_of(ctx.session, o.id)} for o in occs}
-        owed = [o for o in occs if o.legal_due < today and mine and not mine <= acked[o.id]]
+        owed = [o for o in occs if o.legal_due < today and owing[o.id] & unit_ids
+                and not owing[o.id] & unit_ids <= acked[o.id]]
         for o in owed + [o for o in occs if o.legal_due >= today][:1]:
-            done = acked[o.id]
+            done, audience = acked[o.id], owing[o.id]
+            mine = audience & unit_ids
             if mine:
                 status = "✅ đã nộp" if mine <= done else "⏳ chưa xác nhận"
             else:
                 status = f"{len(done & audience)}/{len(audience)} đơn vị đã nộp"
-            lines.append(f"• [{d.code}] {d.title} — {o.label or o.period}: hạn {format_date_vi(o.due)} "
-                         f"({days_left_text(o.due, today)}) — {status}")
+            legal = f", hạn cuối {format_date_vi(o.legal_due)} do trùng ngày nghỉ" if o.legal_due != o.due else ""
+            rows.append((o.due, d.code, f"• [{d.code}] {d.title} — {o.label or o.period}: hạn {format_date_vi(o.due)}"
+                         f"{legal} ({days_left_text(o.due, today, o.legal_due)}) — {status}"))
+    lines = [line for _, _, line in sorted(rows)]
     if not lines:
         return "Không có hạn nào sắp tới." + ("" if units else " (Chat này chưa gắn với đơn vị nào.)")
     head = "Các hạn sắp tới" + (f" của {', '.join(u.name for u in units)}" if units else " (tất cả đơn vị)") + ":"
@@ -299,11 +304,11 @@ async def status(ctx: Context) -> str:
         if occ is None:
             lines.append(f"• [{d.code}] {d.title}: không có kỳ nào sắp tới.")
             continue
-        audience = audience_unit_ids(d, units.values())
+        audience = period_audience(d, occ.legal_due, units.values())
         acks = {a.unit_id: a for a in acks_of(ctx.session, occ.id)}
         done = [u for u in audience if u in acks]
         lines.append(f"• [{d.code}] {d.title} — {occ.label}, hạn {format_date_vi(occ.due)} "
-                     f"({days_left_text(occ.due, today)}): {len(done)}/{len(audience)} đơn vị đã nộp")
+                     f"({days_left_text(occ.due, today, occ.legal_due)}): {len(done)}/{len(audience)} đơn vị đã nộp")
         if code:
             missing = [units[u].name for u in audience if u not in acks]
             lines.append("Đã nộp:" if done else "Đã nộp: (chưa có)")

@@ -91,7 +91,7 @@ async def units(ctx: Context) -> str:
             if type_ is None:
                 return f"Loại đơn vị «{parts[1][:50]}» không hợp lệ: ghi «sở» hoặc «xã».\n{DONVI_USAGE}"
             aliases = [a for a in (parts[2].split(",") if len(parts) > 2 else []) if a.strip()]
-            unit = add_unit(ctx.session, parts[0], type_, aliases)
+            unit = add_unit(ctx.session, parts[0], type_, aliases, at=as_utc(ctx.now()))
             detail = f"{unit.name} ({type_})"
             reply = f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]})."
         elif verb == "bidanh":

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from scheduler.leads import LEGAL_DAY, MANUAL_TOP
 from scheduler.models import Delivery, Occurrence
 from bot.core.db import insert_ignore
 from scheduler.timeutil import as_utc
@@ -32,10 +33,10 @@ def add_rows(session: Session, rows: Sequence[dict]) -> None:
 
 
 def next_manual_lead(session: Session, occurrence_id: int, chat_pk: int) -> int:
-    """-1, -2, … for an admin's repeated /nhacngay of the same period in the same chat."""
+    """-1001, -1002, … for an admin's repeated /nhacngay of the same period in the same chat."""
     low = session.scalar(select(Delivery.lead).where(Delivery.occurrence_id == occurrence_id,
                                                      Delivery.chat_id == chat_pk).order_by(Delivery.lead).limit(1))
-    return -1 if low is None or low >= 0 else low - 1
+    return MANUAL_TOP - 1 if low is None or low > MANUAL_TOP else low - 1
 
 
 def claimable(c: Claimer, now: datetime):  # type: ignore[no-untyped-def]
@@ -98,11 +99,16 @@ def skip_for_unit(session: Session, occurrence_id: int, unit_id: int, outcome: s
     return int(result.rowcount or 0)
 
 
-def expire_pending(session: Session, today_legal_due_before) -> int:  # type: ignore[no-untyped-def]
-    """Pending rows of periods whose legal due date has passed are no longer worth sending."""
-    occ_ids = select(Occurrence.id).where(Occurrence.legal_due < today_legal_due_before)
-    result = session.execute(update(Delivery).where(Delivery.status == PENDING, Delivery.occurrence_id.in_(occ_ids),
-                                                    Delivery.lead >= 0)
-                             .values(status=SKIPPED, outcome="expired: due date passed")
-                             .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+def expire_pending(session: Session, today: date, day_start: datetime) -> int:
+    """Pending rows no longer worth sending: before-the-deadline ones of periods whose legal due date has passed,
+    and escalation reminders of an earlier day (`day_start`: today's midnight in Vietnam)."""
+    occ_ids = select(Occurrence.id).where(Occurrence.legal_due < today)
+    before = session.execute(update(Delivery).where(
+        Delivery.status == PENDING, Delivery.occurrence_id.in_(occ_ids),
+        or_(Delivery.lead >= 0, Delivery.lead == LEGAL_DAY))
+        .values(status=SKIPPED, outcome="expired: due date passed").execution_options(synchronize_session=False))
+    after = session.execute(update(Delivery).where(
+        Delivery.status == PENDING, Delivery.lead < LEGAL_DAY, Delivery.lead > MANUAL_TOP,
+        Delivery.scheduled_for < as_utc(day_start))
+        .values(status=SKIPPED, outcome="expired: its day has passed").execution_options(synchronize_session=False))
+    return int(before.rowcount or 0) + int(after.rowcount or 0)

@@ -22,6 +22,8 @@ class Unit(Base):
     type: Mapped[str] = mapped_column(String(10))  # one of UNIT_TYPES
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)  # other names for matching ("STP")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the unit joined: periods whose legal due date had passed by then are not owed (None: always there).
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     chats: Mapped[list["Chat"]] = relationship(back_populates="unit")
     focal_points: Mapped[list["FocalPoint"]] = relationship(back_populates="unit", cascade="all, delete-orphan")
@@ -63,6 +65,17 @@ class Invite(Base):
     unit: Mapped[Unit] = relationship()
 
 
+class ClusterMember(Base):
+    """A further unit served by a group (a cluster): the group's own `unit_id` is its first unit."""
+
+    __tablename__ = "cluster_members"
+
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class FocalPoint(Base):
     """A unit's đầu mối on one channel: mentioned in group reminders, reached 1:1 when the group cannot be."""
 
@@ -75,6 +88,10 @@ class FocalPoint(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     private_chat_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # known once they message the bot
+    # pending: asked with a private /dangky, waiting for an admin; approved; refused
+    status: Mapped[str] = mapped_column(String(10), default="approved", server_default="approved")
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     unit: Mapped[Unit] = relationship(back_populates="focal_points")
 
@@ -90,6 +107,7 @@ class Deadline(Base):
     rule: Mapped[str] = mapped_column(Text)  # the due rule as written, parsed by scheduler.rules
     audience_types: Mapped[list[str]] = mapped_column(JSON, default=list)  # unit types
     audience_units: Mapped[list[int]] = mapped_column(JSON, default=list)  # unit ids
+    audience_exclude: Mapped[list[int] | None] = mapped_column(JSON, nullable=True, default=list)  # unit ids left out (e.g. the recipient)
     leads: Mapped[list[int]] = mapped_column(JSON, default=lambda: [7, 3, 1, 0])  # days before the due date
     remind_at: Mapped[str] = mapped_column(String(5), default="08:00")  # HH:MM Asia/Ho_Chi_Minh
     source: Mapped[str] = mapped_column(Text, default="")  # citation, e.g. "Công văn 7946/UBND-NCPC, mục 1.a"
@@ -128,6 +146,7 @@ class Acknowledgement(Base):
     by_user: Mapped[str] = mapped_column(String(64))
     by_name: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")  # report number, "123/BC-STP"
 
 
 class Delivery(Base):
@@ -139,7 +158,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
-    lead: Mapped[int] = mapped_column(Integer)  # days before due; negative: an admin's /nhacngay (-1, -2, …)
+    lead: Mapped[int] = mapped_column(Integer)  # see scheduler.leads: days before due, legal day, escalation, manual
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), nullable=True)
     scheduled_for: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed|skipped
@@ -151,6 +170,17 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # backoff
     outcome: Mapped[str] = mapped_column(Text, default="")  # last error or note
+
+
+class AdminDigest(Base):
+    """One daily digest to the admins (overdue units); the primary key is the exactly-once claim."""
+
+    __tablename__ = "admin_digests"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True, default="overdue")
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class DayOverride(Base):

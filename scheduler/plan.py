@@ -15,6 +15,10 @@ class ChatInfo:
     active: bool
     unit_id: int | None
     title: str = ""
+    members: tuple[int, ...] = ()  # further units this group serves (a cluster)
+
+    def serves(self, unit_id: int) -> bool:
+        return self.unit_id == unit_id or unit_id in self.members
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class PlannedOccurrence:
     period: str
     due: date
     legal_due: date
-    reminders: tuple[tuple[int, datetime], ...]  # (lead, when), from scheduler.timing.reminder_times
+    reminders: tuple[tuple[int, datetime], ...]  # (lead, when), from scheduler.timing.period_reminders
+    open_until: date | None = None  # the last day of its escalation window (default: the legal due date)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,12 @@ class PlannedDelivery:
     lead: int
     scheduled_for: datetime
     fallback: bool = False
+    # a group serving several units: one row for all of them (unit_id NULL), who is owed is decided when sent
+    cluster: bool = False
+
+    @property
+    def row_unit_id(self) -> int | None:
+        return None if self.cluster else self.unit_id
 
 
 def unit_targets(unit_id: int, chats: Iterable[ChatInfo], focals: Iterable[FocalInfo]) -> list[Target]:
@@ -64,7 +75,7 @@ def unit_targets(unit_id: int, chats: Iterable[ChatInfo], focals: Iterable[Focal
     """
     chats = list(chats)
     by_key = {(c.channel, c.chat_id): c for c in chats}
-    groups = [c for c in chats if c.unit_id == unit_id and c.kind == "group"]
+    groups = [c for c in chats if c.serves(unit_id) and c.kind == "group"]
     own_focals = [f for f in focals if f.unit_id == unit_id]
     channels = sorted({c.channel for c in groups} | {f.channel for f in own_focals})
     out: list[Target] = []
@@ -84,7 +95,7 @@ def unit_targets(unit_id: int, chats: Iterable[ChatInfo], focals: Iterable[Focal
 
 def plan_deliveries(
     occurrences: Sequence[PlannedOccurrence],
-    audiences: Mapping[int, Sequence[int]],
+    audiences: Mapping[object, Sequence[int]],
     targets: Mapping[int, Sequence[Target]],
     acked: set[tuple[int, str, int]],
     *,
@@ -93,21 +104,30 @@ def plan_deliveries(
 ) -> list[PlannedDelivery]:
     """Every reminder of not yet expired occurrences up to `until` for each audience unit that has not acknowledged.
 
-    `audiences` maps a deadline id to its unit ids, `targets` a unit id to its targets and `acked`
-    holds (deadline id, period, unit id). Reminders already in the past are included: whether they
-    are sent late or superseded is the delivery's business, not the plan's.
+    `audiences` maps (deadline id, period) — or a deadline id — to the units owing it, `targets` a
+    unit id to its targets and `acked` holds (deadline id, period, unit id). Reminders already in the
+    past are included: whether they are sent late or superseded is the delivery's business, not the
+    plan's. A group that serves several units (a cluster) gets one reminder per time, not one per unit.
     """
-    out: list[PlannedDelivery] = []
+    shared: dict[int, set[int]] = {}
+    for unit_id, ts in targets.items():
+        for t in ts:
+            shared.setdefault(t.chat_pk, set()).add(unit_id)
+    by_key: dict[tuple[int, str, int, int], PlannedDelivery] = {}
     for occ in occurrences:
-        if occ.legal_due < today:
+        if (occ.open_until or occ.legal_due) < today:
             continue
-        for unit_id in audiences.get(occ.deadline_id, ()):
+        owing = audiences.get((occ.deadline_id, occ.period), audiences.get(occ.deadline_id, ()))
+        for unit_id in owing:
             if (occ.deadline_id, occ.period, unit_id) in acked:
                 continue
             for target in targets.get(unit_id, ()):
+                cluster = len(shared.get(target.chat_pk, ())) > 1
                 for lead, when in occ.reminders:
                     if when <= until:
-                        out.append(PlannedDelivery(occ.deadline_id, occ.period, target.chat_pk, unit_id, lead, when,
-                                                   target.fallback))
+                        key = (occ.deadline_id, occ.period, target.chat_pk, lead)
+                        by_key[key] = PlannedDelivery(occ.deadline_id, occ.period, target.chat_pk, unit_id, lead,
+                                                      when, target.fallback, cluster)
+    out = list(by_key.values())
     out.sort(key=lambda p: (p.scheduled_for, p.deadline_id, p.period, p.chat_pk))
     return out

@@ -76,7 +76,7 @@ def install(session: Session, preset: Preset, settings: Settings, *, at: datetim
             continue
         unit_ids = []
         for name in fields["audience_units"]:
-            unit = find_unit(session, name) or add_unit(session, name, "so", ["SNV"] if name == HOME_AFFAIRS else [])
+            unit = find_unit(session, name) or add_unit(session, name, "so", ["SNV"] if name == HOME_AFFAIRS else [], at=at)
             unit.active = True
             unit_ids.append(unit.id)
         create_deadline(session, {**fields, "audience_units": unit_ids, "leads": list(settings.default_leads),

@@ -13,6 +13,7 @@ from bot.core.db import insert_ignore
 from bot.core.vietnamese import fold
 from scheduler.changes import bump
 from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
+from scheduler.timeutil import as_vn
 
 OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date
 STATUS_GRACE = timedelta(days=7)  # /tinhhinh keeps showing a period this long after its due date
@@ -85,10 +86,25 @@ def _bump_for(row: object, what: str) -> None:
 
 
 def audience_unit_ids(deadline: Deadline, units: Iterable[Unit]) -> list[int]:
-    """Active units a deadline addresses: by type (never the legacy district level) or by name."""
+    """Active units a deadline addresses: by type (never the legacy district level) or by name, less its exclusions."""
     types = set(deadline.audience_types or []) - {"huyen"}
     named = set(deadline.audience_units or [])
-    return [u.id for u in units if u.active and (u.type in types or u.id in named)]
+    left_out = set(deadline.audience_exclude or [])
+    return [u.id for u in units if u.active and u.id not in left_out and (u.type in types or u.id in named)]
+
+
+def owes(legal_due: date, *since: datetime | None) -> bool:
+    """Whether a period is owed: its legal due date had not passed when the deadline (and the unit) came to exist."""
+    return all(s is None or as_vn(s).date() <= legal_due for s in since)
+
+
+def period_audience(deadline: Deadline, legal_due: date, units: Iterable[Unit]) -> list[int]:
+    """The audience units that owe the period with this legal due date (see `owes`)."""
+    units = list(units)
+    if not owes(legal_due, deadline.created_at):
+        return []
+    by_id = {u.id: u for u in units}
+    return [i for i in audience_unit_ids(deadline, units) if owes(legal_due, by_id[i].created_at)]
 
 
 # --- occurrences ---------------------------------------------------------------------------------
@@ -104,8 +120,10 @@ def occurrences_of(session: Session, deadline_id: int, *, due_from: date | None 
 
 
 def current_occurrence(session: Session, deadline_id: int, today: date) -> Occurrence | None:
-    """The period being worked on: the first not more than a week past its legal due date."""
-    found = occurrences_of(session, deadline_id, due_from=today - STATUS_GRACE)
+    """The period being worked on: the first not more than a week past its legal due date that the deadline owes."""
+    deadline = session.get(Deadline, deadline_id)
+    since = deadline.created_at if deadline is not None else None
+    found = [o for o in occurrences_of(session, deadline_id, due_from=today - STATUS_GRACE) if owes(o.legal_due, since)]
     return found[0] if found else None
 
 

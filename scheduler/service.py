@@ -29,17 +29,19 @@ from bot.core.db import Database
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
+from scheduler.chats import chat_infos, focal_infos
 from scheduler.daysoff import calendar_for
-from scheduler.models import Chat, Deadline, Delivery, FocalPoint, Occurrence, Unit
-from scheduler.plan import ChatInfo, FocalInfo, PlannedOccurrence, Target, plan_deliveries, unit_targets
 from bot.core.db import insert_ignore
 from scheduler import changes
-from scheduler.repo import acked_pairs, audience_unit_ids, current_occurrence, find_ack, list_deadlines
+from scheduler.leads import escalation_step, is_before, is_manual, is_planned
+from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence, Unit
+from scheduler.plan import PlannedOccurrence, Target, plan_deliveries, unit_targets
+from scheduler.repo import acked_pairs, current_occurrence, find_ack, list_deadlines, period_audience
 from scheduler.rules import RuleError, parse_rule
-from scheduler.texts import ReminderView, overdue_text, reminder_text
+from scheduler.texts import OverdueItem, ReminderView, overdue_digest_text, reminder_text
 from scheduler.timeutil import as_utc, as_vn
-from scheduler.timing import legal_due, parse_time, reminder_times
-from scheduler.units import list_units
+from scheduler.timing import escalation_days, legal_due, parse_time, period_reminders
+from scheduler.units import chat_unit_ids, list_units, natural_key
 from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -148,45 +150,50 @@ class ReminderService:
     def _replan(self) -> tuple[int, int]:
         now = self.app.clock.now()
         today = as_vn(now).date()
+        escalate = self.app.settings.escalation_days
         with self.app.db.session() as s:
             version = changes.current(s)  # read first: a change committed meanwhile makes the next tick re-plan
             cal = calendar_for(s)
             units = list_units(s)
-            chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
-                     for c in s.scalars(select(Chat))]
-            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in s.scalars(select(FocalPoint))]
+            chats = chat_infos(s)
+            focals = focal_infos(s)
             targets = {u.id: unit_targets(u.id, chats, focals) for u in units}
             planned_occs: list[PlannedOccurrence] = []
             occ_ids: dict[tuple[int, str], int] = {}
-            audiences: dict[int, list[int]] = {}
-            for d in list_deadlines(s):
-                occs = materialise(s, d, cal, today)
+            audiences: dict[tuple[int, str], list[int]] = {}
+            deadlines = list_deadlines(s)
+            for d in deadlines:
+                occs = materialise(s, d, cal, today, escalate=escalate)
                 if occs is None:
                     continue
-                audiences[d.id] = audience_unit_ids(d, units)
                 for row, reminders in occs:
                     occ_ids[(d.id, row.period)] = row.id
-                    planned_occs.append(PlannedOccurrence(d.id, row.period, row.due, row.legal_due, reminders))
+                    audiences[(d.id, row.period)] = period_audience(d, row.legal_due, units)
+                    until = max([row.legal_due, *escalation_days(row.legal_due, cal, escalate)])
+                    planned_occs.append(PlannedOccurrence(d.id, row.period, row.due, row.legal_due, reminders, until))
             by_id = {v: k for k, v in occ_ids.items()}
             acked = {(*by_id[o], u) for o, u in acked_pairs(s, list(occ_ids.values()))}
             planned = plan_deliveries(planned_occs, audiences, targets, acked, today=today,
                                       until=as_utc(now) + HORIZON)
-            since = {d.id: d.created_at for d in list_deadlines(s)}
-            since.update({-c.id: c.registered_at for c in s.scalars(select(Chat))})
+            since = {("d", d.id): d.created_at for d in deadlines}
+            since.update({("c", c.id): c.registered_at for c in s.scalars(select(Chat))})
+            since.update({("u", u.id): u.created_at for u in units})
             return self._sync(s, planned, occ_ids, now, since), version
 
     def _sync(self, s: Session, planned, occ_ids: dict[tuple[int, str], int], now: datetime,  # type: ignore[no-untyped-def]
-              since: dict[int, datetime | None]) -> int:
+              since: dict[tuple[str, int], datetime | None]) -> int:
         """Insert new deliveries, move pending ones whose time changed, set aside those no longer wanted.
 
-        `since` maps a deadline id (and -chat id) to when it was added: a reminder whose time had
-        already passed then was never missed, so it is recorded as skipped instead of sent late.
+        `since` maps ("d", deadline id), ("c", chat id) and ("u", unit id) to when it was added: a
+        reminder whose time had already passed then was never missed, so it is recorded as skipped
+        instead of sent late.
         """
         wanted = {(occ_ids[(p.deadline_id, p.period)], p.chat_pk, p.lead): p for p in planned}
         ids = list(set(occ_ids.values()))
         existing: dict[tuple[int, int, int], Delivery] = {}
         for i in range(0, len(ids), 500):
-            for row in s.scalars(select(Delivery).where(Delivery.occurrence_id.in_(ids[i:i + 500]), Delivery.lead >= 0)):
+            for row in s.scalars(select(Delivery).where(Delivery.occurrence_id.in_(ids[i:i + 500]),
+                                                        Delivery.lead > dl.MANUAL_TOP)):
                 existing[(row.occurrence_id, row.chat_id, row.lead)] = row
         t = as_utc(now)
         for key, row in existing.items():
@@ -200,14 +207,16 @@ class ReminderService:
             elif row.status == dl.SKIPPED and row.outcome == dl.UNPLANNED and p.scheduled_for >= t:
                 dl.reschedule(s, row.id, p.scheduled_for, from_status=dl.SKIPPED)
         def born_after(p) -> bool:  # type: ignore[no-untyped-def]
-            added = [as_utc(x) for x in (since.get(p.deadline_id), since.get(-p.chat_pk)) if x is not None]
+            keys = [("d", p.deadline_id), ("c", p.chat_pk)] + ([] if p.cluster else [("u", p.unit_id)])
+            added = [as_utc(x) for x in (since.get(k) for k in keys) if x is not None]
             return p.scheduled_for < t - LATE_AFTER and any(a > p.scheduled_for for a in added)
 
         new = []
         for k, p in wanted.items():
             if k in existing:
                 continue
-            row = dict(occurrence_id=k[0], chat_id=k[1], lead=k[2], unit_id=p.unit_id, scheduled_for=p.scheduled_for)
+            row = dict(occurrence_id=k[0], chat_id=k[1], lead=k[2], unit_id=p.row_unit_id,
+                       scheduled_for=p.scheduled_for)
             if born_after(p):
                 row.update(status=dl.SKIPPED, outcome="its time had passed when the deadline or chat was added")
             new.append(row)
@@ -225,7 +234,8 @@ class ReminderService:
                 self.replan()
             now = self.app.clock.now()
             with self.app.db.session() as s:
-                dl.expire_pending(s, as_vn(now).date())
+                day = as_vn(now)
+                dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))
                 ids = dl.due_ids(s, self.claimer, now)
                 ids = self._supersede(s, ids)
             sent = 0
@@ -240,15 +250,15 @@ class ReminderService:
         rows = list(s.scalars(select(Delivery).where(Delivery.id.in_(ids))))
         best: dict[tuple[int, int], Delivery] = {}
         for r in rows:
-            if r.lead < 0:
+            if not is_planned(r.lead):
                 continue
             k = (r.occurrence_id, r.chat_id)
-            if k not in best or r.lead < best[k].lead:
+            if k not in best or as_utc(r.scheduled_for) > as_utc(best[k].scheduled_for):
                 best[k] = r
         keep = []
         for r in rows:
-            if r.lead >= 0 and best[(r.occurrence_id, r.chat_id)].id != r.id and r.status == dl.PENDING:
-                dl.skip_pending(s, r.id, f"superseded by the {best[(r.occurrence_id, r.chat_id)].lead}-day reminder")
+            if is_planned(r.lead) and best[(r.occurrence_id, r.chat_id)].id != r.id and r.status == dl.PENDING:
+                dl.skip_pending(s, r.id, f"superseded by the {best[(r.occurrence_id, r.chat_id)].lead} reminder")
             else:
                 keep.append(r.id)
         order = {i: n for n, i in enumerate(ids)}
@@ -277,9 +287,13 @@ class ReminderService:
         reason = ""
         if not deadline.active:
             reason = "deadline removed"
-        elif d.lead >= 0 and occ.legal_due < today:
+        elif is_before(d.lead) and occ.legal_due < today:
             reason = "expired: due date passed"
+        elif escalation_step(d.lead) and as_vn(d.scheduled_for).date() < today:
+            reason = "expired: its day has passed"
         elif d.unit_id is not None and find_ack(s, occ.id, d.unit_id) is not None:
+            reason = "acknowledged"
+        elif d.unit_id is None and not owing_units(s, occ, chat):
             reason = "acknowledged"
         if reason:
             self._drop(s, d, reason)
@@ -292,7 +306,7 @@ class ReminderService:
         if not dl.claim(s, d.id, self.claimer, now):
             return None, False
         s.commit()  # the claim is durable before anything is sent
-        late = d.lead >= 0 and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
+        late = is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
         reply = render(self.app, s, d, occ, chat, now, late=late)
         return _Job(d.id, ChatRef(chat.channel, chat.chat_id), reply, late), False
 
@@ -357,21 +371,25 @@ class ReminderService:
         with self.app.db.session() as s:
             d = s.get(Delivery, delivery_id)
             chat = s.get(Chat, d.chat_id) if d else None
-            if d is None or chat is None or d.unit_id is None:
+            if d is None or chat is None:
                 return 0
-            all_chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
-                         for c in s.scalars(select(Chat).where(Chat.channel == chat.channel))]
-            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id)
-                      for f in s.scalars(select(FocalPoint).where(FocalPoint.unit_id == d.unit_id))]
-            targets = [t for t in unit_targets(d.unit_id, all_chats, focals) if t.channel == chat.channel and t.fallback]
-            if not targets:
-                log.warning("unit %s has no reachable chat on %s for delivery %s", d.unit_id, chat.channel, d.id)
+            occ = s.get(Occurrence, d.occurrence_id)
+            unit_ids = [d.unit_id] if d.unit_id is not None else (owing_units(s, occ, chat) if occ else [])
+            all_chats = chat_infos(s, chat.channel)
+            rows = []
+            for unit_id in unit_ids:
+                targets = [t for t in unit_targets(unit_id, all_chats, focal_infos(s, unit_id))
+                           if t.channel == chat.channel and t.fallback]
+                if not targets:
+                    log.warning("unit %s has no reachable chat on %s for delivery %s", unit_id, chat.channel, d.id)
+                rows += [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=unit_id,
+                              scheduled_for=d.scheduled_for) for t in targets]
+            if not rows:
                 return 0
-            dl.add_rows(s, [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=d.unit_id,
-                                 scheduled_for=d.scheduled_for) for t in targets])
+            dl.add_rows(s, rows)
             ids = list(s.scalars(select(Delivery.id).where(
                 Delivery.occurrence_id == d.occurrence_id, Delivery.lead == d.lead,
-                Delivery.chat_id.in_([t.chat_pk for t in targets]), Delivery.status == dl.PENDING)))
+                Delivery.chat_id.in_([r["chat_id"] for r in rows]), Delivery.status == dl.PENDING)))
         sent = 0
         for i in ids:
             sent += await self._deliver(i)
@@ -393,17 +411,21 @@ class ReminderService:
                 return 0
             units = list_units(s)
             acked = {u for _, u in acked_pairs(s, [occ.id])}
-            chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title)
-                     for c in s.scalars(select(Chat))]
-            focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in s.scalars(select(FocalPoint))]
-            targets: list[Target] = []
-            for unit_id in audience_unit_ids(d, units):
-                if unit_id not in acked:
-                    targets += unit_targets(unit_id, chats, focals)
+            chats, focals = chat_infos(s), focal_infos(s)
+            owing = [u for u in period_audience(d, occ.legal_due, units) if u not in acked]
+            targets: dict[int, Target] = {}
+            clusters: set[int] = set()
+            for unit_id in owing:
+                for t in unit_targets(unit_id, chats, focals):
+                    if t.chat_pk in targets:
+                        clusters.add(t.chat_pk)
+                    targets[t.chat_pk] = t
             rows = [dict(occurrence_id=occ.id, chat_id=t.chat_pk, lead=dl.next_manual_lead(s, occ.id, t.chat_pk),
-                         unit_id=t.unit_id, scheduled_for=as_utc(now)) for t in targets]
+                         unit_id=None if t.chat_pk in clusters else t.unit_id, scheduled_for=as_utc(now))
+                    for t in targets.values()]
             dl.add_rows(s, rows)
-            ids = list(s.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id, Delivery.lead < 0,
+            ids = list(s.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id,
+                                                           Delivery.lead <= dl.MANUAL_TOP,
                                                            Delivery.status == dl.PENDING)))
         sent = 0
         for i in ids:
@@ -411,39 +433,62 @@ class ReminderService:
         return sent
 
     async def send_overdue_notices(self) -> int:
-        """The day after a period's legal due date, tell the admins which units have not acknowledged (once)."""
+        """Each escalation day (working days after a legal due date), one digest to the admins of every period
+        with units that have not confirmed; claimed once per day across replicas. Returns 1 when it went out."""
         now = self.app.clock.now()
         today = as_vn(now).date()
-        notices: list[str] = []
+        settings = self.app.settings
+        try:
+            at = parse_time(settings.reminder_time)
+        except ValueError:
+            at = parse_time("08:00")
+        if as_vn(now).time() < at:
+            return 0
         with self.app.db.session() as s:
+            cal = calendar_for(s)
+            if not cal.is_working_day(today):
+                return 0
+            days = max(1, settings.escalation_days)
             occs = list(s.scalars(select(Occurrence).join(Deadline).where(
-                Deadline.active.is_(True), Occurrence.overdue_notified_at.is_(None),
-                Occurrence.legal_due < today, Occurrence.legal_due >= today - OVERDUE_LOOKBACK)))
+                Deadline.active.is_(True), Occurrence.legal_due < today,
+                Occurrence.legal_due >= today - OVERDUE_LOOKBACK - timedelta(days=2 * days))
+                .order_by(Occurrence.legal_due)))
             units = {u.id: u for u in list_units(s)}
+            items: list[OverdueItem] = []
             for occ in occs:
-                try:
-                    at = parse_time(occ.deadline.remind_at)
-                except ValueError:
-                    at = parse_time("08:00")
-                if as_vn(now).time() < at and today == occ.legal_due + timedelta(days=1):
+                window = escalation_days(occ.legal_due, cal, days)
+                if today not in window:
                     continue
-                claimed = s.execute(update(Occurrence).where(Occurrence.id == occ.id,
-                                                             Occurrence.overdue_notified_at.is_(None))
-                                    .values(overdue_notified_at=as_utc(now)).execution_options(synchronize_session=False))
-                if claimed.rowcount != 1:
-                    continue
-                audience = audience_unit_ids(occ.deadline, units.values())
+                audience = period_audience(occ.deadline, occ.legal_due, units.values())
                 done = {u for _, u in acked_pairs(s, [occ.id])}
-                missing = sorted(units[u].name for u in audience if u not in done)
+                missing = sorted((units[u].name for u in audience if u not in done), key=natural_key)
                 if missing:
-                    notices.append(overdue_text(occ.deadline.title, occ.deadline.code, occ.label or occ.period,
-                                                occ.legal_due, missing, len(audience)))
-        for text in notices:
-            await self.app.notify_admins(text)
-        return len(notices)
+                    items.append(OverdueItem(occ.deadline.title, occ.deadline.code, occ.label or occ.period,
+                                             occ.legal_due, tuple(missing), len(audience),
+                                             window.index(today) + 1, len(window)))
+            if not items:
+                return 0
+            insert_ignore(s, AdminDigest.__table__, [dict(day=today, kind="overdue", claimed_by=self.instance_id)])
+            row = s.get(AdminDigest, (today, "overdue"))
+            if row is None or row.claimed_by != self.instance_id or row.sent_at is not None:
+                return 0
+            row.sent_at = as_utc(now)
+            for occ in occs:
+                if occ.overdue_notified_at is None and any(i.code == occ.deadline.code for i in items):
+                    occ.overdue_notified_at = as_utc(now)
+        await self.app.notify_admins(overdue_digest_text(items, today))
+        return 1
 
 
-def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date):  # type: ignore[no-untyped-def]
+def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
+    """The units this chat speaks for that owe this period and have not confirmed it."""
+    mine = set(chat_unit_ids(s, chat))
+    done = {u for _, u in acked_pairs(s, [occ.id])}
+    return [u for u in period_audience(occ.deadline, occ.legal_due, list_units(s)) if u in mine and u not in done]
+
+
+def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date,  # type: ignore[no-untyped-def]
+                *, escalate: int = 0):
     """Upsert a deadline's occurrences around today; [(row, reminders)] or None for a bad rule."""
     try:
         rule = parse_rule(d.rule, cal)
@@ -467,7 +512,8 @@ def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date):  # typ
         row = rows[o.period]
         row.label, row.due, row.legal_due = o.label, o.due, legal_due(o.due, cal)
         row.cutoff_from, row.cutoff_to = (o.cutoff if o.cutoff else (None, None))
-        reminders = tuple((lead, as_utc(when)) for lead, when in reminder_times(o.due, d.leads, cal, at, VN_TZ))
+        reminders = tuple((lead, as_utc(when)) for lead, when in
+                          period_reminders(o.due, d.leads, cal, at, VN_TZ, escalate=escalate))
         out.append((row, reminders))
     s.flush()
     return out
@@ -476,18 +522,20 @@ def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date):  # typ
 def render(app: Host, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
     """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
     deadline = occ.deadline
-    unit = s.get(Unit, d.unit_id) if d.unit_id is not None else None
+    ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
+    units = [u for u in (s.get(Unit, i) for i in ids) if u is not None]
     cal = calendar_for(s)
-    fps = [f for f in (unit.focal_points if unit else []) if f.channel == chat.channel]
+    fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
     caps = app.capabilities(chat.channel)
     view = ReminderView(
         code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
         source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
         due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
         cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
-        unit_name=unit.name if unit else "", focal_names=tuple(f.display_name or f.user_id for f in fps))
+        unit_name=", ".join(u.name for u in units), focal_names=tuple(f.display_name or f.user_id for f in fps),
+        escalation=escalation_step(d.lead), estimated=cal.is_estimate(occ.due))
     text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
-                         late_since=as_utc(d.scheduled_for) if late else None, manual=d.lead < 0)
+                         late_since=as_utc(d.scheduled_for) if late else None, manual=is_manual(d.lead))
     mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
     names = {f"name:{f.user_id}": f.display_name for f in fps if f.display_name and f.user_id in mentions}
     return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,

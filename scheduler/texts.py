@@ -25,9 +25,15 @@ class ReminderView:
     cutoff: tuple[date, date] | None
     unit_name: str
     focal_names: tuple[str, ...] = ()
+    escalation: int = 0  # 1, 2, …: the n-th reminder after the legal due date
+    estimated: bool = False  # the due date's day-off status is an estimate (year not yet announced)
 
 
-def days_left_text(due: date, today: date) -> str:
+def days_left_text(due: date, today: date, legal: date | None = None) -> str:
+    """'còn 3 ngày', 'hạn là hôm nay', 'hôm nay là hạn cuối', 'đã quá hạn 2 ngày' (counted from the legal due date)."""
+    legal = legal or due
+    if legal > due and due < today <= legal:
+        return "hôm nay là hạn cuối" if today == legal else f"hạn cuối là {format_date_vi(legal)}"
     n = (due - today).days
     if n > 1:
         return f"còn {n} ngày"
@@ -35,7 +41,7 @@ def days_left_text(due: date, today: date) -> str:
         return "còn 1 ngày (hạn là ngày mai)"
     if n == 0:
         return "hạn là hôm nay"
-    return f"đã quá hạn {-n} ngày"
+    return f"đã quá hạn {(today - legal).days} ngày"
 
 
 def _dm(d: date) -> str:
@@ -43,10 +49,12 @@ def _dm(d: date) -> str:
 
 
 def due_lines(v: ReminderView, today: date) -> list[str]:
-    lines = [f"• Hạn nộp: {format_date_vi(v.due)} — {days_left_text(v.due, today)}"]
+    lines = [f"• Hạn nộp: {format_date_vi(v.due)} — {days_left_text(v.due, today, v.legal_due)}"]
     if v.due_day_off is not None:
-        lines.append(f"  ⚠️ Hạn là ngày nghỉ ({v.due_day_off}); theo Điều 148 Bộ luật Dân sự, hạn được tính đến hết "
-                     f"{format_date_vi(v.legal_due)}. Nên nộp trước ngày nghỉ.")
+        estimate = " (dự kiến: lịch nghỉ năm này chưa được công bố)" if v.estimated else ""
+        lines.append(f"  ⚠️ Hạn là ngày nghỉ ({v.due_day_off}){estimate}; theo Điều 148 Bộ luật Dân sự, hạn được "
+                     f"tính đến hết {format_date_vi(v.legal_due)}."
+                     + (" Nên nộp trước ngày nghỉ." if today < v.due else ""))
     return lines
 
 
@@ -54,6 +62,8 @@ def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: da
                   manual: bool = False) -> str:
     """The reminder a unit's chat receives (requirement 7)."""
     head = "📣 Nhắc hạn (Sở Nội vụ nhắc ngay)" if manual else "🔔 Nhắc hạn"
+    if v.escalation and not manual:
+        head = f"⏰ Nhắc lần {v.escalation} sau hạn — chưa xác nhận nộp"
     lines = [f"{head}: {v.title} — {v.label}"]
     if late_since is not None:
         lines.append(f"⏰ Nhắc muộn: lẽ ra gửi lúc {hhmm_date(late_since)} nhưng bot tạm ngừng hoạt động hoặc mất kết nối.")
@@ -84,4 +94,31 @@ def overdue_text(title: str, code: str, label: str, legal_due: date, missing: Se
              f"{len(missing)}/{total} đơn vị chưa xác nhận nộp:"]
     lines += [f"  • {name}" for name in missing]
     lines.append(f"Gõ /tinhhinh {code} để xem chi tiết, /nhacngay {code} để nhắc lại.")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """One period past its legal due date with the units that have not confirmed it."""
+
+    title: str
+    code: str
+    label: str
+    legal_due: date
+    missing: tuple[str, ...]
+    total: int
+    day: int = 1  # which escalation day this is (1 = the first working day after the legal due date)
+    days: int = 1  # of how many
+
+
+def overdue_digest_text(items: Sequence[OverdueItem], today: date) -> str:
+    """The admins' one message of the day: every period past its legal due date with units not confirmed."""
+    lines = [f"⏰ Quá hạn — tổng hợp ngày {_dm(today)}: {len(items)} kỳ báo cáo còn đơn vị chưa xác nhận nộp."]
+    for i in items:
+        lines.append("")
+        lines.append(f"• {i.title} — {i.label} (mã {i.code}), hạn {format_date_vi(i.legal_due)}; "
+                     f"{len(i.missing)}/{i.total} đơn vị chưa xác nhận nộp (nhắc sau hạn ngày {i.day}/{i.days}):")
+        lines += [f"  – {name}" for name in i.missing]
+    lines += ["", "Các đơn vị này được nhắc lại trong nhóm mỗi ngày làm việc cho đến khi xác nhận hoặc hết đợt nhắc. "
+                  "Xem chi tiết: /tinhhinh <mã>; nhắc ngay: /nhacngay <mã>."]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import VN_TZ
+from scheduler.leads import LEGAL_DAY, MAX_ESCALATION_DAYS, escalation
 from scheduler.workdays import WorkCalendar
 
 
@@ -33,6 +34,40 @@ def reminder_times(
         by_day.setdefault(day, lead)
     return sorted(((lead, datetime.combine(day, at, tzinfo=tz)) for day, lead in by_day.items()),
                   key=lambda pair: pair[1])
+
+
+def escalation_days(legal: date, cal: WorkCalendar, days: int) -> list[date]:
+    """The first `days` working days after the legal due date: the days a unit that has not confirmed is reminded."""
+    out: list[date] = []
+    d = legal
+    for _ in range(max(0, min(days, MAX_ESCALATION_DAYS))):
+        d = cal.add_working_days(d, 1)
+        out.append(d)
+    return out
+
+
+def period_reminders(
+    due: date,
+    leads: Sequence[int],
+    cal: WorkCalendar,
+    at: time = time(8, 0),
+    tz: ZoneInfo = VN_TZ,
+    *,
+    escalate: int = 0,
+) -> list[tuple[int, datetime]]:
+    """Every reminder of one period, earliest first: the leads, the legal last day, then the escalation days.
+
+    When the due date is a day off the leads fall before it (reminders come before the nominal date)
+    and the legal due date itself gets a reminder too (lead `LEGAL_DAY`), unless one is already on
+    that day. After the legal due date, `escalate` working days get one reminder each.
+    """
+    out = reminder_times(due, leads, cal, at, tz)
+    legal = legal_due(due, cal)
+    if out and legal != due and all(when.date() != legal for _, when in out):
+        out.append((LEGAL_DAY, datetime.combine(legal, at, tzinfo=tz)))
+    out += [(escalation(k), datetime.combine(day, at, tzinfo=tz))
+            for k, day in enumerate(escalation_days(legal, cal, escalate), start=1)]
+    return out
 
 
 def parse_leads(text: str) -> list[int]:

@@ -1,16 +1,17 @@
 """Repository of units and their focal points, with diacritics-insensitive name matching."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.vietnamese import fold
 from scheduler.changes import bump
-from scheduler.models import UNIT_TYPES, Chat, FocalPoint, Unit
+from scheduler.models import UNIT_TYPES, Chat, ClusterMember, FocalPoint, Unit
 
 # Accepted spellings of unit types (folded) -> stored type.
 TYPE_WORDS = {
@@ -83,8 +84,9 @@ def find_unit(session: Session, name: str) -> Unit | None:
     return match_unit(session, name, active_only=False).unit
 
 
-def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None = None) -> Unit:
-    """Create (or reactivate) a unit; raises ValueError with a Vietnamese message on bad input."""
+def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None = None, *,
+             at: datetime | None = None) -> Unit:
+    """Create (or reactivate) a unit, owing periods due from `at` on; ValueError with a Vietnamese message on bad input."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise ValueError("Tên đơn vị trống hoặc quá dài (tối đa 200 ký tự).")
@@ -95,7 +97,7 @@ def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None 
     if existing is not None:
         if existing.active:
             raise ValueError(f"Đơn vị «{existing.name}» đã có.")
-        existing.active, existing.type = True, type_
+        existing.active, existing.type, existing.created_at = True, type_, at
         existing.aliases = sorted(set(existing.aliases or []) | set(clean_aliases))
         bump(session, "unit back")
         return existing
@@ -103,7 +105,7 @@ def add_unit(session: Session, name: str, type_: str, aliases: list[str] | None 
         other = find_unit(session, alias)
         if other is not None:
             raise ValueError(f"Bí danh «{alias}» đã dùng cho «{other.name}».")
-    unit = Unit(name=name, type=type_, aliases=clean_aliases, active=True)
+    unit = Unit(name=name, type=type_, aliases=clean_aliases, active=True, created_at=at)
     session.add(unit)
     session.flush()
     bump(session, "unit added")
@@ -130,7 +132,9 @@ def add_alias(session: Session, unit: Unit, alias: str) -> None:
 
 
 def link_chat(session: Session, chat: Chat, unit: Unit, *, by: str, at: datetime) -> None:
-    """Make `chat` the focal-point group of `unit` (a group serves one unit)."""
+    """Make `chat` the focal-point group of `unit` alone (a cluster it served is dissolved)."""
+    if chat.id is not None:
+        session.execute(delete(ClusterMember).where(ClusterMember.chat_id == chat.id))
     chat.unit_id, chat.kind, chat.active = unit.id, "group", True
     chat.registered_by, chat.registered_at = by, at
     bump(session, "chat registered")
@@ -164,7 +168,8 @@ def focal_points(session: Session, unit_id: int) -> list[FocalPoint]:
 def units_of_focal_chat(session: Session, channel: str, chat_id: str) -> list[Unit]:
     """Units for which this private chat is a focal point's 1:1 chat."""
     q = (select(Unit).join(FocalPoint, FocalPoint.unit_id == Unit.id)
-         .where(FocalPoint.channel == channel, FocalPoint.private_chat_id == chat_id, Unit.active.is_(True))
+         .where(FocalPoint.channel == channel, FocalPoint.private_chat_id == chat_id, Unit.active.is_(True),
+                FocalPoint.status == "approved")
          .order_by(Unit.name))
     return list(session.scalars(q).unique())
 
@@ -173,6 +178,32 @@ def units_for_chat(session: Session, channel: str, chat_id: str) -> list[Unit]:
     """The units a chat speaks for: the unit of a registered group, or the units of a focal point's 1:1 chat."""
     chat = session.scalar(select(Chat).where(Chat.channel == channel, Chat.chat_id == chat_id))
     if chat is not None and chat.unit_id is not None:
-        unit = session.get(Unit, chat.unit_id)
-        return [unit] if unit is not None and unit.active else []
+        units = [session.get(Unit, i) for i in chat_unit_ids(session, chat)]
+        return [u for u in units if u is not None and u.active]
     return units_of_focal_chat(session, channel, chat_id)
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key for unit names: 'Số 2' before 'Số 10', diacritics and case ignored."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", fold(name)))
+
+
+def chat_unit_ids(session: Session, chat: Chat) -> list[int]:
+    """The units a group speaks for: its own unit, then the further units of its cluster."""
+    extra = [m.unit_id for m in session.scalars(select(ClusterMember).where(ClusterMember.chat_id == chat.id)
+                                                .order_by(ClusterMember.added_at, ClusterMember.unit_id))]
+    first = [chat.unit_id] if chat.unit_id is not None else []
+    return first + [u for u in extra if u not in first]
+
+
+def add_to_cluster(session: Session, chat: Chat, unit: Unit, *, by: str, at: datetime) -> bool:
+    """Let `chat` also serve `unit` (a cluster group); False when it already did."""
+    if chat.unit_id is None:
+        link_chat(session, chat, unit, by=by, at=at)
+        return True
+    if unit.id in chat_unit_ids(session, chat):
+        return False
+    session.add(ClusterMember(chat_id=chat.id, unit_id=unit.id, added_by=by[:100], added_at=at))
+    session.flush()
+    bump(session, "cluster member added")
+    return True

@@ -8,6 +8,11 @@ from functools import lru_cache
 import holidays
 
 ADMIN_DAY_OFF = "Ngày nghỉ (quản trị bổ sung)"
+# The last year whose days off the government has announced and the `holidays` package (0.109) carries as
+# announced (Tết, swaps, make-up Saturdays through 2026); later years are its rule-based estimates, shown
+# "(dự kiến)" until an admin confirms them. Raise it when the package is upgraded after an announcement.
+ANNOUNCED_THROUGH = 2026
+ESTIMATE_MARK = "(dự kiến)"
 _WEEKEND_NAMES = {5: "Thứ Bảy", 6: "Chủ Nhật"}
 # Far enough to cross the longest run of days off (Tết + weekends) many times over.
 _MAX_SCAN = 366
@@ -33,6 +38,14 @@ class WorkCalendar:
 
     def is_day_off(self, d: date) -> bool:
         return not self.is_working_day(d)
+
+    def calendar_is_day_off(self, d: date) -> bool:
+        """The calendar's own value, without the admins' overrides."""
+        return not self._hol.is_working_day(d)
+
+    def is_estimate(self, d: date) -> bool:
+        """Whether `d`'s status is the package's estimate: a year not yet announced and not set by an admin."""
+        return d.year > ANNOUNCED_THROUGH and d not in self.overrides
 
     def holiday_name(self, d: date) -> str | None:
         """Why `d` is a day off, in Vietnamese; None for a working day."""

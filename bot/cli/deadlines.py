@@ -245,7 +245,7 @@ def cmd_units_add(args: argparse.Namespace, settings: Settings) -> int:
     app = _app(settings)
     try:
         with app.db.session() as s:
-            unit = add_unit(s, args.name, type_, args.alias)
+            unit = add_unit(s, args.name, type_, args.alias, at=app.clock.now())
             data = {"name": unit.name, "type": unit.type, "aliases": list(unit.aliases)}
     except ValueError as e:
         return _fail(str(e))

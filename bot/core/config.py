@@ -37,6 +37,10 @@ class Settings:
     reminder_time: str = "08:00"
     default_leads: tuple[int, ...] = (7, 3, 1, 0)
     cchc_unit_due_day: int = 15  # the day after the 14th cut-off (Nghị định 09/2019/NĐ-CP, Điều 8.5, 12)
+    escalation_days: int = 3  # working days after the legal due date on which units not confirmed are reminded
+    # who may confirm for a unit: "members" (anyone in its registered group, its approved focal points, admins),
+    # "focal" (only approved focal points and admins), "anyone" (any chat linked to the unit, as before)
+    confirm_policy: str = "members"
     # Telegram
     telegram_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -89,6 +93,8 @@ class Settings:
             reminder_time=get("REMINDER_TIME", "08:00"),
             default_leads=tuple(int(x) for x in leads.split(",") if x.strip()),
             cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "15")),
+            escalation_days=int(get("ESCALATION_DAYS", "3")),
+            confirm_policy=get("CONFIRM_POLICY", "members").lower(),
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),

@@ -1,7 +1,9 @@
 """/ngaynghi: listing, adding and removing days off, bad dates, audit log and re-planning."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+from bot.core.clock import VN_TZ
 
 import pytest
 from sqlalchemy import select
@@ -61,8 +63,12 @@ async def test_remove_an_admin_day_off(app, changes):
     assert changes() == 2
 
 
-async def test_remove_a_package_holiday_makes_it_a_working_day(app):
-    [reply] = await app.handle(admin_msg("/ngaynghi bỏ 01/01/2027 Tỉnh làm việc"))
+async def test_a_package_holiday_becomes_a_working_day_only_by_its_own_command(app):
+    [refused] = await app.handle(admin_msg("/ngaynghi bỏ 01/01/2027"))
+    assert "không có điều chỉnh" in refused.text and "/ngaynghi lamviec 01/01/2027" in refused.text
+    with app.db.session() as s:
+        assert load_overrides(s) == {}
+    [reply] = await app.handle(admin_msg("/ngaynghi lamviec 01/01/2027 Tỉnh làm việc"))
     assert "là ngày làm việc" in reply.text and "Tết Dương lịch" in reply.text
     with app.db.session() as s:
         assert load_overrides(s) == {date(2027, 1, 1): False}
@@ -73,7 +79,7 @@ async def test_remove_a_package_holiday_makes_it_a_working_day(app):
 
 async def test_remove_a_working_day_changes_nothing(app, changes):
     [reply] = await app.handle(admin_msg("/ngaynghi bo 2/12/2026"))
-    assert "vốn là ngày làm việc" in reply.text
+    assert "không có điều chỉnh" in reply.text and "theo lịch là ngày làm việc" in reply.text
     assert changes() == 0
     with app.db.session() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "ngaynghi")).all() == []
@@ -99,3 +105,41 @@ async def test_users_are_refused(app):
     assert "chỉ dành cho" in reply.text
     with app.db.session() as s:
         assert load_overrides(s) == {}
+
+
+async def test_a_saturday_added_then_removed_stays_a_day_off(app, changes):
+    await app.handle(admin_msg("/ngaynghi them 5/12/2026 Họp"))
+    [reply] = await app.handle(admin_msg("/ngaynghi bo 5/12/2026"))
+    assert "trở lại như lịch" in reply.text and "ngày nghỉ (Thứ Bảy)" in reply.text
+    with app.db.session() as s:
+        assert load_overrides(s) == {}
+        assert calendar_for(s).is_day_off(date(2026, 12, 5))
+    assert changes() == 2
+
+
+async def test_a_weekend_becomes_a_working_day_and_back(app, changes):
+    [reply] = await app.handle(admin_msg("/ngaynghi lam viec 6/12/2026 Làm bù"))
+    assert "là ngày làm việc" in reply.text and "Chủ Nhật" in reply.text
+    with app.db.session() as s:
+        assert calendar_for(s).is_working_day(date(2026, 12, 6))
+    await app.handle(admin_msg("/ngaynghi bo 6/12/2026"))
+    with app.db.session() as s:
+        assert calendar_for(s).is_day_off(date(2026, 12, 6))
+
+
+async def test_years_not_announced_are_marked_as_estimates(app, clock):
+    clock.set(datetime(2027, 1, 20, 9, 0, tzinfo=VN_TZ))
+    [listing] = await app.handle(admin_msg("/ngaynghi"))
+    assert "Tết Nguyên Đán (dự kiến)" in listing.text
+    assert "chưa công bố" in listing.text
+    await app.handle(admin_msg("/ngaynghi them 11/2/2027 Nghỉ thêm"))
+    [listing] = await app.handle(admin_msg("/ngaynghi"))
+    assert "Nghỉ thêm (quản trị bổ sung)" in listing.text
+    line = next(x for x in listing.text.splitlines() if "11/02/2027" in x)
+    assert "(dự kiến)" not in line  # an admin's day is not an estimate
+
+
+async def test_announced_years_are_not_marked(app, clock):
+    clock.set(datetime(2026, 8, 20, 9, 0, tzinfo=VN_TZ))
+    [listing] = await app.handle(admin_msg("/ngaynghi"))
+    assert "Quốc khánh" in listing.text and "(dự kiến)" not in listing.text

@@ -128,8 +128,9 @@ async def test_missed_reminders_after_the_due_date_are_dropped(app, clock, chann
     clock.set(at(2026, 12, 2, 9, 0))
     service.replan()
     clock.set(at(2026, 12, 11, 9, 0))
-    assert await service.tick() == 0
-    assert delivered(channel) == []
+    assert await service.tick() == 2  # only the first escalation reminder of the day, to each group
+    assert all("Nhắc lần 1 sau hạn" in t and "đã quá hạn 1 ngày" in t
+               for t in delivered(channel))
 
 
 async def test_overdue_notice_the_day_after_once(app, clock, channel):
@@ -226,7 +227,7 @@ async def test_a_deadline_added_late_does_not_send_reminders_whose_time_had_pass
 async def test_replan_follows_rule_and_lead_changes(app, clock, channel):
     seed(app, units=(("Sở Tư pháp", "so", "g1"),), audience=("so",))
     service = ReminderService(app)
-    assert service.replan() == 4  # 3, 7, 9 and 10 December
+    assert service.replan() == 7  # 3, 7, 9 and 10 December; escalation on 11, 14 and 15 December
     with app.db.session() as s:
         from scheduler.models import Deadline
         from scheduler.repo import update_deadline
