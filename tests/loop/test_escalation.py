@@ -40,7 +40,6 @@ async def test_units_not_confirmed_are_reminded_each_working_day_for_three_days(
     with app.db.session() as s:
         occ = current_occurrence(s, 1, clock.now().date())
         acknowledge(s, occ.id, ids["Sở Tư pháp"], channel="fake", user_id="u1", name="A", at=clock.now())
-    app.changed("acks")
     channel.clear()
     sent_days = []
     for day in (11, 12, 13, 14, 15, 16, 17):  # Fri, Sat, Sun, Mon, Tue, Wed, Thu
@@ -81,7 +80,6 @@ async def test_a_confirmation_stops_the_escalation(app, clock, channel):
     with app.db.session() as s:
         occ = current_occurrence(s, 1, clock.now().date())
         acknowledge(s, occ.id, ids["Sở Tài chính"], channel="fake", user_id="u2", name="B", at=clock.now())
-    app.changed("acks")
     clock.set(at(2026, 12, 14, 8, 1))
     await service.tick()
     assert len(texts(channel, "g2")) == 1 and len(texts(channel, "g1")) == 2

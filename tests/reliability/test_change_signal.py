@@ -53,7 +53,7 @@ async def test_a_cli_change_reaches_the_serving_replica_within_one_tick(migrated
                                 audience_types=["so"], leads=[7, 3, 1, 0]), at=clock.now(), by="test")
     service = ReminderService(serving)
     await service.tick()
-    assert pending_to(serving.db, "g2") == 4
+    assert pending_to(serving.db, "g2") == 7  # 7, 3, 1, 0 days before; 3 escalation days after
 
     # Another process: the scripting CLI, with its own App and engine on the same database.
     monkeypatch.setattr(bot.cli.deadlines, "build_app", partial(build_app, clock=clock))
@@ -63,7 +63,7 @@ async def test_a_cli_change_reaches_the_serving_replica_within_one_tick(migrated
                   "--audience", "sở", "--leads", "3,0", "--code", "thang"]):
         args = parser.parse_args(argv)
         assert args.handler(args, dataclasses.replace(settings)) == 0, capsys.readouterr()
-    assert pending_to(serving.db, "g2") == 4, "nothing told the serving replica yet"
+    assert pending_to(serving.db, "g2") == 7, "nothing told the serving replica yet"
 
     await service.tick()  # the next tick sees the newer plan version and re-plans
     assert pending_to(serving.db, "g2") == 0
