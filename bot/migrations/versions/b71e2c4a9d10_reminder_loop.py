@@ -1,7 +1,7 @@
 """reminder loop: unit start dates, audience exclusions, clusters, focal-point approval, ack notes, admin digests
 
 Revision ID: b71e2c4a9d10
-Revises: c3a81f0e5b27
+Revises: c3d5e7f9a1b2
 Create Date: 2026-12-01 09:40:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b71e2c4a9d10'
-down_revision = 'c3a81f0e5b27'
+down_revision = 'c3d5e7f9a1b2'
 branch_labels = None
 depends_on = None
 
