@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev clean test-emulator test-tools
+.PHONY: run test install install-dev clean test-emulator test-tools test-browser
 
 run: $(VENV)/.installed
 	$(PY) -m bot
 
-test: $(VENV)/.installed-dev test-emulator test-tools
+test: $(VENV)/.installed-dev test-emulator test-tools test-browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # OCR (Tesseract + Vietnamese) and LibreOffice for the scan and .doc/.odt tests: installed where this is Debian and we
@@ -21,6 +21,14 @@ test-tools:
 	    tesseract-ocr tesseract-ocr-vie fonts-dejavu-core libreoffice-writer-nogui >/dev/null) \
 	  || echo "tesseract/libreoffice could not be installed: the OCR and .doc/.odt tests will be skipped"; \
 	else echo "not root or no apt-get: OCR and .doc/.odt tests run only where tesseract-ocr-vie and LibreOffice are installed"; fi
+
+# Debian's Chromium for the dashboard's browser test (driven by the pip package playwright; never `playwright install`).
+test-browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: the dashboard's browser test will be skipped"; \
+	else echo "not root or no apt-get: the dashboard's browser test runs only where /usr/bin/chromium is installed"; fi
 
 # The npm Bot API emulator for the Telegram wire tests; without npm those tests are skipped, with the reason.
 EMULATOR := tests/channels/emulator/node_modules/telegram-test-api/package.json
