@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import cached_property
 
 from bot.core.admins import Role, list_admins, resolve_role
@@ -53,6 +54,7 @@ class App:
         if ch is None:
             return
         for reply in replies:
+            reply = placed(msg, reply)
             try:
                 if reply.replace_origin and msg.message_id and ch.capabilities.edits:
                     await ch.edit(msg.chat.chat_id, msg.message_id, reply)
@@ -135,6 +137,17 @@ class App:
             except SendError as e:
                 log.warning("admin notice to %s:%s failed: %s", channel, chat_id, e)
         return delivered
+
+
+def placed(msg: IncomingMessage, reply: Reply) -> Reply:
+    """The reply in the message's topic and, in groups, as a reply to the question (not to a pressed button)."""
+    thread = reply.thread_id or msg.chat.thread_id
+    reply_to = reply.reply_to
+    if reply_to is None and msg.chat_kind == "group" and msg.callback is None and not reply.replace_origin:
+        reply_to = msg.message_id
+    if thread == reply.thread_id and reply_to == reply.reply_to:
+        return reply
+    return replace(reply, thread_id=thread, reply_to=reply_to)
 
 
 def build_app(

@@ -52,13 +52,15 @@ async def register(ctx: Context) -> str:
         assert chat is not None  # the router records every chat before the handler runs
         before = chat.unit_id
         link_chat(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
+        chat.thread_id = ctx.msg.chat.thread_id  # registered from a forum topic: reminders go to that topic
         record(ctx.session, ctx.now(), ctx.msg, "dangky", f"group -> {unit.name}")
         moved = ""
         if before is not None and before != unit.id:
             old = ctx.session.get(Unit, before)
             moved = f" (trước đây nhóm thuộc {old.name if old else 'đơn vị khác'})"
         return (f"✅ Đã đăng ký nhóm «{ctx.msg.chat_title or chat.title or ctx.msg.chat.chat_id}» là nhóm đầu mối của "
-                f"{unit.name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào nhóm này.\n"
+                f"{unit.name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
+                f"{'chủ đề (topic) này của nhóm' if chat.thread_id else 'nhóm này'}.\n"
                 f"Các đầu mối nên nhắn riêng cho bot «/dangky {unit.name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
     _, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
                                  ctx.msg.sender.display_name, ctx.msg.chat.chat_id)

@@ -15,7 +15,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -308,7 +308,9 @@ class ReminderService:
         s.commit()  # the claim is durable before anything is sent
         late = is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
         reply = render(self.app, s, d, occ, chat, now, late=late)
-        return _Job(d.id, ChatRef(chat.channel, chat.chat_id), reply, late), False
+        if chat.thread_id:  # the unit registered a forum topic of the group as its place
+            reply = replace(reply, thread_id=chat.thread_id)
+        return _Job(d.id, ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply, late), False
 
     def _drop(self, s: Session, d: Delivery, reason: str) -> None:
         if d.status == dl.PENDING:

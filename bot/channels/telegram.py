@@ -15,7 +15,7 @@ import httpx
 
 from telegram import (
     BotCommand, BotCommandScopeChat, BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
-    LinkPreviewOptions, Message, Update,
+    LinkPreviewOptions, Message, ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -31,10 +31,11 @@ from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
 from bot.channels.telegram_updates import (
     as_chat_admin, button_press, chat_kind, chat_ref, for_another_bot, incoming, is_command, membership_change,
+    sender_of,
 )
 from bot.core.config import Settings
 from bot.core.logs import redact
-from bot.core.messages import Attachment, IncomingMessage, Reply
+from bot.core.messages import Attachment, IncomingMessage, Reply, Sender
 
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ WELCOME = (
     "Hỏi đáp trong nhóm: /hoi <câu hỏi>, hoặc nhắc tên bot ({mention}) kèm câu hỏi. "
     "Gõ /help để xem các lệnh."
 )
+STALE = ("Xin lỗi, trợ lý vừa tạm ngừng hoạt động nên tin nhắn cũ của bạn chưa được trả lời. "
+         "Bạn vui lòng gửi lại câu hỏi (các lệnh /… và nút bấm đã gửi vẫn được xử lý).")
 TOKEN_REJECTED = ("Telegram từ chối TELEGRAM_BOT_TOKEN (sai hoặc đã bị thu hồi). "
                   "Lấy lại token ở @BotFather (/mybots → API Token) rồi khởi động lại bot.")
 TOO_BIG = "Tệp «{name}» quá lớn ({size:.1f} MB). Giới hạn là {limit:.0f} MB; hãy gửi tệp nhỏ hơn."
@@ -109,6 +112,7 @@ class TelegramChannel:
             .rate_limiter(FloodWaitLimiter(max_wait=max_flood_wait, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor(concurrency))
         )
+        self._told_stale: set[int] = set()  # private chats told that their backlog was not answered
         self._admins = TtlCache(admin_cache_seconds)  # (chat, user) -> is a group admin: getChatMember is costly
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
@@ -197,13 +201,15 @@ class TelegramChannel:
         pieces = render_pieces(reply)
         markup = keyboard(reply.buttons)
         last: Message | None = None
+        thread = int(reply.thread_id) if reply.thread_id and reply.thread_id.isdigit() else None
         for i, piece in enumerate(pieces):
             is_last = i == len(pieces) - 1
+            answer_to = _reply_parameters(reply.reply_to) if i == 0 else None
 
-            def post(piece: str = piece, is_last: bool = is_last) -> Awaitable[Message]:
+            def post(piece: str = piece, is_last: bool = is_last, answer_to: Any = answer_to) -> Awaitable[Message]:
                 return self.bot.send_message(
                     chat_id=_numeric(chat_id), text=piece, parse_mode=ParseMode.HTML,
-                    reply_markup=markup if is_last else None,
+                    reply_markup=markup if is_last else None, message_thread_id=thread, reply_parameters=answer_to,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
 
@@ -258,7 +264,37 @@ class TelegramChannel:
         elif update.callback_query is not None:
             await self._on_button(update.callback_query)
         elif update.message is not None:
+            if self._stale(update.message):
+                await self._on_stale(update.message)
+                return
             await self._on_message(update.message)
+
+    def _stale(self, message: Message) -> bool:
+        """An old message from a backlog (the bot was down): commands, files and service messages are still handled.
+
+        Button presses carry no date of their own and are always handled (confirmations are never lost).
+        """
+        app = self._app
+        assert app is not None
+        limit = self.settings.telegram_max_update_age
+        if limit <= 0 or message.date is None or (message.text or "").startswith("/"):
+            return False
+        if message.document is not None or message.migrate_to_chat_id:
+            return False
+        return (app.clock.now() - message.date).total_seconds() > limit
+
+    async def _on_stale(self, message: Message) -> None:
+        """Private chats are told once that their old message was not answered; group chatter is let go."""
+        log.info("telegram: message %s in %s is %s old: not answered", message.message_id, message.chat.id,
+                 message.date)
+        if message.chat.type != "private" or message.chat.id in self._told_stale:
+            return
+        self._told_stale.add(message.chat.id)
+        app = self._app
+        assert app is not None
+        msg = IncomingMessage(chat_ref(message.chat), sender_of(message.from_user) if message.from_user else
+                              Sender(str(message.chat.id)), chat_kind="private")
+        await app.deliver(msg, [Reply(STALE)], self)
 
     def _claim(self, update_id: int) -> bool:
         """True the first time any replica sees this update (a re-delivered update is skipped)."""
@@ -372,6 +408,13 @@ class TelegramChannel:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._secrets)
+
+
+def _reply_parameters(message_id: str | None) -> ReplyParameters | None:
+    """Shown as a reply to `message_id`; sent anyway if that message was deleted meanwhile."""
+    if not message_id or not message_id.isdigit():
+        return None
+    return ReplyParameters(int(message_id), allow_sending_without_reply=True)
 
 
 def _numeric(chat_id: str) -> int | str:

@@ -23,8 +23,10 @@ def chat_kind(chat: Chat) -> ChatKind | None:
     return None
 
 
-def chat_ref(chat: Chat) -> ChatRef:
-    return ChatRef(CHANNEL, str(chat.id))
+def chat_ref(chat: Chat, message: Message | None = None) -> ChatRef:
+    """The chat, with the forum topic the message was written in (none for "General" and ordinary groups)."""
+    thread = message.message_thread_id if message is not None and message.is_topic_message else None
+    return ChatRef(CHANNEL, str(chat.id), str(thread) if thread else None)
 
 
 def sender_of(user: User) -> Sender:
@@ -95,7 +97,7 @@ def incoming(message: Message, bot: User) -> IncomingMessage | None:
     mentioned = kind == "group" and (_mentions_bot(message, bot) or _addressed_command(message, bot))
     if mentioned:
         text = _without_mention(text, bot.username)
-    return IncomingMessage(chat_ref(message.chat), sender, text=text, chat_kind=kind,
+    return IncomingMessage(chat_ref(message.chat, message), sender, text=text, chat_kind=kind,
                            chat_title=message.chat.title or "", message_id=str(message.message_id),
                            mentioned=mentioned, media=media)
 
@@ -108,7 +110,8 @@ def button_press(query: CallbackQuery) -> IncomingMessage | None:
     kind = chat_kind(message.chat)
     if kind is None:
         return None
-    return IncomingMessage(chat_ref(message.chat), sender_of(query.from_user), chat_kind=kind,
+    topic = message if isinstance(message, Message) else None
+    return IncomingMessage(chat_ref(message.chat, topic), sender_of(query.from_user), chat_kind=kind,
                            chat_title=message.chat.title or "", message_id=str(message.message_id),
                            callback=query.data)
 

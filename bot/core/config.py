@@ -47,6 +47,7 @@ class Settings:
     telegram_webhook_url: str = ""
     telegram_webhook_secret: str = ""
     telegram_webhook_listen: str = "0.0.0.0:8443"
+    telegram_max_update_age: int = 900  # seconds; older messages after downtime are not answered (0: all are)
     # Zalo Bot Platform
     zalo_token: str = ""
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
@@ -100,6 +101,7 @@ class Settings:
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
             telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
+            telegram_max_update_age=int(get("TELEGRAM_MAX_UPDATE_AGE", "900")),
             zalo_token=get("ZALO_BOT_TOKEN"),
             zalo_api_base_url=get("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
             zalo_webhook_url=get("ZALO_WEBHOOK_URL"),

@@ -13,6 +13,7 @@ class ChatRef:
 
     channel: str
     chat_id: str
+    thread_id: str | None = field(default=None, compare=False)  # a forum topic of a Telegram group; not part of identity
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"
@@ -67,4 +68,6 @@ class Reply:
     mentions: tuple[str, ...] = ()  # user ids to mention, where the channel supports it
     replace_origin: bool = False  # edit the message whose button was pressed instead of sending
     fallback_hint: str = ""  # shown instead of the buttons on channels without buttons
+    thread_id: str | None = None  # post in this topic of the chat (where the channel has topics)
+    reply_to: str | None = None  # the message this answers, shown as a reply where the channel can
     meta: dict[str, str] = field(default_factory=dict, compare=False)

@@ -32,7 +32,8 @@ function listFor(table, token) {
 }
 
 // Parameters PTB sends JSON-encoded inside a form body.
-const JSON_FIELDS = ['reply_markup', 'scope', 'commands', 'link_preview_options', 'allowed_updates', 'entities'];
+const JSON_FIELDS = ['reply_markup', 'scope', 'commands', 'link_preview_options', 'allowed_updates', 'entities',
+  'reply_parameters'];
 
 function params(req) {
   const out = Object.assign({}, req.query, req.body);

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 _ids = itertools.count(1)
-DATE = 1795000000  # seconds, as Telegram sends them
+DATE = 1795572000  # seconds, as Telegram sends them: 25/11/2026 09:00 in Vietnam, the tests' clock
 
 
 def user(user_id: int, name: str = "") -> dict[str, Any]:
