@@ -1,6 +1,8 @@
 """/hoi and plain-text questions: answers from the knowledge base with citations, and the "Xem thêm" button."""
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.messages import Button, Reply
 from handlers.context import Context
 from handlers.followups import last_more, remember_more
@@ -21,6 +23,7 @@ async def ask(ctx: Context) -> Reply:
     question = ctx.args.strip()
     if not question:
         return Reply(HOW_TO_ASK)
+    await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
     answer = ctx.app.knowledge.answer(question)
     if answer.answered and answer.more is not None:
         remember_more(ctx, answer.more.id)

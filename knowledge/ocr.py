@@ -1,6 +1,7 @@
 """Text of scanned pages and photos through Tesseract's Vietnamese model, with each page's confidence."""
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,8 @@ def read_image(image: Any) -> OcrPage:
     """The text of one page image (a PIL image), paragraphs apart, lines kept, with its mean confidence."""
     import pytesseract
 
+    # one thread per page: Tesseract's OpenMP threads slow it several-fold on a small shared machine
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     data = pytesseract.image_to_data(image.convert("L"), lang=LANG, config="--psm 3",
                                      output_type=pytesseract.Output.DICT)
     lines: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -91,6 +92,7 @@ class KnowledgeBase:
         self.settings = settings
         self._loaded: _Loaded | None = None
         self._bootstrapped = False
+        self._refresh_lock = threading.Lock()
 
     # --- index lifecycle -------------------------------------------------------------------
     @property
@@ -113,8 +115,13 @@ class KnowledgeBase:
         self._refresh()
 
     def refresh(self) -> None:
-        """Load or rebuild the search index now (in a worker thread after an upload, not on the next question)."""
-        self._refresh()
+        """Bootstrap, then load or rebuild the search index if the store changed: meant for a worker thread, so
+        that the event loop never waits for an index build (after an upload, before a question)."""
+        with self._refresh_lock:
+            if not self._bootstrapped:
+                self.ensure_ready()
+            else:
+                self._refresh()
 
     def _stamp(self) -> str:
         with self.db.session() as s:

@@ -317,7 +317,9 @@ class TelegramChannel:
         if msg.chat_kind == "group" and is_command(message) and not msg.sender.is_chat_admin:
             if await self._is_group_admin(message.chat.id, message.from_user.id if message.from_user else 0):
                 msg = as_chat_admin(msg)
-        if message.document is not None:
+        photo_by_admin = bool(message.photo) and msg.chat_kind == "private" and app.is_admin(self.name,
+                                                                                           msg.sender.user_id)
+        if message.document is not None or photo_by_admin:  # an admin's photo of a page is read by OCR
             if msg.chat_kind != "private":
                 return  # files shared in groups are the members' business
             prepared = await self._with_document(msg, message)
@@ -381,11 +383,16 @@ class TelegramChannel:
     async def _with_document(self, msg: IncomingMessage, message: Message) -> IncomingMessage | str:
         """The message with its file loaded, or the Vietnamese reason why not (checked before downloading)."""
         app = self._app
-        assert app is not None and message.document is not None
-        doc = message.document
-        name = doc.file_name or "tệp"
+        assert app is not None and (message.document is not None or message.photo)
+        if message.document is not None:
+            doc: Any = message.document
+            name, mime = doc.file_name or "tệp", doc.mime_type or ""
+        else:
+            doc = message.photo[-1]  # the largest size Telegram keeps (photos are sent as JPEG)
+            name, mime = f"anh-{doc.file_unique_id}.jpg", "image/jpeg"
+            msg = replace(msg, media="")
         if not app.is_admin(self.name, msg.sender.user_id):  # not downloaded: the core refuses and audits it
-            return replace(msg, document=Attachment(name, b"", doc.mime_type or ""))
+            return replace(msg, document=Attachment(name, b"", mime))
         limit = app.settings.max_upload_bytes
         too_big = TOO_BIG.format(name=name, size=(doc.file_size or 0) / MB, limit=limit / MB)
         if doc.file_size is not None and doc.file_size > limit:
@@ -400,7 +407,7 @@ class TelegramChannel:
         except (TelegramError, httpx.HTTPError, OSError) as e:
             log.warning("telegram: download of %r failed: %s", name, self._redact(str(e)))
             return DOWNLOAD_FAILED.format(name=name)
-        return replace(msg, document=Attachment(name, data, doc.mime_type or ""))
+        return replace(msg, document=Attachment(name, data, mime))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: update handling failed: %s", self._redact(repr(context.error)),

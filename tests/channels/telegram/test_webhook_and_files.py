@@ -132,3 +132,18 @@ async def test_a_file_without_a_declared_size_under_the_limit_is_handed_over(tg,
     await feed(tg, update)
     [msg] = received
     assert msg.document.data == fake.files["small"]
+
+
+async def test_an_admins_photo_is_downloaded_as_a_jpeg_for_ocr(tg, fake, received):
+    fake.files["p1"] = b"\xff\xd8\xff\xe0 a jpeg"
+    await feed(tg, u.photo_update(chat_id=SUPER, user_id=SUPER, file_id="p1", size=len(fake.files["p1"])))
+    [msg] = received
+    assert msg.document.file_name == "anh-u-p1.jpg" and msg.document.data == fake.files["p1"]
+    assert fake.of("getFile") == [{"file_id": "p1"}]  # the largest size, not the thumbnail
+
+
+async def test_a_photo_from_a_non_admin_is_not_downloaded(tg, fake, received):
+    fake.files["p2"] = b"\xff\xd8\xff\xe0 a jpeg"
+    await feed(tg, u.photo_update(chat_id=77, user_id=77, file_id="p2", size=10))
+    assert received == [] and fake.downloads == 0
+    assert fake.sent(77)  # the core's answer about pictures

@@ -89,3 +89,12 @@ def document_update(*, chat_id: int, user_id: int, file_id: str, file_name: str,
     if caption:
         m["caption"] = caption
     return update(message=m)
+
+
+def photo_update(*, chat_id: int, user_id: int, file_id: str, size: int) -> dict[str, Any]:
+    """A photo sent in chat: Telegram keeps several sizes, the largest last."""
+    sizes = [{"file_id": f"{file_id}-s", "file_unique_id": f"u-{file_id}-s", "width": 90, "height": 128,
+              "file_size": 2000},
+             {"file_id": file_id, "file_unique_id": f"u-{file_id}", "width": 1280, "height": 1810, "file_size": size}]
+    return update(message={"message_id": next(_ids), "date": DATE, "chat": chat(chat_id), "from": user(user_id),
+                           "photo": sizes})
