@@ -287,8 +287,14 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
 
 # ------------------------------------------------------------------ admin: status and reminding now
 
-@command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp", usage="/tinhhinh [mã]", role=Role.ADMIN, order=53)
+@command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp (excel, bieudo: tệp)", usage="/tinhhinh [mã] [excel|bieudo]",
+         role=Role.ADMIN, order=53)
 async def status(ctx: Context) -> str:
+    from handlers.status_files import status_file, wanted_file
+
+    asked = wanted_file(ctx.args)
+    if asked is not None:
+        return await status_file(ctx, *asked)
     code = ctx.args.split()[0] if ctx.args else ""
     deadlines = _named_or_all(ctx, code, "Gõ /tinhhinh để xem tất cả.")
     if isinstance(deadlines, str):

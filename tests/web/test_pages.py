@@ -174,3 +174,18 @@ def test_cli_prints_a_login_link(tmp_path: Path, capsys) -> None:  # type: ignor
     assert re.fullmatch(r"https://bot\.example\.gov\.vn/quan-tri/dang-nhap\?t=[\w-]{40,}\n", capsys.readouterr().out)
     args = parser.parse_args(["web", "link", "--admin", "telegram:999"])
     assert args.handler(args, settings) == 2 and "không phải quản trị viên" in capsys.readouterr().err
+
+
+def test_tinhhinh_excel_and_bieudo_point_to_the_same_files(app: App, admin, clock) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    seed_status(app.db, clock.now())
+    [excel] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy excel", user="1001", channel="telegram", chat="1001")))
+    assert "http://127.0.0.1:8080/tinh-hinh.xlsx?ma=cchc-quy" in excel.text and "--xlsx" in excel.text
+    assert admin.get("/tinh-hinh.xlsx?ma=cchc-quy").status_code == 200
+    [chart] = asyncio.run(app.handle(msg("/tinhhinh bieudo", user="1001", channel="telegram", chat="1001")))
+    assert "/bieu-do.png" in chart.text and "(1 kỳ báo cáo)" in chart.text
+    [bad] = asyncio.run(app.handle(msg("/tinhhinh khong-co excel", user="1001", channel="telegram", chat="1001")))
+    assert "Không có hạn mã «khong-co»" in bad.text
+    [plain] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy", user="1001", channel="telegram", chat="1001")))
+    assert "1/5 đơn vị đã nộp" in plain.text
