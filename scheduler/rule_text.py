@@ -70,6 +70,7 @@ def _fold_chars(text: str) -> Mapped:
     return Mapped("".join(out), tuple(src))
 
 
+_PARENS = (re.compile(r"[(\[]([^()\[\]]*)[)\]]"), " ")
 _ROMAN_VAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 _WEEKDAY = {"hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6", "bay": "7"}
 _TIME = r"(?:\d{1,2}\s?h(?:\s?\d{2})?\b|\d{1,2}\s?gio(?:\s?\d{1,2})?(?:\s?phut)?\b|\d{1,2}:\d{2}\b)"
@@ -77,7 +78,7 @@ _PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+
                            r"9\s+thang(?:\s+dau\s+nam)?|(?:ca\s+|hang\s+)?nam|bao\s+cao)+$")
 
 # (pattern, replacement) applied in order to the folded text; each keeps offsets.
-_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(re.compile(p), r) for p, r in [
+_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
     (r"\bhan cuoi\b", "han chot"),
     # "trước 16h00 thứ Sáu": the time is strict, the day is the due day
@@ -87,20 +88,20 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " "),
     (r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b", lambda m: "thu " + _WEEKDAY[m.group(1)]),
     (r"\bchu\s+nhat\b", "thu cn"),
-    # parenthesised remarks: kept only when they list report periods ("(quý I, 6 tháng, quý III, năm)")
-    (r"[(\[]([^()\[\]]*)[)\]]", lambda m: f" {m.group(1)} " if _PERIOD_WORDS.match(m.group(1) or "-") else " "),
+    _PARENS,
     (r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1"),
     (r"(?<=\d)\s*/\s*(?=\d)", "/"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4}|\d{2})(?![\d/.\-])", r"\1/\2/\3"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])", r"\1/\2/20\3"),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
+    (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
     # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
-     r"(?![\d/.\-])(?!\s*(?:/|nam\s+\d))",
+     r"(?![\d/\-]|\.\d)(?!\s*(?:/|nam\s+\d))",
      lambda m: f"ngay {m.group(1)} cac thang " + "_".join(re.findall(r"\d{1,2}", m.group(2)))),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
-    (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/.\-\d])", r"ngay \1/\2"),
+    (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
     (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
@@ -113,9 +114,16 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
 ]]
 
 
-def normalize(text: str) -> Mapped:
-    """The form the grammar reads; " : " separates a label, " . " ends a sentence."""
+def normalize(text: str, *, keep_period_lists: bool = True) -> Mapped:
+    """The form the grammar reads; " : " separates a label, " . " ends a sentence.
+
+    Parenthesised remarks are dropped, except (with `keep_period_lists`) a list of report periods
+    such as "(quý I, 6 tháng, quý III, năm)", which is read as part of the rule.
+    """
     m = _fold_chars(unicodedata.normalize("NFC", text))
     for pattern, repl in _REWRITES:
+        if pattern is _PARENS[0]:
+            repl = (lambda g: f" {g.group(1)} " if _PERIOD_WORDS.match(g.group(1) or "-") else " ") \
+                if keep_period_lists else " "
         m = m.sub(pattern, repl)
     return m

@@ -51,6 +51,7 @@ class DueRule:
     _fixed: tuple[Occurrence, ...] = field(default=(), repr=False)
     _per_year: YearFn | None = field(default=None, repr=False, compare=False)
     warnings: tuple[str, ...] = ()  # e.g. a due date before the end of its data cut-off
+    canonical: str = ""  # the rule in the grammar's plainest words; parses to the same occurrences
 
     def understood(self) -> str:
         """The rule restated in Vietnamese, with its warnings."""
@@ -275,13 +276,27 @@ def _strict_note(strict: bool, nominal: str, due: str) -> str:
     return f"trước ngày {nominal} (hạn cuối: {due})" if strict else f"chậm nhất ngày {nominal}"
 
 
-def _rule(ctx: _Ctx, summary: str, per_year: YearFn, fix: str | None = None) -> DueRule:
+def _rule(ctx: _Ctx, summary: str, per_year: YearFn, fix: str | None = None, *, canonical: str) -> DueRule:
     """A recurring rule, with the cut-off warning when a due date does not come after its data cut-off.
 
     `fix` is the closest rule that respects the cut-off, with "{d}" for the day to use.
     """
-    rule = DueRule(ctx.text, True, summary, _per_year=per_year)
+    rule = DueRule(ctx.text, True, summary, _per_year=per_year, canonical=canonical)
     return replace(rule, warnings=_cutoff_warnings(rule, fix))
+
+
+def _once(ctx: _Ctx, summary: str, occ: Occurrence, canonical: str) -> DueRule:
+    return DueRule(ctx.text, False, summary, (occ,), canonical=canonical)
+
+
+def _lead(strict: bool) -> str:
+    return "trước" if strict else "chậm nhất"
+
+
+def _label(kinds: list[str] | tuple[str, ...]) -> str:
+    """'Báo cáo 6 tháng, năm: ' for named report kinds, '' otherwise."""
+    names = [_kind_name(k) for k in kinds if k not in ("D", "H")]
+    return f"Báo cáo {', '.join(dict.fromkeys(names))}: " if names else ""
 
 
 def _cutoff_warnings(rule: DueRule, fix: str | None) -> tuple[str, ...]:
@@ -328,7 +343,8 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
         what = "kỳ: năm của hạn nộp"
     suffix = " năm sau" if next_year else " hằng năm"
     return _rule(ctx, f"Hằng năm, {when}{' năm sau' if next_year else ''}; {what}.", per_year,
-                 f"chậm nhất ngày {{d}}/{mo:02d}{suffix}" if kind else None)
+                 f"chậm nhất ngày {{d}}/{mo:02d}{suffix}" if kind else None,
+                 canonical=f"{_label([kind] if kind else [])}{_lead(strict)} ngày {d:02d}/{mo:02d}{suffix}")
 
 
 def _annual_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -346,7 +362,10 @@ def _annual_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
     days = ", ".join(f"{d:02d}/{mo:02d}" for d, mo in pairs)
     note = f"trước các ngày {days} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {days}"
     what = "" if set(kinds) == {"D"} else "; kỳ: " + ", ".join(dict.fromkeys(_kind_name(k) for k in kinds))
-    return _rule(ctx, f"Hằng năm, {note}{what}.", per_year)
+    dm = [f"{d:02d}/{mo:02d}" for d, mo in pairs]
+    listed = ", ".join(dm[:-1]) + " và " + dm[-1]
+    label = _label(kinds) if ctx.kinds else ""
+    return _rule(ctx, f"Hằng năm, {note}{what}.", per_year, canonical=f"{label}{_lead(strict)} ngày {listed} hằng năm")
 
 
 def _month_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -363,7 +382,10 @@ def _month_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
 
     note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
     what = ", ".join(dict.fromkeys(_kind_name(k) for k in kinds))
-    return _rule(ctx, f"Hằng năm, {note} các tháng {', '.join(map(str, months))}; kỳ: {what}.", per_year)
+    listed = ", ".join(map(str, months[:-1])) + " và " + str(months[-1])
+    label = _label(kinds) if ctx.kinds else ""
+    return _rule(ctx, f"Hằng năm, {note} các tháng {', '.join(map(str, months))}; kỳ: {what}.", per_year,
+                 canonical=f"{label}{_lead(strict)} ngày {d} các tháng {listed}")
 
 
 def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -378,13 +400,13 @@ def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     note = (f"trước ngày {d} (hạn cuối: ngày {d - 1 if d > 1 else 'cuối tháng trước'})" if strict
             else f"chậm nhất ngày {d}")
     summary = f"Hằng tháng, {note}; báo cáo số liệu {which} (chốt số liệu từ ngày 15 tháng trước đến ngày 14)."
-    return _rule(ctx, summary, per_year)
+    return _rule(ctx, summary, per_year, canonical=f"{_lead(strict)} ngày {d} {'tháng sau' if previous else 'hằng tháng'}")
 
 
 def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     token = m.group("wd") or m.group("wd2")
     wd = 6 if token == "cn" else int(token) - 2
-    if not 0 <= wd <= 6:
+    if not 0 <= wd <= 5 and token != "cn":
         raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Sáu hằng tuần», «thứ 2 hằng tuần».")
     strict = _strict(m)
 
@@ -395,7 +417,7 @@ def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
 
     name = WEEKDAY_NAMES[wd]
     note = f"trước {name} (hạn cuối: {WEEKDAY_NAMES[(wd - 1) % 7]})" if strict else name
-    return _rule(ctx, f"Hằng tuần, {note}.", per_year)
+    return _rule(ctx, f"Hằng tuần, {note}.", per_year, canonical=f"{'trước ' if strict else ''}{name} hằng tuần")
 
 
 def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -409,7 +431,8 @@ def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     note = (f"trước ngày {d} tháng cuối quý ({dates}; hạn cuối là ngày liền trước)" if strict
             else f"chậm nhất ngày {d} tháng cuối quý ({dates})")
     summary = f"Hằng quý, {note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý."
-    return _rule(ctx, summary, per_year, "chậm nhất ngày {d} tháng cuối quý")
+    return _rule(ctx, summary, per_year, "chậm nhất ngày {d} tháng cuối quý",
+                 canonical=f"{_lead(strict)} ngày {d} tháng cuối quý")
 
 
 def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -427,7 +450,7 @@ def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
     note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
     summary = (f"Hằng quý, {note} tháng đầu quý sau ({dates} năm sau) cho báo cáo của quý trước; "
                "chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý.")
-    return _rule(ctx, summary, per_year)
+    return _rule(ctx, summary, per_year, canonical=f"{_lead(strict)} ngày {d} tháng đầu quý sau")
 
 
 _SET_ITEM = re.compile(r"quy ([1-4])|6 thang cuoi nam|6 thang(?: dau nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam")
@@ -474,8 +497,9 @@ def _report_set(m: re.Match[str], ctx: _Ctx) -> DueRule:
                      f"{c_to.day}/{c_to.month})")
     note = f"trước ngày {d} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất ngày {d}"
     summary = f"Mỗi năm {len(kinds)} kỳ báo cáo, {note} tháng cuối kỳ: " + "; ".join(parts) + "."
-    names = ", ".join(KIND_NAMES[k].lower().replace("quý", "quý") for k in kinds)
-    return _rule(ctx, summary, per_year, f"chậm nhất ngày {{d}} tháng cuối kỳ báo cáo {names}")
+    names = ", ".join(KIND_NAMES[k].lower() for k in kinds)
+    return _rule(ctx, summary, per_year, f"chậm nhất ngày {{d}} tháng cuối kỳ báo cáo {names}",
+                 canonical=f"{_lead(strict)} ngày {d} tháng cuối kỳ báo cáo {names}")
 
 
 def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -489,22 +513,22 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     if unit.startswith("thang cuoi quy") or unit == "quy":
         def per_year(y: int) -> list[Occurrence]:
             return [period_occurrence(f"Q{q}", y, last(_last_day(y, 3 * q))) for q in range(1, 5)]
-        what = "quý"
+        what = spoken = "quý"
     elif unit.startswith("6 thang"):
         def per_year(y: int) -> list[Occurrence]:
             return [period_occurrence("H1", y, last(date(y, 6, 30))), period_occurrence("H2", y, last(date(y, 12, 31)))]
-        what = "6 tháng (30/6 và 31/12)"
+        what, spoken = "6 tháng (30/6 và 31/12)", "6 tháng"
     elif unit == "nam":
         def per_year(y: int) -> list[Occurrence]:
             return [period_occurrence("Y", y, last(date(y, 12, 31)))]
-        what = "năm"
+        what = spoken = "năm"
     elif m.group("mm"):
         mo = int(m.group("mm"))
         _check_month(mo)
 
         def per_year(y: int) -> list[Occurrence]:
             return [Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))]
-        what = f"tháng {mo} hằng năm"
+        what = spoken = f"tháng {mo} hằng năm"
     else:
         def per_year(y: int) -> list[Occurrence]:
             out = []
@@ -513,10 +537,10 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
                 out.append(Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)),
                                       (date(cy, cm, 15), date(y, mo, 14))))
             return out
-        what = "tháng"
+        what = spoken = "tháng"
     day = "ngày làm việc cuối cùng" if working else "ngày cuối cùng"
     extra = " (lùi về ngày làm việc liền trước khi ngày cuối là ngày nghỉ)" if working else ""
-    return _rule(ctx, f"Định kỳ: {day} của {what}{extra}.", per_year)
+    return _rule(ctx, f"Định kỳ: {day} của {what}{extra}.", per_year, canonical=f"{day} của {spoken}")
 
 
 def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -528,7 +552,7 @@ def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
         def per_year(y: int) -> list[Occurrence]:
             return [period_occurrence(f"Q{n}", y, _last_day(y, 3 * n), with_cutoff=False, window=True)]
         return _rule(ctx, f"Hằng năm, trong quý {ROMAN[n]} (hạn ngày cuối quý, {_dm(_last_day(2001, 3 * n))}).",
-                     per_year)
+                     per_year, canonical=f"trong quý {ROMAN[n]} hằng năm")
     _check_month(n)
     next_year = bool(m.group("next"))
 
@@ -539,8 +563,9 @@ def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     end = "28/02 (29/02 năm nhuận)" if n == 2 else _dm(_last_day(2001, n))
     if next_year:
         return _rule(ctx, f"Hằng năm, trong tháng {n} năm sau (hạn ngày cuối tháng, {end}) cho báo cáo của năm trước.",
-                     per_year)
-    return _rule(ctx, f"Hằng năm, trong tháng {n} (hạn ngày cuối tháng, {end}).", per_year)
+                     per_year, canonical=f"trong tháng {n} năm sau")
+    return _rule(ctx, f"Hằng năm, trong tháng {n} (hạn ngày cuối tháng, {end}).", per_year,
+                 canonical=f"trong tháng {n} hằng năm")
 
 
 def _single(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -548,15 +573,16 @@ def _single(m: re.Match[str], ctx: _Ctx) -> DueRule:
     strict = _strict(m)
     due = stated - _shift(strict)
     occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due)
-    return DueRule(ctx.text, False, f"Một lần: {_strict_note(strict, _dmy(stated), _dmy(due))}.", (occ,))
+    return _once(ctx, f"Một lần: {_strict_note(strict, _dmy(stated), _dmy(due))}.", occ,
+                 f"{_lead(strict)} ngày {_dmy(stated)}")
 
 
 def _in_quarter(m: re.Match[str], ctx: _Ctx) -> DueRule:
     q, y = int(m.group("q")), int(m.group("y"))
     _real_date(y, 1, 1)
     occ = period_occurrence(f"Q{q}", y, _last_day(y, 3 * q), with_cutoff=False, window=True)
-    return DueRule(ctx.text, False, f"Một lần: trong quý {ROMAN[q]}/{y} (từ {_dmy(occ.window_start)}, "  # type: ignore[arg-type]
-                   f"hạn {_dmy(occ.due)}).", (occ,))
+    return _once(ctx, f"Một lần: trong quý {ROMAN[q]}/{y} (từ {_dmy(occ.window_start)}, "  # type: ignore[arg-type]
+                 f"hạn {_dmy(occ.due)}).", occ, f"trong quý {ROMAN[q]}/{y}")
 
 
 def _in_months(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -570,9 +596,10 @@ def _in_months(m: re.Match[str], ctx: _Ctx) -> DueRule:
     start, due = date(y, m1, 1), _last_day(y, m2)
     if m1 == m2:
         occ = Occurrence(f"{y}-{m1:02d}", f"Tháng {m1}/{y}", due, None, start)
-        return DueRule(ctx.text, False, f"Một lần: trong tháng {m1}/{y} (hạn {_dmy(due)}).", (occ,))
+        return _once(ctx, f"Một lần: trong tháng {m1}/{y} (hạn {_dmy(due)}).", occ, f"trong tháng {m1}/{y}")
     occ = Occurrence(f"{y}-{m1:02d}..{m2:02d}", f"Tháng {m1}-{m2}/{y}", due, None, start)
-    return DueRule(ctx.text, False, f"Một lần: trong tháng {m1}-{m2}/{y} (từ {_dmy(start)}, hạn {_dmy(due)}).", (occ,))
+    return _once(ctx, f"Một lần: trong tháng {m1}-{m2}/{y} (từ {_dmy(start)}, hạn {_dmy(due)}).", occ,
+                 f"trong tháng {m1}-{m2}/{y}")
 
 
 def _in_half(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -580,14 +607,15 @@ def _in_half(m: re.Match[str], ctx: _Ctx) -> DueRule:
     _real_date(y, 1, 1)
     kind = "9M" if m.group("k") == "9" else "H2" if m.group("h") == "cuoi" else "H1"
     occ = period_occurrence(kind, y, _last_day(y, KINDS[kind].last), with_cutoff=False, window=True)
-    return DueRule(ctx.text, False, f"Một lần: {occ.label} (hạn {_dmy(occ.due)}).", (occ,))
+    spoken = {"9M": "9 tháng đầu năm", "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm"}[kind]
+    return _once(ctx, f"Một lần: {occ.label} (hạn {_dmy(occ.due)}).", occ, f"{spoken} {y}")
 
 
 def _in_year(m: re.Match[str], ctx: _Ctx) -> DueRule:
     y = int(m.group("y"))
     _real_date(y, 1, 1)
     occ = period_occurrence("Y", y, date(y, 12, 31), with_cutoff=False, window=True)
-    return DueRule(ctx.text, False, f"Một lần: trong năm {y} (hạn 31/12/{y}).", (occ,))
+    return _once(ctx, f"Một lần: trong năm {y} (hạn 31/12/{y}).", occ, f"trong năm {y}")
 
 
 def _counted(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -602,14 +630,15 @@ def _counted(m: re.Match[str], ctx: _Ctx) -> DueRule:
         due = anchor + timedelta(days=n)
         what = f"{n} ngày"
     occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due, None, anchor)
-    return DueRule(ctx.text, False, f"Một lần: trong thời hạn {what} kể từ {_dmy(anchor)} (hạn {_dmy(due)}).", (occ,))
+    return _once(ctx, f"Một lần: trong thời hạn {what} kể từ {_dmy(anchor)} (hạn {_dmy(due)}).", occ,
+                 f"trong thời hạn {what} kể từ {_dmy(anchor)}")
 
 
 # ---------------------------------------------------------------- the grammar
 
 Handler = Callable[[re.Match[str], _Ctx], DueRule]
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-_LEAD_WORDS = r"cham nhat|truoc|den het|den|han chot|trong|toi da|khong muon hon|khong qua|hoac"
+_LEAD_WORDS = r"cham nhat|truoc|den het|den|het|han chot|trong|toi da|khong muon hon|khong qua|hoac"
 LEAD = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )*)"
 LEAD_REQ = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )+)"  # in running text a bare date is not a deadline
 D, DM = r"(?P<d>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})"
@@ -686,7 +715,7 @@ GRAMMAR: tuple[Production, ...] = (
                          rf"(?:{_RANGE_END_IN_TEXT})"),
     Production("single", rf"{{LEAD}}(?:ngay )?{DMY}", _single, lead_in_text=True),
     Production("in_quarter", r"{LEAD}quy (?P<q>[1-4])/(?P<y>\d{4})", _in_quarter, lead_in_text=True),
-    Production("in_months", r"{LEAD}(?:tu )?thang (?P<m1>\d{1,2})_(?P<m2>\d{1,2})/(?P<y>\d{4})", _in_months),
+    Production("in_months", r"{LEAD}(?:tu |cac )?thang (?P<m1>\d{1,2})_(?P<m2>\d{1,2})/(?P<y>\d{4})", _in_months),
     Production("in_month", r"{LEAD}thang (?P<m1>\d{1,2})(?P<m2>)/(?P<y>\d{4})", _in_months, lead_in_text=True),
     Production("in_half", r"{LEAD}(?P<k>6|9) thang (?:(?P<h>dau|cuoi) )?nam (?P<y>\d{4})", _in_half, lead_in_text=True),
     Production("in_year", r"{LEAD}(?:ca )?nam (?P<y>\d{4})", _in_year, lead_in_text=True),
@@ -695,8 +724,9 @@ GRAMMAR: tuple[Production, ...] = (
                            r"(?: (?:va|hoac) (?:dot xuat|(?:hang|moi) (?:quy|thang|nam)))?", kind="periodic",
                says="Báo cáo định kỳ («{phrase}»): văn bản không nêu ngày nộp; ngày lấy theo quy định chung hoặc theo "
                     "quy tắc do quản trị viên đặt (ví dụ «ngày 15 tháng cuối quý»)."),
-    Production("start", r"tu thang \d{1,2}/\d{4}", kind="start",
-               says="Bắt đầu {phrase}; không có hạn kết thúc nên không có gì để nhắc."),
+    Production("start", r"(?:bat dau (?:thuc hien |trien khai |ap dung )?)?tu (?:thang \d{1,2}/\d{4}|quy [1-4]/\d{4}|"
+                        r"nam \d{4})(?! (?:den|toi)\b)", kind="start",
+               says="«{phrase}» chỉ nêu thời điểm bắt đầu, không có hạn kết thúc nên không có gì để nhắc."),
     Production("none", r"(?:bao cao|gui) (?:dot xuat|thuong xuyen)|khi co yeu cau|theo yeu cau (?:cua|bao cao)",
                kind="none", says="«{phrase}»: không có ngày hạn cụ thể nên không có gì để nhắc."),
 )
@@ -913,18 +943,21 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
     if len(text) > 500:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
-    s = re.sub(r"\s*\.\s*", " ", normalize(clean).text).strip()
-    s, kinds = _split_label(s)
-    s = s.replace(" : ", " ").replace(":", " ").strip()
-    s = _FILLER.sub("", s)
-    s = _move_leading_recurrence(s)
-    s = re.sub(r"\s+", " ", s).strip()
-    ctx = _Ctx(clean, calendar, kinds)
-    rule = _match(s, ctx)
-    for alt in ([] if rule else _completions(s, kinds)):
-        rule = _match(alt, ctx)
-        if rule:
-            break
-    if rule is None:
-        raise _refusal(s, ctx)
-    return rule
+    first: tuple[str, _Ctx] | None = None
+    for keep in (True, False):  # a parenthesised list of periods is part of the rule, unless that fails
+        s = re.sub(r"\s*\.\s*", " ", normalize(clean, keep_period_lists=keep).text).strip()
+        s, kinds = _split_label(s)
+        s = s.replace(" : ", " ").replace(":", " ").strip()
+        s = _FILLER.sub("", s)
+        s = _move_leading_recurrence(s)
+        s = re.sub(r"\s+", " ", s).strip()
+        ctx = _Ctx(clean, calendar, kinds)
+        first = first or (s, ctx)
+        rule = _match(s, ctx)
+        for alt in ([] if rule else _completions(s, kinds)):
+            rule = _match(alt, ctx)
+            if rule:
+                break
+        if rule is not None:
+            return rule
+    raise _refusal(*first)

@@ -91,3 +91,33 @@ def test_json_ready():
 def test_empty_and_plain_text():
     assert find_deadlines("", TODAY) == []
     assert find_deadlines("Tăng cường kỷ luật, kỷ cương hành chính.", TODAY) == []
+
+
+def test_new_rule_families_in_running_text():
+    text = ("2. Chế độ báo cáo\na) Báo cáo tuần gửi vào thứ Sáu hằng tuần. b) Báo cáo quý gửi Sở Nội vụ chậm nhất "
+            "ngày 15 các tháng 3, 6, 9 và 12. c) Kết quả tự chấm điểm gửi từ ngày 01/11 đến ngày 20/11 hằng năm. "
+            "d) Báo cáo tháng nộp vào ngày làm việc cuối cùng của tháng. đ) Kế hoạch gửi chậm nhất ngày 20/01 năm sau. "
+            "e) Hồ sơ xử lý không quá 05 ngày làm việc kể từ ngày 05/11/2027. g) Thời hạn: bắt đầu thực hiện từ năm "
+            "2018. h) Ban hành trước ngày 31/3/27 (theo Nghị định 09/2019/NĐ-CP). i) Văn bản ngày 25/11/2021 của "
+            "UBND tỉnh.")
+    got = {f.phrase: f for f in find_deadlines(text, date(2026, 12, 1))}
+    first = {p: f.occurrences[0].due for p, f in got.items() if f.occurrences}
+    assert first == {
+        "thứ Sáu hằng tuần": date(2026, 12, 4),
+        "chậm nhất ngày 15 các tháng 3, 6, 9 và 12": date(2026, 12, 15),
+        "từ ngày 01/11 đến ngày 20/11 hằng năm": date(2027, 11, 20),
+        "ngày làm việc cuối cùng của tháng": date(2026, 12, 31),
+        "chậm nhất ngày 20/01 năm sau": date(2027, 1, 20),
+        "không quá 05 ngày làm việc kể từ ngày 05/11/2027": date(2027, 11, 12),
+        "trước ngày 31/3/27": date(2027, 3, 30),
+    }
+    start = got["bắt đầu thực hiện từ năm 2018"]
+    assert start.rule is None and "không có hạn kết thúc" in start.understood
+    assert not any("25/11/2021" in p for p in got)  # a document's own date is not a deadline
+    assert all(text[f.offset:f.offset + len(f.phrase)] == f.phrase for f in got.values())
+
+
+def test_extraction_strips_invisible_characters_and_keeps_offsets():
+    text = "Các sở nộp chậm\u00a0nhất ngày 30/01\u200b hằng năm."
+    [f] = find_deadlines(text, TODAY)
+    assert f.occurrences[0].due == date(2027, 1, 30) and text[f.offset:].startswith("chậm")

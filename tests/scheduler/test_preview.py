@@ -135,3 +135,20 @@ def test_subprocess_contract(tmp_path):
                          cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert bad.returncode != 0 and bad.stdout == ""
     assert "chưa nêu ngày" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_due_before_the_cut_off_is_warned_in_text_and_json(run):
+    code, out, _ = run("ngày 10 tháng cuối quý", "--from", "2027-01-01")
+    assert code == 0 and "⚠️ Lưu ý: hạn 10/03 không sau ngày chốt số liệu 14/03" in out and "Điều 8.5" in out
+    code, out, _ = run("ngày 10 tháng cuối quý", "--from", "2027-01-01", "--json")
+    assert "⚠️" in json.loads(out)["understood"]
+    code, out, _ = run("ngày 15 tháng cuối quý", "--from", "2027-01-01")
+    assert code == 0 and "⚠️" not in out
+
+
+def test_new_families_preview(run):
+    code, out, err = run("Báo cáo tuần: thứ Sáu", "--from", "2027-03-01", "--count", "2", "--json")
+    assert code == 0, err
+    assert [o["due"] for o in json.loads(out)["occurrences"]] == ["2027-03-05", "2027-03-12"]
+    code, out, err = run("từ ngày 01/12 đến ngày 15/12", "--from", "2027-01-01")
+    assert code == 1 and "ngày kết thúc" in err and "không có ngày hạn cụ thể" not in err
