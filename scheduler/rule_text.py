@@ -78,7 +78,8 @@ _PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+
                            r"9\s+thang(?:\s+dau\s+nam)?|(?:ca\s+|hang\s+)?nam|bao\s+cao)+$")
 
 # (pattern, replacement) applied in order to the folded text; each keeps offsets.
-_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
+_Rewrite = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+_REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
     (r"\bhan cuoi\b", "han chot"),
     # "trước 16h00 thứ Sáu": the time is strict, the day is the due day
@@ -97,7 +98,8 @@ _REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
     # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
-    (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
+    (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+"
+     r"(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
      r"(?![\d/\-]|\.\d)(?!\s*(?:/|nam\s+\d))",
      lambda m: f"ngay {m.group(1)} cac thang " + "_".join(re.findall(r"\d{1,2}", m.group(2)))),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),

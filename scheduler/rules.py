@@ -2,7 +2,11 @@
 
 Period ids (Occurrence.period): "2027" (year), "2027-H1"/"2027-H2" (six months), "2027-9M" (nine
 months), "2027-Q1".."2027-Q4" (quarter), "2027-06" (month), "2027-06..07" (a range of months),
-"2027-01-30" (a single date: one-off rules, rules counted in days, lists of yearly dates).
+"2027-W09" (ISO week), "2027-01-30" (a single date: one-off rules, rules counted in days, lists of
+yearly dates that are not quarters or halves).
+
+The grammar (GRAMMAR) is read both by parse_rule, for a whole rule, and by find_phrases, for rule
+phrases in a directive's running text.
 """
 from __future__ import annotations
 
@@ -12,15 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from bot.core.vietnamese import fold
 from scheduler.rule_text import INVISIBLE, normalize
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 EXAMPLES = (
-    "«chậm nhất ngày 30/01 hằng năm», «trước ngày 15/6 hằng năm», «ngày 10 tháng cuối quý», "
+    "«chậm nhất ngày 30/01 hằng năm», «trước ngày 15/6 hằng năm», «ngày 15 tháng cuối quý», "
     "«chậm nhất ngày 15 tháng đầu quý sau», «ngày 5 hằng tháng», «trong quý III/2027», "
-    "«trong tháng 6-7/2027», «30/01/2027», «6 tháng đầu năm 2027», "
+    "«trong tháng 6-7/2027», «30/01/2027», «6 tháng đầu năm 2027», «thứ Sáu hằng tuần», "
+    "«ngày cuối cùng của tháng», «ngày 15 các tháng 1, 4, 7 và 10», «Báo cáo tháng: ngày 25 hằng tháng», "
+    "«từ ngày 01/12 đến ngày 15/12/2027», "
     "«ngày 20 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm», "
     "«trong thời hạn 05 ngày làm việc kể từ 15/3/2027»"
 )
@@ -248,6 +253,8 @@ def _real_date(y: int, m: int, d: int) -> date:
     if not MIN_YEAR <= y <= MAX_YEAR:
         raise RuleError(f"Năm {y} nằm ngoài khoảng hỗ trợ ({MIN_YEAR}–{MAX_YEAR}). Ví dụ: «30/01/2027».")
     _check_month(m)
+    if d < 1:
+        raise RuleError(f"Ngày {d:02d}/{m:02d}/{y} không có thật: ngày phải từ 01. Ví dụ: «01/{m:02d}/{y}».")
     try:
         return date(y, m, d)
     except ValueError:
@@ -400,7 +407,8 @@ def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     note = (f"trước ngày {d} (hạn cuối: ngày {d - 1 if d > 1 else 'cuối tháng trước'})" if strict
             else f"chậm nhất ngày {d}")
     summary = f"Hằng tháng, {note}; báo cáo số liệu {which} (chốt số liệu từ ngày 15 tháng trước đến ngày 14)."
-    return _rule(ctx, summary, per_year, canonical=f"{_lead(strict)} ngày {d} {'tháng sau' if previous else 'hằng tháng'}")
+    which_month = "tháng sau" if previous else "hằng tháng"
+    return _rule(ctx, summary, per_year, canonical=f"{_lead(strict)} ngày {d} {which_month}")
 
 
 def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -689,20 +697,25 @@ _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace
 GRAMMAR: tuple[Production, ...] = (
     Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
                _report_set),
-    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang) (?:{_EVERY} )?quy(?: {_EVERY} quy)?",
+    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang) "
+                              rf"(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
                _quarter_end),
-    Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|quy ke tiep(?: theo)?|"
-                               rf"quy lien sau|(?:{_EVERY} )?quy)|quy sau|quy tiep theo|quy ke tiep)(?: {_EVERY} quy)?", _quarter_next),
+    Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|"
+                               rf"quy ke tiep(?: theo)?|quy lien sau|(?:{_EVERY} )?quy)|"
+                               r"quy sau|quy tiep theo|quy ke tiep)"
+                               rf"(?: {_EVERY} quy)?", _quarter_next),
     Production("last_day", r"{LEAD}(?P<wd>ngay lam viec )?(?:ngay )?cuoi(?: cung)? (?:(?:moi|cac|hang) )?"
                            r"(?P<unit>thang cuoi quy|thang (?P<mm>\d{1,2}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
                            rf"(?: {_EVERY} (?:thang|quy|nam))?", _period_end),
-    Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) (?:(?:hang|moi|cac) nam|(?P<next>nam sau))",
+    Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) "
+                                   r"(?:(?:hang|moi|cac) nam|(?P<next>nam sau))",
                _in_period_yearly),
     Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
                _month_list),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
-    Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
+    Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|"
+                         rf"(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
     Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?(?:ngay )?"
                               rf"\d{{1,2}}/\d{{1,2}})+) {YEARLY}", _annual_list),
     Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
@@ -720,7 +733,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("in_half", r"{LEAD}(?P<k>6|9) thang (?:(?P<h>dau|cuoi) )?nam (?P<y>\d{4})", _in_half, lead_in_text=True),
     Production("in_year", r"{LEAD}(?:ca )?nam (?P<y>\d{4})", _in_year, lead_in_text=True),
     Production("missing_year", r"{LEAD}(?:ngay )?\d{1,2}/\d{1,2}", None, lead_in_text=True),
-    Production("periodic", r"dinh ky (?:hang|moi) (?:quy|thang|nam)(?: (?:6 thang|9 thang|(?:hang|moi) (?:quy|thang|nam)))*"
+    Production("periodic", r"dinh ky (?:hang|moi) (?:quy|thang|nam)"
+                           r"(?: (?:6 thang|9 thang|(?:hang|moi) (?:quy|thang|nam)))*"
                            r"(?: (?:va|hoac) (?:dot xuat|(?:hang|moi) (?:quy|thang|nam)))?", kind="periodic",
                says="Báo cáo định kỳ («{phrase}»): văn bản không nêu ngày nộp; ngày lấy theo quy định chung hoặc theo "
                     "quy tắc do quản trị viên đặt (ví dụ «ngày 15 tháng cuối quý»)."),
@@ -772,7 +786,8 @@ _NO_DATE = re.compile(r"\b(thuong xuyen|dot xuat|theo yeu cau|khi co yeu cau|khi
                       r"ngay khi)\b")
 _DAILY = re.compile(r"\b(?:hang|moi) ngay\b")
 _BARE_RECURRENCE = re.compile(r"^(?:dinh ky )?(?:hang|moi) (quy|thang|nam|tuan)"
-                              r"(?: 6 thang| 9 thang)?(?: (?:va |hoac )?(?:hang|moi) (?:quy|thang|nam|tuan))*$|^dinh ky$")
+                              r"(?: 6 thang| 9 thang)?(?: (?:va |hoac )?(?:hang|moi) (?:quy|thang|nam|tuan))*$"
+                              r"|^dinh ky$")
 _LEADING = re.compile(r"^((?:hang|moi) (?:nam|quy|thang|tuan)) (.+)$")
 _TRAILING = re.compile(r"\b(?:hang|moi|cac) (?:nam|quy|thang|tuan)$|nam ke hoach$|nam sau$|quy sau$|thang sau$")
 _KIND = re.compile(r"(?P<W>\b(?:hang |moi )?tuan\b)|\bquy (?P<Qn>[1-4])\b|(?P<Q>\b(?:hang |moi )?quy\b)|"
@@ -858,9 +873,9 @@ def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
 def _refusal(s: str, ctx: _Ctx) -> RuleError:
     """Why nothing matched, by its real cause, with the closest accepted form."""
     clean = ctx.text
-    q = re.search(r"\bquy ([05-9]|\d{2})\b", s)
+    q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b", s)
     if q:
-        return RuleError(f"Quý {q.group(1)} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
+        return RuleError(f"Quý {q.group(1).upper()} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
                          "«ngày 15 tháng cuối quý».")
     for d, mo, y in _DATE_TOKEN.findall(s):
         if y:
@@ -875,6 +890,20 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
     if _DAILY.search(s):
         return RuleError(f"«{clean}» là báo cáo hằng ngày: không có ngày hạn để nhắc. Các dạng gần nhất: «thứ Sáu "
                          "hằng tuần», «ngày 5 hằng tháng».")
+    if re.search(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{4} (?:hang|moi) nam\b", s):
+        return RuleError(f"«{clean}» vừa có năm vừa «hằng năm»: bỏ năm nếu lặp lại mỗi năm (ví dụ «chậm nhất ngày "
+                         "30/01 hằng năm»), hoặc bỏ «hằng năm» cho một lần (ví dụ «30/01/2027»).")
+    if re.search(r"\b(?:som nhat|kip thoi|dau nam|giua nam|dau thang|giua thang|dau quy|giua quy|theo ke hoach|"
+                 r"theo tien do)\b", s) and not re.search(r"\d", s):
+        return RuleError(f"«{clean}» không chỉ ra một ngày cụ thể nên không có gì để nhắc. Hãy ghi ngày, ví dụ "
+                         "«chậm nhất ngày 15/01 hằng năm», «ngày 5 hằng tháng», «30/06/2027».")
+    if re.fullmatch(r"(?:(?:hang|moi|dinh ky|bao cao|bc|ky|ca|cuoi|dau) )*(?:(?:6|9) thang(?: (?:dau|cuoi) nam)?|"
+                    r"quy(?: \d)?|nam|thang|tuan|thang cuoi quy|thang dau quy sau)", s) or not s:
+        return RuleError(f"«{clean}» chưa nêu ngày nộp. Hãy ghi rõ ngày, ví dụ: «Báo cáo 6 tháng: ngày 15/6 hằng năm», "
+                         "«ngày 15 tháng cuối quý», «ngày 5 hằng tháng», «thứ Sáu hằng tuần».")
+    if re.fullmatch(r"(?:(?:trong|khong qua|toi da) )?(?:(?:vong|thoi han|thoi gian) )?\d{1,3} ngay(?: lam viec)?", s):
+        return RuleError(f"«{clean}» chưa nêu tính từ ngày nào: ví dụ «trong thời hạn 05 ngày làm việc kể từ "
+                         "15/3/2027».")
     if _BARE_RECURRENCE.match(s):
         return RuleError(f"«{clean}» chưa nêu ngày nộp. Hãy ghi rõ ngày, ví dụ: «ngày 15 tháng cuối quý», "
                          "«chậm nhất ngày 30/01 hằng năm», «ngày 5 hằng tháng», «thứ Sáu hằng tuần».")

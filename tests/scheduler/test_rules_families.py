@@ -246,6 +246,12 @@ def test_due_after_the_cut_off_is_not_warned(rule):
     ("ngày 15", "chưa nêu tháng", "«ngày 5 hằng tháng»"),
     ("ngày 20 tháng cuối kỳ báo cáo", "chưa nêu các kỳ", "quý I, 6 tháng, quý III và năm"),
     ("trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản", "ngày bắt đầu", "15/3/2027"),
+    ("không quá 10 ngày làm việc", "tính từ ngày nào", "kể từ 15/3/2027"),
+    ("Báo cáo 6 tháng", "chưa nêu ngày nộp", "«Báo cáo 6 tháng: ngày 15/6 hằng năm»"),
+    ("30/01/2027 hằng năm", "vừa có năm vừa «hằng năm»", "«chậm nhất ngày 30/01 hằng năm»"),
+    ("ngày 00/01/2027", "không có thật", "«01/01/2027»"),
+    ("quý V/2027", "Quý V không có thật", "«trong quý III/2027»"),
+    ("sớm nhất có thể", "không chỉ ra một ngày cụ thể", "«ngày 5 hằng tháng»"),
 ])
 def test_refusal_explains_the_real_cause_with_an_example(rule, cause, example):
     for text in (rule, strip_diacritics(rule)):
