@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from telegram import (
-    BotCommand, BotCommandScopeChat, BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
+    BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat,
+    BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
     LinkPreviewOptions, Message, ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
@@ -52,6 +53,15 @@ WELCOME = (
     "Hỏi đáp trong nhóm: /hoi <câu hỏi>, hoặc nhắc tên bot ({mention}) kèm câu hỏi. "
     "Gõ /help để xem các lệnh."
 )
+GROUP_MENU = ("hoi", "han", "danop", "dangky", "lich", "help")  # what members of a unit's group need
+DESCRIPTION = (
+    "Trợ lý CCHC là trợ lý tự động (bot) của Sở Nội vụ, không phải người trực. Trợ lý trả lời câu hỏi về "
+    "các văn bản chỉ đạo cải cách hành chính kèm trích dẫn, và nhắc các đơn vị hạn nộp báo cáo.\n\n"
+    "Dữ liệu cá nhân: bot lưu tên hiển thị, mã tài khoản Telegram và tin nhắn gửi cho bot, chỉ để trả lời "
+    "và nhắc hạn, theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân. Muốn xóa dữ liệu của mình, "
+    "hãy liên hệ Sở Nội vụ."
+)
+SHORT_DESCRIPTION = "Trợ lý tự động của Sở Nội vụ: hỏi đáp văn bản CCHC, nhắc hạn báo cáo. Dữ liệu cá nhân theo NĐ 13/2023."
 STALE = ("Xin lỗi, trợ lý vừa tạm ngừng hoạt động nên tin nhắn cũ của bạn chưa được trả lời. "
          "Bạn vui lòng gửi lại câu hỏi (các lệnh /… và nút bấm đã gửi vẫn được xử lý).")
 TOKEN_REJECTED = ("Telegram từ chối TELEGRAM_BOT_TOKEN (sai hoặc đã bị thu hồi). "
@@ -91,6 +101,7 @@ class TelegramChannel:
         max_flood_wait: float = 30.0,
         concurrency: int = 16,
         admin_cache_seconds: float = 300.0,
+        menu_refresh_seconds: float = 60.0,
     ) -> None:
         """`request` replaces PTB's HTTP client (tests); the rest tune polling and retries."""
         problem = webhook_settings_error(settings)
@@ -112,6 +123,9 @@ class TelegramChannel:
             .rate_limiter(FloodWaitLimiter(max_wait=max_flood_wait, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor(concurrency))
         )
+        self.menu_refresh_seconds = menu_refresh_seconds
+        self._admin_menus: dict[str, list[BotCommand]] = {}  # user id -> the menu last set in their private chat
+        self._menu_task: asyncio.Task[None] | None = None
         self._told_stale: set[int] = set()  # private chats told that their backlog was not answered
         self._admins = TtlCache(admin_cache_seconds)  # (chat, user) -> is a group admin: getChatMember is costly
         if request is not None:
@@ -134,7 +148,8 @@ class TelegramChannel:
             await self.application.shutdown()
             # PTB's own message quotes the token: raise without it (and without the chained exception)
             raise RuntimeError(TOKEN_REJECTED) from None
-        await self._set_commands(app)
+        await self._present(app)
+        self._menu_task = asyncio.create_task(self._watch_admins(app), name="telegram-admin-menus")
         await self.application.start()
         if self.settings.telegram_webhook_url:
             # Our own server rather than PTB's: PTB answers 500 to a body that is not JSON.
@@ -167,6 +182,13 @@ class TelegramChannel:
         return 200, "ok"
 
     async def stop(self) -> None:
+        if self._menu_task is not None:
+            self._menu_task.cancel()
+            try:
+                await self._menu_task
+            except asyncio.CancelledError:
+                pass
+            self._menu_task = None
         if self.webhook is not None:
             await self.webhook.stop()
             self.webhook = None
@@ -177,23 +199,56 @@ class TelegramChannel:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def _set_commands(self, app: Inbound) -> None:
-        """The command menu: user commands for everyone, the full list in each admin's private chat."""
+    async def _present(self, app: Inbound) -> None:
+        """Menus for private chats and groups (in Vietnamese, and as the default), the bot's descriptions, admin menus."""
         menu = app.command_menu(self.name)
+        everyone = _commands(menu.everyone)
+        in_groups = [c for c in everyone if c.command in GROUP_MENU]
+        for language in ("vi", None):
+            await self._menu(everyone, BotCommandScopeDefault(), language)
+            await self._menu(everyone, BotCommandScopeAllPrivateChats(), language)
+            await self._menu(in_groups, BotCommandScopeAllGroupChats(), language)
+            await self._describe(language)
+        await self.refresh_admin_menus(app)
 
-        def commands(items: tuple[MenuItem, ...]) -> list[BotCommand]:
-            return [BotCommand(c.name, c.help[:256]) for c in items]
+    async def refresh_admin_menus(self, app: Inbound) -> None:
+        """Each admin's private menu as their role is now: set where it changed, removed for former admins."""
+        wanted = {uid: _commands(items) for uid, items in app.command_menu(self.name).by_user.items()
+                  if uid.lstrip("-").isdigit()}
+        for user_id, commands in wanted.items():
+            if self._admin_menus.get(user_id) != commands:
+                self._admin_menus[user_id] = commands  # also after a failure: retried when the role changes again
+                for language in ("vi", None):
+                    await self._menu(commands, BotCommandScopeChat(int(user_id)), language)
+        for user_id in sorted(set(self._admin_menus) - set(wanted)):
+            del self._admin_menus[user_id]
+            for language in ("vi", None):
+                try:
+                    await self.bot.delete_my_commands(scope=BotCommandScopeChat(int(user_id)), language_code=language)
+                except TelegramError as e:
+                    log.warning("telegram: deleteMyCommands failed: %s", self._redact(str(e)))
 
-        await self._menu(commands(menu.everyone), BotCommandScopeDefault())
-        for user_id, items in menu.by_user.items():
-            if user_id.lstrip("-").isdigit():
-                await self._menu(commands(items), BotCommandScopeChat(int(user_id)))
+    async def _watch_admins(self, app: Inbound) -> None:
+        """Admins granted or revoked (by /quyen in any replica, or the CLI) get their menu within a minute."""
+        while True:
+            await asyncio.sleep(self.menu_refresh_seconds)
+            try:
+                await self.refresh_admin_menus(app)
+            except Exception:
+                log.exception("telegram: refreshing admin menus failed")
 
-    async def _menu(self, commands: list[BotCommand], scope: Any) -> None:
+    async def _menu(self, commands: list[BotCommand], scope: Any, language: str | None = None) -> None:
         try:
-            await self.bot.set_my_commands(commands, scope=scope)
+            await self.bot.set_my_commands(commands, scope=scope, language_code=language)
         except TelegramError as e:  # e.g. an admin who never opened the bot: "chat not found"
             log.warning("telegram: setMyCommands for %s failed: %s", type(scope).__name__, self._redact(str(e)))
+
+    async def _describe(self, language: str | None) -> None:
+        try:
+            await self.bot.set_my_description(DESCRIPTION, language_code=language)
+            await self.bot.set_my_short_description(SHORT_DESCRIPTION, language_code=language)
+        except TelegramError as e:
+            log.warning("telegram: setting the bot's description failed: %s", self._redact(str(e)))
 
     # -- sending -----------------------------------------------------------------------------------
 
@@ -415,6 +470,10 @@ class TelegramChannel:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._secrets)
+
+
+def _commands(items: tuple[MenuItem, ...]) -> list[BotCommand]:
+    return [BotCommand(c.name, c.help[:256]) for c in items]
 
 
 def _reply_parameters(message_id: str | None) -> ReplyParameters | None:

@@ -21,7 +21,8 @@ const state = {
   calls: {}, // token -> [{method, params, at}]
   failures: {}, // token -> method -> [failure]
   members: {}, // token -> "chat:user" -> status
-  commands: {}, // token -> scope key -> commands
+  commands: {}, // token -> [scope, language] key -> commands
+  descriptions: {}, // token -> "field:language" -> text
   chats: {}, // chat id -> chat object seen in updates
   files: {}, // token -> file_id -> Buffer, served by getFile and /file/bot<token>/documents/<file_id>
 };
@@ -54,6 +55,24 @@ function htmlProblem(text) {
   if (!visible.trim()) return 'Bad Request: message text is empty';
   if (visible.length > 4096) return 'Bad Request: message is too long'; // UTF-16 units, as Telegram counts
   return null;
+}
+
+// Command menus are kept per scope and language, as Telegram keeps them.
+function commandsKey(p) {
+  const scope = p.scope || { type: 'default' };
+  const canonical = Object.keys(scope).sort().map((k) => [k, String(scope[k])]);
+  return JSON.stringify([canonical, p.language_code || '']);
+}
+
+function describe(token, field, p) {
+  if (!state.descriptions[token]) state.descriptions[token] = {};
+  state.descriptions[token][`${field}:${p.language_code || ''}`] = p[field] || '';
+}
+
+function described(token, field, p) {
+  const table = state.descriptions[token] || {};
+  const own = table[`${field}:${p.language_code || ''}`];
+  return own !== undefined ? own : (table[`${field}:`] || '');
 }
 
 function botUser(token) {
@@ -174,11 +193,32 @@ const methods = {
   answerCallbackQuery: (token, p, res) => ok(res, true),
   setMyCommands(token, p, res) {
     if (!state.commands[token]) state.commands[token] = {};
-    state.commands[token][JSON.stringify(p.scope || { type: 'default' })] = p.commands || [];
+    const commands = p.commands || [];
+    if (commands.length > 100) return fail(res, 400, 'Bad Request: too many commands');
+    for (const c of commands) {
+      if (!/^[a-z0-9_]{1,32}$/.test(c.command)) return fail(res, 400, 'Bad Request: BOT_COMMAND_INVALID');
+      if (!c.description || c.description.length > 256) return fail(res, 400, 'Bad Request: BOT_COMMAND_DESCRIPTION_INVALID');
+    }
+    state.commands[token][commandsKey(p)] = commands;
     ok(res, true);
   },
-  getMyCommands: (token, p, res) => ok(res, ((state.commands[token] || {})[JSON.stringify(p.scope || { type: 'default' })]) || []),
-  deleteMyCommands: (token, p, res) => ok(res, true),
+  getMyCommands: (token, p, res) => ok(res, ((state.commands[token] || {})[commandsKey(p)]) || []),
+  deleteMyCommands(token, p, res) {
+    delete (state.commands[token] || {})[commandsKey(p)];
+    ok(res, true);
+  },
+  setMyDescription(token, p, res) {
+    if (String(p.description || '').length > 512) return fail(res, 400, 'Bad Request: description is too long');
+    describe(token, 'description', p);
+    ok(res, true);
+  },
+  setMyShortDescription(token, p, res) {
+    if (String(p.short_description || '').length > 120) return fail(res, 400, 'Bad Request: short description is too long');
+    describe(token, 'short_description', p);
+    ok(res, true);
+  },
+  getMyDescription: (token, p, res) => ok(res, { description: described(token, 'description', p) }),
+  getMyShortDescription: (token, p, res) => ok(res, { short_description: described(token, 'short_description', p) }),
   getFile(token, p, res) {
     const data = (state.files[token] || {})[p.file_id];
     if (!data) return fail(res, 400, 'Bad Request: invalid file_id');

@@ -27,11 +27,14 @@ async def test_start_sets_the_command_menus_and_turns_ptb_jobs_off(tg, fake):
     load_commands()
     with pytest.warns(PTBUserWarning, match="No `JobQueue`"):
         assert tg.application.job_queue is None
-    menus = {str(p.get("scope", {}).get("chat_id", "default")): [c["command"] for c in p["commands"]]
-             for p in fake.of("setMyCommands")}
+    menus = {(p.get("scope", {}).get("type"), str(p.get("scope", {}).get("chat_id", "")), p.get("language_code")):
+             [c["command"] for c in p["commands"]] for p in fake.of("setMyCommands")}
     users = {c.name for c in REGISTRY.unique() if c.role == Role.USER}
-    assert set(menus["default"]) == users
-    assert set(menus[str(SUPER)]) == {c.name for c in REGISTRY.unique()}
+    for language in ("vi", None):
+        assert set(menus[("default", "", language)]) == users
+        assert set(menus[("all_private_chats", "", language)]) == users
+        assert {"hoi", "han", "danop", "dangky", "help"} <= set(menus[("all_group_chats", "", language)]) < users
+        assert set(menus[("chat", str(SUPER), language)]) == {c.name for c in REGISTRY.unique()}
     entries = [c for p in fake.of("setMyCommands") for c in p["commands"]]
     assert all(re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]) and 1 <= len(c["description"]) <= 256 for c in entries)
     assert "Hướng dẫn và danh sách lệnh" in [c["description"] for c in entries]
