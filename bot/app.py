@@ -9,6 +9,7 @@ from bot.core.admins import Role, list_admins, resolve_role
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.db import Database
+from bot.core.health import Health
 from bot.core.messages import ChatRef, IncomingMessage, Reply
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, CommandMenu, MenuItem, SendError
 from bot.schema import ensure_schema
@@ -16,6 +17,7 @@ from handlers.router import handle, load_commands
 from knowledge.service import KnowledgeBase
 from scheduler.chats import deactivate_chat, move_chat
 from scheduler.service import ReminderService
+from bot.core.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class App:
         self.db = db
         self.channels = channels
         self.reminders: ReminderService | None = None  # while serving
+        self.metrics = Metrics()
+        self.health = Health()
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -72,6 +76,7 @@ class App:
                 else:
                     log.warning("reply to %s failed: %s", msg.chat, e)
             except SendError as e:
+                self.metrics.send_error(msg.chat.channel, e)
                 log.warning("reply to %s failed: %s", msg.chat, e)
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
@@ -135,6 +140,7 @@ class App:
                 await self.channels[channel].send(chat_id, Reply(text))
                 delivered += 1
             except SendError as e:
+                self.metrics.send_error(channel, e)
                 log.warning("admin notice to %s:%s failed: %s", channel, chat_id, e)
         return delivered
 

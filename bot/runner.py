@@ -1,4 +1,4 @@
-"""Serving: the configured chat channels (or the console when none is), plus the reminder scheduler."""
+"""Serving: the configured chat channels (or the console when none is), the reminder scheduler and the web app."""
 from __future__ import annotations
 
 import asyncio
@@ -7,6 +7,7 @@ import signal
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel
+from bot.startup import start_channel
 
 log = logging.getLogger(__name__)
 
@@ -22,18 +23,32 @@ async def _start_reminders(app: App) -> None:
     await app.reminders.start()
 
 
+async def _start_web(app: App):  # type: ignore[no-untyped-def]
+    """The health/metrics server when WEB_LISTEN is set (started first: it answers while channels wait)."""
+    if not app.settings.web_listen:
+        return None
+    from bot.web.app import create_app
+    from bot.web.server import WebServer
+
+    web = WebServer(create_app(app), app.settings.web_listen)
+    await web.start()
+    return web
+
+
 async def serve(app: App) -> None:
     """Run until stopped: remote channels if configured, else an interactive console chat."""
     app.knowledge.ensure_ready()
     remote = [ch for name, ch in app.channels.items() if name != "console"]
+    web = await _start_web(app)
     if not remote:
         console = ConsoleChannel()
         app.channels["console"] = console
+        app.health.channel_started(console.name)
         await _start_reminders(app)
         try:
             await console.run(app)
         finally:
-            await _stop(app)
+            await _stop(app, web)
         return
 
     stop = asyncio.Event()
@@ -44,16 +59,25 @@ async def serve(app: App) -> None:
         except NotImplementedError:  # pragma: no cover - not on this platform
             pass
     for ch in remote:
-        await ch.start(app)
-        log.info("channel %s started", ch.name)
-    await _start_reminders(app)
+        app.health.channel_waiting(ch.name, "đang khởi động")
     try:
+        for ch in remote:
+            starting = asyncio.create_task(start_channel(ch, app))
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():  # stopped while still waiting for the service
+                starting.cancel()
+                return
+            stopping.cancel()
+            starting.result()
+            log.info("channel %s started", ch.name)
+        await _start_reminders(app)
         await stop.wait()
     finally:
-        await _stop(app)
+        await _stop(app, web)
 
 
-async def _stop(app: App) -> None:
+async def _stop(app: App, web) -> None:  # type: ignore[no-untyped-def]
     if app.reminders is not None:
         await app.reminders.shutdown()
     for ch in app.channels.values():
@@ -61,3 +85,5 @@ async def _stop(app: App) -> None:
             await ch.stop()
         except Exception:  # keep stopping the others
             log.exception("stopping channel %s failed", ch.name)
+    if web is not None:
+        await web.stop()

@@ -100,6 +100,7 @@ def _ack_units(ctx: Context, occ: Occurrence, units: list[Unit]) -> tuple[list[s
                                    at=as_utc(ctx.now()))
         if created:
             dl.skip_for_unit(ctx.session, occ.id, unit.id, "acknowledged")
+            ctx.app.metrics.confirmed(ctx.msg.chat.channel)
             new.append(unit.name)
         else:
             before.append(f"{unit.name} đã được {ack.by_name or ack.by_user} xác nhận lúc {hhmm_date(ack.at)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.core.messages import Button, Reply
 from handlers.context import Context
@@ -24,7 +25,9 @@ async def ask(ctx: Context) -> Reply:
     if not question:
         return Reply(HOW_TO_ASK)
     await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
+    started = time.perf_counter()
     answer = ctx.app.knowledge.answer(question)
+    ctx.app.metrics.question(answered=answer.answered, seconds=time.perf_counter() - started)
     if answer.answered and answer.more is not None:
         remember_more(ctx, answer.more.id)
         return Reply(answer.text, buttons=(Button("Xem thêm", f"more:{answer.more.id}"),),

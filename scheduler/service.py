@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -20,12 +21,15 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.core.clock import VN_TZ, Clock
 from bot.core.config import Settings
 from bot.core.db import Database
+from bot.core.health import Health
+from bot.core.logs import OutageLog
+from bot.core.metrics import Metrics
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
@@ -63,6 +67,8 @@ class Host(Protocol):
     clock: Clock
     db: Database
     channels: Mapping[str, Channel]
+    metrics: Metrics
+    health: Health
 
     def capabilities(self, channel: str) -> Capabilities: ...
 
@@ -79,6 +85,13 @@ class _Job:
     chat: ChatRef
     reply: Reply
     late: bool
+    deadline: str = ""
+    occurrence: int | None = None
+
+    def log_fields(self) -> dict[str, object]:
+        """Structured fields of this delivery's log lines (LOG_FORMAT=json)."""
+        return {"channel": self.chat.channel, "chat": self.chat.chat_id, "deadline": self.deadline,
+                "occurrence": self.occurrence, "delivery": self.delivery_id}
 
 
 class ReminderService:
@@ -93,6 +106,7 @@ class ReminderService:
         self._planned_version: int | None = None  # the plan version (scheduler.changes) the plan was made at
         self._lock = asyncio.Lock()
         self._scheduler = None  # apscheduler AsyncIOScheduler while started
+        self.outage = OutageLog(log, "reminder scheduler tick", app.clock.now, expected=(DBAPIError,))
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,20 +123,40 @@ class ReminderService:
         # The job store is in memory (the database is the source of truth), so jobs are bound methods.
         sched.add_job(self.run_tick, "interval", seconds=TICK_SECONDS, id="tick",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
-        sched.add_job(self.replan, "cron", hour=0, minute=1, id="replan",
+        sched.add_job(self.replan_job, "cron", hour=0, minute=1, id="replan",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.start()
         self._scheduler = sched
+        self.app.health.scheduler_started(timedelta(seconds=TICK_SECONDS))
 
     async def shutdown(self) -> None:
+        self.app.health.scheduler_stopped()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
 
     async def run_tick(self) -> None:
-        """The periodic job: send what is due, then the overdue notices."""
-        await self.tick()
-        await self.send_overdue_notices()
+        """The periodic job: send what is due, then the overdue notices; a failure is logged, never raised.
+
+        During an outage (the database down) that is one warning per minute, not a traceback per tick.
+        """
+        started = time.perf_counter()
+        try:
+            await self.tick()
+            await self.send_overdue_notices()
+        except Exception as e:  # retried on the next tick
+            self.outage.failed(e)
+            self.app.metrics.tick(time.perf_counter() - started, ok=False)
+            return
+        self.outage.ok()
+        self.app.metrics.tick(time.perf_counter() - started, ok=True)
+
+    def replan_job(self) -> None:
+        """The daily job: extend the plan; a failure is left to the next tick, which re-plans."""
+        try:
+            self.replan()
+        except Exception as e:
+            self.outage.failed(e)
 
     def stale(self) -> bool:
         """Whether the plan is older than the last change any process committed (one small query)."""
@@ -145,6 +179,7 @@ class ReminderService:
             self._dirty = True  # try again on the next tick
             raise
         self._planned_version = version
+        self.app.metrics.planned(planned)
         return planned
 
     def _replan(self) -> tuple[int, int]:
@@ -241,6 +276,8 @@ class ReminderService:
             sent = 0
             for delivery_id in ids:
                 sent += await self._deliver(delivery_id)
+            self.app.health.ticked(now)
+            self.app.metrics.ticked_at(now)
             return sent
 
     def _supersede(self, s: Session, ids: list[int]) -> list[int]:
@@ -310,7 +347,7 @@ class ReminderService:
         reply = render(self.app, s, d, occ, chat, now, late=late)
         if chat.thread_id:  # the unit registered a forum topic of the group as its place
             reply = replace(reply, thread_id=chat.thread_id)
-        return _Job(d.id, ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply, late), False
+        return _Job(d.id, ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply, late, deadline.code, occ.id), False
 
     def _drop(self, s: Session, d: Delivery, reason: str) -> None:
         if d.status == dl.PENDING:
@@ -322,21 +359,29 @@ class ReminderService:
         try:
             sent = await channel.send(chat_id, job.reply)
         except ChatMoved as e:
+            self.app.metrics.send_error(job.chat.channel, e)
             if moved:
                 return self._retry_later(job, e)
             self.app.chat_moved(job.chat, e.new_chat_id)
             return await self._send(job, channel, e.new_chat_id, moved=True)
         except ChatUnreachable as e:
+            self.app.metrics.send_error(job.chat.channel, e)
             with self.app.db.session() as s:
                 dl.mark(s, job.delivery_id, self.claimer, dl.FAILED, outcome=f"unreachable: {e}"[:500])
+            self.app.metrics.reminder_failed(job.chat.channel)
             await self.app.chat_gone(ChatRef(job.chat.channel, chat_id), str(e))
             return await self._fallback(job.delivery_id)
         except TransientSendError as e:
+            self.app.metrics.send_error(job.chat.channel, e)
             return self._retry_later(job, e, e.retry_after)
         except Exception as e:  # an adapter bug must not lose the reminder either
-            log.exception("sending delivery %s failed", job.delivery_id)
+            self.app.metrics.send_error(job.chat.channel, e)
+            log.exception("sending delivery %s failed", job.delivery_id, extra=job.log_fields())
             return self._retry_later(job, e)
         await self._record_sent(job, sent.message_id if sent else None, f"moved to {chat_id}" if moved else "")
+        self.app.metrics.reminder_sent(job.chat.channel, late=job.late)
+        log.info("reminder %s sent to %s%s", job.delivery_id, job.chat, " (late)" if job.late else "",
+                 extra=job.log_fields())
         return 1
 
     async def _record_sent(self, job: _Job, message_id: str | None, outcome: str) -> None:
@@ -365,7 +410,8 @@ class ReminderService:
                 wait = max(wait, timedelta(seconds=retry_after))
             dl.mark(s, job.delivery_id, self.claimer, dl.PENDING, next_attempt_at=as_utc(now) + wait,
                     outcome=f"retry: {error}"[:500])
-        log.warning("delivery %s to %s failed (%s); retrying in %s", job.delivery_id, job.chat, error, wait)
+        log.warning("delivery %s to %s failed (%s); retrying in %s", job.delivery_id, job.chat, error, wait,
+                    extra=job.log_fields())
         return 0
 
     async def _fallback(self, delivery_id: int) -> int:
@@ -478,6 +524,7 @@ class ReminderService:
             for occ in occs:
                 if occ.overdue_notified_at is None and any(i.code == occ.deadline.code for i in items):
                     occ.overdue_notified_at = as_utc(now)
+        self.app.metrics.escalated(sum(len(i.missing) for i in items))
         await self.app.notify_admins(overdue_digest_text(items, today))
         return 1
 

@@ -30,11 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_app
     from bot.channels import build_channels
     from bot.runner import serve
+    from bot.startup import serving_app
 
-    app = build_app(settings, channels=build_channels(settings))
+    app = serving_app(settings, args.env_source, channels=build_channels(settings))
     asyncio.run(serve(app))
     return 0
 
@@ -51,17 +51,39 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
     from dotenv import load_dotenv
 
-    load_dotenv(".env", override=False)
-    settings = Settings.from_env()
-    setup_logging(settings.log_level, settings.secrets())
+    from bot.core.config import SettingsError
+    from bot.schema import SchemaOutdated
+    from bot.startup import env_file
+
+    source = env_file(os.environ)
+    if source is not None:
+        if not source.is_file():
+            print(f"ENV_FILE = \"{source}\": cần một tệp .env có thật", file=sys.stderr)
+            return 2
+        load_dotenv(source, override=False)
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args.env_source = source
+    try:
+        settings = Settings.from_env(base_dir=source.parent if source else None)
+    except SettingsError as e:
+        print(f"Cấu hình chưa dùng được ({source or 'biến môi trường'}), bot không khởi động:", file=sys.stderr)
+        for line in e.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.secrets(), fmt=settings.log_format)
     handler = getattr(args, "handler", cmd_run)
     try:
         return int(handler(args, settings) or 0)
+    except SchemaOutdated as e:
+        print(f"Cơ sở dữ liệu {settings.database_display()} chưa được nâng cấp: chạy `python -m bot db upgrade` "
+              f"rồi khởi động lại ({e}).", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

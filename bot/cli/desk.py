@@ -135,15 +135,16 @@ def cmd_report_chart(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
+    from bot.startup import serving_app
 
-    app = build_app(settings)
     if args.action == "link":
-        return _print_link(app, args.admin)
-    listen = args.listen or getattr(settings, "web_listen", "") or "127.0.0.1:8080"
+        return _print_link(build_app(settings), args.admin)
+    listen = args.listen or settings.web_listen or "127.0.0.1:8080"
     host, _, port = listen.rpartition(":")
     if not host or not port.isdigit():
         sys.stderr.write(f'--listen "{listen}": cần địa_chỉ:cổng, ví dụ 127.0.0.1:8080\n')
         return 2
+    app = serving_app(settings, args.env_source)  # start-up lines, and the database waited for
     import uvicorn
 
     from bot.web.app import create_app

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -17,6 +18,14 @@ def parse_admin_ids(raw: str) -> dict[str, frozenset[str]]:
         channel, _, user = item.partition(":") if ":" in item else ("telegram", "", item)
         out.setdefault(channel.strip().lower(), set()).add(user.strip())
     return {k: frozenset(v) for k, v in out.items()}
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used: one readable line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -66,58 +75,80 @@ class Settings:
     # Dashboard
     web_base_url: str = ""  # public address of the dashboard, for the login links (e.g. https://bot.snv.gov.vn)
     web_secret_key: str = ""  # signs the session cookie; empty: a random key kept in the database
+    # Operations
+    log_format: str = "text"  # or "json": one object per line for Loki/ELK
+    web_listen: str = ""  # host:port of the web app (health, metrics, dashboard) inside `run`; empty: none
+    redis_url: str = ""  # shared Telegram rate limit through Redis instead of PostgreSQL
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        e = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None, *, base_dir: Path | None = None) -> "Settings":
+        """Read and check every setting; relative paths are taken from `base_dir` (the `.env` file's folder).
 
-        def get(name: str, default: str = "") -> str:
-            return e.get(name, default).strip()
-
-        leads = get("REMINDER_LEADS", "7,3,1,0")
-        return cls(
-            data_dir=Path(get("DATA_DIR", "data")),
-            database_url=get("DATABASE_URL"),
-            timezone=get("TIMEZONE", "Asia/Ho_Chi_Minh"),
-            log_level=get("LOG_LEVEL", "INFO").upper(),
-            instance_id=get("INSTANCE_ID"),
-            admin_ids=parse_admin_ids(get("ADMIN_IDS")),
-            max_upload_bytes=int(get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
-            kb_bundled=get("KB_BUNDLED", "1").lower() not in ("0", "false", "no", "off", "khong"),
-            kb_max_text_bytes=int(get("KB_MAX_TEXT_MB", "5")) * 1024 * 1024,
-            kb_max_unzipped_bytes=int(get("KB_MAX_UNZIPPED_MB", "100")) * 1024 * 1024,
-            kb_max_pages=int(get("KB_MAX_PDF_PAGES", "300")),
-            reminder_time=get("REMINDER_TIME", "08:00"),
-            default_leads=tuple(int(x) for x in leads.split(",") if x.strip()),
-            cchc_unit_due_day=int(get("CCHC_UNIT_DUE_DAY", "15")),
-            escalation_days=int(get("ESCALATION_DAYS", "3")),
-            confirm_policy=get("CONFIRM_POLICY", "members").lower(),
-            telegram_token=get("TELEGRAM_BOT_TOKEN"),
-            telegram_api_base_url=get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
-            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
-            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
-            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
-            telegram_max_update_age=int(get("TELEGRAM_MAX_UPDATE_AGE", "900")),
-            zalo_token=get("ZALO_BOT_TOKEN"),
-            zalo_api_base_url=get("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
-            zalo_webhook_url=get("ZALO_WEBHOOK_URL"),
-            zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
-            zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN", "0.0.0.0:8444"),
-            zalo_bot_name=get("ZALO_BOT_NAME"),
-            zalo_oa_app_id=get("ZALO_OA_APP_ID"),
-            zalo_oa_app_secret=get("ZALO_OA_APP_SECRET"),
-            zalo_oa_secret_key=get("ZALO_OA_SECRET_KEY"),
-            zalo_oa_refresh_token=get("ZALO_OA_REFRESH_TOKEN"),
-            zalo_oa_api_base_url=get("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
-            zalo_oa_oauth_base_url=get("ZALO_OA_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
-            zalo_oa_webhook_listen=get("ZALO_OA_WEBHOOK_LISTEN", "0.0.0.0:8445"),
-            web_base_url=get("WEB_BASE_URL").rstrip("/"),
-            web_secret_key=get("WEB_SECRET_KEY"),
+        Raises SettingsError with one line per problem: the variable, the value given, what is expected.
+        """
+        r = _Reader(os.environ if env is None else env)
+        base = (base_dir or Path.cwd()).resolve()
+        data_dir = r.path("DATA_DIR", "data", base)
+        upload_mb = r.integer("MAX_UPLOAD_MB", 20, 1, 2000, "số MB, một số nguyên từ 1 đến 2000, ví dụ 20")
+        settings = cls(
+            data_dir=data_dir,
+            database_url=r.database_url("DATABASE_URL", base),
+            timezone=r.timezone("TIMEZONE", "Asia/Ho_Chi_Minh"),
+            log_level=r.choice("LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+            instance_id=r.get("INSTANCE_ID"),
+            admin_ids=r.admin_ids("ADMIN_IDS"),
+            max_upload_bytes=upload_mb * 1024 * 1024,
+            kb_bundled=r.boolean("KB_BUNDLED", True),
+            kb_max_text_bytes=r.integer("KB_MAX_TEXT_MB", 5, 1, 1000, "số MB, một số nguyên từ 1 đến 1000, ví dụ 5")
+            * 1024 * 1024,
+            kb_max_unzipped_bytes=r.integer("KB_MAX_UNZIPPED_MB", 100, 1, 10000,
+                                            "số MB, một số nguyên từ 1 đến 10000, ví dụ 100") * 1024 * 1024,
+            kb_max_pages=r.integer("KB_MAX_PDF_PAGES", 300, 1, 100000, "số trang, một số nguyên dương, ví dụ 300"),
+            reminder_time=r.time_of_day("REMINDER_TIME", "08:00"),
+            default_leads=r.leads("REMINDER_LEADS", "7,3,1,0"),
+            cchc_unit_due_day=r.integer("CCHC_UNIT_DUE_DAY", 15, 1, 28, "một ngày trong tháng từ 1 đến 28, ví dụ 15"),
+            escalation_days=r.integer("ESCALATION_DAYS", 3, 0, 30, "số ngày làm việc từ 0 đến 30, ví dụ 3"),
+            confirm_policy=r.choice("CONFIRM_POLICY", "members", CONFIRM_POLICIES, upper=False),
+            telegram_token=r.get("TELEGRAM_BOT_TOKEN"),
+            telegram_api_base_url=r.url("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
+            telegram_webhook_url=r.url("TELEGRAM_WEBHOOK_URL", "", https=True),
+            telegram_webhook_secret=r.get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_webhook_listen=r.listen("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
+            telegram_max_update_age=r.integer("TELEGRAM_MAX_UPDATE_AGE", 900, 0, 10 ** 7,
+                                              "số giây, một số nguyên từ 0 (trả lời mọi tin) trở lên, ví dụ 900"),
+            zalo_token=r.get("ZALO_BOT_TOKEN"),
+            zalo_api_base_url=r.url("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
+            zalo_webhook_url=r.url("ZALO_WEBHOOK_URL", "", https=True),
+            zalo_webhook_secret=r.get("ZALO_WEBHOOK_SECRET"),
+            zalo_webhook_listen=r.listen("ZALO_WEBHOOK_LISTEN", "0.0.0.0:8444"),
+            zalo_bot_name=r.get("ZALO_BOT_NAME"),
+            zalo_oa_app_id=r.get("ZALO_OA_APP_ID"),
+            zalo_oa_app_secret=r.get("ZALO_OA_APP_SECRET"),
+            zalo_oa_secret_key=r.get("ZALO_OA_SECRET_KEY"),
+            zalo_oa_refresh_token=r.get("ZALO_OA_REFRESH_TOKEN"),
+            zalo_oa_api_base_url=r.url("ZALO_OA_API_BASE_URL", "https://openapi.zalo.me"),
+            zalo_oa_oauth_base_url=r.url("ZALO_OA_OAUTH_BASE_URL", "https://oauth.zaloapp.com"),
+            zalo_oa_webhook_listen=r.listen("ZALO_OA_WEBHOOK_LISTEN", "0.0.0.0:8445"),
+            log_format=r.choice("LOG_FORMAT", "text", ("text", "json"), upper=False),
+            web_listen=r.listen("WEB_LISTEN", ""),
+            web_base_url=r.url("WEB_BASE_URL", "").rstrip("/"),
+            web_secret_key=r.get("WEB_SECRET_KEY"),
+            redis_url=r.redis_url("REDIS_URL"),
         )
+        r.check_together(settings)
+        if r.problems:
+            raise SettingsError(r.problems)
+        return settings
+
+    def database_display(self) -> str:
+        """The database URL with its password hidden, for start-up lines and logs."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.db_url).render_as_string(hide_password=True)
 
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line."""
@@ -125,3 +156,187 @@ class Settings:
                 self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_app_secret, self.zalo_oa_refresh_token,
                 self.web_secret_key]
         return [v for v in vals if v]
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+CONFIRM_POLICIES = ("members", "focal", "anyone")
+_SECRET_VARS = {"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET",
+                "ZALO_OA_SECRET_KEY", "ZALO_OA_APP_SECRET", "ZALO_OA_REFRESH_TOKEN",
+                "WEB_SECRET_KEY"}
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_CHANNELS = ("telegram", "zalo", "zalo_oa", "console")
+
+
+class _Reader:
+    """Reads variables and collects one Vietnamese line per unusable value instead of raising at the first."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.env.get(name, default).strip()
+
+    def bad(self, name: str, expected: str, value: str | None = None) -> None:
+        given = self.get(name) if value is None else value
+        if not given:
+            shown = "(trống)"
+        else:
+            shown = f"(đã đặt, {len(given)} ký tự, ẩn)" if name in _SECRET_VARS else f'"{given}"'
+        self.problems.append(f"{name} = {shown}: cần {expected}")
+
+    def integer(self, name: str, default: int, low: int, high: int, expected: str) -> int:
+        raw = self.get(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            self.bad(name, expected)
+            return default
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self.get(name).lower()
+        if not raw:
+            return default
+        if raw in ("1", "true", "yes", "on", "co", "có"):
+            return True
+        if raw in ("0", "false", "no", "off", "khong", "không"):
+            return False
+        self.bad(name, "1 (bật) hoặc 0 (tắt)")
+        return default
+
+    def choice(self, name: str, default: str, options: tuple[str, ...], *, upper: bool) -> str:
+        raw = self.get(name, default) or default
+        value = raw.upper() if upper else raw.lower()
+        if value not in options:
+            self.bad(name, "một trong " + ", ".join(options))
+            return default
+        return value
+
+    def path(self, name: str, default: str, base: Path) -> Path:
+        raw = self.get(name, default) or default
+        path = Path(raw).expanduser()
+        path = path if path.is_absolute() else base / path
+        if path.exists() and not path.is_dir():
+            self.bad(name, "một thư mục (đường dẫn này là một tệp)")
+        return path
+
+    def database_url(self, name: str, base: Path) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        raw = self.get(name)
+        if not raw:
+            return ""
+        for plain in ("postgres://", "postgresql://"):  # libpq spellings: use the installed driver
+            if raw.startswith(plain):
+                raw = "postgresql+psycopg://" + raw[len(plain):]
+        try:
+            url = make_url(raw)
+        except ArgumentError:
+            self.bad(name, "một URL cơ sở dữ liệu, ví dụ postgresql+psycopg://bot:mật_khẩu@127.0.0.1:5432/cchc "
+                     "hoặc sqlite:///data/bot.db", value=_hide_password(raw))
+            return ""
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+        if backend == "sqlite":
+            if url.database and url.database != ":memory:" and not Path(url.database).is_absolute():
+                url = url.set(database=str(base / url.database))
+            return url.render_as_string(hide_password=False)
+        if backend == "postgresql" and driver == "psycopg":
+            return raw
+        self.bad(name, "PostgreSQL qua psycopg (postgresql+psycopg://…) hoặc SQLite (sqlite:///…)",
+                 value=url.render_as_string(hide_password=True))
+        return ""
+
+    def timezone(self, name: str, default: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        raw = self.get(name, default) or default
+        try:
+            ZoneInfo(raw)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.bad(name, "một múi giờ IANA, ví dụ Asia/Ho_Chi_Minh")
+            return default
+        return raw
+
+    def admin_ids(self, name: str) -> dict[str, frozenset[str]]:
+        raw = self.get(name)
+        for item in raw.replace(";", ",").split(","):
+            channel, sep, user = item.strip().partition(":")
+            if item.strip() and sep and (channel.strip().lower() not in _CHANNELS or not user.strip()):
+                self.bad(name, "danh sách kênh:mã người dùng, kênh là " + ", ".join(_CHANNELS)
+                         + "; ví dụ telegram:123456,zalo:abc123")
+                return {}
+        return parse_admin_ids(raw)
+
+    def time_of_day(self, name: str, default: str) -> str:
+        raw = self.get(name, default) or default
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", raw)
+        if not m or int(m[1]) > 23 or int(m[2]) > 59:
+            self.bad(name, "giờ trong ngày dạng HH:MM (giờ Việt Nam), ví dụ 08:00")
+            return default
+        return f"{int(m[1]):02d}:{m[2]}"
+
+    def leads(self, name: str, default: str) -> tuple[int, ...]:
+        raw = self.get(name, default) or default
+        parts = [x.strip() for x in raw.split(",") if x.strip()]
+        if not parts or not all(x.isdigit() and int(x) <= 366 for x in parts):
+            self.bad(name, "các số ngày nhắc trước hạn, cách nhau bởi dấu phẩy, từ 0 đến 366, ví dụ 7,3,1,0")
+            parts = default.split(",")
+        return tuple(int(x) for x in parts)
+
+    def url(self, name: str, default: str, *, https: bool = False) -> str:
+        from urllib.parse import urlsplit
+
+        raw = self.get(name, default) or default
+        if not raw:
+            return ""
+        parts = urlsplit(raw)
+        schemes = ("https",) if https else ("http", "https")
+        if parts.scheme not in schemes or not parts.netloc:
+            self.bad(name, "một URL công khai https://…" if https else "một URL http(s)://…")
+            return default
+        return raw
+
+    def listen(self, name: str, default: str) -> str:
+        raw = self.get(name, default) or default
+        if not raw:
+            return ""
+        host, _, port = raw.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            self.bad(name, "địa_chỉ:cổng, ví dụ 0.0.0.0:8080 hoặc 127.0.0.1:8080")
+            return default
+        return raw
+
+    def redis_url(self, name: str) -> str:
+        raw = self.get(name)
+        if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+            self.bad(name, "một URL redis://máy:cổng/số, ví dụ redis://127.0.0.1:6379/0")
+            return ""
+        return raw
+
+    def check_together(self, s: "Settings") -> None:
+        """Rules that involve several variables."""
+        if s.telegram_webhook_url:
+            if not s.telegram_token:
+                self.bad("TELEGRAM_BOT_TOKEN", "token của bot khi đặt TELEGRAM_WEBHOOK_URL")
+            if not _TELEGRAM_SECRET.match(s.telegram_webhook_secret):
+                self.bad("TELEGRAM_WEBHOOK_SECRET", "một chuỗi bí mật (bắt buộc ở chế độ webhook) gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc -")
+        if s.zalo_webhook_url:
+            if not s.zalo_token:
+                self.bad("ZALO_BOT_TOKEN", "token của bot khi đặt ZALO_WEBHOOK_URL")
+            if not 8 <= len(s.zalo_webhook_secret) <= 256:
+                self.bad("ZALO_WEBHOOK_SECRET", "một chuỗi bí mật (bắt buộc ở chế độ webhook) dài 8–256 ký tự")
+        oa = {"ZALO_OA_APP_ID": s.zalo_oa_app_id, "ZALO_OA_APP_SECRET": s.zalo_oa_app_secret}
+        if any(oa.values()) and not all(oa.values()):
+            for var, value in oa.items():
+                if not value:
+                    self.bad(var, "có giá trị khi đã đặt " + " và ".join(k for k, v in oa.items() if v))
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)

@@ -7,11 +7,11 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from bot.app import App
-from bot.web import dashboard
+from bot.web import dashboard, health, metrics
 
 
 def create_app(app: App, *, routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """The web app of `app`: `routes` first (e.g. health, webhooks), then the admins' dashboard."""
-    asgi = Starlette(routes=[*routes, *dashboard.routes()])
+    """The web app of `app`: /healthz, /readyz, /metrics, then `routes` (e.g. webhooks), then the admins' dashboard."""
+    asgi = Starlette(routes=[*health.routes, *metrics.routes, *routes, *dashboard.routes()])
     asgi.state.app = app
     return asgi
