@@ -157,9 +157,13 @@ def test_documents_upload_passages_and_remove(app: App, admin) -> None:  # type:
     doc_id = int(re.search(r"mã (\d+),", r.text).group(1))  # type: ignore[union-attr]
     passages = admin.get(f"/van-ban/{doc_id}").text
     assert "trước ngày 15 tháng cuối quý" in passages
+    replaced = admin.post(f"/van-ban/{doc_id}/trang-thai", data={"csrf": csrf, "status": "replaced"})
+    assert f"Văn bản mã {doc_id}: đã được thay thế." in replaced.text
+    assert 'value="replaced" selected' in admin.get("/van-ban").text
+    assert admin.post(f"/van-ban/{doc_id}/trang-thai", data={"csrf": csrf, "status": "xyz"}).status_code == 422
     assert "Đã xóa văn bản mã" in admin.post(f"/van-ban/{doc_id}/xoa", data={"csrf": csrf}).text
     assert admin.get(f"/van-ban/{doc_id}").status_code == 404
-    assert [e.action for e in audit(app)][-2:] == ["document", "kb remove"]
+    assert [e.action for e in audit(app)][-3:] == ["document", "kb set", "kb remove"]
 
 
 def test_cli_prints_a_login_link(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -40,6 +40,7 @@ def routes() -> list[BaseRoute]:
         Route("/van-ban/tai-len", desk_pages.upload, methods=post),
         Route("/van-ban/{doc_id:int}", desk_pages.document),
         Route("/van-ban/{doc_id:int}/xoa", desk_pages.remove_document, methods=post),
+        Route("/van-ban/{doc_id:int}/trang-thai", desk_pages.set_status, methods=post),
         Route("/ngay-nghi", desk_pages.days_off),
         Route("/ngay-nghi", desk_pages.change_day, methods=post),
         Route("/nhat-ky", desk_pages.journal),

@@ -14,6 +14,7 @@ from bot.core.models import AuditEntry
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from handlers.desk import run_command
+from knowledge import status as doc_status
 from knowledge.errors import IngestError
 from knowledge.models import Passage
 from scheduler.daysoff import list_overrides
@@ -28,7 +29,8 @@ JOURNAL_ROWS = 200
 def _documents(request: Request, *, status: int = 200, **extra) -> Response:  # type: ignore[no-untyped-def]
     kb = bot_app(request).knowledge
     docs = kb.list_documents()
-    return page(request, "documents.html", {"title": "Văn bản", "docs": docs,
+    rows = [(d, n, doc_status.effective(d.status, d.draft)) for d, n in docs]
+    return page(request, "documents.html", {"title": "Văn bản", "docs": rows, "labels": doc_status.LABELS,
                                             "passages": sum(n for _, n in docs), **extra}, status=status)
 
 
@@ -79,6 +81,22 @@ async def remove_document(request: Request, admin: Admin) -> Response:
     with app.db.session() as s:
         record(s, app.clock.now(), admin.actor.as_message(), "kb remove", str(doc_id))
     return _documents(request, flash=f"🗑 Đã xóa văn bản mã {doc_id} khỏi kho tri thức.")
+
+
+@admin_page
+async def set_status(request: Request, admin: Admin) -> Response:
+    """Draft, in force or replaced: what citations in answers say of the document."""
+    app = bot_app(request)
+    doc_id = request.path_params["doc_id"]
+    form = await request.form()
+    status = doc_status.parse(form_text(form, "status", 20))
+    if status is None:
+        return _documents(request, error=f"Trạng thái không hợp lệ; chọn: {doc_status.CHOICES}.", status=422)
+    if not app.knowledge.set_status(doc_id, status):
+        return _documents(request, error=f"Không có văn bản mã {doc_id}.", status=404)
+    with app.db.session() as s:
+        record(s, app.clock.now(), admin.actor.as_message(), "kb set", f"{doc_id} {status}")
+    return _documents(request, flash=f"Văn bản mã {doc_id}: {doc_status.LABELS[status]}.")
 
 
 # ------------------------------------------------------------------ Ngày nghỉ
