@@ -88,16 +88,32 @@ def doc_terms(text: str, vocab: Vocabulary, grow: bool = True, skips: bool = Fal
 
 
 _CHUNK = 1 << 20  # postings gathered per run of passages before they are packed together
-_TF_BITS = 16
+_CHUNK_PASSAGES = 1 << 16  # passage numbers inside a run are stored in 16 bits
+_TF_MAX = 255  # term frequencies stored in 8 bits while building (BM25 saturates long before)
+_BLOCK = 1 << 20  # postings scored per step of the final BM25 pass
 
 
-def _flush(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(term codes, passage numbers, postings per passage, term frequencies) of a run of passages, compactly."""
+@dataclass
+class _Run:
+    """The postings of a run of passages, sorted by term: 3 bytes per posting (passage within the run, tf)."""
+
+    first_doc: int
+    codes: np.ndarray  # distinct term codes of the run, sorted (int64)
+    counts: np.ndarray  # postings per code (int32)
+    docs: np.ndarray  # passage number minus first_doc (uint16), grouped by code, ascending within a code
+    tf: np.ndarray  # uint8
+
+
+def _pack(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> _Run:
     keys = np.concatenate([k for k, _, _ in parts])
-    docs = np.array([d for _, d, _ in parts], dtype=np.int64)
-    sizes = np.array([len(k) for k, _, _ in parts], dtype=np.int64)
-    tf = np.minimum(np.concatenate([c for _, _, c in parts]), (1 << _TF_BITS) - 1).astype(np.uint16)
-    return keys, docs, sizes, tf
+    first = parts[0][1]
+    local = np.repeat(np.array([d - first for _, d, _ in parts], dtype=np.uint16),
+                      np.array([len(k) for k, _, _ in parts], dtype=np.int64))
+    tf = np.minimum(np.concatenate([c for _, _, c in parts]), _TF_MAX).astype(np.uint8)
+    order = np.argsort(keys, kind="stable")  # stable: passages stay in order within a term
+    keys = keys[order]
+    codes, counts = np.unique(keys, return_counts=True)
+    return _Run(first, codes, counts.astype(np.int32), local[order], tf[order])
 
 
 class FieldBuilder:
@@ -105,7 +121,7 @@ class FieldBuilder:
 
     def __init__(self) -> None:
         self.lengths: list[int] = []
-        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None] = []
+        self.runs: list[_Run] = []
         self.codes = np.zeros(0, dtype=np.int64)  # every term code seen, sorted
         self.parts: list[tuple[np.ndarray, int, np.ndarray]] = []
         self.buffered = 0
@@ -115,61 +131,53 @@ class FieldBuilder:
         self.parts.append((uniq, len(self.lengths), counts))
         self.lengths.append(length)
         self.buffered += len(uniq)
-        if self.buffered >= _CHUNK:
+        if self.buffered >= _CHUNK or len(self.parts) >= _CHUNK_PASSAGES:
             self._flush()
 
     def _flush(self) -> None:
         if self.parts:
-            self.chunks.append(_flush(self.parts))
-            self.codes = np.union1d(self.codes, self.chunks[-1][0])
+            self.runs.append(_pack(self.parts))
+            self.codes = np.union1d(self.codes, self.runs[-1].codes)
             self.parts, self.buffered = [], 0
 
     def finish(self, k1: float = K1, b: float = B) -> "Field":
         self._flush()
-        n_docs, codes, chunks = len(self.lengths), self.codes, self.chunks
+        n_docs, codes, runs = len(self.lengths), self.codes, self.runs
         lengths = np.array(self.lengths, dtype=np.float32)
-        self.chunks = []
-        # Each posting packed in one int64 (term number | passage | tf) and sorted in place: about 16 bytes per
-        # posting at the peak, instead of the several int64 copies an argsort of separate arrays needs.
-        doc_bits = max(1, (n_docs - 1).bit_length())
-        tf_bits = min(_TF_BITS, 63 - doc_bits - max(1, (len(codes) - 1).bit_length()))
-        if tf_bits < 4:
-            raise ValueError("too many terms and passages for one index")
-        shift = doc_bits + tf_bits
-        total = sum(len(c[0]) for c in chunks if c is not None)
-        packed = np.empty(total, dtype=np.int64)
-        pos = 0
-        for j, chunk in enumerate(chunks):
-            assert chunk is not None
-            keys, chunk_docs, sizes, tf = chunk
-            chunks[j] = None
-            end = pos + len(keys)
-            packed[pos:end] = np.searchsorted(codes, keys) << shift
-            packed[pos:end] |= np.repeat(chunk_docs << tf_bits, sizes)
-            packed[pos:end] |= np.minimum(tf, (1 << tf_bits) - 1)
-            pos = end
-        del chunks
-        packed.sort()
-        indptr = np.searchsorted(packed, np.arange(len(codes) + 1, dtype=np.int64) << shift).astype(np.int64)
+        self.runs = []
+        # Runs are merged term by term straight into the final arrays (4 + 4 bytes per posting): the build never
+        # holds more than those plus the 3-byte runs not merged yet.
+        df = np.zeros(len(codes), dtype=np.int64)
+        for run in runs:
+            df[np.searchsorted(codes, run.codes)] += run.counts
+        indptr = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        total = int(indptr[-1])
         docs = np.empty(total, dtype=np.int32)
         weights = np.empty(total, dtype=np.float32)
-        for start in range(0, total, _CHUNK):
-            part = packed[start:start + _CHUNK]
-            docs[start:start + _CHUNK] = (part >> tf_bits) & ((1 << doc_bits) - 1)
-            weights[start:start + _CHUNK] = part & ((1 << tf_bits) - 1)
-        del packed
-        df = np.diff(indptr)
+        cursor = indptr[:-1].copy()
+        for j, run in enumerate(runs):
+            terms = np.searchsorted(codes, run.codes)
+            offsets = np.cumsum(run.counts, dtype=np.int64) - run.counts
+            dest = np.repeat(cursor[terms] - offsets, run.counts) + np.arange(len(run.docs), dtype=np.int64)
+            docs[dest] = run.docs.astype(np.int32) + run.first_doc
+            weights[dest] = run.tf
+            cursor[terms] += run.counts
+            runs[j] = None  # type: ignore[call-overload]
+        del runs
         idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         avgdl = max(float(lengths.mean()), 1.0) if n_docs else 1.0
-        # BM25 in place: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl))
-        norm = lengths[docs]
-        norm *= k1 * b / avgdl
-        norm += k1 * (1 - b)
-        norm += weights
-        weights *= k1 + 1
-        weights /= norm
-        del norm
-        weights *= np.repeat(idf, df)
+        # BM25 in place, a block at a time: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl))
+        for start in range(0, total, _BLOCK):
+            end = min(total, start + _BLOCK)
+            w = weights[start:end]
+            norm = lengths[docs[start:end]]
+            norm *= k1 * b / avgdl
+            norm += k1 * (1 - b)
+            norm += w
+            w *= k1 + 1
+            w /= norm
+            w *= idf[np.searchsorted(indptr, np.arange(start, end, dtype=np.int64), side="right") - 1]
         return Field(codes, indptr, docs, weights, n_docs)
 
 
@@ -238,9 +246,12 @@ class SearchIndex:
                 # a term of the headings or the document's name selects the section or document; it does not
                 # rank passages within it, so the context score replaces the body score there
                 if len(body_docs):
-                    both = np.intersect1d(body_docs, ctx_docs, assume_unique=True)
-                    if len(both):
-                        out[both] -= w * body_weights[np.searchsorted(body_docs, both)]
+                    # both posting lists are sorted: find the context passages in the body list without sorting
+                    j = np.searchsorted(body_docs, ctx_docs)
+                    inside = j < len(body_docs)
+                    inside[inside] = body_docs[j[inside]] == ctx_docs[inside]
+                    if inside.any():
+                        out[ctx_docs[inside]] -= w * body_weights[j[inside]]
                 out[ctx_docs] += (w * CONTEXT_WEIGHT) * ctx_weights
         return out
 
