@@ -6,6 +6,9 @@ import time
 
 from bot.core.messages import Button, Reply
 from handlers.context import Context
+from handlers.conversation import small_talk
+from handlers.deadline_answers import deadline_answer
+from knowledge.turns import last_turn, remember_turn
 from handlers.followups import last_more, remember_more
 from handlers.registry import callback, command
 
@@ -24,10 +27,19 @@ async def ask(ctx: Context) -> Reply:
     question = ctx.args.strip()
     if not question:
         return Reply(HOW_TO_ASK)
+    talk = small_talk(question)
+    if talk is not None:
+        return Reply(talk)
+    own = deadline_answer(ctx, question)
+    if own is not None:
+        return Reply(own)
     await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
+    chat = ctx.msg.chat
+    previous = last_turn(ctx.session, chat.channel, chat.chat_id, ctx.now())
     started = time.perf_counter()
-    answer = ctx.app.knowledge.answer(question)
+    answer = ctx.app.knowledge.answer(question, previous=previous)
     ctx.app.metrics.question(answered=answer.answered, seconds=time.perf_counter() - started)
+    remember_turn(ctx.session, chat.channel, chat.chat_id, answer, ctx.now())
     if answer.answered and answer.more is not None:
         remember_more(ctx, answer.more.id)
         return Reply(answer.text, buttons=(Button("Xem thêm", f"more:{answer.more.id}"),),

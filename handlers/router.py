@@ -10,6 +10,7 @@ from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
 from bot.core.audit import record
 from handlers.context import Context, Services
+from handlers.conversation import ascii_command, suggestion
 from handlers.plain_words import PLAIN_WORDS
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
 from bot.core.admins import resolve_role
@@ -100,6 +101,14 @@ def _match_bare(text: str, *, buttons_only: bool = False) -> tuple[str, str] | N
     return None
 
 
+def unknown_command(name: str, registry: Registry) -> str:
+    """'Không có lệnh /tinhinh. Có phải bạn muốn: /tinhhinh?' (the suggestion when one is close enough)."""
+    meant = suggestion(name, registry)
+    if meant is not None:
+        return f"Không có lệnh /{name}. Có phải bạn muốn: /{meant}? Gõ /help để xem các lệnh."
+    return UNKNOWN_TEXT.format(name=name)
+
+
 def _without_nul(msg: IncomingMessage) -> IncomingMessage:
     """PostgreSQL text cannot hold NUL characters: drop them before anything is stored."""
     if "\x00" not in msg.text + msg.chat_title + (msg.callback or "") + msg.sender.display_name:
@@ -123,6 +132,8 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
     msg = _without_nul(msg)
+    if msg.text.startswith("/") and not msg.text.split(" ", 1)[0].isascii():
+        msg = replace(msg, text=ascii_command(msg.text))  # "/hạn" is /han
     if len(msg.text) > MAX_TEXT_CHARS:  # search time grows with the text: a huge paste would stall everyone
         if msg.chat_kind == "group" and not msg.mentioned and not msg.text.startswith("/"):
             return []
@@ -164,7 +175,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
         if cmd is None:
             if msg.chat_kind == "group" and not msg.mentioned:
                 return []  # "/ban" meant for another bot in the group: not ours to answer
-            return [Reply(UNKNOWN_TEXT.format(name=name))]
+            return [Reply(unknown_command(name, registry))]
         func = cmd.func
 
     try:

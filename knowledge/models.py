@@ -55,3 +55,17 @@ class KbVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChatTurn(Base):
+    """A chat's last question (as understood) and what answered it, so that a follow-up can lean on it.
+    In the database, so that every replica sees the turn another one answered."""
+
+    __tablename__ = "kb_chat_turns"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    passage_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,103 @@
+"""Answers on the bundled directives: the unit that answers, constraints honoured, lists, facts of a document,
+answers across provinces, declines that say what is missing, follow-ups, presentation."""
+from __future__ import annotations
+
+import pytest
+
+from bot.core.vietnamese import fold
+from knowledge.service import KnowledgeBase
+
+
+def body(text: str) -> str:
+    return text.split("📄")[0]
+
+
+@pytest.mark.parametrize(("question", "wanted", "unwanted"), [
+    ("UBND cấp xã ban hành kế hoạch CCHC năm chậm nhất ngày nào?", "28/02", "30/01"),
+    ("han nop ke hoach cchc cua xa", "28/02", "30/01"),
+    ("Kế hoạch CCHC năm của các sở, ban, ngành phải ban hành chậm nhất ngày nào?", "30/01", "28/02"),
+])
+def test_a_level_question_gets_the_clause_of_its_level(bundled_kb: KnowledgeBase, question, wanted, unwanted):
+    a = bundled_kb.answer(question)
+    assert a.answered and wanted in body(a.text) and unwanted not in body(a.text)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("kh thi dua nguoi dung dau brvt ai ky", "Đặng Minh Thông"),
+    ("du thao kh ha tinh lap thang may nam nao", "tháng 7 năm 2022"),
+    ("cv 7946 ban hanh ngay nao", "25 tháng 11 năm 2021"),
+    ("kh cchc 2022 dong thap do ai ky", "Phạm Thiện Nghĩa"),
+])
+def test_facts_of_a_document_come_from_its_metadata(bundled_kb: KnowledgeBase, question, expected):
+    a = bundled_kb.answer(question)
+    assert a.answered and a.kind == "fact" and fold(expected) in fold(a.text)
+
+
+def test_a_cited_document_that_is_not_stored_is_answered_from_the_text_citing_it(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Nghị quyết 76/NQ-CP ban hành ngày nào?")
+    assert a.answered and a.kind == "passage" and "15/7/2021" in a.text
+
+
+def test_a_list_question_gets_the_lead_in_and_its_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("6 chi so cchc cua tinh trong kh thi dua brvt la nhung chi so nao")
+    text = body(a.text)
+    assert a.answered and all(x in text for x in ("PAR INDEX", "SIPAS", "PAPI", "PCI", "DTI", "POBI"))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("tinh nao xep thu 8/63 par index, tinh nao dat chi tieu 99% ho so tthc dung han", ["Hà Tĩnh", "Bà Rịa - Vũng Tàu"]),
+    ("khanh hoa giam bn % ho so giay, con brvt dvc truc tuyen cap tinh phai dat bn %", ["60%", "90%"]),
+])
+def test_questions_spanning_provinces_get_one_item_each(bundled_kb: KnowledgeBase, question, expected):
+    a = bundled_kb.answer(question)
+    assert a.answered and a.kind == "items" and all(fold(e) in fold(a.text) for e in expected)
+    assert a.text.count("📄") >= 2  # each item with its own citation
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("par index lao cai 2021 dc bn diem", "Lào Cai"),
+    ("so luong tthc cap xa cua tinh ha giang la bn", "Hà Giang"),
+    ("qd 2222/QĐ-UBND quy dinh ve van de gi", "2222/QĐ-UBND"),
+    ("chi so par index ha tinh nam 2023 xep thu may", "2023"),
+])
+def test_near_domain_questions_are_declined_saying_what_is_missing(bundled_kb: KnowledgeBase, question, says):
+    a = bundled_kb.answer(question)
+    assert not a.answered and says in a.text and len(a.text) <= 400
+    assert "hiện có" in a.text or "Chưa có" in a.text
+
+
+def test_an_amount_asked_for_must_be_in_the_answer(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("dong thap par index 2021 dat bn diem")
+    assert not a.answered  # Đồng Tháp's plan states no score
+
+
+def test_the_document_list_only_when_asked(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("bạn biết những văn bản nào?")
+    assert a.kind == "documents" and a.text.count("•") == 5 and "7946/UBND-NCPC" in a.text
+    declined = bundled_kb.answer("Giá vàng hôm nay bao nhiêu?")
+    assert not declined.answered and declined.text.count("•") == 0 and len(declined.text) <= 400
+
+
+def test_follow_ups_lean_on_the_previous_turn(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("cac so ban nganh bac kan ban hanh kh cchc nam truoc ngay nao")
+    a = bundled_kb.answer("cap xa thi sao", previous=first.turn())
+    assert "28/02" in body(a.text)
+    signed = bundled_kb.answer("ai ky vay", previous=bundled_kb.answer("cv 7946 ubnd bac kan ve viec gi").turn())
+    assert "Nguyễn Đăng Bình" in signed.text
+    alone = bundled_kb.answer("cap xa thi sao")
+    assert "28/02" not in alone.text
+
+
+def test_presentation_on_a_phone(bundled_kb: KnowledgeBase):
+    for q in ("giai ngan von dau tu cong toi thieu bao nhieu", "xa hoi hoa nhung dich vu cong nao theo kh dong thap",
+              "Sở Nội vụ Khánh Hòa phải trình giải pháp tạo chuyển biến ở chính quyền cơ sở trong thời hạn nào?"):
+        a = bundled_kb.answer(q)
+        lines = a.text.split("\n")
+        assert a.answered and not lines[0].startswith("📄")  # the answer first
+        assert sum(line.startswith("📄 Nguồn:") for line in lines) == 1  # one citation line
+        assert "«" not in a.text and "»" not in a.text
+        assert not any(line.rstrip().endswith(";") for line in lines)
+        further = [line for line in lines if line.startswith("Xem thêm:")]
+        assert len(further) <= 1 and (not further or further[0].count(";") <= 1)  # at most two further sources
+        cite = next(line for line in lines if line.startswith("📄 Nguồn:"))
+        assert not further or cite[len("📄 Nguồn: "):].split(",")[0] not in further[0]  # nothing repeated

@@ -1,0 +1,58 @@
+"""Question understanding: chat spellings, abbreviations in context, numbers, intents and constraints."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge.understand import read_question, tokens, understand
+
+
+def _words(q: str, phrases: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    return [t.word for t in read_question(q, lambda a, b: f"{a}_{b}" in phrases)]
+
+
+def test_chat_spellings_and_abbreviations_are_read_out():
+    assert _words("bn vb dc ban hanh dung han ko") == ["bao", "nhieu", "van", "ban", "duoc", "ban", "hanh", "dung",
+                                                        "han", "khong"]
+    words = _words("STTTT va SNV brvt bn phan tram")
+    assert words[:6] == ["so", "thong", "tin", "va", "truyen", "thong"]
+    assert "noi" in words and ["ba", "ria", "vung", "tau"] == words[words.index("ba"):words.index("ba") + 4]
+    assert words[-4:] == ["bao", "nhieu", "phan", "tram"]
+    assert _words("QĐ 4047 VBQPPL NĐ")[:2] == ["quyet", "dinh"]
+    assert "quy" in _words("vbqppl") and "kh" not in _words("kh&dt") and "dau" in _words("so KH&ĐT")
+
+
+def test_an_ambiguous_abbreviation_is_read_by_its_neighbours():
+    phrases = {"tinh_khanh", "hoach_cai"}
+    assert _words("tinh kh", phrases)[-2:] == ["khanh", "hoa"]
+    assert _words("kh cchc", phrases)[:2] == ["ke", "hoach"]
+
+
+def test_numbers_are_written_one_way():
+    assert tokens("01 lần, 08 bậc, năm 2021") == ["1", "lan", "8", "bac", "nam", "2021"]
+
+
+def test_question_phrases_are_marked():
+    toks = read_question("bao gio phai nop nhu the nao", lambda a, b: False)
+    assert [t.word for t in toks if t.question] == ["bao", "gio", "phai", "nhu", "the", "nao"]
+    assert [t.word for t in toks if not t.question] == ["nop"]
+
+
+@pytest.mark.parametrize(("question", "field", "expected"), [
+    ("UBND cấp xã ban hành kế hoạch CCHC chậm nhất ngày nào?", "levels", {"xa"}),
+    ("ke hoach cua cac so ban nganh", "levels", {"so"}),
+    ("chi tieu cap huyen", "levels", {"huyen"}),
+    ("kh thi dua brvt ai ky", "meta", "signer"),
+    ("cv 7946 ban hanh ngay nao", "meta", "issued"),
+    ("ke hoach cchc nam ban hanh cham nhat ngay nao", "meta", None),  # a deadline, not the document's date
+    ("co quan nao ban hanh chi thi", "meta", "issuer"),
+    ("par index lao cai 2021 dc bn diem", "provinces", ["Lào Cai"]),
+    ("Hà Tĩnh và Bắc Kạn căn cứ nghị quyết nào", "provinces", ["Hà Tĩnh", "Bắc Kạn"]),
+    ("chi so par index nam 2023", "years", [2023]),
+    ("noi dung tuyen truyen gom nhung gi", "wants_list", True),
+    ("bạn biết những văn bản nào?", "wants_documents", True),
+    ("còn cấp xã thì sao?", "leans_on_previous", True),
+    ("han nop bao cao quy", "kinds", ["time", "deadline"]),
+    ("ty le ho so dung han bn %", "kinds", ["quantity"]),
+])
+def test_intent_and_constraints(question, field, expected):
+    assert getattr(understand(question), field) == expected
