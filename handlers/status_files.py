@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from handlers.context import Context
-from handlers.web_link import DEFAULT_BASE
+from handlers.web_link import base_url
 
 FORMATS = {"excel": "tinh-hinh.xlsx", "xlsx": "tinh-hinh.xlsx", "bieudo": "bieu-do.png", "bieu-do": "bieu-do.png"}
 
@@ -26,7 +26,7 @@ async def status_file(ctx: Context, code: str, kind: str) -> str:
         reports = status_reports(ctx.session, as_vn(ctx.now()).date(), code)
     except ReportNotFound as e:
         return f"{e} Gõ /tinhhinh để xem các mã."
-    base = (ctx.app.settings.web_base_url or DEFAULT_BASE).rstrip("/")
+    base = base_url(ctx.app.settings)
     path = FORMATS["excel" if kind == "excel" else "bieudo"]
     query = f"?ma={quote(code)}" if code else ""
     what = "Bảng Excel tình hình" if kind == "excel" else "Biểu đồ tình hình"

@@ -10,9 +10,20 @@ from handlers.registry import Role, command
 DEFAULT_BASE = "http://127.0.0.1:8080"
 
 
+def base_url(settings: Settings) -> str:
+    """WEB_BASE_URL; without it the address WEB_LISTEN serves on this machine, else the default port."""
+    if settings.web_base_url:
+        return settings.web_base_url.rstrip("/")
+    listen = getattr(settings, "web_listen", "")
+    if listen:
+        host, _, port = listen.rpartition(":")
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '[::]', '::', '') else host}:{port}"
+    return DEFAULT_BASE
+
+
 def login_url(settings: Settings, token: str) -> str:
-    """The link an admin opens: WEB_BASE_URL (or the local default) + /dang-nhap?t=…"""
-    return f"{(settings.web_base_url or DEFAULT_BASE).rstrip('/')}/dang-nhap?t={token}"
+    """The link an admin opens: the dashboard's address + /dang-nhap?t=…"""
+    return f"{base_url(settings)}/dang-nhap?t={token}"
 
 
 @command("web", "Liên kết đăng nhập trang quản trị (dùng một lần, 10 phút)", usage="/web", role=Role.ADMIN, order=95)
