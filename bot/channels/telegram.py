@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, MenuItem, SendError, Sent, TransientSendError
 from bot.channels.download import TooBig, fetch_limited
-from bot.channels.webhook_http import WebhookServer
+from bot.channels.webhook_http import WebhookCallback, WebhookServer
 from bot.channels.telegram_concurrency import PerChatUpdateProcessor, TtlCache
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
@@ -152,19 +152,27 @@ class TelegramChannel:
         self._menu_task = asyncio.create_task(self._watch_admins(app), name="telegram-admin-menus")
         await self.application.start()
         if self.settings.telegram_webhook_url:
-            # Our own server rather than PTB's: PTB answers 500 to a body that is not JSON.
-            self.webhook = WebhookServer(self.settings.telegram_webhook_listen,
-                                         urlsplit(self.settings.telegram_webhook_url).path or "/", self._on_webhook)
-            self.webhook.start()
+            if not self.settings.web_listen:  # else the web app serves webhook_route() (bot.web.webhooks)
+                # Our own server rather than PTB's: PTB answers 500 to a body that is not JSON.
+                self.webhook = WebhookServer(self.settings.telegram_webhook_listen,
+                                             urlsplit(self.settings.telegram_webhook_url).path or "/", self._on_webhook)
+                self.webhook.start()
             await self.bot.set_webhook(self.settings.telegram_webhook_url, allowed_updates=ALLOWED_UPDATES,
                                        secret_token=self.settings.telegram_webhook_secret)
-            log.info("telegram: webhook mode, listening on %s", self.settings.telegram_webhook_listen)
+            log.info("telegram: webhook mode, listening on %s",
+                     self.settings.web_listen or self.settings.telegram_webhook_listen)
         else:
             updater = self.application.updater
             assert updater is not None
             await updater.start_polling(poll_interval=self.poll_interval, timeout=self.poll_timeout,
                                         allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: long polling as @%s", self.bot.username)
+
+    def webhook_route(self) -> tuple[str, WebhookCallback] | None:
+        """(path, callback) for the web app to serve, in webhook mode with WEB_LISTEN set; else None."""
+        if not (self.settings.telegram_webhook_url and self.settings.web_listen):
+            return None
+        return urlsplit(self.settings.telegram_webhook_url).path or "/", self._on_webhook
 
     async def _on_webhook(self, headers: Mapping[str, str], body: bytes) -> tuple[int, str]:
         """One webhook call: the secret header checked, the body an update or 400, nothing else processed."""

@@ -19,7 +19,7 @@ from bot.channels.zalo_client import (
     ZaloApiError, ZaloClient, ZaloNetworkError,
     ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
 )
-from bot.channels.webhook_http import WebhookServer
+from bot.channels.webhook_http import WebhookCallback, WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
@@ -157,11 +157,20 @@ class ZaloChannel:
         else:
             await self._start_polling()
 
+    def webhook_route(self) -> tuple[str, WebhookCallback] | None:
+        """(path, callback) for the web app to serve, in webhook mode with WEB_LISTEN set; else None."""
+        if not (self.settings.zalo_webhook_url and self.settings.web_listen):
+            return None
+        return urlparse(self.settings.zalo_webhook_url).path or "/", self.receive_webhook
+
     async def _start_webhook(self) -> None:
         path = urlparse(self.settings.zalo_webhook_url).path or "/"
-        self.webhook = WebhookServer(self.settings.zalo_webhook_listen, path, self.receive_webhook)
-        self.webhook.start()
-        log.info("Zalo webhook listening on %s:%s%s", self.webhook.host, self.webhook.port, path)
+        if self.settings.web_listen:
+            log.info("Zalo webhook served by the web app on %s%s", self.settings.web_listen, path)
+        else:
+            self.webhook = WebhookServer(self.settings.zalo_webhook_listen, path, self.receive_webhook)
+            self.webhook.start()
+            log.info("Zalo webhook listening on %s:%s%s", self.webhook.host, self.webhook.port, path)
         try:
             await self.client.set_webhook(self.settings.zalo_webhook_url, self.settings.zalo_webhook_secret)
         except ZaloApiError as e:

@@ -7,11 +7,12 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from bot.app import App
-from bot.web import dashboard, health, metrics
+from bot.web import dashboard, health, metrics, webhooks
 
 
 def create_app(app: App, *, routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """The web app of `app`: /healthz, /readyz, /metrics, then `routes` (e.g. webhooks), then the admins' dashboard."""
-    asgi = Starlette(routes=[*health.routes, *metrics.routes, *routes, *dashboard.routes()])
+    """The web app of `app`: /healthz, /readyz, /metrics, the channels' webhooks, `routes`, the admins' dashboard."""
+    asgi = Starlette(routes=[*health.routes, *metrics.routes, *webhooks.routes(app.channels.values()), *routes,
+                             *dashboard.routes()])
     asgi.state.app = app
     return asgi
