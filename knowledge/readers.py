@@ -296,24 +296,28 @@ def _line_pitch(tops: list[float]) -> float:
 
 
 def _drop_running_lines(pages: list[list[str]]) -> None:
-    """Remove page numbers and the running header or footer repeated at the top or bottom of the pages."""
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip())
+    """Remove page numbers, and a running header or footer: a short line at the top or bottom of most pages."""
+    def key(line: str, page: int) -> str:
+        line = line.strip()  # the same text on every page but for its page number
+        return re.sub(rf"(?<!\d){page}(?!\d)", "#", line) if 0 < len(line.split()) <= 12 else ""
 
+    def edges(paragraphs: list[str]) -> list[tuple[int, int]]:
+        """(paragraph, line) positions of the first and last two lines of a page."""
+        spots = [(p, i) for p, para in enumerate(paragraphs) for i in range(len(para.split("\n")))]
+        return list(dict.fromkeys(spots[:2] + spots[-2:]))
+
+    repeated: set[str] = set()
     if len(pages) >= 2:
-        edges = Counter()
-        for paragraphs in pages:
-            if paragraphs:
-                ends = {key(paragraphs[0].split("\n")[0]), key(paragraphs[-1].split("\n")[-1])}
-                edges.update(ends)
-        repeated = {k for k, n in edges.items() if n >= max(2, len(pages) // 2) and k}
-    else:
-        repeated = set()
-    for paragraphs in pages:
+        seen: Counter[str] = Counter()
+        for number, paragraphs in enumerate(pages, 1):
+            seen.update({key(paragraphs[p].split("\n")[i], number) for p, i in edges(paragraphs)} - {""})
+        repeated = {k for k, n in seen.items() if n >= max(2, (len(pages) + 1) // 2)}
+    for number, paragraphs in enumerate(pages, 1):
+        drop = {(p, i) for p, i in edges(paragraphs) if key(paragraphs[p].split("\n")[i], number) in repeated}
         kept = []
-        for p in paragraphs:
-            lines = [ln for ln in p.split("\n")
-                     if not _PAGE_NUMBER.match(ln.strip()) and key(ln) not in repeated]
+        for p, para in enumerate(paragraphs):
+            lines = [ln for i, ln in enumerate(para.split("\n"))
+                     if (p, i) not in drop and not _PAGE_NUMBER.match(ln.strip())]
             if lines:
                 kept.append("\n".join(lines))
         paragraphs[:] = kept

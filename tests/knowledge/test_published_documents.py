@@ -273,3 +273,46 @@ def test_pdf_pages_are_capped(empty_kb: KnowledgeBase):
 
 def test_soffice_is_not_needed_for_other_formats():
     assert shutil.which("true") is not None  # the converter is only called for .doc/.odt (see the tests above)
+
+
+def test_a_signature_block_without_recipients_is_not_glued_to_the_last_sentence(empty_kb: KnowledgeBase):
+    text = ("Số: 15/CT-UBND\n\nCao Bằng, ngày 02 tháng 4 năm 2026\n\nCHỈ THỊ\nVề tăng cường kỷ luật hành chính\n\n"
+            "1. Thủ trưởng các sở, ban, ngành chấn chỉnh việc chấp hành giờ làm việc của công chức.\n"
+            "Trang 1/2\n"
+            "2. Sở Nội vụ tổ chức kiểm tra đột xuất và báo cáo kết quả trước ngày 30/6/2026.\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nLê Văn Quân\n")
+    r = empty_kb.add_bytes("chithi.txt", text.encode())
+    doc = empty_kb.get_document(r.document_id)
+    assert (doc.signer, doc.signer_title, doc.doc_type) == ("Lê Văn Quân", "Phó chủ tịch", "Chỉ thị")
+    texts = [t for _, _, t in passages(empty_kb, r.document_id)]
+    assert "Sở Nội vụ tổ chức kiểm tra đột xuất và báo cáo kết quả trước ngày 30/6/2026." in texts
+    assert not any("CHỦ TỊCH" in t or "Trang 1/2" in t or ("Lê Văn Quân" in t and "Người ký" not in t)
+                   for t in texts)
+
+
+@no_font
+def test_a_running_header_repeated_on_every_pdf_page_is_left_out(empty_kb: KnowledgeBase):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(fx.FONT))
+
+    def header() -> None:
+        pdf.set_font("dejavu", size=9)
+        pdf.cell(0, 6, "Kế hoạch số 45/KH-UBND của UBND tỉnh Cao Bằng", align="R")
+        pdf.ln(10)
+
+    pdf.header = header  # type: ignore[method-assign]
+    tasks = [f"{i}. Nhiệm vụ số {i}: các sở, ban, ngành rà soát thủ tục hành chính thuộc lĩnh vực thứ {i} và báo cáo "
+             f"Sở Nội vụ trước ngày {i}/10/2026." for i in range(1, 41)]
+    pdf.add_page()
+    pdf.set_font("dejavu", size=11)
+    pdf.multi_cell(0, 6, "KẾ HOẠCH\nRà soát thủ tục hành chính năm 2026")
+    for task in tasks:
+        pdf.ln(4)
+        pdf.multi_cell(0, 6, task)
+    assert pdf.page_no() >= 3
+    r = empty_kb.add_bytes("kehoach.pdf", bytes(pdf.output()))
+    texts = [t for _, _, t in passages(empty_kb, r.document_id)]
+    assert not any("45/KH-UBND của UBND" in t for t in texts)
+    assert all(any(task.split(": ", 1)[1] in t for t in texts) for task in tasks)
