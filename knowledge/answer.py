@@ -143,9 +143,12 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
             return block
     if len(words) <= SHORT_PASSAGE_WORDS and not levels:
         return _tidy(text)
-    sentences = [s for line in lines for s in _sentences(line)]
-    if levels:
-        sentences = [c for s in sentences for c in _clauses(s)]
+    sentences: list[str] = []
+    starts: set[int] = set()  # sentences that begin a line
+    for line in lines:
+        pieces = [c for s in _sentences(line) for c in (_clauses(s) if levels else [s])]
+        starts.add(len(sentences))
+        sentences += pieces
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
 
     def fits(s: str) -> float:
@@ -178,11 +181,23 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
             and n + len(sentences[nxt].split()) <= ANSWER_WORDS + 30 and fits(sentences[nxt]) >= 1.0):
         chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
         n += len(sentences[nxt].split())
-    if kinds and not any(holds(sentences[i], kinds) for i in chosen):
-        later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], kinds) and fits(sentences[i]) >= 1.0]
+    wanted = ["due"] if "deadline" in kinds else kinds  # a past year ("năm 2016") is no deadline
+    if kinds and not any(holds(sentences[i], wanted) for i in chosen):
+        later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], wanted) and fits(sentences[i]) >= 1.0]
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
             chosen += list(range(chosen[-1] + 1, later[0] + 1))
+        elif later and set(kinds) & {"time", "deadline"} and later[0] < _block_end(sentences, starts, chosen[-1]):
+            # the task's own deadline ("Thời hạn trình UBND tỉnh: trong quý III/2017.") further down its item
+            return "\n".join([*(_tidy(sentences[i]) for i in chosen), "… " + _tidy(sentences[later[0]])])
     return "\n".join(_tidy(sentences[i]) for i in chosen)
+
+
+def _block_end(sentences: list[str], starts: set[int], i: int) -> int:
+    """Index of the first sentence after i that opens another item of a list (a new '-', 'a)' or '1.' line)."""
+    for j in range(i + 1, len(sentences)):
+        if j in starts and _ITEM.match(sentences[j]):
+            return j
+    return len(sentences)
 
 
 _ITEM = re.compile(r"^(?:[-–•+]\s*|[a-zđ]\)\s*|\d{1,2}[.)]\s+)")

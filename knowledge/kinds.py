@@ -22,6 +22,9 @@ _HOLDS = {
     "quantity": re.compile(r"(?<![\d/])\d+(?:[.,]\d+)?\s*(?:%|/\d{1,3}\b(?!/)|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"
                            r"hồ sơ|cơ quan|năm liên tục)|(?:không quá|tối đa|tối thiểu|ít nhất|đạt|trên|dưới)\s+\d", re.I),
     "deadline": re.compile(r"\b(?:chậm nhất|muộn nhất|trước ngày|thời hạn|hạn chót)\b", re.I),
+    # a date a task is due by, including the plain "trong quý III/2017" (for joining a task to its deadline only)
+    "due": re.compile(r"\b(?:chậm nhất|muộn nhất|trước ngày|thời hạn|hạn chót)\b|\btrong (?:quý|tháng|năm) [\dIV]|"
+                           r"\bquý [IV]+/\d{4}|\btháng \d{1,2}(?:-\d{1,2})?/\d{4}|\b\d{1,2}/\d{1,2}(?:/\d{4})?\b", re.I),
     "template": re.compile(r"\b(?:mẫu|phụ lục)\b", re.I),
     "signer": re.compile(r"\bNgười ký:"),
     "who": re.compile(r"\b(?:Sở|UBND|Ủy ban|Ban|Thanh tra|Văn phòng|Chủ tịch|Giám đốc|Bộ|Người ký)\b"),

@@ -107,3 +107,17 @@ def section_passages(session: Session, passage: Passage) -> list[Passage]:
 def passage_documents(session: Session) -> list[tuple[int, int]]:
     """(passage id, document id) of every passage, in passage order."""
     return [(int(p), int(d)) for p, d in session.execute(select(Passage.id, Passage.document_id).order_by(Passage.id))]
+
+
+def items_after(session: Session, passage: Passage, limit: int) -> list[Passage]:
+    """The passages after one in its document that belong to its section or to sections inside it ('3' -> '3.a')."""
+    q = (select(Passage).where(Passage.document_id == passage.document_id, Passage.position > passage.position)
+         .order_by(Passage.position).limit(limit * 3))
+    out = []
+    for p in session.scalars(q):
+        inside = passage.section is not None and p.section is not None and \
+            (p.section == passage.section or p.section.startswith(passage.section + "."))
+        if not inside or len(out) == limit:
+            break
+        out.append(p)
+    return out

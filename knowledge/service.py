@@ -263,8 +263,9 @@ class KnowledgeBase:
             loaded.doc_of = {i: by_passage.get(pid, -1) for i, pid in enumerate(loaded.passage_ids)}
         return loaded.doc_of
 
-    def answer(self, question: str, top: int = 3, previous: Turn | None = None) -> Answer:
-        """The answer to a question, or a short decline; `previous` is the chat's last turn, for follow-ups."""
+    def answer(self, question: str, top: int = 3, previous: Turn | None = None, forced: Turn | None = None) -> Answer:
+        """The answer to a question, or a short decline; `previous` is the chat's last turn, for follow-ups
+        (`forced`: complete the question from that turn even when it does not say it leans on it)."""
         if not self._bootstrapped:
             self.ensure_ready()
         loaded = self._refresh()
@@ -273,9 +274,12 @@ class KnowledgeBase:
         if intent.wants_documents:
             return documents_answer(question, docs)
         understood, pinned = question, None
-        if previous is not None and intent.leans_on_previous:
-            understood = complete(question, intent, previous)
-            pinned = previous.doc_id
+        if forced is not None or (previous is not None and (intent.leans_on_previous or (
+                intent.meta and not intent.provinces and not doc_numbers(question)))):
+            turn = forced or previous
+            assert turn is not None
+            understood = complete(question, intent, turn)
+            pinned = turn.doc_id
             meta = intent.meta
             intent = understand(understood)
             intent.meta = meta
@@ -299,6 +303,9 @@ class KnowledgeBase:
         where = {d.id for d in docs if _in_province(d, intent.provinces)} if intent.provinces and _has_provinces(docs) \
             else None
         a = self._answer_one(question, understood, top, intent, loaded, where, pinned)
+        if not a.answered and previous is not None and understood == question:
+            # a question that finds nothing alone may still lean on the previous one without saying so
+            return self.answer(question, top, None, forced=previous) if forced is None else decline(question, docs, a.text)
         if not a.answered:
             return decline(question, docs, a.text)
         return a
@@ -335,6 +342,13 @@ class KnowledgeBase:
                 return fact_answer(question, doc, "Ngày ban hành", written or doc.date_text, source)
         if intent.meta == "number" and doc.number:
             return fact_answer(question, doc, "Số văn bản", doc.number, source)
+        if intent.meta == "subject" and doc.title:
+            return fact_answer(question, doc, "Trích yếu", f"“{doc.title}”", source)
+        if intent.meta == "recipients":
+            block = _RECIPIENTS.search(full.text[:3000])
+            if block:
+                items = [ln.strip(" -;.") for ln in block.group(1).split("\n") if ln.strip(" -;.")]
+                return fact_answer(question, doc, "Kính gửi", "; ".join(items), source)
         if intent.meta == "issuer" and doc.issuer:
             return fact_answer(question, doc, "Cơ quan ban hành", doc.issuer, source)
         return None
@@ -403,7 +417,23 @@ class KnowledgeBase:
                 items = [(_place_of(src.passage.doc), compose(question, query, [src], loaded.index, 1, [], kinds, levels))
                          for src in per_doc]
                 return compose_items(question, items, text)
-        return compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
+        answer = compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
+        if answer.text.split("\n\n📄", 1)[0].rstrip().endswith(":"):
+            answer = self._with_items(answer, first)
+        return answer
+
+    def _with_items(self, answer: Answer, passage: PassageInfo) -> Answer:
+        """A lead-in ending in ':' whose items are the passages that follow it in its section: shown with them."""
+        with self.db.session() as s:
+            found = repo.passages_by_id(s, [passage.id]).get(passage.id)
+            following = [p.text for p in repo.items_after(s, found[0], ITEMS_SHOWN)] if found else []
+        if not following:
+            return answer
+        items = [" ".join(t.split()) for t in following[:ITEMS_SHOWN]]
+        items = [t if len(t.split()) <= ITEM_WORDS else " ".join(t.split()[:ITEM_WORDS]) + " …" for t in items]
+        lead, _, rest = answer.text.partition("\n\n📄")
+        answer.text = "\n".join([lead, *("• " + t for t in items)]) + "\n\n📄" + rest
+        return answer
 
 
 def min_coverage(query: "Query") -> float:
@@ -426,6 +456,8 @@ YEAR_BONUS = 1.2  # a passage holding the year asked about
 ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
 _ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
 _ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
+ITEMS_SHOWN = 6  # items of a list shown after its lead-in
+ITEM_WORDS = 40  # words of each
 LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, huyện)
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
@@ -434,6 +466,7 @@ _PARTS = re.compile(r"\s*(?:,\s*con\s+|;\s+|,\s*(?=tinh nao\b|van ban nao\b))")
 _WRITTEN_DATE = re.compile(r"^[^,\d\n]{2,40},\s*(ngày\s*(?:\d{1,2}\s*)?tháng\s*\d{1,2}\s*năm\s*\d{4})", re.M | re.I)
 
 
+_RECIPIENTS = re.compile(r"^Kính gửi\s*:?\s*\n+((?:\s*[-–•+]?[^\n]+\n?)+?)(?:\n\s*\n|$)", re.M)
 _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
@@ -519,6 +552,9 @@ def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int 
             return mine[0]
     if pinned is not None:
         return next((d for d in docs if d.id == pinned), None)
+    typed = [d for d in docs if d.doc_type and re.search(rf"\b{re.escape(fold(d.doc_type))}\b", intent.text)]
+    if len(typed) == 1:  # "chỉ thị … ai ký" when the store holds one chỉ thị
+        return typed[0]
     return None
 
 

@@ -101,10 +101,13 @@ _PROVINCE_ALIASES = {"brvt": "Bà Rịa - Vũng Tàu", "vung tau": "Bà Rịa - 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _META = {
     "signer": re.compile(r"\b(?:ai ky|nguoi ky|do ai|ky boi|ky ten|chuc vu gi|chuc vu nao|voi chuc vu)\b"),
-    "issued": re.compile(r"\b(?:(?:ban hanh|ky|ra|lap|soan) (?:vao )?(?:ngay|thang) (?:nao|may)|ngay ban hanh|"
-                         r"ngay ky|ngay thang nam nao|(?:lap|ban hanh|ky) (?:vao )?(?:thang may|nam nao))\b"),
+    "issued": re.compile(r"\b(?:(?:ban hanh|ky|ra|lap|soan) (?:vao )?(?:ngay|thang|nam|khi|luc) (?:nao|may)|ngay ban hanh|"
+                         r"ngay ky|ngay thang nam nao|(?:lap|ban hanh|ky|ra) (?:vao )?(?:thang may|nam nao|bao gio)|"
+                         r"thoi gian ban hanh|ban hanh tu khi nao)\b"),
     "number": re.compile(r"\b(?:so hieu|so ky hieu|(?:van ban|cong van|ke hoach|chi thi|quyet dinh) so (?:may|bao nhieu|gi)|"
                          r"so may)\b"),
+    "subject": re.compile(r"\b(?:ve viec gi|ve van de gi|trich yeu|noi dung chinh (?:la )?gi|ten (?:day du|van ban) la gi)\b"),
+    "recipients": re.compile(r"\b(?:kinh gui|gui (?:cho )?(?:nhung |cac )?(?:ai|doi tuong nao|co quan nao|don vi nao))\b"),
     "issuer": re.compile(r"\b(?:co quan (?:nao )?ban hanh|ai ban hanh|don vi (?:nao )?ban hanh|do (?:co quan )?nao ban hanh)\b"),
 }
 _DEADLINE_WORDS = re.compile(r"\b(?:cham nhat|muon nhat|truoc ngay|han|thoi han|phai)\b")
