@@ -41,7 +41,7 @@ async def serve(app: App) -> None:
     remote = [ch for name, ch in app.channels.items() if name != "console"]
     web = await _start_web(app)
     if not remote:
-        console = ConsoleChannel()
+        console = ConsoleChannel(files_dir=app.settings.data_dir / "console-files")
         app.channels["console"] = console
         app.health.channel_started(console.name)
         await _start_reminders(app)

@@ -12,5 +12,6 @@ COMMAND_MODULES = (
     "handlers.journal",
     "handlers.daysoff",
     "handlers.reach",
+    "handlers.calendar_file",
     "handlers.web_link",
 )

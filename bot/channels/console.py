@@ -4,9 +4,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.ports import Capabilities, Inbound, Sent
+from bot.channels.files import write_file
 from bot.channels.recording import RecordingChannel
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
 
@@ -22,9 +24,11 @@ BANNER = (
 
 
 class ConsoleChannel(RecordingChannel):
-    def __init__(self, out: TextIO | None = None) -> None:
-        super().__init__("console", Capabilities(buttons=True, mentions=False, edits=True, max_length=100_000))
+    def __init__(self, out: TextIO | None = None, files_dir: Path = Path("data") / "console-files") -> None:
+        super().__init__("console", Capabilities(buttons=True, mentions=False, edits=True, max_length=100_000,
+                                                 files=True))
         self.out = out or sys.stdout
+        self.files_dir = files_dir
         self._last_buttons: list[str] = []
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
@@ -38,6 +42,9 @@ class ConsoleChannel(RecordingChannel):
 
     def _print(self, reply: Reply, edited: bool = False) -> None:
         lines = [("(đã cập nhật) " if edited else "") + reply.text]
+        for file in reply.files:
+            kind = "Ảnh" if file.picture else "Tệp"
+            lines.append(f"📎 {kind} «{file.file_name}» đã lưu tại: {write_file(self.files_dir, file)}")
         if reply.buttons:
             self._last_buttons = [b.data for b in reply.buttons]
             lines.append("  ".join(f"[#{i}] {b.label}" for i, b in enumerate(reply.buttons, 1)))

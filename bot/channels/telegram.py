@@ -16,7 +16,7 @@ import httpx
 from telegram import (
     BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat,
     BotCommandScopeDefault, CallbackQuery, ChatMember, ChatMemberUpdated,
-    LinkPreviewOptions, Message, ReplyParameters, Update,
+    InputFile, LinkPreviewOptions, Message, ReplyParameters, Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -36,7 +36,7 @@ from bot.channels.telegram_updates import (
 )
 from bot.core.config import Settings
 from bot.core.logs import redact
-from bot.core.messages import Attachment, IncomingMessage, Reply, Sender
+from bot.core.messages import Attachment, IncomingMessage, OutgoingFile, Reply, Sender
 
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ WELCOME = (
     "Hỏi đáp trong nhóm: /hoi <câu hỏi>, hoặc nhắc tên bot ({mention}) kèm câu hỏi. "
     "Gõ /help để xem các lệnh."
 )
+CAPTION_LENGTH = 1024  # a file's caption, in UTF-16 units
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # larger pictures go as documents
 GROUP_MENU = ("hoi", "han", "danop", "dangky", "lich", "help")  # what members of a unit's group need
 DESCRIPTION = (
     "Trợ lý CCHC là trợ lý tự động (bot) của Sở Nội vụ, không phải người trực. Trợ lý trả lời câu hỏi về "
@@ -87,7 +89,7 @@ def webhook_settings_error(settings: Settings) -> str | None:
 
 class TelegramChannel:
     name = "telegram"
-    capabilities = Capabilities(buttons=True, mentions=True, edits=True, max_length=4096)
+    capabilities = Capabilities(buttons=True, mentions=True, edits=True, max_length=4096, files=True)
 
     def __init__(
         self,
@@ -261,6 +263,8 @@ class TelegramChannel:
     # -- sending -----------------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
+        if reply.files:
+            return await self._send_files(chat_id, reply)
         pieces = render_pieces(reply)
         markup = keyboard(reply.buttons)
         last: Message | None = None
@@ -282,6 +286,43 @@ class TelegramChannel:
                 if i == 0:
                     raise
                 raise TransientSendError(f"sent {i} of {len(pieces)} parts, then: {e}", retry_after=e.retry_after,
+                                         maybe_delivered=True) from e
+        return Sent(str(last.message_id) if last is not None else None)
+
+    async def _send_files(self, chat_id: str, reply: Reply) -> Sent:
+        """The files with sendDocument/sendPhoto; a short text is the first one's caption, a long one goes before."""
+        pieces = render_pieces(reply, CAPTION_LENGTH) if reply.text.strip() or reply.mentions else []
+        caption = pieces[0] if len(pieces) == 1 else None
+        sent_before = 0
+        answer_to = _reply_parameters(reply.reply_to)
+        if pieces and caption is None:
+            await self.send(chat_id, replace(reply, files=(), buttons=()))
+            sent_before, answer_to = 1, None
+        thread = int(reply.thread_id) if reply.thread_id and reply.thread_id.isdigit() else None
+        last: Message | None = None
+        for i, file in enumerate(reply.files):
+            is_last = i == len(reply.files) - 1
+            options: dict[str, Any] = dict(
+                chat_id=_numeric(chat_id), caption=caption if i == 0 else None,
+                parse_mode=ParseMode.HTML if caption and i == 0 else None,
+                reply_markup=keyboard(reply.buttons) if is_last else None, message_thread_id=thread,
+                reply_parameters=answer_to if i == 0 else None,
+            )
+            as_picture = file.picture and len(file.data) <= MAX_PHOTO_BYTES
+
+            def post(file: OutgoingFile = file, options: dict[str, Any] = options,
+                     as_picture: bool = as_picture) -> Awaitable[Message]:
+                upload = InputFile(file.data, filename=file.file_name)
+                if as_picture:
+                    return self.bot.send_photo(photo=upload, **options)
+                return self.bot.send_document(document=upload, **options)
+
+            try:
+                last = await self._call(post)
+            except TransientSendError as e:
+                if i + sent_before == 0:
+                    raise
+                raise TransientSendError(f"sent {i + sent_before} parts, then: {e}", retry_after=e.retry_after,
                                          maybe_delivered=True) from e
         return Sent(str(last.message_id) if last is not None else None)
 

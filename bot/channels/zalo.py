@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
+from bot.channels.files import FileShelf
 from bot.channels.split import split_text
 from bot.channels.zalo_client import (
     ZaloApiError, ZaloClient, ZaloNetworkError,
@@ -32,6 +33,8 @@ TEXT_EVENT = "message.text.received"
 MEDIA_EVENTS = {"message.image.received": "image", "message.sticker.received": "sticker",
                 "message.file.received": "file", "message.voice.received": "voice",
                 "message.unsupported.received": "unsupported"}
+NO_FILES = ("📎 Tệp «{name}» không gửi được qua Zalo (Zalo chỉ nhận ảnh từ một địa chỉ web công khai, "
+            "chưa được cấu hình). Xem tệp trên Telegram, hoặc nhờ quản trị viên gửi qua email.")
 # Descriptions that say the bot can no longer post in the chat (no code is documented for it: matched loosely).
 _GONE_HINTS = re.compile(r"not (a )?member|not in (the )?group|removed|blocked|kicked|no permission|"
                          r"permission denied|chat not found|user not found|group not found|invalid chat", re.I)
@@ -91,6 +94,9 @@ class ZaloChannel:
         self.retry_delay = retry_delay
         self.max_retry_delay = max_retry_delay
         self.bot_info: dict[str, Any] = {}
+        # Zalo fetches pictures from a public address: only where the web server publishes DATA_DIR/public
+        self.shelf = (FileShelf(settings.data_dir / "public", settings.public_files_url)
+                      if settings.public_files_url else None)
         self.seen = SeenIds()
         self.webhook: WebhookServer | None = None
         self._app: Inbound | None = None
@@ -102,7 +108,9 @@ class ZaloChannel:
     # ---- sending -------------------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
-        parts = split_text(render(reply), self.capabilities.max_length)
+        photos, notes = self._files(reply)
+        text = "\n\n".join(t for t in (render(reply), *notes) if t.strip())
+        parts = split_text(text, self.capabilities.max_length)
         first: str | None = None
         for i, part in enumerate(parts):
             try:
@@ -110,7 +118,26 @@ class ZaloChannel:
             except ZaloApiError as e:
                 raise self._send_error(e, chat_id, delivered_before=i > 0) from None
             first = first or (str(result.get("message_id")) if result.get("message_id") else None)
+        for k, url in enumerate(photos):
+            try:
+                result = await self.client.send_photo(chat_id, url)
+            except ZaloApiError as e:
+                raise self._send_error(e, chat_id, delivered_before=bool(parts) or k > 0) from None
+            first = first or (str(result.get("message_id")) if result.get("message_id") else None)
         return Sent(first)
+
+    def _files(self, reply: Reply) -> tuple[list[str], list[str]]:
+        """(picture addresses for sendPhoto, lines of text for the rest): Zalo takes no uploads, only public URLs."""
+        photos: list[str] = []
+        notes: list[str] = []
+        for file in reply.files:
+            if self.shelf is None:
+                notes.append(NO_FILES.format(name=file.file_name))
+            elif file.picture:
+                photos.append(self.shelf.publish(file))
+            else:
+                notes.append(f"📎 Tải tệp «{file.file_name}»: {self.shelf.publish(file)}")
+        return photos, notes
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:
         """Zalo cannot edit: the new text is sent as a new message."""

@@ -165,5 +165,12 @@ class ZaloClient:
     async def send_message(self, chat_id: str, text: str) -> dict[str, Any]:
         return dict(await self.call("sendMessage", {"chat_id": chat_id, "text": text}) or {})
 
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> dict[str, Any]:
+        """A picture Zalo fetches from `photo_url` (a public address: Zalo takes no uploads)."""
+        payload = {"chat_id": chat_id, "photo": photo_url}
+        if caption:
+            payload["caption"] = caption
+        return dict(await self.call("sendPhoto", payload) or {})
+
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})

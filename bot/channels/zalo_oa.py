@@ -15,7 +15,7 @@ import httpx
 from bot.channel_state import UpdateLedger, get_secret, put_secret
 from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
-from bot.channels.zalo import render
+from bot.channels.zalo import NO_FILES, render
 from bot.channels.webhook_http import WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
@@ -136,7 +136,8 @@ class ZaloOAChannel:
         else:
             path, recipient = "/v3.0/oa/message/cs", {"user_id": chat_id}
         first: str | None = None
-        for i, part in enumerate(split_text(render(reply), self.capabilities.max_length)):
+        text = "\n\n".join([render(reply), *(NO_FILES.format(name=f.file_name) for f in reply.files)]).strip()
+        for i, part in enumerate(split_text(text, self.capabilities.max_length)):
             data = await self._post(path, {"recipient": recipient, "message": {"text": part}}, chat_id, i > 0)
             message_id = (data.get("data") or {}).get("message_id") if isinstance(data.get("data"), dict) else None
             first = first or (str(message_id) if message_id else None)

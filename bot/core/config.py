@@ -38,6 +38,7 @@ class Settings:
     admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     # Knowledge base
     max_upload_bytes: int = 20 * 1024 * 1024
+    public_files_url: str = ""  # where the web server publishes DATA_DIR/public (Zalo fetches pictures from there)
     kb_bundled: bool = True  # load the bundled directives into an empty store (a province sets KB_BUNDLED=0)
     kb_max_text_bytes: int = 5 * 1024 * 1024  # text extracted from one file
     kb_max_unzipped_bytes: int = 100 * 1024 * 1024  # a .docx/.odt once unzipped
@@ -102,6 +103,7 @@ class Settings:
             instance_id=r.get("INSTANCE_ID"),
             admin_ids=r.admin_ids("ADMIN_IDS"),
             max_upload_bytes=upload_mb * 1024 * 1024,
+            public_files_url=r.url("PUBLIC_FILES_URL", "").rstrip("/"),
             kb_bundled=r.boolean("KB_BUNDLED", True),
             kb_max_text_bytes=r.integer("KB_MAX_TEXT_MB", 5, 1, 1000, "số MB, một số nguyên từ 1 đến 1000, ví dụ 5")
             * 1024 * 1024,

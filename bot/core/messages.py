@@ -36,6 +36,16 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class OutgoingFile:
+    """A file the bot sends (.xlsx, .ics, .pdf) or, with `picture`, an image shown as such (PNG)."""
+
+    file_name: str
+    data: bytes = field(repr=False)
+    mime_type: str = "application/octet-stream"
+    picture: bool = False
+
+
+@dataclass(frozen=True)
 class IncomingMessage:
     chat: ChatRef
     sender: Sender
@@ -61,7 +71,10 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """Plain text (adapters escape it); buttons only where the channel has them."""
+    """Plain text (adapters escape it); buttons only where the channel has them; files and pictures after it.
+
+    With files, a short text is the caption of the first file; channels that cannot send files say how to get them.
+    """
 
     text: str
     buttons: tuple[Button, ...] = ()
@@ -70,4 +83,5 @@ class Reply:
     fallback_hint: str = ""  # shown instead of the buttons on channels without buttons
     thread_id: str | None = None  # post in this topic of the chat (where the channel has topics)
     reply_to: str | None = None  # the message this answers, shown as a reply where the channel can
+    files: tuple[OutgoingFile, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False)

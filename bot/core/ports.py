@@ -19,6 +19,7 @@ class Capabilities:
     max_length: int = 4096
     bare_commands: bool = False  # commands may be typed without the slash ("han", "đã nộp")
     disclose_automation: bool = False  # the first reply to a new chat says it is an automated assistant
+    files: bool = False  # sends Reply.files as documents and pictures (others give a link or a note instead)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Channel(Protocol):
     capabilities: Capabilities
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
-        """Deliver one reply (split by the adapter if it is too long); raises SendError subclasses."""
+        """Deliver one reply (split by the adapter if it is too long) with its files; raises SendError subclasses."""
         ...
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> None:

@@ -37,7 +37,15 @@ const JSON_FIELDS = ['reply_markup', 'scope', 'commands', 'link_preview_options'
   'reply_parameters'];
 
 function params(req) {
-  const out = Object.assign({}, req.query, req.body);
+  let body = req.body;
+  if (Buffer.isBuffer(body)) { // an upload: fields as parameters, files described (and kept, base64)
+    const parsed = parseMultipart(body, req.headers['content-type']);
+    body = Object.assign({}, parsed.fields);
+    for (const [field, f] of Object.entries(parsed.files)) {
+      body[field] = { file_name: f.filename, mime_type: f.type, size: f.data.length, content_base64: f.data.toString('base64') };
+    }
+  }
+  const out = Object.assign({}, req.query, body);
   for (const k of JSON_FIELDS) {
     if (typeof out[k] === 'string') {
       try { out[k] = JSON.parse(out[k]); } catch (e) { /* keep the string */ }
@@ -103,8 +111,35 @@ function asMessage(stored, token) {
     message_id: stored.messageId, date: seconds(stored.time), chat: chatFor(m.chat_id), from: botUser(token), text: m.text,
   };
   if (m.reply_markup && m.reply_markup.inline_keyboard) out.reply_markup = m.reply_markup;
+  if (stored.file) {
+    const id = `file-${stored.messageId}`;
+    if (stored.file.kind === 'photo') {
+      out.photo = [{ file_id: id, file_unique_id: `u${id}`, width: 800, height: 600, file_size: stored.file.size }];
+    } else {
+      out.document = { file_id: id, file_unique_id: `u${id}`, file_name: stored.file.file_name,
+        mime_type: stored.file.mime_type, file_size: stored.file.size };
+    }
+    delete out.text;
+    if (m.caption) out.caption = m.caption;
+  }
   if (stored.editedAt) out.edit_date = seconds(stored.editedAt);
   return out;
+}
+
+// An uploaded document or photo, stored as a bot message with its caption; as Telegram, a caption is at most 1024.
+function sendFile(token, p, res, kind) {
+  const file = p[kind];
+  if (!file || typeof file !== 'object') return fail(res, 400, `Bad Request: there is no ${kind} in the request`);
+  if (file.size === 0) return fail(res, 400, 'Bad Request: file must be non-empty');
+  if (p.caption && String(p.caption).replace(/<[^>]*>/g, '').length > 1024) {
+    return fail(res, 400, 'Bad Request: message caption is too long');
+  }
+  const problem = p.caption && p.parse_mode === 'HTML' ? htmlProblem(p.caption) : null;
+  if (problem) return fail(res, 400, problem);
+  server.addBotMessage(Object.assign({}, p, { text: p.caption || '' }), token);
+  const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
+  stored.file = { kind, file_name: file.file_name, mime_type: file.mime_type, size: file.size };
+  ok(res, asMessage(stored, token));
 }
 
 function findBotMessage(token, p) {
@@ -190,6 +225,8 @@ const methods = {
     stored.editedAt = Date.now();
     ok(res, asMessage(stored, token));
   },
+  sendDocument: (token, p, res) => sendFile(token, p, res, 'document'),
+  sendPhoto: (token, p, res) => sendFile(token, p, res, 'photo'),
   answerCallbackQuery: (token, p, res) => ok(res, true),
   setMyCommands(token, p, res) {
     if (!state.commands[token]) state.commands[token] = {};
@@ -245,7 +282,34 @@ const methods = {
   },
 };
 
+// multipart/form-data (uploads: sendDocument, sendPhoto) parsed by hand: the package has no parser for it.
+function parseMultipart(buffer, contentType) {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType || '');
+  const out = { fields: {}, files: {} };
+  if (!m) return out;
+  const boundary = Buffer.from(`--${m[1] || m[2]}`);
+  let start = buffer.indexOf(boundary);
+  while (start !== -1) {
+    const next = buffer.indexOf(boundary, start + boundary.length);
+    if (next === -1) break;
+    const part = buffer.subarray(start + boundary.length + 2, next - 2); // without CRLFs around
+    const split = part.indexOf('\r\n\r\n');
+    if (split !== -1) {
+      const head = part.subarray(0, split).toString('utf8');
+      const body = part.subarray(split + 4);
+      const name = /name="([^"]*)"/i.exec(head);
+      const filename = /filename="([^"]*)"/i.exec(head);
+      const type = /content-type:\s*([^\r\n]+)/i.exec(head);
+      if (name && filename) out.files[name[1]] = { filename: filename[1], type: type ? type[1] : '', data: body };
+      else if (name) out.fields[name[1]] = body.toString('utf8');
+    }
+    start = next;
+  }
+  return out;
+}
+
 const app = express();
+app.use(express.raw({ type: 'multipart/form-data', limit: '60mb' }));
 app.use(express.json());
 app.use(express.urlencoded({ extended: true }));
 

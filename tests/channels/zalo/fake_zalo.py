@@ -36,6 +36,7 @@ class FakeZalo:
     port: int = 0
 
     def __post_init__(self) -> None:
+        self.photos: list[tuple[str, str, bytes]] = []  # (chat id, URL, the bytes Zalo fetched)
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.sent_event = asyncio.Event()
         self._closing = asyncio.Event()
@@ -157,6 +158,15 @@ class FakeZalo:
             return {"ok": True, "result": {"url": self.webhook_url, "updated_at": 1764046800000}}
         if method == "sendChatAction":
             return {"ok": True}
+        if method == "sendPhoto":  # Zalo fetches the picture from its URL: no upload exists
+            photo = payload.get("photo", "")
+            fetched = await _fetch(photo) if isinstance(photo, str) and photo.startswith(("http://", "https://")) else None
+            if fetched is None:
+                call.ok = False
+                return {"ok": False, "error_code": 400, "description": "photo must be a reachable URL"}
+            self.photos.append((str(payload.get("chat_id")), photo, fetched))
+            self.sent_event.set()
+            return {"ok": True, "result": {"message_id": f"s{len(self.calls)}", "date": 1764046800000}}
         if method == "sendMessage":
             text = payload.get("text", "")
             if not isinstance(text, str) or not 1 <= len(text) <= 2000:
@@ -169,6 +179,15 @@ class FakeZalo:
             return {"ok": True, "result": {"message_id": f"s{len(self.calls)}", "date": 1764046800000}}
         call.ok = False
         return {"ok": False, "error_code": 404, "description": "Method not found"}
+
+
+async def _fetch(url: str) -> bytes | None:
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            r = await http.get(url)
+    except httpx.HTTPError:
+        return None
+    return r.content if r.status_code == 200 and r.content else None
 
 
 class _Api(RequestHandler):
