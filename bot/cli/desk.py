@@ -158,7 +158,7 @@ def _print_link(app, who: str) -> int:  # type: ignore[no-untyped-def]
     from bot.core.admins import resolve_role
     from bot.core.audit import record
     from bot.core.login_links import issue_link
-    from handlers.desk import CONSOLE, Actor
+    from handlers.desk import CONSOLE
     from handlers.registry import Role
     from handlers.web_link import login_url
 

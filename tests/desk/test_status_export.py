@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import build_parser
-from bot.core.clock import VN_TZ
-from bot.core.config import Settings
 from bot.core.db import Database
 from scheduler.desk_report import OVERDUE, PENDING, SUBMITTED, ReportNotFound, status_reports
 from scheduler.status_chart import status_chart_png
@@ -84,32 +81,6 @@ def test_chart_is_a_phone_sized_png_with_vietnamese_glyphs(db: Database, clock, 
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
     assert width == 960 and 300 < height < 1400
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
-    from bot.app import App
-    from bot.core.clock import FixedClock
-
-    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setattr(App, "__init__", _fixed_clock_init(App.__init__, FixedClock(datetime(2026, 11, 25, 9, tzinfo=VN_TZ))))
-    parser = build_parser()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(list(argv))
-        code = args.handler(args, settings)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.settings = settings  # type: ignore[attr-defined]
-    return run
-
-
-def _fixed_clock_init(original, clock):  # type: ignore[no-untyped-def]
-    def init(self, settings, *, clock_=None, **kw):  # type: ignore[no-untyped-def]
-        kw["clock"] = clock
-        original(self, settings, **kw)
-    return init
 
 
 def test_cli_writes_the_export_and_the_chart(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from bot.cli import build_parser
-from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.models import AuditEntry
 from handlers.desk import CONSOLE, import_units
@@ -127,20 +125,6 @@ def test_template_is_importable_as_is(db: Database, clock) -> None:  # type: ign
     with db.session() as s:
         check = import_units(s, clock.now(), CONSOLE, template_xlsx(), "mau.xlsx", dry_run=True)
     assert check.ok and check.count("add") == 3
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'cli.db'}")
-    parser = build_parser()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(list(argv))
-        code = args.handler(args, settings)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_cli_template_dry_run_import_and_errors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
