@@ -13,5 +13,6 @@ COMMAND_MODULES = (
     "handlers.daysoff",
     "handlers.reach",
     "handlers.calendar_file",
+    "handlers.invites",
     "handlers.web_link",
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.invites import PAYLOAD_PREFIX, redeem
 from handlers.registry import REGISTRY, Role, command
 
 INTRO = (
@@ -32,6 +33,8 @@ def help_text(ctx: Context) -> str:
 
 @command("start", "Giới thiệu trợ lý", order=0)
 async def start(ctx: Context) -> str:
+    if ctx.args.startswith(PAYLOAD_PREFIX):  # opened from an onboarding link: t.me/<bot>?start=dk_<code>
+        return await redeem(ctx, ctx.args[len(PAYLOAD_PREFIX):]) + "\n\n" + help_text(ctx)
     return help_text(ctx)
 
 

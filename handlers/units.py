@@ -6,6 +6,7 @@ from handlers.context import Context
 from handlers.registry import command
 from bot.core.vietnamese import fold
 from scheduler.chats import find_chat
+from scheduler.invites import find_invite
 from scheduler.models import Unit
 from scheduler.timeutil import as_utc
 from scheduler.units import (
@@ -39,9 +40,14 @@ async def register(ctx: Context) -> str:
         return ("Cú pháp: /dangky <tên đơn vị>, ví dụ: /dangky Sở Tư pháp.\n"
                 "• Gõ trong nhóm của đơn vị: nhóm nhận lời nhắc hạn (quản trị viên nhóm hoặc của bot).\n"
                 "• Nhắn riêng cho bot: bạn là đầu mối của đơn vị, nhận nhắc riêng khi nhóm không nhận được tin.")
-    unit, error = _unit_or_hint(ctx, name, "/dangky")
-    if unit is None:
-        return error
+    invite = find_invite(ctx.session, name)  # a code from an onboarding letter ("dangky K7M3QX9P")
+    if invite is not None:
+        invite.uses += 1
+        unit: Unit | None = invite.unit
+    else:
+        unit, error = _unit_or_hint(ctx, name, "/dangky")
+        if unit is None:
+            return error
     who = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
     if ctx.msg.chat_kind == "group":
         if not (ctx.is_admin or ctx.msg.sender.is_chat_admin):
@@ -62,6 +68,11 @@ async def register(ctx: Context) -> str:
                 f"{unit.name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
                 f"{'chủ đề (topic) này của nhóm' if chat.thread_id else 'nhóm này'}.\n"
                 f"Các đầu mối nên nhắn riêng cho bot «/dangky {unit.name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
+    return register_focal_point(ctx, unit)
+
+
+def register_focal_point(ctx: Context, unit: Unit) -> str:
+    """The sender, in a private chat, becomes a focal point of `unit` (the one path for /dangky, links and codes)."""
     _, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
                                  ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
     record(ctx.session, ctx.now(), ctx.msg, "dangky", f"focal point -> {unit.name}")

@@ -150,6 +150,8 @@ class TelegramChannel:
             await self.application.shutdown()
             # PTB's own message quotes the token: raise without it (and without the chained exception)
             raise RuntimeError(TOKEN_REJECTED) from None
+        # The deep-link prefix is known once getMe named the bot: onboarding links (/moi) are built from it.
+        self.capabilities = replace(self.capabilities, start_link=f"https://t.me/{self.bot.username}?start=")
         await self._present(app)
         self._menu_task = asyncio.create_task(self._watch_admins(app), name="telegram-admin-menus")
         await self.application.start()

@@ -20,6 +20,7 @@ class Capabilities:
     bare_commands: bool = False  # commands may be typed without the slash ("han", "đã nộp")
     disclose_automation: bool = False  # the first reply to a new chat says it is an automated assistant
     files: bool = False  # sends Reply.files as documents and pictures (others give a link or a note instead)
+    start_link: str = ""  # a link that opens the bot with a start payload appended ("https://t.me/<bot>?start=")
 
 
 @dataclass(frozen=True)

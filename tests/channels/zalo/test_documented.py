@@ -111,3 +111,16 @@ async def test_long_answers_fit_zalo_in_utf16_units(started: App, zalo: ZaloChan
     sent = fake.sent("u1")
     assert len(sent) > 1 and all(utf16_len(t) <= 2000 for t in sent)
     assert all(line == "📌 Hạn nộp báo cáo quý." for t in sent for line in t.split("\n"))
+
+
+async def test_an_invite_code_typed_on_zalo_registers_the_focal_point(started: App, fake: FakeZalo):
+    from scheduler.models import FocalPoint
+
+    letter = await say(fake, "/moi Sở Tư pháp", chat="boss", user="boss")
+    assert "https://t.me/" not in letter  # Zalo alone: no Telegram link to print
+    code = letter.split("dangky ")[1].split("»")[0]
+    answer = await say(fake, f"dangky {code.lower()}", chat="fp7", name="Chị Hằng")
+    assert "đầu mối của Sở Tư pháp" in answer
+    with started.db.session() as s:
+        [fp] = s.query(FocalPoint).all()
+        assert (fp.channel, fp.user_id, fp.display_name) == ("zalo", "fp7", "Chị Hằng")
