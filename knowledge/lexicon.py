@@ -102,7 +102,8 @@ CHAT_SPELLINGS: dict[str, str] = {
 QUESTION_PHRASES: frozenset[str] = frozenset({
     "bao gio", "khi nao", "luc nao", "bao lau", "nhu the nao", "the nao", "ra sao", "lam gi", "o dau", "vao dau",
     "len dau", "tai dau", "nhung gi", "gom nhung", "thu may", "cai gi", "phan tram", "cho hoi", "cho minh hoi",
-    "cho toi hoi", "cho em hoi", "the nay", "gi khong", "thi sao", "ban oi", "bot oi",
+    "cho toi hoi", "cho em hoi", "the nay", "gi khong", "thi sao", "ban oi", "bot oi", "dung hay sai",
+    "dung khong", "dung hay khong", "phai khong",
 })
 
 # How officials ask vs how directives write it (folded; "a_b" is a two-syllable phrase). A question word
