@@ -290,7 +290,7 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
 
 @command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp (excel, bieudo: tệp)", usage="/tinhhinh [mã] [excel|bieudo]",
          role=Role.ADMIN, order=53)
-async def status(ctx: Context) -> str:
+async def status(ctx: Context) -> Reply | str:
     from handlers.status_files import status_file, wanted_file
 
     asked = wanted_file(ctx.args)

@@ -1,36 +1,40 @@
-"""/tinhhinh <mã> excel|bieudo: the status export or chart, as a file where the channel can send one."""
+"""/tinhhinh <mã> excel|bieudo: the status export or chart as a file, through the channel's file port."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from bot.core.messages import OutgoingFile, Reply
 from handlers.context import Context
-from handlers.web_link import base_url
 
-FORMATS = {"excel": "tinh-hinh.xlsx", "xlsx": "tinh-hinh.xlsx", "bieudo": "bieu-do.png", "bieu-do": "bieu-do.png"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORDS = {"excel": "excel", "xlsx": "excel", "bieudo": "bieudo", "bieu-do": "bieudo"}
 
 
 def wanted_file(args: str) -> tuple[str, str] | None:
     """('code', 'excel'|'bieudo') when the admin asked for a file ('/tinhhinh cchc excel', '/tinhhinh bieudo')."""
     words = args.lower().split()
-    if words and words[-1] in FORMATS and len(words) <= 2:
-        return (words[0] if len(words) == 2 else ""), ("excel" if FORMATS[words[-1]].endswith("xlsx") else "bieudo")
+    if words and words[-1] in WORDS and len(words) <= 2:
+        return (words[0] if len(words) == 2 else ""), WORDS[words[-1]]
     return None
 
 
-async def status_file(ctx: Context, code: str, kind: str) -> str:
-    """Until the channels can send files: where the same file is, on the dashboard and from the command line."""
+async def status_file(ctx: Context, code: str, kind: str) -> Reply | str:
+    """The same .xlsx or .png as `report status|chart` and the dashboard; channels without files say how to get it."""
     from scheduler.desk_report import ReportNotFound, status_reports
     from scheduler.timeutil import as_vn
 
+    today = as_vn(ctx.now()).date()
     try:
-        reports = status_reports(ctx.session, as_vn(ctx.now()).date(), code)
+        reports = status_reports(ctx.session, today, code)
     except ReportNotFound as e:
         return f"{e} Gõ /tinhhinh để xem các mã."
-    base = base_url(ctx.app.settings)
-    path = FORMATS["excel" if kind == "excel" else "bieudo"]
-    query = f"?ma={quote(code)}" if code else ""
-    what = "Bảng Excel tình hình" if kind == "excel" else "Biểu đồ tình hình"
-    cli = (f"python -m bot report status {code} --xlsx tinh-hinh.xlsx" if kind == "excel"
-           else f"python -m bot report chart {code} --png bieu-do.png").replace("  ", " ")
-    return (f"{what} ({len(reports)} kỳ báo cáo): kênh này chưa gửi được tệp qua bot. Tải trên trang quản trị: "
-            f"{base}/{path}{query} (gõ /web để đăng nhập), hoặc trên máy chủ: {cli}")
+    stem = f"tinh-hinh-{code or 'tat-ca'}-{today:%Y%m%d}"
+    if kind == "excel":
+        from scheduler.status_xlsx import status_workbook
+
+        file = OutgoingFile(f"{stem}.xlsx", status_workbook(reports, today), XLSX)
+        what = "Bảng Excel tình hình nộp báo cáo"
+    else:
+        from scheduler.status_chart import status_chart_png
+
+        file = OutgoingFile(f"{stem}.png", status_chart_png(reports, today), "image/png", picture=True)
+        what = "Biểu đồ tình hình nộp báo cáo"
+    return Reply(f"{what} ({len(reports)} kỳ), số liệu ngày {today:%d/%m/%Y}.", files=(file,))

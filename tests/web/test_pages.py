@@ -180,16 +180,19 @@ def test_cli_prints_a_login_link(tmp_path: Path, capsys) -> None:  # type: ignor
     assert args.handler(args, settings) == 2 and "không phải quản trị viên" in capsys.readouterr().err
 
 
-def test_tinhhinh_excel_and_bieudo_point_to_the_same_files(app: App, admin, clock) -> None:  # type: ignore[no-untyped-def]
+def test_tinhhinh_excel_and_bieudo_send_the_files(app: App, clock) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
     seed_status(app.db, clock.now())
     [excel] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy excel", user="1001", channel="telegram", chat="1001")))
-    assert "http://127.0.0.1:8080/tinh-hinh.xlsx?ma=cchc-quy" in excel.text and "--xlsx" in excel.text
-    assert admin.get("/tinh-hinh.xlsx?ma=cchc-quy").status_code == 200
+    [xlsx_file] = excel.files
+    assert xlsx_file.file_name == "tinh-hinh-cchc-quy-20261125.xlsx" and not xlsx_file.picture
+    assert load_workbook(io.BytesIO(xlsx_file.data)).sheetnames == ["Tổng hợp", "cchc-quy 2026-Q4"]
     [chart] = asyncio.run(app.handle(msg("/tinhhinh bieudo", user="1001", channel="telegram", chat="1001")))
-    assert "/bieu-do.png" in chart.text and "(1 kỳ báo cáo)" in chart.text
+    assert chart.files[0].picture and chart.files[0].data[:4] == b"\x89PNG" and "(1 kỳ)" in chart.text
     [bad] = asyncio.run(app.handle(msg("/tinhhinh khong-co excel", user="1001", channel="telegram", chat="1001")))
-    assert "Không có hạn mã «khong-co»" in bad.text
+    assert "Không có hạn mã «khong-co»" in bad.text and not bad.files
     [plain] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy", user="1001", channel="telegram", chat="1001")))
-    assert "1/5 đơn vị đã nộp" in plain.text
+    assert "1/5 đơn vị đã nộp" in plain.text and not plain.files
+    [user] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy excel", user="42", channel="telegram", chat="42")))
+    assert not user.files and "chỉ dành cho quản trị viên" in user.text
