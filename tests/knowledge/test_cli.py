@@ -81,3 +81,36 @@ def test_kb_commands(tmp_path: Path, monkeypatch, capsys):
     assert main(["kb", "remove", "6"]) == 0
     assert main(["kb", "remove", "6"]) == 1
     assert main(["kb", "show", "6"]) == 1
+
+
+def test_kb_set_status_and_remove_bundled(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    own = tmp_path / "kh.md"
+    own.write_text("KẾ HOẠCH\nTập huấn năm 2026\n\n1. Nội dung\n\n- Tập huấn kỹ năng số cho 300 công chức cấp xã.")
+    assert main(["kb", "add", str(own)]) == 0
+    assert main(["kb", "set", "6", "--status", "thay-the"]) == 0
+    assert "đã được thay thế" in capsys.readouterr().out
+    assert main(["kb", "show", "6"]) == 0
+    assert "Trạng thái: đã được thay thế" in capsys.readouterr().out
+    assert main(["ask", "tập huấn kỹ năng số cho bao nhiêu công chức cấp xã"]) == 0
+    assert "Văn bản đã được thay thế" in capsys.readouterr().out
+    assert main(["kb", "set", "6", "--status", "abc"]) == 2
+    assert "không hợp lệ" in capsys.readouterr().err
+    assert main(["kb", "set", "99", "--status", "hieu-luc"]) == 1
+    assert main(["kb", "remove", "--bundled"]) == 0
+    assert "Đã xóa 5 văn bản có sẵn" in capsys.readouterr().out
+    assert main(["kb", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "#6" in listed and "7946" not in listed
+    assert main(["kb", "remove"]) == 2
+
+
+def test_a_province_store_starts_empty(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KB_BUNDLED", "0")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["kb", "list"]) == 0
+    assert capsys.readouterr().out.strip() == ""

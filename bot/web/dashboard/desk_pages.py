@@ -1,6 +1,7 @@
 """Văn bản (upload, list, passages, remove, status), Ngày nghỉ, Nhật ký (filters) and Hỏi thử."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from handlers.desk import run_command
 from knowledge import status as doc_status
 from knowledge.errors import IngestError
 from knowledge.models import Passage
+from knowledge.ocr import scan_report
+from knowledge.service import IngestResult, KnowledgeBase
 from scheduler.daysoff import list_overrides
 from scheduler.timeutil import as_vn
 from scheduler.vi_dates import format_date_vi
@@ -50,14 +53,22 @@ async def upload(request: Request, admin: Admin) -> Response:
     if len(data) > app.settings.max_upload_bytes:
         return _documents(request, error=f"Tệp quá lớn (tối đa {app.settings.max_upload_bytes // 2**20} MB).", status=422)
     try:
-        result = app.knowledge.add_bytes(upload.filename, data)
+        result = await asyncio.to_thread(_ingest, app.knowledge, upload.filename, data)  # off the event loop
     except IngestError as e:
         return _documents(request, error=str(e), status=422)
     with app.db.session() as s:  # the same audit entry as a file sent in chat
         record(s, app.clock.now(), admin.actor.as_message(), "document", f"{upload.filename} -> {result.document_id}")
     if not result.created:
         return _documents(request, flash=f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id}).")
-    return _documents(request, flash=f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).")
+    scan = f" {scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""
+    return _documents(request, flash=f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).{scan}")
+
+
+def _ingest(kb: KnowledgeBase, file_name: str, data: bytes) -> IngestResult:
+    """Read and store a file, then rebuild the index: in a worker thread, so other requests and chats go on."""
+    result = kb.add_bytes(file_name, data)
+    kb.refresh()
+    return result
 
 
 @admin_page
