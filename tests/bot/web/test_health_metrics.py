@@ -140,6 +140,8 @@ async def test_json_logs_carry_the_delivery_fields_and_no_token(app, clock, chan
     channel.failures = [TransientSendError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage: 502")]
     root = logging.getLogger()
     saved = root.handlers[:], root.level
+    noisy = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "apscheduler", "alembic",
+                                                               "telegram.ext.Updater")}
     stream = io.StringIO()
     try:
         setup_logging("INFO", [TOKEN], fmt="json")
@@ -149,6 +151,8 @@ async def test_json_logs_carry_the_delivery_fields_and_no_token(app, clock, chan
     finally:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
+        for name, level in noisy.items():
+            logging.getLogger(name).setLevel(level)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert TOKEN not in stream.getvalue() and "AAHk" not in stream.getvalue()
     failed = next(r for r in lines if "retrying in" in r["message"])
