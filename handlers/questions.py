@@ -30,13 +30,14 @@ async def ask(ctx: Context) -> Reply:
     talk = small_talk(question)
     if talk is not None:
         return Reply(talk)
+    started = time.perf_counter()
     own = deadline_answer(ctx, question)
     if own is not None:
+        ctx.app.metrics.question(answered=True, seconds=time.perf_counter() - started)
         return Reply(own)
     await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
     chat = ctx.msg.chat
     previous = last_turn(ctx.session, chat.channel, chat.chat_id, ctx.now())
-    started = time.perf_counter()
     answer = ctx.app.knowledge.answer(question, previous=previous)
     ctx.app.metrics.question(answered=answer.answered, seconds=time.perf_counter() - started)
     remember_turn(ctx.session, chat.channel, chat.chat_id, answer, ctx.now())

