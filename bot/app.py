@@ -58,6 +58,17 @@ class App:
         if ch is None:
             return
         for reply in replies:
+            if reply.to_admins:
+                await self.notify_admins(replace(reply, to_admins=False))
+                continue
+            if reply.to is not None:
+                other = self.channels.get(reply.to.channel)
+                try:
+                    if other is not None:
+                        await other.send(reply.to.chat_id, replace(reply, to=None))
+                except SendError as e:
+                    log.warning("message to %s failed: %s", reply.to, e)
+                continue
             reply = placed(msg, reply)
             try:
                 if reply.replace_origin and msg.message_id and ch.capabilities.edits:
@@ -132,12 +143,13 @@ class App:
             targets += [(name, uid) for uid in sorted(ids)]
         return targets
 
-    async def notify_admins(self, text: str) -> int:
+    async def notify_admins(self, text: str | Reply) -> int:
         """Send `text` to every admin; returns how many received it."""
         delivered = 0
+        reply = text if isinstance(text, Reply) else Reply(text)
         for channel, chat_id in self.admin_targets():
             try:
-                await self.channels[channel].send(chat_id, Reply(text))
+                await self.channels[channel].send(chat_id, reply)
                 delivered += 1
             except SendError as e:
                 self.metrics.send_error(channel, e)

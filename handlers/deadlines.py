@@ -8,20 +8,18 @@ from sqlalchemy import select
 from bot.core.messages import Reply
 from handlers import confirm
 from handlers.context import Context
-from handlers.registry import Role, callback, command
+from handlers.registry import Role, command
 from bot.core.vietnamese import fold
-from scheduler import deliveries as dl
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import FIELD_HELP, build_fields, describe, parse_assignments
-from scheduler.models import Chat, Deadline, Delivery, Occurrence, Unit
+from scheduler.models import Deadline, Occurrence
 from scheduler.presets import presets
 from scheduler.repo import (
-    acknowledge, acks_of, audience_unit_ids, create_deadline, current_occurrence, find_ack, get_deadline,
-    period_audience,
-    list_deadlines, open_occurrences, remove_deadline, update_deadline,
+    acks_of, audience_unit_ids, create_deadline, current_occurrence, get_deadline, list_deadlines, period_audience,
+    remove_deadline, update_deadline,
 )
-from scheduler.service import materialise, render
-from scheduler.texts import ack_line, days_left_text
+from scheduler.service import materialise
+from scheduler.texts import days_left_text
 from scheduler.timeutil import as_utc, as_vn, hhmm_date
 from scheduler.units import list_units, units_for_chat
 from scheduler.vi_dates import format_date_vi
@@ -91,23 +89,6 @@ async def upcoming(ctx: Context) -> str:
 
 # ------------------------------------------------------------------ acknowledgements
 
-def _ack_units(ctx: Context, occ: Occurrence, units: list[Unit]) -> tuple[list[str], list[str]]:
-    """Acknowledge for each unit; (names newly confirmed, 'name: by X at T' for those already confirmed)."""
-    new, before = [], []
-    for unit in units:
-        ack, created = acknowledge(ctx.session, occ.id, unit.id, channel=ctx.msg.chat.channel,
-                                   user_id=ctx.msg.sender.user_id, name=ctx.msg.sender.display_name or ctx.msg.sender.user_id,
-                                   at=as_utc(ctx.now()))
-        if created:
-            dl.skip_for_unit(ctx.session, occ.id, unit.id, "acknowledged")
-            ctx.app.metrics.confirmed(ctx.msg.chat.channel)
-            new.append(unit.name)
-        else:
-            before.append(f"{unit.name} đã được {ack.by_name or ack.by_user} xác nhận lúc {hhmm_date(ack.at)}")
-    return new, before
-
-
-
 def _find_deadline(ctx: Context, code: str, hint: str) -> Deadline | str:
     """The deadline with this code, or a message saying there is none (followed by `hint`)."""
     d = get_deadline(ctx.session, code)
@@ -120,86 +101,6 @@ def _named_or_all(ctx: Context, code: str, hint: str) -> list[Deadline] | str:
         return list_deadlines(ctx.session)
     d = _find_deadline(ctx, code, hint)
     return [d] if isinstance(d, Deadline) else d
-
-
-@command("danop", "Xác nhận đơn vị đã nộp báo cáo", usage="/danop [mã]", phrases=("đã nộp", "da nop"), order=21)
-async def submitted(ctx: Context) -> str:
-    units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
-    if not units:
-        return NO_UNIT
-    code = ctx.args.split()[0].lower() if ctx.args else ""
-    deadlines = _named_or_all(ctx, code, "Gõ /han để xem mã các hạn của đơn vị.")
-    if isinstance(deadlines, str):
-        return deadlines
-    _materialise_all(ctx, deadlines)
-    today = today_of(ctx)
-    candidates: list[tuple[Deadline, Occurrence, list[Unit]]] = []
-    for d in deadlines:
-        audience = set(_audience_of(ctx, d))
-        mine = [u for u in units if u.id in audience]
-        if not mine:
-            continue
-        for occ in _first_open(ctx, d, mine, today):
-            candidates.append((d, occ, [u for u in mine if find_ack(ctx.session, occ.id, u.id) is None]))
-    if code and not candidates:
-        d = deadlines[0]
-        if not set(_audience_of(ctx, d)) & {u.id for u in units}:
-            return f"Hạn «{d.code}» không áp dụng cho {', '.join(u.name for u in units)}."
-        return f"{', '.join(u.name for u in units)} không còn kỳ nào của «{d.title}» đang chờ xác nhận."
-    if not candidates:
-        return "Không có kỳ báo cáo nào đang chờ xác nhận. Gõ /han để xem các hạn."
-    if len(candidates) > 1:
-        lines = ["Có nhiều hạn đang chờ xác nhận, hãy gõ kèm mã:"]
-        lines += [f"• /danop {d.code} — {d.title}, {o.label}, hạn {format_date_vi(o.due)}" for d, o, _ in candidates]
-        return "\n".join(lines)
-    d, occ, todo = candidates[0]
-    new, before = _ack_units(ctx, occ, todo)
-    lines = [f"✅ Đã ghi nhận: {', '.join(new)} đã nộp «{d.title}» — {occ.label} "
-             f"(lúc {hhmm_date(ctx.now())}, người xác nhận: {ctx.msg.sender.display_name or ctx.msg.sender.user_id}). "
-             "Bot sẽ không nhắc kỳ này nữa."] if new else []
-    return "\n".join(lines + before)
-
-
-def _first_open(ctx: Context, d: Deadline, units: list[Unit], today: date) -> list[Occurrence]:
-    """The earliest period of `d` still open for any of `units` (at most one)."""
-    found: dict[int, Occurrence] = {}
-    for u in units:
-        for o in open_occurrences(ctx.session, d.id, u.id, today)[:1]:
-            found[o.id] = o
-    return sorted(found.values(), key=lambda o: o.due)[:1]
-
-
-@callback("ack")
-async def ack_button(ctx: Context) -> Reply:
-    try:
-        occ = ctx.session.get(Occurrence, int(ctx.args))
-    except ValueError:
-        occ = None
-    if occ is None or not occ.deadline.active:
-        return Reply("Kỳ báo cáo này không còn trong danh sách nhắc.")
-    units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
-    audience = set(_audience_of(ctx, occ.deadline))
-    mine = [u for u in units if u.id in audience]
-    if not mine:
-        return Reply(NO_UNIT if not units else "Đơn vị của chat này không thuộc đối tượng của hạn này.")
-    new, before = _ack_units(ctx, occ, mine)
-    original = _original_text(ctx, occ)
-    name = ctx.msg.sender.display_name or ctx.msg.sender.user_id
-    added = ack_line(name, ctx.now()) if new else "\n".join(f"✅ {b}" for b in before)
-    return Reply(f"{original}\n\n{added}" if original else added, replace_origin=True)
-
-
-def _original_text(ctx: Context, occ: Occurrence) -> str:
-    """The reminder whose button was pressed, as it was sent (without its buttons)."""
-    chat = ctx.session.scalar(select(Chat).where(Chat.channel == ctx.msg.chat.channel,
-                                                 Chat.chat_id == ctx.msg.chat.chat_id))
-    if chat is None or not ctx.msg.message_id:
-        return f"{occ.deadline.title} — {occ.label}"
-    d = ctx.session.scalar(select(Delivery).where(Delivery.chat_id == chat.id, Delivery.occurrence_id == occ.id,
-                                                  Delivery.message_id == ctx.msg.message_id))
-    if d is None:
-        return f"{occ.deadline.title} — {occ.label}"
-    return render(ctx.app, ctx.session, d, occ, chat, d.sent_at or ctx.now(), late=d.late).text
 
 
 # ------------------------------------------------------------------ admin: add, edit, remove
@@ -319,7 +220,8 @@ async def status(ctx: Context) -> Reply | str:
         if code:
             missing = [units[u].name for u in audience if u not in acks]
             lines.append("Đã nộp:" if done else "Đã nộp: (chưa có)")
-            lines += [f"  ✅ {units[u].name} — {acks[u].by_name or acks[u].by_user}, {hhmm_date(acks[u].at)}" for u in done]
+            lines += [f"  ✅ {units[u].name} — {acks[u].by_name or acks[u].by_user}, {hhmm_date(acks[u].at)}"
+                      + (f", số {acks[u].note}" if acks[u].note else "") for u in done]
             lines.append("Chưa nộp:" if missing else "Chưa nộp: (không còn)")
             lines += [f"  ⏳ {name}" for name in sorted(missing)]
     if not code:

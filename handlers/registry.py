@@ -26,6 +26,7 @@ class Command:
     phrases: tuple[str, ...] = ()  # multi-word forms without the slash, diacritics-insensitive ("đã nộp")
     order: int = 100  # position in /help
     typed_button: bool = False  # its phrases stand for a button, so they work on every channel ("xem thêm", "đồng ý")
+    in_groups: bool = False  # its phrases count in a group even when the bot is not addressed ("đã nộp")
 
 
 @dataclass
@@ -61,11 +62,13 @@ def command(
     phrases: tuple[str, ...] = (),
     order: int = 100,
     typed_button: bool = False,
+    in_groups: bool = False,
 ) -> Callable[[HandlerFunc], HandlerFunc]:
     """Register an async handler `func(ctx) -> Reply | str | list[Reply] | None` as /name."""
 
     def deco(func: HandlerFunc) -> HandlerFunc:
-        REGISTRY.add(Command(name, func, help, usage or f"/{name}", role, aliases, phrases, order, typed_button))
+        REGISTRY.add(Command(name, func, help, usage or f"/{name}", role, aliases, phrases, order, typed_button,
+                             in_groups))
         return func
 
     return deco

@@ -86,7 +86,7 @@ def _match_bare(text: str, *, buttons_only: bool = False) -> tuple[str, str] | N
             continue
         for phrase in cmd.phrases:
             p = fold(phrase)
-            if folded == p or folded.startswith(p + " "):
+            if folded == p or folded.startswith(p + " ") or (folded.startswith(p) and folded[len(p)] in ",.;:!"):
                 return cmd.name, " ".join(words[len(p.split()):])
     if buttons_only:
         return None
@@ -169,7 +169,8 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
         else:
             name, args = parsed
             typed = not msg.text.lstrip().startswith("/")
-            if typed and msg.chat_kind == "group" and not msg.mentioned and not caps.bare_commands:
+            heard = registry.find(name) is not None and registry.find(name).in_groups  # type: ignore[union-attr]
+            if typed and msg.chat_kind == "group" and not msg.mentioned and not caps.bare_commands and not heard:
                 return []  # group chatter that happens to start like a command
         cmd = registry.find(name)
         if cmd is None:

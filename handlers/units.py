@@ -9,7 +9,10 @@ from scheduler.chats import find_chat
 from scheduler.invites import find_invite
 from scheduler.models import Unit
 from scheduler.timeutil import as_utc
+from bot.core.messages import Button, Reply
+from scheduler.focal_requests import request_focal
 from scheduler.units import (
+    add_to_cluster, units_for_chat,
     TYPE_LABELS, add_alias, add_focal_point, add_unit, focal_points, link_chat, list_units, match_unit,
     parse_unit_type, remove_unit, unit_chats,
 )
@@ -34,47 +37,84 @@ def _unit_or_hint(ctx: Context, name: str, retry: str = "") -> tuple[Unit | None
 
 @command("dangky", "Đăng ký nhóm (hoặc bạn, nếu nhắn riêng) làm đầu mối của một đơn vị", usage="/dangky <đơn vị>",
          order=22)
-async def register(ctx: Context) -> str:
+async def register(ctx: Context) -> str | list[Reply]:
     name = " ".join(ctx.args.split())
     if not name:
         return ("Cú pháp: /dangky <tên đơn vị>, ví dụ: /dangky Sở Tư pháp.\n"
-                "• Gõ trong nhóm của đơn vị: nhóm nhận lời nhắc hạn (quản trị viên nhóm hoặc của bot).\n"
-                "• Nhắn riêng cho bot: bạn là đầu mối của đơn vị, nhận nhắc riêng khi nhóm không nhận được tin.")
-    invite = find_invite(ctx.session, name)  # a code from an onboarding letter ("dangky K7M3QX9P")
-    if invite is not None:
-        invite.uses += 1
-        unit: Unit | None = invite.unit
-    else:
-        unit, error = _unit_or_hint(ctx, name, "/dangky")
+                "• Gõ trong nhóm của đơn vị: nhóm nhận lời nhắc hạn (quản trị viên nhóm hoặc của bot). Một nhóm "
+                "phục vụ nhiều đơn vị (cụm): /dangky Sở A; Sở B, hoặc thêm dần: /dangky them <đơn vị>.\n"
+                "• Nhắn riêng cho bot: bạn xin làm đầu mối của đơn vị; quản trị viên duyệt rồi bot mới nhận "
+                "xác nhận nộp và nhắc riêng cho bạn.")
+    adding = ctx.msg.chat_kind == "group" and fold(name.split()[0]) in ("them", "cum")
+    names = [n.strip() for n in (name.split(maxsplit=1)[1] if adding and " " in name else
+                                 ("" if adding else name)).split(";") if n.strip()]
+    if not names:
+        return "Cú pháp: /dangky them <tên đơn vị> — thêm một đơn vị vào nhóm này (cụm đơn vị)."
+    units: list[Unit] = []
+    invited = False
+    for n in names:
+        invite = find_invite(ctx.session, n)  # a code from an onboarding letter ("dangky K7M3QX9P")
+        if invite is not None:
+            invite.uses += 1
+            invited = True
+            units.append(invite.unit)
+            continue
+        unit, error = _unit_or_hint(ctx, n, "/dangky")
         if unit is None:
             return error
+        units.append(unit)
     who = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
     if ctx.msg.chat_kind == "group":
         if not (ctx.is_admin or ctx.msg.sender.is_chat_admin):
-            record(ctx.session, ctx.now(), ctx.msg, "dangky", unit.name, outcome="denied")
+            record(ctx.session, ctx.now(), ctx.msg, "dangky", "; ".join(u.name for u in units), outcome="denied")
             return ("Chỉ quản trị viên của nhóm này hoặc quản trị viên Sở Nội vụ mới đăng ký được nhóm cho đơn vị. "
                     "Yêu cầu đã được ghi lại.")
         chat = find_chat(ctx.session, ctx.msg.chat)
         assert chat is not None  # the router records every chat before the handler runs
         before = chat.unit_id
-        link_chat(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
-        chat.thread_id = ctx.msg.chat.thread_id  # registered from a forum topic: reminders go to that topic
-        record(ctx.session, ctx.now(), ctx.msg, "dangky", f"group -> {unit.name}")
+        if not adding:
+            link_chat(ctx.session, chat, units[0], by=who, at=as_utc(ctx.now()))
+            chat.thread_id = ctx.msg.chat.thread_id  # registered from a forum topic: reminders go to that topic
+        for unit in units[0 if adding else 1:]:
+            add_to_cluster(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
+        served = units_for_chat(ctx.session, chat.channel, chat.chat_id)
+        record(ctx.session, ctx.now(), ctx.msg, "dangky", "group -> " + "; ".join(u.name for u in served))
         moved = ""
-        if before is not None and before != unit.id:
+        if not adding and before is not None and before != units[0].id:
             old = ctx.session.get(Unit, before)
             moved = f" (trước đây nhóm thuộc {old.name if old else 'đơn vị khác'})"
-        return (f"✅ Đã đăng ký nhóm «{ctx.msg.chat_title or chat.title or ctx.msg.chat.chat_id}» là nhóm đầu mối của "
-                f"{unit.name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
+        title = ctx.msg.chat_title or chat.title or ctx.msg.chat.chat_id
+        if len(served) > 1:
+            return (f"✅ Nhóm «{title}» là nhóm chung (cụm) của {len(served)} đơn vị: "
+                    f"{', '.join(u.name for u in served)}{moved}. Mỗi đơn vị tự xác nhận nộp: "
+                    "gõ «đã nộp <tên đơn vị>» hoặc bấm nút rồi chọn đơn vị.")
+        return (f"✅ Đã đăng ký nhóm «{title}» là nhóm đầu mối của "
+                f"{units[0].name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
                 f"{'chủ đề (topic) này của nhóm' if chat.thread_id else 'nhóm này'}.\n"
-                f"Các đầu mối nên nhắn riêng cho bot «/dangky {unit.name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
-    return register_focal_point(ctx, unit)
+                f"Các đầu mối nên nhắn riêng cho bot «/dangky {units[0].name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
+    unit = units[0]
+    if invited:  # the code printed on the unit's letter is the proof: no approval needed
+        return register_focal_point(ctx, unit)
+    req = request_focal(ctx.session, ctx.now(), ctx.msg, unit, is_admin=ctx.is_admin)
+    if req.status == "approved":
+        return (f"✅ Đã ghi nhận bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
+                "không nhận được tin (hoặc đơn vị chưa có nhóm). Gõ /han để xem các hạn, /danop khi đã nộp.")
+    mine = Reply(f"⏳ Đã gửi yêu cầu làm đầu mối của {unit.name} tới quản trị viên Sở Nội vụ (mã {req.code}). "
+                 "Bot sẽ báo bạn khi yêu cầu được duyệt; trong lúc chờ, bạn chưa xác nhận nộp thay đơn vị được.")
+    if req.status == "waiting":
+        return [mine]
+    ask = Reply(f"📝 Yêu cầu làm đầu mối: {req.name} ({req.channel}:{req.user_id}) xin làm đầu mối của {unit.name} "
+                f"(mã {req.code}).",
+                buttons=(Button("✅ Duyệt", f"dk:ok:{req.code}"), Button("✖️ Từ chối", f"dk:no:{req.code}")),
+                fallback_hint=f"Duyệt: /duyet {req.code} · Từ chối: /tuchoi {req.code}", to_admins=True)
+    return [mine, ask]
 
 
 def register_focal_point(ctx: Context, unit: Unit) -> str:
-    """The sender, in a private chat, becomes a focal point of `unit` (the one path for /dangky, links and codes)."""
-    _, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
-                                 ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
+    """The sender, in a private chat, becomes an approved focal point of `unit` (onboarding links and codes)."""
+    fp, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
+                                  ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
+    fp.status = "approved"
     record(ctx.session, ctx.now(), ctx.msg, "dangky", f"focal point -> {unit.name}")
     state = "Đã ghi nhận" if created else "Đã cập nhật"
     return (f"✅ {state} bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "

@@ -15,7 +15,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -42,7 +42,7 @@ from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence, 
 from scheduler.plan import PlannedOccurrence, Target, plan_deliveries, unit_targets
 from scheduler.repo import acked_pairs, current_occurrence, find_ack, list_deadlines, period_audience
 from scheduler.rules import RuleError, parse_rule
-from scheduler.texts import OverdueItem, ReminderView, overdue_digest_text, reminder_text
+from scheduler.texts import OverdueItem, ReminderView, digest_text, overdue_digest_text, reminder_text
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.timing import escalation_days, legal_due, parse_time, period_reminders
 from scheduler.units import chat_unit_ids, list_units, natural_key
@@ -568,14 +568,11 @@ def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date,  # type
     return out
 
 
-def render(app: Host, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now: datetime, *, late: bool) -> Reply:
-    """The reminder message of one delivery (also used to restore the text when a button is pressed)."""
+def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:
     deadline = occ.deadline
     ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
     units = [u for u in (s.get(Unit, i) for i in ids) if u is not None]
-    cal = calendar_for(s)
     fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
-    caps = app.capabilities(chat.channel)
     view = ReminderView(
         code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
         source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
@@ -583,9 +580,38 @@ def render(app: Host, s: Session, d: Delivery, occ: Occurrence, chat: Chat, now:
         cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
         unit_name=", ".join(u.name for u in units), focal_names=tuple(f.display_name or f.user_id for f in fps),
         escalation=escalation_step(d.lead), estimated=cal.is_estimate(occ.due))
-    text = reminder_text(view, today=as_vn(now).date(), buttons=caps.buttons,
-                         late_since=as_utc(d.scheduled_for) if late else None, manual=is_manual(d.lead))
-    mentions = tuple(f.user_id for f in fps) if chat.kind == "group" else ()
-    names = {f"name:{f.user_id}": f.display_name for f in fps if f.display_name and f.user_id in mentions}
-    return Reply(text, buttons=(Button("✅ Đã nộp", f"{ACK_PREFIX}:{occ.id}"),), mentions=mentions,
-                 fallback_hint=f"Gõ /danop {deadline.code} khi đã nộp.", meta=names)
+    return view, fps
+
+
+def render(app: Host, s: Session, ds: Delivery | Sequence[Delivery], occs: Occurrence | Sequence[Occurrence | None],
+           chat: Chat, now: datetime, *, late: bool, final: bool = False) -> Reply:
+    """The message of one reminder, or one digest of several to the same chat: one confirm button per deadline.
+
+    Also restores the text when a button is pressed (`final`: buttons only for what the chat still owes).
+    """
+    ds = [ds] if isinstance(ds, Delivery) else list(ds)
+    occs = [occs] if isinstance(occs, Occurrence) else list(occs)
+    pairs = [(d, o) for d, o in zip(ds, occs) if o is not None]
+    cal = calendar_for(s)
+    caps = app.capabilities(chat.channel)
+    today = as_vn(now).date()
+    texts, fps_all, buttons, codes = [], [], [], []
+    for d, occ in pairs:
+        view, fps = _view(s, d, occ, chat, cal)
+        fps_all += [f for f in fps if f not in fps_all]
+        texts.append(reminder_text(view, today=today, buttons=caps.buttons and len(pairs) == 1,
+                                   late_since=as_utc(d.scheduled_for) if late and is_planned(d.lead) else None,
+                                   manual=is_manual(d.lead)))
+        if occ.deadline.code not in codes and (not final or owing_units(s, occ, chat)):
+            codes.append(occ.deadline.code)
+            label = "✅ Đã nộp" if len(pairs) == 1 else f"✅ Đã nộp {occ.deadline.code}"
+            buttons.append(Button(label, f"{ACK_PREFIX}:{occ.id}"))
+    if len(texts) == 1:
+        text = texts[0]
+        hint = f"Gõ /danop {pairs[0][1].deadline.code} khi đã nộp."
+    else:
+        text = digest_text(texts, buttons=caps.buttons)
+        hint = "Khi đã nộp, gõ /danop <mã>: " + ", ".join(f"/danop {c}" for c in codes) + "."
+    mentions = tuple(f.user_id for f in fps_all) if chat.kind == "group" else ()
+    names = {f"name:{f.user_id}": f.display_name for f in fps_all if f.display_name and f.user_id in mentions}
+    return Reply(text, buttons=tuple(buttons), mentions=mentions, fallback_hint=hint if codes else "", meta=names)

@@ -85,6 +85,15 @@ def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: da
     return "\n".join(lines)
 
 
+def digest_text(parts: Sequence[str], *, buttons: bool) -> str:
+    """Several reminders to one chat on one day, as one message."""
+    head = f"🔔 Hôm nay có {len(parts)} báo cáo cần nhắc:"
+    body = "\n\n———\n".join(parts)
+    tail = ("Khi đã nộp báo cáo nào, bấm nút «✅ Đã nộp <mã>» tương ứng bên dưới (hoặc gõ /danop <mã>)."
+            if buttons else "")
+    return "\n\n".join(x for x in (head, body, tail) if x)
+
+
 def ack_line(name: str, at: datetime) -> str:
     return f"✅ {name} đã xác nhận nộp lúc {hhmm_date(at)}"
 

@@ -16,10 +16,11 @@ def msg(
     callback: str | None = None,
     chat_admin: bool = False,
     message_id: str | None = None,
+    reply_to: str | None = None,
 ) -> IncomingMessage:
     return IncomingMessage(ChatRef(channel, chat), Sender(user, f"Người {user}", chat_admin), text=text,
                            chat_kind=kind, chat_title=title, mentioned=mentioned, callback=callback,
-                           message_id=message_id)
+                           message_id=message_id, reply_to=reply_to)
 
 
 def admin_msg(text: str = "", **kw) -> IncomingMessage:  # type: ignore[no-untyped-def]

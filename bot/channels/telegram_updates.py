@@ -97,9 +97,11 @@ def incoming(message: Message, bot: User) -> IncomingMessage | None:
     mentioned = kind == "group" and (_mentions_bot(message, bot) or _addressed_command(message, bot))
     if mentioned:
         text = _without_mention(text, bot.username)
+    replied = message.reply_to_message
+    reply_to = str(replied.message_id) if replied and replied.from_user and replied.from_user.id == bot.id else None
     return IncomingMessage(chat_ref(message.chat, message), sender, text=text, chat_kind=kind,
                            chat_title=message.chat.title or "", message_id=str(message.message_id),
-                           mentioned=mentioned, media=media)
+                           mentioned=mentioned, media=media, reply_to=reply_to)
 
 
 def button_press(query: CallbackQuery) -> IncomingMessage | None:

@@ -57,6 +57,7 @@ class IncomingMessage:
     callback: str | None = None  # payload of a pressed button, when this is a button press
     document: Attachment | None = None
     media: str = ""  # what a message without text carried: "image", "sticker", "file", "voice", "unsupported"
+    reply_to: str | None = None  # id of the bot's message this one replies to (e.g. a reminder)
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,5 @@ class Reply:
     reply_to: str | None = None  # the message this answers, shown as a reply where the channel can
     files: tuple[OutgoingFile, ...] = ()
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    to: ChatRef | None = None  # another chat than the message's (e.g. the requester told an admin's decision)
+    to_admins: bool = False  # every admin's private chat instead of the message's chat

@@ -99,7 +99,7 @@ async def test_danop_acknowledges_and_stops_reminders(app, clock, channel):
     r = await say(app, msg("/danop", kind="group", chat="g1", user="fp"))
     assert "Đã ghi nhận" in r.text and "Sở Tư pháp" in r.text
     again = await say(app, msg("/danop cchc", kind="group", chat="g1", user="fp2"))
-    assert "không còn kỳ nào" in again.text
+    assert "đã được xác nhận nộp" in again.text and "Người fp," in again.text  # who and when, not a second ack
     clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=VN_TZ))
     assert await service.tick() == 1
     assert channel.sent[-1].chat_id == "g2"

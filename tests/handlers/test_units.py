@@ -53,14 +53,21 @@ async def test_ordinary_member_cannot_register_a_group(app):
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "dangky")).outcome == "denied"
 
 
-async def test_private_dangky_registers_a_focal_point(app):
+async def test_private_dangky_is_a_request_the_admins_approve(app):
     await add_units(app)
-    text = await say(app, msg("/dangky Tư pháp", chat="p7", user="u7"))
-    assert "đầu mối của Sở Tư pháp" in text
-    assert "Đã cập nhật" in await say(app, msg("/dangky Tư pháp", chat="p7", user="u7"))
+    mine, ask = await app.handle(msg("/dangky Tư pháp", chat="p7", user="u7"))
+    assert "chờ" not in mine.text or "đầu mối của Sở Tư pháp" in mine.text
+    assert "Đã gửi yêu cầu" in mine.text and ask.to_admins and "/duyet dk" in ask.fallback_hint
+    [again] = await app.handle(msg("/dangky Tư pháp", chat="p7", user="u7"))  # asked twice: admins told once
+    assert "Đã gửi yêu cầu" in again.text
     with app.db.session() as s:
         fp = s.scalar(select(FocalPoint))
-        assert (fp.user_id, fp.private_chat_id, fp.display_name) == ("u7", "p7", "Người u7")
+        assert (fp.user_id, fp.private_chat_id, fp.display_name, fp.status) == ("u7", "p7", "Người u7", "pending")
+    code = ask.buttons[0].data.split(":")[-1]
+    done, told = await app.handle(admin_msg(f"/duyet {code}"))
+    assert "Đã duyệt" in done.text and told.to is not None and told.to.chat_id == "p7"
+    with app.db.session() as s:
+        assert s.scalar(select(FocalPoint)).status == "approved"
 
 
 async def test_dangky_without_argument_explains(app):

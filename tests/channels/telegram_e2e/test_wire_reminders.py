@@ -26,17 +26,24 @@ async def test_a_reminder_reaches_the_group_and_is_acknowledged_with_its_button(
     assert "Đã đăng ký nhóm «Nhóm Sở Tư pháp»" in registered["text"]
     await emulator.say("/dangky STP", chat_id=33, user_id=33)
     await emulator.wait_messages(33)
+    # the super-admin is asked to approve the focal point, and does so with the button; the requester is told
+    [request] = await emulator.wait_messages(SUPER)
+    approve, _ = request["reply_markup"]["inline_keyboard"][0]
+    assert approve["callback_data"].startswith("dk:ok:")
+    await emulator.press(approve["callback_data"], origin=request, user_id=SUPER)
+    told = await emulator.wait_messages(33, 2)
+    assert "đã duyệt bạn là đầu mối của Sở Tư pháp" in told[-1]["text"]
 
     # a super-admin adds the deadline and confirms it with the button
     await emulator.say("/themhan Báo cáo CCHC quý | ngày 10 tháng cuối quý | sở | 7,3,1,0",
                        chat_id=SUPER, user_id=SUPER)
-    [question] = await emulator.wait_messages(SUPER)
+    question = (await emulator.wait_messages(SUPER, 2))[-1]
     confirm, cancel = question["reply_markup"]["inline_keyboard"][0]
     assert confirm["callback_data"].startswith("ok:") and cancel["callback_data"].startswith("no:")
     await emulator.press(confirm["callback_data"], origin=question, user_id=SUPER)
 
     async def saved() -> bool:
-        [m] = await emulator.messages(SUPER)
+        m = (await emulator.messages(SUPER))[-1]
         return m["text"].startswith("✅ Đã lưu hạn") and "reply_markup" not in m
 
     await emulator.wait_for(saved)
@@ -61,7 +68,7 @@ async def test_a_reminder_reaches_the_group_and_is_acknowledged_with_its_button(
     done = await emulator.wait_for(acknowledged)
     assert done["text"].startswith(reminder["text"][:40]) and "Người 32" in done["text"] and "09:15" in done["text"]
     assert len(await emulator.messages(GROUP)) == 2  # edited in place, nothing new posted
-    assert len(await emulator.calls("answerCallbackQuery")) == 2
+    assert len(await emulator.calls("answerCallbackQuery")) == 3  # approval, save, acknowledgement
     assert await ReminderService(app).tick() == 0  # not sent twice
 
 

@@ -51,8 +51,15 @@ async def test_a_unit_on_zalo_from_registration_to_acknowledgement(
     clock.set(at(2, 10))
     answer = await say(fake, f"{MENTION} /dangky Sở Tư pháp", chat="zg1", user="boss", group=True)
     assert "Đã đăng ký nhóm" in answer and "Sở Tư pháp" in answer
+    before = len(fake.sent())
     answer = await say(fake, "dangky sở tư pháp", chat="fp1", name="Chị Lan")  # bare command, 1:1
-    assert "đầu mối của Sở Tư pháp" in answer
+    assert "Đã gửi yêu cầu làm đầu mối của Sở Tư pháp" in answer
+    await fake.wait_sent(before + 2)  # the admin is asked, with the typed codes (Zalo has no buttons)
+    request = fake.sent("boss")[-1]
+    code = request.split("/duyet ")[1].split()[0]
+    answer = await say(fake, f"duyet {code}", chat="boss", user="boss")
+    await fake.wait_sent(before + 4)
+    assert "Đã duyệt" in fake.sent("boss")[-1] and "đã duyệt bạn là đầu mối" in fake.sent("fp1")[-1]
     answer = await say(fake, "Hạn", chat="fp1")  # "han" typed with diacritics
     assert "[cchc]" in answer and "chưa xác nhận" in answer
 

@@ -1,0 +1,212 @@
+"""Confirming a submission on every channel: /danop, typed phrases, replies to a reminder, the ✅ button;
+undoing it (/huynop); focal-point requests approved or refused by an admin (/duyet, /tuchoi, buttons)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from bot.core.messages import Button, ChatRef, Reply
+from bot.core.vietnamese import fold
+from handlers import questions
+from handlers.context import Context
+from handlers.registry import Role, callback, command
+from scheduler.confirmations import ConfirmResult, Confirmed, confirm, undo
+from scheduler.focal_requests import decide
+from scheduler.models import Chat, Delivery, Occurrence
+from scheduler.service import ACK_PREFIX, render
+from scheduler.timeutil import hhmm_date
+from scheduler.vi_dates import format_date_vi
+
+PHRASES = ("đã nộp", "da nop", "đã gửi báo cáo", "đã gửi", "da gui", "nộp rồi", "nop roi", "gửi rồi", "gui roi",
+           "đã báo cáo", "đã nạp")
+# Words that make a phrase a question ("đã nộp chưa?"), not a confirmation.
+_QUESTION_WORDS = {"chua", "khong", "ko", "k", "sao", "nao", "gi", "bao gio", "the nao", "ai", "hay"}
+NO_UNIT = ("Chat này chưa gắn với đơn vị nào nên chưa xác nhận nộp được. Trong nhóm của đơn vị, quản trị viên nhóm gõ "
+           "/dangky <tên đơn vị>; đầu mối nhắn riêng cho bot /dangky <tên đơn vị> và chờ quản trị viên duyệt.")
+WHO_MAY = ("Chỉ các thành viên nhóm đã đăng ký của đơn vị, đầu mối đã được duyệt (nhắn riêng) hoặc quản trị viên "
+           "Sở Nội vụ mới xác nhận nộp được.")
+
+
+def looks_like_question(text: str) -> bool:
+    folded = fold(text)
+    words = set(re.findall(r"[a-z0-9]+", folded))
+    return "?" in text or bool(words & _QUESTION_WORDS) or "bao gio" in folded or "the nao" in folded
+
+
+def _who(c: Confirmed) -> str:
+    return f"{c.by}, lúc {hhmm_date(c.at)}" + (f", số {c.note}" if c.note else "")
+
+
+def confirmed_text(result: ConfirmResult) -> str:
+    new = [c for c in result.confirmed if c.new]
+    old = [c for c in result.confirmed if not c.new]
+    lines = [f"✅ Đã ghi nhận: {c.unit} đã nộp «{c.title}» — {c.label} (người xác nhận: {_who(c)}). "
+             f"Bot sẽ không nhắc đơn vị kỳ này nữa. Nhầm? Gõ /huynop {c.code}." for c in new]
+    lines += [f"{c.unit} đã được xác nhận nộp «{c.title}» — {c.label} trước đó ({_who(c)})." for c in old]
+    return "\n".join(lines)
+
+
+def _present(ctx: Context, result: ConfirmResult) -> Reply:
+    caps = ctx.capabilities
+    if result.status == "done":
+        return Reply(confirmed_text(result))
+    if result.status == "no_unit":
+        if ctx.is_admin:
+            return Reply("Chat này không gắn với đơn vị nào. Quản trị viên xác nhận thay một đơn vị bằng cách gõ "
+                         "«đã nộp <tên đơn vị>» hoặc /danop <mã> <tên đơn vị>.")
+        return Reply(NO_UNIT)
+    if result.status == "pending_focal":
+        return Reply("⏳ Yêu cầu làm đầu mối của bạn đang chờ quản trị viên duyệt; khi được duyệt bạn mới xác nhận "
+                     "nộp thay đơn vị được. Trong lúc chờ, hãy nhờ nhóm của đơn vị xác nhận.")
+    if result.status == "not_allowed":
+        return Reply(f"Bạn chưa xác nhận nộp thay {', '.join(result.units)} được. {WHO_MAY} "
+                     "Đầu mối: nhắn riêng cho bot /dangky <tên đơn vị> để xin duyệt.")
+    if result.status == "unknown_code":
+        return Reply(f"Không có hạn mã «{result.code[:40]}». Gõ /han để xem mã các hạn của đơn vị.")
+    if result.status == "not_audience":
+        what = f"Hạn «{result.code}»" if result.code else "Kỳ báo cáo này"
+        return Reply(f"{what} không áp dụng cho {', '.join(result.units)}.")
+    if result.status == "unit_not_here":
+        return Reply(f"Nhóm này không phục vụ «{result.extra.get('unit', '')[:100]}». Các đơn vị của nhóm: "
+                     f"{', '.join(result.units)}.")
+    if result.status == "nothing_open":
+        return Reply(f"{', '.join(result.units)} không còn kỳ nào đang chờ xác nhận. Gõ /han để xem các hạn.")
+    if result.status == "ask_deadline":
+        lines = ["Có nhiều hạn đang chờ xác nhận; chọn một (hoặc gõ kèm mã):"]
+        lines += [f"• /danop {c.code} — {c.title}, {c.label}, hạn {format_date_vi(c.due)}" for c in result.choices]
+        buttons = tuple(Button(f"✅ {c.code}", f"{ACK_PREFIX}:{c.occurrence_id}") for c in result.choices[:8])
+        return Reply("\n".join(lines), buttons=buttons if caps.buttons else ())
+    # ask_unit: a cluster group, several units still owe this period
+    c0 = result.choices[0]
+    lines = [f"Nhóm này phục vụ nhiều đơn vị. Đơn vị nào đã nộp «{c0.title}» — {c0.label}?"]
+    lines += [f"• {c.unit_name}: gõ «đã nộp {c.unit_name}» (hoặc /danop {c.code} {c.unit_name})" for c in result.choices]
+    buttons = tuple(Button(f"✅ {c.unit_name[:40]}", f"{ACK_PREFIX}:{c.occurrence_id}:{c.unit_id}")
+                    for c in result.choices[:8])
+    return Reply("\n".join(lines), buttons=buttons if caps.buttons else ())
+
+
+def _confirm(ctx: Context, text: str = "", **kw) -> ConfirmResult:  # type: ignore[no-untyped-def]
+    s = ctx.app.settings
+    result = confirm(ctx.session, ctx.now(), ctx.msg, is_admin=ctx.is_admin, text=text, policy=s.confirm_policy,
+                     escalate=s.escalation_days, **kw)
+    for c in result.confirmed:
+        if c.new:
+            ctx.app.metrics.confirmed(ctx.msg.chat.channel)
+    return result
+
+
+@command("danop", "Xác nhận đơn vị đã nộp báo cáo", usage="/danop [mã] [đơn vị] [số …]", phrases=PHRASES,
+         typed_button=True, in_groups=True, order=21)
+async def submitted(ctx: Context) -> Reply | None:
+    typed = not ctx.msg.text.lstrip().startswith("/")
+    if typed and looks_like_question(ctx.msg.text):
+        if ctx.msg.chat_kind == "group" and not ctx.msg.mentioned:
+            return None
+        return await questions.ask(replace(ctx, args=ctx.msg.text.strip(), command="hoi"))
+    if typed and ctx.msg.chat_kind == "group" and not ctx.msg.mentioned and not ctx.msg.reply_to:
+        # group chatter on a channel that shows the bot everything: only a registered unit's group is listened to
+        if not ctx.session.scalar(select(Chat.unit_id).where(Chat.channel == ctx.msg.chat.channel,
+                                                             Chat.chat_id == ctx.msg.chat.chat_id)):
+            return None
+    return _present(ctx, _confirm(ctx, ctx.args))
+
+
+@callback(ACK_PREFIX)
+async def ack_button(ctx: Context) -> Reply:
+    occ_part, _, unit_part = ctx.args.partition(":")
+    try:
+        occ_id, unit_id = int(occ_part), (int(unit_part) if unit_part else None)
+    except ValueError:
+        return Reply("Nút này không còn hiệu lực.")
+    result = _confirm(ctx, occurrence_id=occ_id, unit_id=unit_id)
+    if result.status != "done":
+        return _present(ctx, result)
+    original = _original_text(ctx, occ_id)
+    several = len(result.units) > 1
+    added = "\n".join(
+        ("✅ " + (f"{c.unit}: " if several else "") + f"{c.by} đã xác nhận nộp lúc {hhmm_date(c.at)}" if c.new else
+         f"✅ {c.unit} đã được {c.by} xác nhận nộp lúc {hhmm_date(c.at)}") + (f" (số {c.note})" if c.note else "")
+        for c in result.confirmed)
+    if original is None:  # the button was on a question of the bot (which unit / which deadline)
+        return Reply(confirmed_text(result), replace_origin=True)
+    text, buttons = original
+    return Reply(f"{text}\n\n{added}", buttons=buttons, replace_origin=True)
+
+
+def _original_text(ctx: Context, occ_id: int) -> tuple[str, tuple[Button, ...]] | None:
+    """The reminder whose button was pressed, re-rendered with the buttons still wanted (None: not a reminder)."""
+    chat = ctx.session.scalar(select(Chat).where(Chat.channel == ctx.msg.chat.channel,
+                                                 Chat.chat_id == ctx.msg.chat.chat_id))
+    if chat is None or not ctx.msg.message_id:
+        return None
+    rows = list(ctx.session.scalars(select(Delivery).where(Delivery.chat_id == chat.id,
+                                                          Delivery.message_id == ctx.msg.message_id)
+                                    .order_by(Delivery.id)))
+    if not rows:
+        return None
+    return render_sent(ctx, rows, chat)
+
+
+def render_sent(ctx: Context, rows: list[Delivery], chat: Chat) -> tuple[str, tuple[Button, ...]]:
+    """A sent reminder (or digest) as it reads now: the text as sent, a button for what is still owed."""
+    first = rows[0]
+    occs = [ctx.session.get(Occurrence, r.occurrence_id) for r in rows]
+    reply = render(ctx.app, ctx.session, rows, occs, chat, first.sent_at or ctx.now(), late=first.late, final=True)
+    return reply.text, reply.buttons
+
+
+@command("huynop", "Hủy một xác nhận nộp (người đã xác nhận hoặc quản trị viên)", usage="/huynop [mã] [đơn vị]",
+         order=24)
+async def undo_submitted(ctx: Context) -> str:
+    r = undo(ctx.session, ctx.now(), ctx.msg, is_admin=ctx.is_admin, text=ctx.args,
+             escalate=ctx.app.settings.escalation_days)
+    if r.status == "not_found":
+        return "Không tìm thấy xác nhận nộp nào để hủy (gõ /huynop <mã> [đơn vị]; xem mã bằng /han)."
+    if r.status == "not_allowed":
+        return (f"Chỉ {r.by} (người đã xác nhận) hoặc quản trị viên mới hủy được xác nhận nộp của {r.unit} "
+                f"({r.code}, {r.label}). Yêu cầu đã được ghi lại.")
+    if r.status == "closed":
+        return f"Kỳ {r.label} của hạn {r.code} đã kết thúc; xác nhận của {r.unit} được giữ nguyên."
+    return (f"↩️ Đã hủy xác nhận nộp của {r.unit} cho hạn {r.code} — {r.label}. Bot sẽ nhắc lại theo lịch "
+            f"cho đến khi đơn vị xác nhận.")
+
+
+def _decision_replies(ctx: Context, code: str, approve: bool, *, from_button: bool) -> list[Reply]:
+    d = decide(ctx.session, ctx.now(), ctx.msg, code, approve=approve)
+    if d.status == "not_found":
+        return [Reply(f"Không có yêu cầu đăng ký mã «{code[:20]}».", replace_origin=from_button)]
+    if d.status == "already":
+        return [Reply(f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.", replace_origin=from_button)]
+    verb = "duyệt" if approve else "từ chối"
+    out = [Reply(f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).",
+                 replace_origin=from_button)]
+    if d.private_chat_id:
+        text = (f"✅ Quản trị viên đã duyệt bạn là đầu mối của {d.unit}. Từ nay bạn xác nhận nộp được (gõ «đã nộp» "
+                "hoặc /danop) và nhận nhắc riêng khi nhóm của đơn vị không nhận được tin." if approve else
+                f"Yêu cầu làm đầu mối của {d.unit} chưa được duyệt. Nếu cần, xin liên hệ Phòng CCHC, Sở Nội vụ.")
+        out.append(Reply(text, to=ChatRef(d.channel, d.private_chat_id)))
+    return out
+
+
+@command("duyet", "Duyệt yêu cầu làm đầu mối", usage="/duyet <mã>", role=Role.ADMIN, order=60)
+async def approve_cmd(ctx: Context) -> list[Reply] | str:
+    if not ctx.args:
+        return "Cú pháp: /duyet <mã yêu cầu>, ví dụ: /duyet dk12 (mã có trong tin báo yêu cầu)."
+    return _decision_replies(ctx, ctx.args.split()[0], True, from_button=False)
+
+
+@command("tuchoi", "Từ chối yêu cầu làm đầu mối", usage="/tuchoi <mã>", role=Role.ADMIN, order=61)
+async def refuse_cmd(ctx: Context) -> list[Reply] | str:
+    if not ctx.args:
+        return "Cú pháp: /tuchoi <mã yêu cầu>, ví dụ: /tuchoi dk12."
+    return _decision_replies(ctx, ctx.args.split()[0], False, from_button=False)
+
+
+@callback("dk")
+async def decision_button(ctx: Context) -> list[Reply]:
+    verb, _, code = ctx.args.partition(":")
+    if not ctx.is_admin:
+        return [Reply("Chỉ quản trị viên Sở Nội vụ mới duyệt được yêu cầu làm đầu mối.")]
+    return _decision_replies(ctx, code, verb == "ok", from_button=True)

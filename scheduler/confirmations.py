@@ -1,0 +1,279 @@
+"""Use cases of confirming a submission: who may, which unit and period, the report number, and undoing it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.core.audit import record
+from bot.core.messages import IncomingMessage
+from bot.core.vietnamese import fold
+from scheduler import deliveries as dl
+from scheduler.changes import bump
+from scheduler.chats import find_chat
+from scheduler.daysoff import calendar_for
+from scheduler.models import Acknowledgement, Deadline, Delivery, FocalPoint, Occurrence, Unit
+from scheduler.repo import acknowledge, find_ack, get_deadline, list_deadlines, occurrences_of, period_audience
+from scheduler.service import materialise
+from scheduler.timeutil import as_utc, as_vn
+from scheduler.timing import escalation_days
+from scheduler.units import list_units, match_unit, natural_key, units_for_chat
+
+POLICIES = ("members", "focal")  # see Settings.confirm_policy
+OPEN_BACK_DAYS = 30  # a period may still be confirmed this long after its legal due date
+OPEN_AHEAD_DAYS = 45  # … and this long before its due date
+_NOTE = re.compile(r"(?:^|[\s,;.:(])(?:số|so|s\u1ed1)\s*[:.]?\s*([0-9][^\s,;()]*)", re.I)
+_DOCNO = re.compile(r"(?:^|[\s,;(])([0-9]{1,6}/[A-Za-zĐđ0-9\-]+(?:/[A-Za-zĐđ0-9\-]+)*)")
+_FILLER = {"bao", "cao", "roi", "a", "nhe", "nha", "xong", "ah", "nhé", "ạ", "cho", "cua", "ky", "nay", "cac", "ban"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option the confirmer must pick from: a deadline's open period, or one unit of a cluster."""
+
+    code: str
+    title: str
+    label: str
+    due: date
+    occurrence_id: int
+    unit_id: int | None = None
+    unit_name: str = ""
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    unit: str
+    code: str
+    title: str
+    label: str
+    by: str
+    at: datetime
+    note: str
+    new: bool  # False: it had been confirmed before (by `by`, at `at`)
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    """What happened; `status` is one of: done, ask_deadline, ask_unit, no_unit, pending_focal, not_allowed,
+    unknown_code, not_audience, nothing_open, unit_not_here."""
+
+    status: str
+    confirmed: tuple[Confirmed, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    units: tuple[str, ...] = ()  # the chat's units (for the messages)
+    code: str = ""
+    occurrence_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParsedConfirmation:
+    code: str  # a deadline code named, or ""
+    unit_text: str  # the rest: a unit's name (in a cluster), or ""
+    note: str  # the report's number, or ""
+
+
+def parse_confirmation(session: Session, text: str) -> ParsedConfirmation:
+    """'cchc Sở Tư pháp, số 123/BC-STP' -> code, unit text and report number (each may be empty)."""
+    note = ""
+    m = _NOTE.search(text) or _DOCNO.search(text)
+    if m:
+        note = m.group(1).strip(".")[:200]
+        text = text[:m.start(1)] + " " + text[m.end(1):]
+        text = re.sub(r"(?:^|\s)(?:số|so)\s*[:.]?\s*$", " ", text, flags=re.I)
+    words = [w for w in re.split(r"[\s,;:]+", text) if w.strip(".!-")]
+    code = ""
+    if words and get_deadline(session, words[0].strip(".!").lower()) is not None:
+        code, words = words[0].strip(".!").lower(), words[1:]
+    while words and fold(words[0]).strip(".!") in _FILLER:
+        words = words[1:]
+    while words and fold(words[-1]).strip(".!") in _FILLER:
+        words = words[:-1]
+    return ParsedConfirmation(code, " ".join(words).strip(" .!"), note)
+
+
+def _open_periods(session: Session, d: Deadline, today: date) -> list[Occurrence]:
+    return [o for o in occurrences_of(session, d.id, due_from=today - timedelta(days=OPEN_BACK_DAYS),
+                                      due_to=today + timedelta(days=OPEN_AHEAD_DAYS))]
+
+
+def _allowed(session: Session, msg: IncomingMessage, units: list[Unit], is_admin: bool, policy: str) -> bool:
+    if is_admin or msg.chat_kind == "private":  # a private chat speaks only for approved focal points' units
+        return True
+    if policy == "focal":
+        ids = {u.id for u in units}
+        return session.scalar(select(FocalPoint.id).where(
+            FocalPoint.channel == msg.chat.channel, FocalPoint.user_id == msg.sender.user_id,
+            FocalPoint.status == "approved", FocalPoint.unit_id.in_(ids))) is not None
+    return True
+
+
+def _occurrence_of_reply(session: Session, msg: IncomingMessage) -> int | None:
+    """The period of the reminder this message replies to (its sent message id is in deliveries)."""
+    if not msg.reply_to:
+        return None
+    chat = find_chat(session, msg.chat)
+    if chat is None:
+        return None
+    return session.scalar(select(Delivery.occurrence_id).where(Delivery.chat_id == chat.id,
+                                                               Delivery.message_id == msg.reply_to).limit(1))
+
+
+def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: bool, text: str = "",
+            occurrence_id: int | None = None, unit_id: int | None = None, policy: str = "members",
+            escalate: int = 3) -> ConfirmResult:
+    """Confirm that a unit submitted a period: from a button (occurrence), a reply to a reminder, /danop or a phrase."""
+    parsed = parse_confirmation(session, text)
+    today = as_vn(now).date()
+    units = units_for_chat(session, msg.chat.channel, msg.chat.chat_id)
+    if is_admin and not units and parsed.unit_text:
+        found = match_unit(session, parsed.unit_text)
+        units = [found.unit] if found.unit is not None else []
+    names = tuple(u.name for u in units)
+    if not units:
+        pending = msg.chat_kind == "private" and session.scalar(select(FocalPoint.id).where(
+            FocalPoint.channel == msg.chat.channel, FocalPoint.user_id == msg.sender.user_id,
+            FocalPoint.status == "pending")) is not None
+        return ConfirmResult("pending_focal" if pending else "no_unit")
+    if not _allowed(session, msg, units, is_admin, policy):
+        record(session, now, msg, "danop", text[:200], outcome="denied")
+        return ConfirmResult("not_allowed", units=names)
+    first = parsed.unit_text.split()[0] if parsed.unit_text else ""
+    if (not parsed.code and msg.text.lstrip().startswith("/") and re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", first)
+            and match_unit(session, parsed.unit_text).unit is None):
+        return ConfirmResult("unknown_code", units=names, code=first)
+    if unit_id is not None:
+        units = [u for u in units if u.id == unit_id]
+    elif parsed.unit_text and len(units) > 1:
+        found = match_unit(session, parsed.unit_text)
+        if found.unit is None or found.unit.id not in {u.id for u in units}:
+            return ConfirmResult("unit_not_here", units=names, extra={"unit": parsed.unit_text})
+        units = [found.unit]
+    occurrence_id = occurrence_id or _occurrence_of_reply(session, msg)
+    all_units = list_units(session)
+    if occurrence_id is not None:
+        occ = session.get(Occurrence, occurrence_id)
+        if occ is None or not occ.deadline.active:
+            return ConfirmResult("nothing_open", units=names)
+        periods = [(occ.deadline, [occ])]
+    else:
+        if parsed.code:
+            d = get_deadline(session, parsed.code)
+            if d is None:
+                return ConfirmResult("unknown_code", units=names, code=parsed.code)
+            deadlines = [d]
+        else:
+            deadlines = list_deadlines(session)
+        cal = calendar_for(session)
+        for d in deadlines:
+            materialise(session, d, cal, today, escalate=escalate)
+        periods = [(d, _open_periods(session, d, today)) for d in deadlines]
+    choices: list[Choice] = []
+    any_audience = False
+    already: tuple[Occurrence, list[Unit]] | None = None
+    for d, occs in periods:
+        for occ in occs:
+            owing = set(period_audience(d, occ.legal_due, all_units))
+            mine = [u for u in units if u.id in owing]
+            any_audience = any_audience or bool(mine)
+            todo = [u for u in mine if find_ack(session, occ.id, u.id) is None]
+            if mine and not todo and already is None and occ.legal_due >= today - timedelta(days=7):
+                already = (occ, mine)
+            if occurrence_id is not None and mine and not todo:
+                return _done(session, now, msg, occ, mine, parsed.note, [])
+            if todo:
+                choices += [Choice(d.code, d.title, occ.label or occ.period, occ.due, occ.id, u.id, u.name)
+                            for u in todo]
+                break  # the earliest open period of each deadline
+    if not choices and already is not None and (parsed.code or len(periods) == 1):
+        return _done(session, now, msg, already[0], already[1], parsed.note, [])
+    if not choices:
+        if not any_audience and (parsed.code or occurrence_id is not None):
+            return ConfirmResult("not_audience", units=names, code=parsed.code)
+        return ConfirmResult("nothing_open", units=names, code=parsed.code)
+    occ_ids = sorted({c.occurrence_id for c in choices})
+    if len(occ_ids) > 1:
+        first = {c.occurrence_id: c for c in reversed(choices)}
+        return ConfirmResult("ask_deadline", choices=tuple(sorted(first.values(), key=lambda c: c.due)), units=names)
+    if len(choices) > 1:
+        return ConfirmResult("ask_unit", choices=tuple(sorted(choices, key=lambda c: natural_key(c.unit_name))),
+                             units=names, occurrence_id=occ_ids[0])
+    occ = session.get(Occurrence, occ_ids[0])
+    assert occ is not None
+    todo_units = [u for u in units if u.id == choices[0].unit_id]
+    return _done(session, now, msg, occ, [], parsed.note, todo_units)
+
+
+def _done(session: Session, now: datetime, msg: IncomingMessage, occ: Occurrence, before: list[Unit], note: str,
+          todo: list[Unit]) -> ConfirmResult:
+    out: list[Confirmed] = []
+    d = occ.deadline
+    for unit in todo:
+        ack, created = acknowledge(session, occ.id, unit.id, channel=msg.chat.channel, user_id=msg.sender.user_id,
+                                   name=msg.sender.display_name or msg.sender.user_id, at=as_utc(now))
+        if created:
+            ack.note = note
+            dl.skip_for_unit(session, occ.id, unit.id, "acknowledged")
+            record(session, now, msg, "danop", f"{d.code} {occ.period} {unit.name}" + (f" số {note}" if note else ""))
+        out.append(Confirmed(unit.name, d.code, d.title, occ.label or occ.period, ack.by_name or ack.by_user,
+                             as_utc(ack.at), ack.note or "", created))
+    for unit in before:
+        ack = find_ack(session, occ.id, unit.id)
+        if ack is not None:
+            out.append(Confirmed(unit.name, d.code, d.title, occ.label or occ.period, ack.by_name or ack.by_user,
+                                 as_utc(ack.at), ack.note or "", False))
+    return ConfirmResult("done", confirmed=tuple(out), code=d.code, occurrence_id=occ.id)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """status: done, not_found, not_allowed, closed."""
+
+    status: str
+    unit: str = ""
+    code: str = ""
+    label: str = ""
+    by: str = ""
+
+
+def undo(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: bool, text: str = "",
+         escalate: int = 3) -> UndoResult:
+    """Take back a confirmation: an admin, or whoever confirmed it, while its period is still open."""
+    parsed = parse_confirmation(session, text)
+    units = units_for_chat(session, msg.chat.channel, msg.chat.chat_id)
+    if parsed.unit_text:
+        found = match_unit(session, parsed.unit_text)
+        units = [found.unit] if found.unit is not None and (is_admin or found.unit in units) else []
+    q = (select(Acknowledgement).join(Occurrence, Occurrence.id == Acknowledgement.occurrence_id)
+         .join(Deadline, Deadline.id == Occurrence.deadline_id)
+         .where(Acknowledgement.unit_id.in_([u.id for u in units]), Deadline.active.is_(True))
+         .order_by(Acknowledgement.at.desc()))
+    if parsed.code:
+        q = q.where(Deadline.code == parsed.code)
+    ack = session.scalars(q).first() if units else None
+    if ack is None:
+        return UndoResult("not_found")
+    occ = session.get(Occurrence, ack.occurrence_id)
+    unit = session.get(Unit, ack.unit_id)
+    assert occ is not None and unit is not None
+    mine = ack.by_channel == msg.chat.channel and ack.by_user == msg.sender.user_id
+    base = UndoResult("done", unit.name, occ.deadline.code, occ.label or occ.period, ack.by_name or ack.by_user)
+    if not (is_admin or mine):
+        record(session, now, msg, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}", outcome="denied")
+        return UndoResult("not_allowed", base.unit, base.code, base.label, base.by)
+    cal = calendar_for(session)
+    window = [occ.legal_due, *escalation_days(occ.legal_due, cal, escalate)]
+    if as_vn(now).date() > max(window):
+        return UndoResult("closed", base.unit, base.code, base.label, base.by)
+    session.delete(ack)
+    # reminders set aside because of this confirmation come back (those whose time has not passed)
+    session.execute(update(Delivery).where(Delivery.occurrence_id == occ.id, Delivery.unit_id == unit.id,
+                                           Delivery.status == dl.SKIPPED, Delivery.outcome == "acknowledged",
+                                           Delivery.scheduled_for >= as_utc(now))
+                    .values(status=dl.PENDING, outcome="").execution_options(synchronize_session=False))
+    bump(session, "acknowledgement undone")
+    record(session, now, msg, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}")
+    return base
