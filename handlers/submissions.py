@@ -55,7 +55,7 @@ def _present(ctx: Context, result: ConfirmResult) -> Reply:
     if result.status == "no_unit":
         if ctx.is_admin:
             return Reply("Chat này không gắn với đơn vị nào. Quản trị viên xác nhận thay một đơn vị bằng cách gõ "
-                         "«đã nộp <tên đơn vị>» hoặc /danop <mã> <tên đơn vị>.")
+                         "«đã nộp <tên đơn vị>» hoặc /danop <mã> <tên đơn vị>; nhóm của đơn vị đăng ký bằng /dangky.")
         return Reply(NO_UNIT)
     if result.status == "pending_focal":
         return Reply("⏳ Yêu cầu làm đầu mối của bạn đang chờ quản trị viên duyệt; khi được duyệt bạn mới xác nhận "

@@ -41,7 +41,8 @@ async def test_telegram_typed_phrase_in_private_and_a_reply_in_the_group(app, cl
     with app.db.session() as s:
         sent_id = int(s.scalar(select(Delivery.message_id).where(Delivery.status == "sent")))
     # a member replies "đã nộp rồi" to the reminder: in privacy mode replies to the bot are delivered
-    reply = u.text_update("đã nộp rồi", chat_id=GROUP, user_id=31,
+    now = int(clock.now().timestamp())  # not a backlog message (those are left unanswered)
+    reply = u.text_update("đã nộp rồi", chat_id=GROUP, user_id=31, date=now,
                           reply_to_message={"message_id": sent_id, "date": u.DATE,
                                             "chat": u.chat(GROUP), "text": reminder["text"],
                                             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Trợ lý CCHC",
@@ -51,7 +52,7 @@ async def test_telegram_typed_phrase_in_private_and_a_reply_in_the_group(app, cl
     assert "Đã ghi nhận: Sở Tư pháp đã nộp «Báo cáo năm» — Năm 2026" in answer and "Người 31" in answer
     assert acks(app) == [("telegram", "31", "")]
     # the approved focal point types the phrase privately: already confirmed, says by whom
-    await feed(tg, u.text_update("da nop", chat_id=77, user_id=77))
+    await feed(tg, u.text_update("da nop", chat_id=77, user_id=77, date=now))
     assert "đã được xác nhận nộp" in fake.sent(77)[-1]["text"] and "Người 31" in fake.sent(77)[-1]["text"]
 
 
@@ -60,7 +61,7 @@ async def test_telegram_phrase_in_private_confirms(app, clock, tg, fake):
     with app.db.session() as s:
         s.add(FocalPoint(unit_id=1, channel="telegram", user_id="78", display_name="Anh Nam", private_chat_id="78"))
     clock.set(datetime(2026, 12, 3, 9, tzinfo=VN_TZ))
-    await feed(tg, u.text_update("Đã gửi báo cáo", chat_id=78, user_id=78))
+    await feed(tg, u.text_update("Đã gửi báo cáo", chat_id=78, user_id=78, date=int(clock.now().timestamp())))
     assert "Đã ghi nhận" in fake.sent(78)[-1]["text"]
     assert acks(app) == [("telegram", "78", "")]
 
