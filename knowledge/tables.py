@@ -55,11 +55,15 @@ def content_rows(rows: list[list[str]]) -> list[str]:
     rows = [[" ".join(c.split()) for c in row] for row in rows]
     if len(rows) == 1 or not _looks_like_header(rows[0]):
         return [_plain(row) for row in rows if _plain(row)]
-    headers = rows[0]
+    headers, body = rows[0], rows[1:]
+    if len(rows) > 2 and _spans(rows[0]) and _looks_like_header(rows[1]):
+        # two header rows under merged cells: "Mục tiêu" over "Năm 2025 | Năm 2026" reads "Mục tiêu Năm 2026"
+        headers = [a if a == b or not b else (b if not a else f"{a} {b}") for a, b in zip(rows[0], rows[1])]
+        body = rows[2:]
     keep = [i for i, h in enumerate(headers) if fold(h).strip(" .") not in _ORDINAL]
     out: list[str] = []
     group = ""
-    for row in rows[1:]:
+    for row in body:
         values = [(headers[i] if i < len(headers) else "", row[i]) for i in keep if i < len(row) and row[i]]
         distinct = list(dict.fromkeys(v for _, v in values))
         if len(distinct) == 1 and len(keep) > 2:  # a row spanning the table names a group of the rows below
@@ -75,6 +79,11 @@ def content_rows(rows: list[list[str]]) -> list[str]:
         if parts:
             out.append((f"{group} — " if group else "") + " — ".join(parts))
     return out
+
+
+def _spans(row: list[str]) -> bool:
+    """A row with a cell merged across columns (the same cell repeated side by side)."""
+    return any(a and a == b for a, b in zip(row, row[1:]))
 
 
 def _looks_like_header(row: list[str]) -> bool:

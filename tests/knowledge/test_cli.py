@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +19,15 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env["DATA_DIR"] = str(tmp_path / "data")
     env["PYTHONPATH"] = str(ROOT)
     return env
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI run in a fresh folder, on its default SQLite database there."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def _check_contract(obj: dict, question: str, top: int) -> None:
@@ -52,19 +63,13 @@ def test_ask_json_in_a_subprocess(tmp_path: Path):
         _check_contract(obj, q, 3)
 
 
-def test_ask_plain_prints_what_a_user_reads(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_ask_plain_prints_what_a_user_reads(in_tmp, capsys):
     assert main(["ask", "giai ngan von dau tu cong toi thieu bao nhieu"]) == 0
     out = capsys.readouterr().out
     assert "95%" in out and "📄 Nguồn:" in out and not out.lstrip().startswith("{")
 
 
-def test_kb_commands(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_kb_commands(tmp_path: Path, in_tmp, capsys):
     good = tmp_path / "kh.md"
     good.write_text("KẾ HOẠCH\nTập huấn năm 2025\n\n1. Nội dung\n\n- Tập huấn kỹ năng số cho 200 công chức cấp xã.")
     bad = tmp_path / "x.xlsx"
@@ -83,10 +88,7 @@ def test_kb_commands(tmp_path: Path, monkeypatch, capsys):
     assert main(["kb", "show", "6"]) == 1
 
 
-def test_kb_set_status_and_remove_bundled(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
+def test_kb_set_status_and_remove_bundled(tmp_path: Path, in_tmp, capsys):
     own = tmp_path / "kh.md"
     own.write_text("KẾ HOẠCH\nTập huấn năm 2026\n\n1. Nội dung\n\n- Tập huấn kỹ năng số cho 300 công chức cấp xã.")
     assert main(["kb", "add", str(own)]) == 0
@@ -107,10 +109,7 @@ def test_kb_set_status_and_remove_bundled(tmp_path: Path, monkeypatch, capsys):
     assert main(["kb", "remove"]) == 2
 
 
-def test_a_province_store_starts_empty(tmp_path: Path, monkeypatch, capsys):
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+def test_a_province_store_starts_empty(in_tmp, monkeypatch, capsys):
     monkeypatch.setenv("KB_BUNDLED", "0")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
     assert main(["kb", "list"]) == 0
     assert capsys.readouterr().out.strip() == ""

@@ -316,3 +316,29 @@ def test_a_running_header_repeated_on_every_pdf_page_is_left_out(empty_kb: Knowl
     texts = [t for _, _, t in passages(empty_kb, r.document_id)]
     assert not any("45/KH-UBND của UBND" in t for t in texts)
     assert all(any(task.split(": ", 1)[1] in t for t in texts) for task in tasks)
+
+
+def test_a_table_with_two_header_rows_under_merged_cells(empty_kb: KnowledgeBase):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Chuyển đổi số năm 2026")
+    d.add_paragraph("1. Chỉ tiêu chuyển đổi số")
+    table = d.add_table(rows=4, cols=4)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "STT"
+    table.cell(0, 1).merge(table.cell(1, 1)).text = "Chỉ tiêu"
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Mục tiêu"
+    table.cell(1, 2).text, table.cell(1, 3).text = "Năm 2025", "Năm 2026"
+    for r, row in enumerate((("1", "Tỷ lệ văn bản điện tử có chữ ký số", "90%", "95%"),
+                             ("2", "Tỷ lệ hồ sơ công việc cấp xã xử lý trên môi trường mạng", "70%", "80%")), 2):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    d.save(buf)
+    r = empty_kb.add_bytes("cds.docx", buf.getvalue())
+    texts = [t for _, _, t in passages(empty_kb, r.document_id)]
+    assert ("Chỉ tiêu: Tỷ lệ văn bản điện tử có chữ ký số — Mục tiêu Năm 2025: 90% — Mục tiêu Năm 2026: 95%"
+            in texts)
+    a = empty_kb.answer("Tỷ lệ hồ sơ công việc cấp xã xử lý trên môi trường mạng năm 2026 là bao nhiêu?")
+    assert "Mục tiêu Năm 2026: 80%" in a.text.split("📄")[0]
