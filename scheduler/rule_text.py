@@ -10,7 +10,8 @@ from bot.core.vietnamese import strip_diacritics
 
 # Pasted from Word or the web: removed outright (zero-width space/joiners, word joiner, BOM, soft hyphen, marks).
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u180e")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+# hyphens become "-"; en and em dashes "~", which always separates ("BC tháng–ngày 25")
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "~", "\u2014": "~", "\u2212": "-"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ _PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+
 # (pattern, replacement) applied in order to the folded text; each keeps offsets.
 _Rewrite = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
+    (r"\s*~\s*", " - "),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
+    (r"\b(?:mung|mong)\s+(?=\d)", ""),
     (r"\bhan cuoi\b", "han chot"),
     # "trước 16h00 thứ Sáu": the time is strict, the day is the due day
     (rf"\btruoc\s+{_TIME}\s*(?=(?:ngay|thu|chu nhat)\b)", "cham nhat "),

@@ -428,6 +428,37 @@ def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     return _rule(ctx, f"Hằng tuần, {note}.", per_year, canonical=f"{'trước ' if strict else ''}{name} hằng tuần")
 
 
+def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'thứ Sáu tuần cuối cùng của tháng', 'thứ Hai đầu tiên của tháng'."""
+    token = m.group("wd")
+    wd = 6 if token == "cn" else int(token) - 2
+    if not 0 <= wd <= 5 and token != "cn":
+        raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Sáu tuần cuối cùng của tháng».")
+    last = bool(m.group("last"))
+    strict = _strict(m)
+
+    def day_in(y: int, mo: int) -> date:
+        if last:
+            end = _last_day(y, mo)
+            return end - timedelta(days=(end.weekday() - wd) % 7)
+        first = date(y, mo, 1)
+        return first + timedelta(days=(wd - first.weekday()) % 7)
+
+    def per_year(y: int) -> list[Occurrence]:
+        out = []
+        for mo in range(1, 13):
+            due = day_in(y, mo) - _shift(strict)
+            cy, cm = _month_shift(y, mo, -1)
+            out.append(Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", due, (date(cy, cm, 15), date(y, mo, 14))
+                                  if last else None))
+        return out
+
+    which = "cuối cùng" if last else "đầu tiên"
+    name = WEEKDAY_NAMES[wd]
+    return _rule(ctx, f"Hằng tháng, {name} {which} của tháng{' (hạn cuối là ngày liền trước)' if strict else ''}.",
+                 per_year, canonical=f"{'trước ' if strict else ''}{name} {which} của tháng")
+
+
 def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"), "«ngày 15 tháng cuối quý»")
     strict = _strict(m)
@@ -697,7 +728,7 @@ _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace
 GRAMMAR: tuple[Production, ...] = (
     Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
                _report_set),
-    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang) "
+    Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
                               rf"(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
                _quarter_end),
     Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|"
@@ -714,6 +745,9 @@ GRAMMAR: tuple[Production, ...] = (
                _month_list),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
+    Production("weekday_of_month", rf"{{LEAD}}(?:ngay )?thu (?P<wd>\d|cn) (?:(?P<last>tuan cuoi(?: cung)?|cuoi(?: cung)?)|"
+                                   r"(?:tuan )?dau(?: tien)?) (?:(?:moi|hang|cac) )?thang(?: (?:hang|moi) thang)?",
+               _weekday_of_month),
     Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|"
                          rf"(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
     Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?(?:ngay )?"
@@ -722,7 +756,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("counted", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
                           r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
                           rf"(?:ngay )?{DMY}", _counted),
-    Production("range", r"{LEAD}tu (?:ngay )?(?P<start>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) (?:den|toi) "
+    Production("range", r"{LEAD}(?:tu (?:ngay )?(?P<start>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) (?:den|toi|-)|"
+                        r"(?:ngay )?(?P<start2>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) -) "
                         r"(?P<strict>truoc )?(?:het )?(?P<end>.+)", None,
                text_body=r"tu (?:ngay )?\d{1,2}(?:/\d{1,2}(?:/\d{4})?)? (?:den|toi) (?:truoc )?(?:het )?(?:ngay )?"
                          rf"(?:{_RANGE_END_IN_TEXT})"),
@@ -779,7 +814,7 @@ def find_phrases(text: str) -> list[Phrase]:
 
 # ---------------------------------------------------------------- parsing a whole rule
 
-_FILLER = re.compile(r"^(?:(?:thoi han|thoi gian|han nop|han chot|han|nop bao cao|nop|gui bao cao|gui|"
+_FILLER = re.compile(r"^(?:(?:trong khoang|khoang|trong thoi gian|thoi han|thoi gian|han nop|han chot|han|nop bao cao|nop|gui bao cao|gui|"
                      r"bao cao|bc|hoan thanh|ban hanh|trinh ubnd tinh|trinh|de nghi|yeu cau|dinh ky|thuc hien|"
                      r"cac don vi|don vi|ve so noi vu|so noi vu) )+")
 _NO_DATE = re.compile(r"\b(thuong xuyen|dot xuat|theo yeu cau|khi co yeu cau|khi duoc yeu cau|lien tuc|khi phat sinh|"
@@ -855,7 +890,7 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
 
 def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
     """'tu ngay 01/12 den ngay 15/12/2027': the work may start on the first date; the due date is the end."""
-    start, end = m.group("start"), m.group("end")
+    start, end = m.group("start") or m.group("start2"), m.group("end")
     end = re.sub(r"^ngay ", "", end)
     sy = re.search(r"/(\d{4})$", start)
     if sy and re.match(r"^\d{1,2}/\d{1,2}$", end):
@@ -907,7 +942,7 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
     if _BARE_RECURRENCE.match(s):
         return RuleError(f"«{clean}» chưa nêu ngày nộp. Hãy ghi rõ ngày, ví dụ: «ngày 15 tháng cuối quý», "
                          "«chậm nhất ngày 30/01 hằng năm», «ngày 5 hằng tháng», «thứ Sáu hằng tuần».")
-    if re.match(r"^(?:tu|bat dau tu|ke tu) ", s) and not re.search(r"\b(?:den|toi)\b", s):
+    if re.match(r"^(?:tu|bat dau tu|ke tu) ", s) and not re.search(r"\b(?:den|toi)\b| - ", s):
         return RuleError(f"«{clean}» chỉ nêu thời điểm bắt đầu, không có hạn kết thúc nên không có ngày hạn cụ thể để "
                          "nhắc. Hãy ghi cả ngày kết thúc, ví dụ «từ tháng 5 đến tháng 7/2027», «từ ngày 01/12 đến "
                          "ngày 15/12/2027».")

@@ -76,6 +76,8 @@ def test_report_set_named_in_parentheses_before_the_rule():
     ("ngày 10 tháng sau", D(2027, 1, 1), [D(2027, 1, 10), D(2027, 2, 10)], ["2026-12", "2027-01"]),
     ("chậm nhất ngày 20 tháng sau", D(2027, 1, 1), [D(2027, 1, 20), D(2027, 2, 20)], ["2026-12", "2027-01"]),
     ("ngày 10 của quý sau", D(2027, 1, 1), [D(2027, 1, 10), D(2027, 4, 10)], ["2026-Q4", "2027-Q1"]),
+    ("ngày 20 tháng thứ ba của quý", D(2027, 1, 1), [D(2027, 3, 20), D(2027, 6, 20)], ["2027-Q1", "2027-Q2"]),
+    ("BC tháng–ngày 25 hằng tháng", D(2027, 1, 1), [D(2027, 1, 25), D(2027, 2, 25)], ["2027-01", "2027-02"]),
     ("trong tháng 1 năm sau", D(2027, 1, 1), [D(2027, 1, 31), D(2028, 1, 31)], ["2026", "2027"]),
 ])
 def test_next_year_month_quarter(rule, start, want, periods):
@@ -127,7 +129,22 @@ def test_weekly_periods_are_iso_weeks():
 
 
 @pytest.mark.parametrize("rule,start,want", [
+    ("Thứ Sáu tuần cuối cùng của tháng", D(2027, 1, 1), [D(2027, 1, 29), D(2027, 2, 26), D(2027, 3, 26)]),
+    ("thứ Hai đầu tiên của tháng", D(2027, 1, 1), [D(2027, 1, 4), D(2027, 2, 1), D(2027, 3, 1)]),
+])
+def test_weekday_of_the_month(rule, start, want):
+    for text in variants(rule):
+        got = parse_rule(text).occurrences(start, len(want))
+        assert [o.due for o in got] == want and got[0].period == "2027-01"
+
+
+@pytest.mark.parametrize("rule,start,want", [
     ("từ ngày 01/12 đến ngày 15/12/2027", D(2027, 1, 1), [D(2027, 12, 15)]),
+    ("từ ngày 01/12 - 15/12/2027", D(2027, 1, 1), [D(2027, 12, 15)]),
+    ("01/12–15/12/2027", D(2027, 1, 1), [D(2027, 12, 15)]),
+    ("từ mùng 1 đến mùng 5 hằng tháng", D(2027, 1, 6), [D(2027, 2, 5), D(2027, 3, 5)]),
+    ("trong khoảng từ ngày 01 đến ngày 10 hằng tháng", D(2027, 1, 1), [D(2027, 1, 10), D(2027, 2, 10)]),
+    ("ngày 15 - 20 hằng tháng", D(2027, 1, 1), [D(2027, 1, 20), D(2027, 2, 20)]),
     ("từ ngày 01/12/2027 đến ngày 15/12", D(2027, 1, 1), [D(2027, 12, 15)]),
     ("tu 1/10 den 31/10/2027", D(2027, 1, 1), [D(2027, 10, 31)]),
     ("từ ngày 10 đến ngày 15 hằng tháng", D(2027, 4, 16), [D(2027, 5, 15), D(2027, 6, 15)]),

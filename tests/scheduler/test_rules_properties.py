@@ -170,6 +170,8 @@ def built_rule(draw: st.DrawFn) -> str:
         f"{lead}ngày {day}/{month}/20{draw(st.integers(26, 40))}", f"trong quý {draw(st.sampled_from(['I', 'II', 'III', 'IV']))}/2028",
         f"trong thời hạn {draw(st.integers(1, 30))} ngày làm việc kể từ {day}/{month}/2027",
         f"từ ngày 1 đến ngày {day} hằng tháng",
+        f"{lead}thứ {draw(st.sampled_from(['Hai', 'Sáu', '6']))} {draw(st.sampled_from(['đầu tiên', 'cuối cùng']))} của tháng",
+        f"từ mùng 1 đến mùng {day} hằng tháng", f"{day}/{month} – {day}/{month}/2028",
     ]))
     return label + body
 
