@@ -282,3 +282,16 @@ def test_a_range_with_an_end_date_is_never_refused_as_having_no_date():
     with pytest.raises(RuleError) as e:
         parse_rule("từ ngày 01/12 đến ngày 15/12")
     assert "không có ngày hạn cụ thể" not in str(e.value)
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("T6 hằng tuần", D(2027, 3, 1), [D(2027, 3, 5), D(2027, 3, 12)]),
+    ("mỗi T2", D(2027, 3, 2), [D(2027, 3, 8), D(2027, 3, 15)]),
+    ("CN hằng tuần", D(2027, 3, 1), [D(2027, 3, 7), D(2027, 3, 14)]),
+    ("trong Q3/2027", D(2027, 1, 1), [D(2027, 9, 30)]),
+    ("BC Q1: ngày 20/3 hằng năm", D(2027, 1, 1), [D(2027, 3, 20), D(2028, 3, 20)]),
+    ("quý1/2027", D(2027, 1, 1), [D(2027, 3, 31)]),
+])
+def test_abbreviations_officials_type(rule, start, want):
+    for text in variants(rule)[:3]:
+        assert dues(text, start, len(want)) == want
