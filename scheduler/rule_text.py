@@ -124,16 +124,17 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
 ]]
 
 
-def normalize(text: str, *, keep_period_lists: bool = True) -> Mapped:
+def normalize(text: str, *, remarks: str = "periods") -> Mapped:
     """The form the grammar reads; " : " separates a label, " . " ends a sentence.
 
-    Parenthesised remarks are dropped, except (with `keep_period_lists`) a list of report periods
-    such as "(quý I, 6 tháng, quý III, năm)", which is read as part of the rule.
+    Parenthesised remarks: "periods" drops them except a list of report periods such as "(quý I,
+    6 tháng, quý III, năm)", which is read as part of the rule; "drop" drops them all; "keep" keeps
+    their words (running text, where a deadline may sit inside parentheses).
     """
     m = _fold_chars(unicodedata.normalize("NFC", text))
     for pattern, repl in _REWRITES:
         if pattern is _PARENS[0]:
-            repl = (lambda g: f" {g.group(1)} " if _PERIOD_WORDS.match(g.group(1) or "-") else " ") \
-                if keep_period_lists else " "
+            repl = {"keep": lambda g: f" {g.group(1)} ", "drop": " ",
+                    "periods": lambda g: f" {g.group(1)} " if _PERIOD_WORDS.match(g.group(1) or "-") else " "}[remarks]
         m = m.sub(pattern, repl)
     return m

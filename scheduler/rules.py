@@ -679,7 +679,8 @@ Handler = Callable[[re.Match[str], _Ctx], DueRule]
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _LEAD_WORDS = r"cham nhat|truoc|den het|den|het|han chot|trong|toi da|khong muon hon|khong qua|hoac"
 LEAD = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )*)"
-LEAD_REQ = rf"(?P<lead>(?:(?:{_LEAD_WORDS}) )+)"  # in running text a bare date is not a deadline
+# in running text a bare date is not a deadline, nor is "đến năm 2030" (a target)
+LEAD_REQ = rf"(?P<lead>(?:(?:{_LEAD_WORDS.replace('|den|', '|')}) )+)"
 D, DM = r"(?P<d>\d{1,2})", r"(?P<d>\d{1,2})/(?P<m>\d{1,2})"
 DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
 YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau(?: lien ke)?|nam tiep theo|"
@@ -725,6 +726,9 @@ def _compiled(p: str) -> re.Pattern[str]:
 
 _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace("?P<yearly>", "?:")
                       + r"|\d{1,2} (?:hang|moi) thang|\d{1,2} thang cuoi quy")
+_LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|"
+             r"thang (?P<mm>\d{{1,2}}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
+             rf"(?: {_EVERY} (?:thang|quy|nam))?")
 GRAMMAR: tuple[Production, ...] = (
     Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
                _report_set),
@@ -735,9 +739,9 @@ GRAMMAR: tuple[Production, ...] = (
                                rf"quy ke tiep(?: theo)?|quy lien sau|(?:{_EVERY} )?quy)|"
                                r"quy sau|quy tiep theo|quy ke tiep)"
                                rf"(?: {_EVERY} quy)?", _quarter_next),
-    Production("last_day", r"{LEAD}(?P<wd>ngay lam viec )?(?:ngay )?cuoi(?: cung)? (?:(?:moi|cac|hang) )?"
-                           r"(?P<unit>thang cuoi quy|thang (?P<mm>\d{1,2}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
-                           rf"(?: {_EVERY} (?:thang|quy|nam))?", _period_end),
+    Production("last_day", _LAST_DAY.format(day=r"(?P<wd>ngay lam viec )?(?:ngay )?"), _period_end,
+               # in running text "cuối năm 2022" is not a rule: "ngày" is required, and no year after it
+               text_body=_LAST_DAY.format(day=r"(?:(?P<wd>ngay lam viec )|ngay )") + r"(?! \d)"),
     Production("in_period_yearly", rf"{{LEAD}}trong (?P<unit>thang|quy) (?P<n>\d{{1,2}}) "
                                    r"(?:(?:hang|moi|cac) nam|(?P<next>nam sau))",
                _in_period_yearly),
@@ -767,7 +771,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("in_month", r"{LEAD}thang (?P<m1>\d{1,2})(?P<m2>)/(?P<y>\d{4})", _in_months, lead_in_text=True),
     Production("in_half", r"{LEAD}(?P<k>6|9) thang (?:(?P<h>dau|cuoi) )?nam (?P<y>\d{4})", _in_half, lead_in_text=True),
     Production("in_year", r"{LEAD}(?:ca )?nam (?P<y>\d{4})", _in_year, lead_in_text=True),
-    Production("missing_year", r"{LEAD}(?:ngay )?\d{1,2}/\d{1,2}", None, lead_in_text=True),
+    Production("missing_year", r"{LEAD}(?:ngay )?\d{1,2}/\d{1,2}", None, lead_in_text=True,
+               text_body=r"{LEAD}ngay \d{1,2}/\d{1,2}"),
     Production("periodic", r"dinh ky (?:hang|moi) (?:quy|thang|nam)"
                            r"(?: (?:6 thang|9 thang|(?:hang|moi) (?:quy|thang|nam)))*"
                            r"(?: (?:va|hoac) (?:dot xuat|(?:hang|moi) (?:quy|thang|nam)))?", kind="periodic",
@@ -793,7 +798,7 @@ class Phrase:
 
 def find_phrases(text: str) -> list[Phrase]:
     """Every rule-like phrase of a document, longest first where they overlap, in order of appearance."""
-    mapped = normalize(text).sub(r" : ", " ")
+    mapped = normalize(text, remarks="keep").sub(r" : ", " ")
     s = mapped.text
     hits: list[tuple[int, int, int, Production]] = []
     for rank, p in enumerate(GRAMMAR):
@@ -1008,8 +1013,8 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
     first: tuple[str, _Ctx] | None = None
-    for keep in (True, False):  # a parenthesised list of periods is part of the rule, unless that fails
-        s = re.sub(r"\s*\.\s*", " ", normalize(clean, keep_period_lists=keep).text).strip()
+    for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
+        s = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
         s, kinds = _split_label(s)
         s = s.replace(" : ", " ").replace(":", " ").strip()
         s = _FILLER.sub("", s)

@@ -121,3 +121,10 @@ def test_extraction_strips_invisible_characters_and_keeps_offsets():
     text = "Các sở nộp chậm\u00a0nhất ngày 30/01\u200b hằng năm."
     [f] = find_deadlines(text, TODAY)
     assert f.occurrences[0].due == date(2027, 1, 30) and text[f.offset:].startswith("chậm")
+
+
+def test_deadlines_inside_parentheses_count_and_targets_do_not():
+    text = ("Chủ trì lập kế hoạch thanh tra (thời gian trình UBND tỉnh: trong quý IV/2017). Phấn đấu đến năm 2030 "
+            "đạt 90%; tổng kết vào cuối năm 2022; thời hạn hẹn lại không quá 1/3 tổng thời gian giải quyết.")
+    found = find_deadlines(text, TODAY)
+    assert [f.phrase for f in found] == ["trong quý IV/2017"] and found[0].occurrences[0].due == date(2017, 12, 31)
