@@ -865,7 +865,7 @@ def _split_label(s: str) -> tuple[str, tuple[str, ...]]:
         return " ".join(parts), ()
     label = " ".join(labels)
     report = re.match(r"^(?:bao cao|bc|bcao|ky bao cao|ky)\b", label) is not None
-    if report or re.fullmatch(r"(?:(?:6|9) thang(?: (?:dau|cuoi) nam)?|quy(?: [1-4])?|nam|thang|tuan| )+", label):
+    if report or re.fullmatch(r"(?:(?:6|9) thang(?: (?:dau|cuoi) nam)?|quy(?: [1-4])?|nam|thang|tuan|va|hoac| )+", label):
         return body, _label_kinds(label)
     return f"{label} {body}", ()
 

@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 from bot.core.vietnamese import fold
+from scheduler.rule_text import INVISIBLE
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _DMY = re.compile(r"^(?:ngay\s+)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
@@ -28,7 +29,7 @@ def parse_date_vi(text: str, today: date | None = None) -> date:
 
     Raises ValueError with a Vietnamese message (also for impossible dates such as 31/02).
     """
-    s = fold(str(text)).strip().rstrip(".")
+    s = fold("".join(ch for ch in str(text) if ch not in INVISIBLE).replace("\u00a0", " ")).strip().rstrip(".")
     if today is not None and s in ("hom nay", "ngay mai", "ngay kia"):
         return today + timedelta(days=("hom nay", "ngay mai", "ngay kia").index(s))
     m = _ISO.match(s)

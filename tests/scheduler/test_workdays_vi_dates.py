@@ -40,3 +40,7 @@ def test_refused(text, match):
 
 def test_leap_day_in_a_leap_year():
     assert parse_date_vi("29/02/2028") == date(2028, 2, 29)
+
+
+def test_dates_pasted_from_word_lose_their_invisible_characters():
+    assert parse_date_vi("\ufeff15\u200b/3/2027\u00a0") == date(2027, 3, 15)
