@@ -28,7 +28,8 @@ COMMANDS = sorted({c.name for c in REGISTRY.unique()})
 CONFIRMED = {"themhan", "suahan", "xoahan", "caidat"}  # admin changes that only ask for confirmation
 # Requests, the journal, the chat seen on first contact, and the plan derived from deadlines (/han computes it).
 NOT_COUNTED = {"pending_actions", "audit_log", "chats", "handled_updates", "occurrences", "plan_version",
-               "kb_chat_turns"}  # kb_chat_turns: the conversation memory of questions, not a stored change
+               # the conversation memory of questions and a one-time /web login link: bookkeeping, not changes
+               "kb_chat_turns", "web_logins"}
 SUCCESS = ("✅", "🗑")
 FAST = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
