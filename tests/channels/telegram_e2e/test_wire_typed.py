@@ -41,3 +41,13 @@ async def test_commands_for_other_bots_are_left_alone_in_groups(live, emulator):
     await emulator.say("/help", chat_id=GROUP, user_id=41)
     await emulator.wait_messages(GROUP, 2)
     assert len(await emulator.messages(GROUP)) == 2
+
+
+async def test_a_long_list_keeps_its_lines_when_split(live, emulator):
+    from bot.core.messages import Reply
+
+    lines = [f"{i}. UBND xã Thử nghiệm số {i}: chưa xác nhận nộp báo cáo CCHC quý IV/2026 🔔" for i in range(1, 121)]
+    await live.send("566", Reply("Các đơn vị chưa nộp:\n" + "\n".join(lines)))
+    pieces = await emulator.wait_messages(566, 2)
+    got = [line for p in pieces for line in p["text"].split("\n")]
+    assert got == ["Các đơn vị chưa nộp:", *lines]  # every line whole, none joined to another
