@@ -67,8 +67,15 @@ async def run_command(app: Services, session: Session, actor: Actor, role: Role,
         return "Bạn không có quyền làm việc này. Yêu cầu đã được ghi lại."
     ctx = desk_context(app, session, actor, role, cmd.name, args)
     result = await cmd.func(ctx)
-    replies = [result] if isinstance(result, (str, Reply)) else list(result or [])
-    return "\n\n".join(r if isinstance(r, str) else r.text for r in replies)
+    replies = [Reply(r) if isinstance(r, str) else r for r in ([result] if isinstance(result, (str, Reply))
+                                                                 else list(result or []))]
+    others = [r for r in replies if r.to is not None or r.to_admins]  # e.g. the requester told of a decision
+    deliver, channels = getattr(app, "deliver", None), getattr(app, "channels", {})
+    # deliver() needs a channel for the actor's own chat even when every reply goes elsewhere
+    carrier = channels.get(actor.channel) or next(iter(channels.values()), None)
+    if others and deliver is not None and carrier is not None:
+        await deliver(actor.as_message(), others, carrier)
+    return "\n\n".join(r.text for r in replies if r not in others)
 
 
 async def run_confirmed(app: Services, session: Session, actor: Actor, role: Role, kind: str, payload: dict) -> str:  # type: ignore[type-arg]

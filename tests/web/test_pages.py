@@ -196,3 +196,28 @@ def test_tinhhinh_excel_and_bieudo_send_the_files(app: App, clock) -> None:  # t
     assert "1/5 đơn vị đã nộp" in plain.text and not plain.files
     [user] = asyncio.run(app.handle(msg("/tinhhinh cchc-quy excel", user="42", channel="telegram", chat="42")))
     assert not user.files and "chỉ dành cho quản trị viên" in user.text
+
+
+def test_focal_point_requests_are_approved_or_refused_on_the_units_page(app: App, admin, channel) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from scheduler.units import add_unit
+
+    with app.db.session() as s:
+        add_unit(s, "Sở Tư pháp", "so")
+    asyncio.run(app.handle(msg("/dangky Sở Tư pháp", user="u7", chat="u7")))
+    asyncio.run(app.handle(msg("/dangky Sở Tư pháp", user="u8", chat="u8")))
+    page = admin.get("/don-vi").text
+    assert "Yêu cầu làm đầu mối đang chờ duyệt (2)" in page and "Người u7" in page
+    code7, code8 = re.findall(r'name="code" value="(dk\d+)"', page)
+    csrf = csrf_of(page)
+    approved = admin.post("/don-vi/yeu-cau", data={"csrf": csrf, "code": code7, "verb": "duyet"})
+    assert "Đã duyệt Người u7 làm đầu mối của Sở Tư pháp" in approved.text
+    assert "Người u7 (fake)" in approved.text.split("Các đơn vị")[1]  # now listed as the unit's focal point
+    assert any("đã duyệt bạn là đầu mối" in t for t in channel.texts("u7"))  # the requester is told, in chat
+    refused = admin.post("/don-vi/yeu-cau", data={"csrf": csrf, "code": code8, "verb": "tuchoi"})
+    assert "Đã từ chối Người u8" in refused.text and "chưa được duyệt" in channel.texts("u8")[-1]
+    again = admin.post("/don-vi/yeu-cau", data={"csrf": csrf, "code": code8, "verb": "duyet"})
+    assert again.status_code == 422 and "đã được xử lý" in again.text
+    assert "Không có yêu cầu nào" in again.text
+    assert [e.action for e in audit(app)][-2:] == ["duyet", "tuchoi"]

@@ -34,6 +34,7 @@ def routes() -> list[BaseRoute]:
         Route("/don-vi/them", units.add, methods=post),
         Route("/don-vi/ten-khac", units.alias, methods=post),
         Route("/don-vi/xoa", units.remove, methods=post),
+        Route("/don-vi/yeu-cau", units.decide, methods=post),
         Route("/don-vi/mau.xlsx", units.template),
         Route("/don-vi/nhap", units.import_file, methods=post),
         Route("/van-ban", desk_pages.documents),

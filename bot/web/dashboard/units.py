@@ -11,6 +11,7 @@ from starlette.responses import Response
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from handlers.desk import import_units, run_command
+from scheduler.focal_requests import APPROVED, pending_requests, request_code
 from scheduler.unit_import import MAX_BYTES, ImportFileError, template_xlsx
 from scheduler.units import TYPE_LABELS, focal_points, list_units, unit_chats
 
@@ -22,8 +23,11 @@ def _listing(request: Request, *, status: int = 200, **extra) -> Response:  # ty
     with app.db.session() as s:
         rows = [{"u": u, "type": TYPE_LABELS.get(u.type, u.type),
                  "groups": [c for c in unit_chats(s, u.id) if c.kind == "group"],
-                 "focals": focal_points(s, u.id)} for u in list_units(s)]
-    return page(request, "units.html", {"title": "Đơn vị", "rows": rows, "check": None, **extra}, status=status)
+                 "focals": [f for f in focal_points(s, u.id) if f.status == APPROVED]} for u in list_units(s)]
+        pending = [{"code": request_code(fp), "name": fp.display_name or fp.user_id, "channel": fp.channel,
+                    "user_id": fp.user_id, "unit": u.name, "at": fp.requested_at} for fp, u in pending_requests(s)]
+    return page(request, "units.html", {"title": "Đơn vị", "rows": rows, "pending": pending, "check": None, **extra},
+                status=status)
 
 
 @admin_page
@@ -61,6 +65,19 @@ async def alias(request: Request, admin: Admin) -> Response:
 async def remove(request: Request, admin: Admin) -> Response:
     form = await request.form()
     return await _chat(request, admin, f"xoa {form_text(form, 'name', 200)}")
+
+
+@admin_page
+async def decide(request: Request, admin: Admin) -> Response:
+    """Approve or refuse a focal-point request: /duyet and /tuchoi's own handlers (the requester is told)."""
+    form = await request.form()
+    code = form_text(form, "code", 20)
+    command = "duyet" if form.get("verb") == "duyet" else "tuchoi"
+    app = bot_app(request)
+    with app.db.session() as s:
+        text = await run_command(app, s, admin.actor, admin.role, command, code)
+    ok = text.startswith(("✅", "✖️"))
+    return _listing(request, **({"flash": text} if ok else {"error": text}), status=200 if ok else 422)
 
 
 @admin_page
