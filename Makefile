@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev clean test-emulator test-tools test-browser
+.PHONY: run test install install-dev clean test-emulator test-tools test-browser test-ops
 
 run: $(VENV)/.installed
 	$(PY) -m bot
 
-test: $(VENV)/.installed-dev test-emulator test-tools test-browser
+test: $(VENV)/.installed-dev test-emulator test-tools test-browser test-ops
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # OCR (Tesseract + Vietnamese) and LibreOffice for the scan and .doc/.odt tests: installed where this is Debian and we
@@ -53,3 +53,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# pg_dump/pg_restore (backup and restore of PostgreSQL) and docker-compose (validates deploy/compose.yaml without an
+# engine): installed where this is Debian and we are root; elsewhere those tests are skipped, with the reason.
+test-ops:
+	@if command -v pg_dump >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    postgresql-client docker-compose >/dev/null) \
+	  || echo "postgresql-client/docker-compose could not be installed: those tests will be skipped"; \
+	else echo "not root or no apt-get: the PostgreSQL restore and compose tests run only where pg_dump and docker-compose are installed"; fi
