@@ -161,8 +161,12 @@ class TelegramChannel:
                 self.webhook = WebhookServer(self.settings.telegram_webhook_listen,
                                              urlsplit(self.settings.telegram_webhook_url).path or "/", self._on_webhook)
                 self.webhook.start()
-            await self.bot.set_webhook(self.settings.telegram_webhook_url, allowed_updates=ALLOWED_UPDATES,
-                                       secret_token=self.settings.telegram_webhook_secret)
+            try:
+                await self.bot.set_webhook(self.settings.telegram_webhook_url, allowed_updates=ALLOWED_UPDATES,
+                                           secret_token=self.settings.telegram_webhook_secret)
+            except TelegramError as e:
+                log.error("telegram: setWebhook failed (%s): no update will arrive until it succeeds",
+                          self._redact(str(e)))
             log.info("telegram: webhook mode, listening on %s",
                      self.settings.web_listen or self.settings.telegram_webhook_listen)
         else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -24,6 +25,7 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have no rights to send",
                 "not enough rights to send", "user is deactivated", "group chat was deactivated")
 NOT_MODIFIED = "message is not modified"
+log = logging.getLogger(__name__)
 
 
 class FloodWaitTooLong(TelegramError):
@@ -32,6 +34,12 @@ class FloodWaitTooLong(TelegramError):
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"Flood control exceeded. Retry in {retry_after:g} seconds")
         self.retry_after = retry_after
+
+
+class UnexpectedAnswer(NetworkError):
+    """A 2xx answer that is not the Bot API's `{ok, result}` JSON (HTML, a bare `true`, no `result`).
+
+    Raised from the parsing error, so `never_sent` is False: the request may have taken effect."""
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -79,6 +87,15 @@ class FloodWaitLimiter(AIORateLimiter):
                     if wait > self.max_wait or attempt == self.flood_retries:
                         raise FloodWaitTooLong(wait) from e
                     self._paused[key] = max(self._paused.get(key, 0.0), loop.time() + wait + 0.1)
+                except (TypeError, KeyError, AttributeError) as e:  # PTB reads body["result"] unchecked
+                    log.warning("telegram: %s gave an answer that is not the Bot API's JSON (%s)", endpoint,
+                                type(e).__name__)
+                    raise UnexpectedAnswer(f"unexpected answer to {endpoint}") from e
+                except TelegramError as e:
+                    if type(e) is not TelegramError or "invalid server response" not in e.message.lower():
+                        raise
+                    log.warning("telegram: %s answered with a body that is not JSON", endpoint)
+                    raise UnexpectedAnswer(f"unexpected answer to {endpoint}") from e
             raise AssertionError("unreachable")
 
         try:

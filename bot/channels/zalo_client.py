@@ -130,6 +130,8 @@ class ZaloClient:
             body = None
         if not isinstance(body, dict) or "ok" not in body:
             code = response.status_code if response.status_code >= 400 else 502
+            log.warning("Zalo %s gave an answer that is not the API's JSON (HTTP %s, %s)", method,
+                        response.status_code, response.headers.get("content-type", "no content type"))
             raise error_for(method, code, f"unexpected answer (HTTP {response.status_code})")
         if not body.get("ok"):
             code = body.get("error_code")
@@ -140,8 +142,19 @@ class ZaloClient:
                             float(retry_after) if isinstance(retry_after, (int, float)) else None)
         return body.get("result")
 
+    def _object(self, method: str, result: Any, *, delivered: bool = False) -> dict[str, Any]:
+        """`result` when it is the documented object; otherwise a logged ZaloServerError, or {} when the call took effect."""
+        if isinstance(result, dict):
+            return result
+        if delivered:  # `ok: true` says it was done; only the details are missing: no retry, no duplicate
+            log.warning("Zalo %s answered ok with an unexpected result (%s); taken as done", method,
+                        type(result).__name__)
+            return {}
+        log.warning("Zalo %s answered ok with an unexpected result (%s)", method, type(result).__name__)
+        raise ZaloServerError(method, 502, f"unexpected result ({type(result).__name__})")
+
     async def get_me(self) -> dict[str, Any]:
-        return dict(await self.call("getMe") or {})
+        return self._object("getMe", await self.call("getMe"))
 
     async def get_updates(self, timeout: int = 30) -> list[dict[str, Any]]:
         """Waits up to `timeout` seconds; returns [] when none came (Zalo's 408). Zalo hands out one per call."""
@@ -151,26 +164,31 @@ class ZaloClient:
             return []
         if isinstance(result, list):
             return [u for u in result if isinstance(u, dict)]
+        if result is not None and not isinstance(result, dict):
+            log.warning("Zalo getUpdates answered ok with an unexpected result (%s); ignored", type(result).__name__)
         return [result] if isinstance(result, dict) and result else []
 
     async def set_webhook(self, url: str, secret_token: str) -> dict[str, Any]:
-        return dict(await self.call("setWebhook", {"url": url, "secret_token": secret_token}) or {})
+        """A bare `result: true` (seen in practice instead of the documented object) counts as set."""
+        result = await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+        return self._object("setWebhook", result, delivered=True)
 
     async def delete_webhook(self) -> dict[str, Any]:
-        return dict(await self.call("deleteWebhook") or {})
+        return self._object("deleteWebhook", await self.call("deleteWebhook"), delivered=True)
 
     async def get_webhook_info(self) -> dict[str, Any]:
-        return dict(await self.call("getWebhookInfo") or {})
+        return self._object("getWebhookInfo", await self.call("getWebhookInfo"))
 
     async def send_message(self, chat_id: str, text: str) -> dict[str, Any]:
-        return dict(await self.call("sendMessage", {"chat_id": chat_id, "text": text}) or {})
+        result = await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+        return self._object("sendMessage", result, delivered=True)
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> dict[str, Any]:
         """A picture Zalo fetches from `photo_url` (a public address: Zalo takes no uploads)."""
         payload = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             payload["caption"] = caption
-        return dict(await self.call("sendPhoto", payload) or {})
+        return self._object("sendPhoto", await self.call("sendPhoto", payload), delivered=True)
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})

@@ -22,7 +22,7 @@ class Call:
 class FakeBotAPI(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self.failures: dict[str, list[Exception | tuple[int, dict[str, Any]] | None]] = {}
+        self.failures: dict[str, list[Exception | tuple[int, dict[str, Any] | bytes] | None]] = {}
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> status for getChatMember
         self.files: dict[str, bytes] = {}  # file_id -> content served by getFile + download
         self.undeclared: set[str] = set()  # file ids whose size neither getFile nor the download states
@@ -36,8 +36,8 @@ class FakeBotAPI(BaseRequest):
 
     # -- what tests use ----------------------------------------------------------------------------
 
-    def fail_next(self, method: str, failure: Exception | tuple[int, dict[str, Any]]) -> None:
-        """Make the next call of `method` raise `failure`, or answer it with (HTTP status, JSON body)."""
+    def fail_next(self, method: str, failure: Exception | tuple[int, dict[str, Any] | bytes]) -> None:
+        """Make the next call of `method` raise `failure`, or answer it with (HTTP status, JSON body or raw bytes)."""
         self.failures.setdefault(method, []).append(failure)
 
     def pass_next(self, method: str) -> None:
@@ -144,7 +144,7 @@ class FakeBotAPI(BaseRequest):
                 raise failure
             if failure is not None:
                 code, body = failure
-                return code, json.dumps(body).encode()
+                return code, body if isinstance(body, bytes) else json.dumps(body).encode()
         return 200, _ok(self._answer(name, params))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

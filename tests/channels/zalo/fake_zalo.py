@@ -30,6 +30,8 @@ class FakeZalo:
     me_extra: dict[str, Any] = field(default_factory=dict)  # fields beyond the documented getMe, for one test
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # method -> (error_code, description)
+    # method -> (HTTP status, content type, raw body): answers that are not the documented JSON
+    raw_next: dict[str, list[tuple[int, str, bytes]]] = field(default_factory=dict)
     gone_chats: set[str] = field(default_factory=set)  # sendMessage answers 403 there
     webhook_url: str = ""
     webhook_secret: str = ""
@@ -199,5 +201,14 @@ class _Api(RequestHandler):
 
     async def post(self, token: str, method: str) -> None:
         payload = json.loads(self.request.body or b"{}")
+        raw = self.fake.raw_next.get(method)
+        if raw:
+            status, content_type, body = raw.pop(0)
+            self.fake.calls.append(Call(method, payload, ok=False))
+            self.set_status(status)
+            if content_type:
+                self.set_header("Content-Type", content_type)
+            self.finish(body)
+            return
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(await self.fake.answer(token, method, payload)))
