@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.core.vietnamese import fold, syllables
+from bot.core.vietnamese import fold, syllables, telex_candidates
 from knowledge.lexicon import ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, QUESTION_PHRASES, QUESTION_WORDS
 
 _JOINED = re.compile(r"\b(kh|s\s?kh)\s*(?:&|-|và|va|\+)\s*(dt)\b")  # "KH&ĐT", "kh-dt", "KH và ĐT"
@@ -136,13 +136,24 @@ class Intent:
     leans_on_previous: bool  # "còn cấp xã thì sao?", "văn bản đó ai ký?"
 
 
+# Words that say what is asked; a Telex leftover on one of them ("ai kys", "ngayf naof") is read as the word.
+INTENT_WORDS = frozenset("ky ai nao gi bao nhieu han ngay thang nam nop khi gio lau may dau sao nguoi so ban hanh "
+                         "chi tieu gom nhung".split())
+
+
+def _untelex(word: str) -> str:
+    if word in INTENT_WORDS or not word.isalpha():
+        return word
+    return next((c for c in telex_candidates(word) if c in INTENT_WORDS), word)
+
+
 def respelled(text: str) -> str:
     """The folded question with chat spellings replaced ('bn' -> 'bao nhieu'), punctuation kept."""
     words = fold(text).split()
     out = []
     for w in words:
         core = w.strip(".,;:?!")
-        rep = CHAT_SPELLINGS.get(core)
+        rep = CHAT_SPELLINGS.get(core) or (_untelex(core) if _untelex(core) != core else None)
         out.append(w.replace(core, rep) if rep and core else w)
     return " ".join(out)
 

@@ -52,6 +52,8 @@ def test_question_phrases_are_marked():
     ("bạn biết những văn bản nào?", "wants_documents", True),
     ("còn cấp xã thì sao?", "leans_on_previous", True),
     ("han nop bao cao quy", "kinds", ["time", "deadline"]),
+    ("kh thi dua brvt ai kys", "meta", "signer"),  # a Telex leftover on the intent word
+    ("ke hoach ban hanhf ngayf naof", "meta", "issued"),
     ("ty le ho so dung han bn %", "kinds", ["quantity"]),
 ])
 def test_intent_and_constraints(question, field, expected):
