@@ -5,7 +5,8 @@ import logging
 from dataclasses import replace
 from functools import cached_property
 
-from bot.core.admins import Role, list_admins, resolve_role
+from bot.core.admins import list_admins, resolve_role
+from bot.core.roles import Role
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.db import Database

@@ -1,12 +1,10 @@
 """/quyen (super-admin): list, grant and revoke bot admins."""
 from __future__ import annotations
 
-from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
-from bot.core.admins import grant_admin, list_admins, revoke_admin
+from bot.core.admins import grant, list_admins, revoke
 from bot.core.vietnamese import fold
-from scheduler.timeutil import as_utc
 
 USAGE = ("Cú pháp:\n/quyen — danh sách quản trị viên\n"
          "/quyen them <kênh:mã người dùng> [tên] — cấp quyền quản trị, ví dụ: /quyen them telegram:123456 Chị Hoa\n"
@@ -39,13 +37,9 @@ async def permissions(ctx: Context) -> str:
         return USAGE
     channel, user = who
     if verb == "them":
-        name = parts[2].strip()[:200] if len(parts) > 2 else ""
-        done = grant_admin(ctx.session, channel, user, by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}",
-                           at=as_utc(ctx.now()), name=name)
-        record(ctx.session, ctx.now(), ctx.msg, "quyen them", f"{channel}:{user} {name}".strip())
-        return f"✅ Đã cấp quyền quản trị cho {channel}:{user}." if done else f"{channel}:{user} đã là quản trị viên."
-    done = revoke_admin(ctx.session, channel, user)
-    record(ctx.session, ctx.now(), ctx.msg, "quyen xoa", f"{channel}:{user}")
-    if user in ctx.app.settings.admin_ids.get(channel, frozenset()):
+        done = grant(ctx.session, ctx.now(), ctx.actor, channel, user, parts[2] if len(parts) > 2 else "")
+        return f"✅ Đã cấp quyền quản trị cho {channel}:{user}." if done.changed else f"{channel}:{user} đã là quản trị viên."
+    done = revoke(ctx.session, ctx.now(), ctx.actor, ctx.app.settings, channel, user)
+    if done.super_admin:
         return f"{channel}:{user} là quản trị viên cấp cao trong ADMIN_IDS; chỉ gỡ được bằng cấu hình."
-    return f"🗑 Đã thu hồi quyền của {channel}:{user}." if done else f"{channel}:{user} không phải quản trị viên."
+    return f"🗑 Đã thu hồi quyền của {channel}:{user}." if done.changed else f"{channel}:{user} không phải quản trị viên."

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.core.messages import Button, Reply
 from bot.core.audit import record
+from bot.core.errors import Forbidden
 from handlers.context import Context
 from handlers.followups import MORE, latest_pending
 from handlers.registry import Role, callback, command
@@ -14,16 +15,17 @@ from scheduler.models import PendingAction
 from scheduler.timeutil import as_utc
 
 TTL = timedelta(days=1)
-# kind -> (role needed, async action(ctx, payload) -> result text)
+# kind -> async action(ctx, payload) -> result text; it calls a use case, which checks the role and audits
 ActionFunc = Callable[[Context, dict], Awaitable[str]]
-ACTIONS: dict[str, tuple[Role, ActionFunc]] = {}
+ACTIONS: dict[str, ActionFunc] = {}
+NO_LONGER_ALLOWED = "Bạn không còn quyền thực hiện thay đổi này. Yêu cầu đã được ghi lại."
 
 
-def action(kind: str, role: Role = Role.ADMIN) -> Callable[[ActionFunc], ActionFunc]:
+def action(kind: str) -> Callable[[ActionFunc], ActionFunc]:
     """Register what a confirmed pending action of `kind` does."""
 
     def deco(func: ActionFunc) -> ActionFunc:
-        ACTIONS[kind] = (role, func)
+        ACTIONS[kind] = func
         return func
 
     return deco
@@ -59,18 +61,19 @@ async def _confirm(ctx: Context, token: str, *, from_button: bool) -> Reply:
     row, error = _load(ctx, token)
     if row is None:
         return Reply(error, replace_origin=from_button)
-    role, func = ACTIONS.get(row.kind, (Role.SUPERADMIN, None))  # type: ignore[assignment]
-    if func is None or ctx.role < role:
-        record(ctx.session, ctx.now(), ctx.msg, f"confirm:{row.kind}", str(row.payload)[:500], outcome="denied")
+    func = ACTIONS.get(row.kind)
+    if func is None:  # a kind this version no longer knows
+        record(ctx.session, ctx.now(), ctx.actor, f"confirm:{row.kind}", str(row.payload)[:500], outcome="denied")
         ctx.session.delete(row)
-        return Reply("Bạn không còn quyền thực hiện thay đổi này. Yêu cầu đã được ghi lại.", replace_origin=from_button)
-    kind, payload = row.kind, dict(row.payload or {})
+        return Reply(NO_LONGER_ALLOWED, replace_origin=from_button)
+    payload = dict(row.payload or {})
     ctx.session.delete(row)
     try:
-        text = await func(ctx, payload)
+        text = await func(ctx, payload)  # the use case checks the role (audited if refused) and audits the change
+    except Forbidden:
+        return Reply(NO_LONGER_ALLOWED, replace_origin=from_button)
     except ValueError as e:
         return Reply(f"Không thực hiện được: {e}", replace_origin=from_button)
-    record(ctx.session, ctx.now(), ctx.msg, kind, str(payload)[:2000])
     return Reply(text, replace_origin=from_button)
 
 

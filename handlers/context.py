@@ -7,7 +7,8 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.core.admins import Role
+from bot.core.actors import Actor
+from bot.core.roles import Role
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -49,6 +50,11 @@ class Context:
     @property
     def is_superadmin(self) -> bool:
         return self.role >= Role.SUPERADMIN
+
+    @property
+    def actor(self) -> Actor:
+        """The sender, as the use cases take them."""
+        return Actor.of(self.msg, self.role)
 
     @property
     def capabilities(self) -> Capabilities:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import Role, command
 from bot.core.vietnamese import fold
-from scheduler.daysoff import list_overrides, load_overrides, remove_override, set_override
-from scheduler.models import DayOverride
+from scheduler.daysoff import list_overrides
+from scheduler.usecases import daysoff as cases
 from scheduler.vi_dates import format_date_vi, parse_date_vi
 from scheduler.workdays import ADMIN_DAY_OFF, ANNOUNCED_THROUGH, ESTIMATE_MARK, WorkCalendar
 
@@ -78,49 +77,34 @@ async def days_off(ctx: Context) -> str:
         day = parse_date_vi(parts[1], today=today)
     except ValueError as e:
         return f"{e}\n{USAGE}"
-    note = parts[2].strip()[:200] if len(parts) > 2 else ""  # as stored (the column holds 200)
-    by = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
+    note = parts[2] if len(parts) > 2 else ""
     if verb in ADD_WORDS:
-        reply, changed, action = _add(ctx, day, note, by), True, "them"
-    elif verb in WORK_WORDS:
-        (reply, changed), action = _working(ctx, day, note, by), "lamviec"
-    else:
-        (reply, changed), action = _remove(ctx, day), "bo"
-    if not changed:
-        return reply
-    record(ctx.session, ctx.now(), ctx.msg, "ngaynghi", f"{action} {day.isoformat()} {note}".strip())
-    return reply
+        added = cases.add_day_off(ctx.session, ctx.now(), ctx.actor, day, note)
+        return (f"Đã thêm ngày nghỉ {format_date_vi(day)}" + (f" ({added.note})" if added.note else "") +
+                ". Lịch nhắc sẽ được tính lại: không nhắc vào ngày này.")
+    if verb in WORK_WORDS:
+        return _working(cases.set_working_day(ctx.session, ctx.now(), ctx.actor, day, note))
+    return _removed(cases.remove_adjustment(ctx.session, ctx.now(), ctx.actor, day, note))
 
 
-def _add(ctx: Context, day: date, note: str, by: str) -> str:
-    set_override(ctx.session, day, True, note or ADMIN_DAY_OFF, by)
-    return (f"Đã thêm ngày nghỉ {format_date_vi(day)}" + (f" ({note})" if note else "") +
-            ". Lịch nhắc sẽ được tính lại: không nhắc vào ngày này.")
+def _working(done: cases.WorkingDaySet) -> str:
+    day = done.day
+    if done.outcome == "admin_day_off_removed":
+        return f"Đã bỏ ngày nghỉ do quản trị viên thêm; {format_date_vi(day)} là ngày làm việc."
+    if done.outcome == "unchanged":
+        return f"{format_date_vi(day)} vốn là ngày làm việc; không có gì thay đổi."
+    return (f"Đã đặt {format_date_vi(day)} là ngày làm việc (theo lịch: {done.holiday}). Lịch nhắc sẽ được tính lại. "
+            f"Bỏ điều chỉnh này: /ngaynghi bo {day:%d/%m/%Y}.")
 
 
-def _working(ctx: Context, day: date, note: str, by: str) -> tuple[str, bool]:
-    base = WorkCalendar({d: v for d, v in load_overrides(ctx.session).items() if d != day})
-    if not base.calendar_is_day_off(day):
-        had = ctx.session.get(DayOverride, day)
-        if had is not None:
-            remove_override(ctx.session, day)
-            return f"Đã bỏ ngày nghỉ do quản trị viên thêm; {format_date_vi(day)} là ngày làm việc.", True
-        return f"{format_date_vi(day)} vốn là ngày làm việc; không có gì thay đổi.", False
-    reason = base.holiday_name(day)
-    set_override(ctx.session, day, False, note or f"Làm việc thay cho: {reason}", by)
-    return (f"Đã đặt {format_date_vi(day)} là ngày làm việc (theo lịch: {reason}). Lịch nhắc sẽ được tính lại. "
-            f"Bỏ điều chỉnh này: /ngaynghi bo {day:%d/%m/%Y}.", True)
-
-
-def _remove(ctx: Context, day: date) -> tuple[str, bool]:
-    had = ctx.session.get(DayOverride, day)
+def _removed(done: cases.AdjustmentRemoved) -> str:
+    day = done.day
     cal = WorkCalendar()
     own = f"theo lịch là ngày nghỉ ({cal.holiday_name(day)})" if cal.is_day_off(day) else "theo lịch là ngày làm việc"
-    if had is None:
+    if done.removed is None:
         hint = (f" Để làm việc vào ngày này: /ngaynghi lamviec {day:%d/%m/%Y}." if cal.is_day_off(day)
                 else f" Để thêm ngày nghỉ: /ngaynghi them {day:%d/%m/%Y}.")
-        return f"{format_date_vi(day)} không có điều chỉnh nào của quản trị viên ({own}).{hint}", False
-    remove_override(ctx.session, day)
-    what = "ngày nghỉ do quản trị viên thêm" if had.day_off else "ngày làm việc do quản trị viên đặt"
+        return f"{format_date_vi(day)} không có điều chỉnh nào của quản trị viên ({own}).{hint}"
+    what = "ngày nghỉ do quản trị viên thêm" if done.removed == "day_off" else "ngày làm việc do quản trị viên đặt"
     return (f"Đã bỏ {what} {format_date_vi(day)}; ngày này trở lại như lịch: "
-            f"{own}{_estimate(cal, day)}. Lịch nhắc sẽ được tính lại.", True)
+            f"{own}{_estimate(cal, day)}. Lịch nhắc sẽ được tính lại.")

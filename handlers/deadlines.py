@@ -11,13 +11,14 @@ from handlers.context import Context
 from handlers.registry import Role, command
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
-from scheduler.deadline_form import FIELD_HELP, build_fields, describe, parse_assignments
+from bot.core.errors import Invalid
+from scheduler.deadline_form import FIELD_HELP, describe, parse_assignments
 from scheduler.models import Deadline, Occurrence
 from scheduler.presets import presets
 from scheduler.repo import (
-    acks_of, audience_unit_ids, create_deadline, current_occurrence, get_deadline, list_deadlines, period_audience,
-    remove_deadline, update_deadline,
+    acks_of, audience_unit_ids, current_occurrence, get_deadline, list_deadlines, period_audience,
 )
+from scheduler.usecases import deadlines as cases
 from scheduler.service import materialise
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_utc, as_vn, hhmm_date
@@ -118,17 +119,16 @@ async def add_deadline(ctx: Context) -> Reply | str:
         raw["source"] = parts[4]
     cal = calendar_for(ctx.session)
     try:
-        fields = build_fields(ctx.session, raw, cal, ctx.app.settings.default_leads)
-    except ValueError as e:
+        fields = cases.check_deadline(ctx.session, raw, ctx.app.settings)
+    except Invalid as e:
         return f"{e}\n\n{THEMHAN_USAGE}"
-    fields.setdefault("remind_at", ctx.app.settings.reminder_time)
     summary = "Bot hiểu hạn mới như sau:\n" + describe(ctx.session, fields, cal, today_of(ctx))
     return confirm.ask(ctx, "add_deadline", fields, summary, question="Lưu hạn này?")
 
 
 @confirm.action("add_deadline")
 async def _do_add(ctx: Context, fields: dict) -> str:
-    d = create_deadline(ctx.session, fields, at=as_utc(ctx.now()), by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
+    d = cases.add_deadline(ctx.session, ctx.now(), ctx.actor, fields)
     return f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch; sửa: /suahan {d.code} …, xóa: /xoahan {d.code}."
 
 
@@ -145,7 +145,7 @@ async def edit_deadline(ctx: Context) -> Reply | str:
     cal = calendar_for(ctx.session)
     try:
         raw = parse_assignments(rest)
-        fields = build_fields(ctx.session, raw, cal, ctx.app.settings.default_leads, partial=True)
+        fields = cases.check_deadline(ctx.session, raw, ctx.app.settings, partial=True)
     except ValueError as e:
         return f"{e}\n\n{usage}"
     merged = {"code": d.code, "title": d.title, "rule": d.rule, "audience_types": d.audience_types,
@@ -157,10 +157,7 @@ async def edit_deadline(ctx: Context) -> Reply | str:
 
 @confirm.action("edit_deadline")
 async def _do_edit(ctx: Context, payload: dict) -> str:
-    d = get_deadline(ctx.session, payload["code"])
-    if d is None:
-        raise ValueError(f"hạn {payload['code']} không còn.")
-    update_deadline(d, payload["fields"])
+    d = cases.edit_deadline(ctx.session, ctx.now(), ctx.actor, payload["code"], payload["fields"])
     return f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại."
 
 
@@ -179,12 +176,8 @@ async def delete_deadline(ctx: Context) -> Reply | str:
 
 @confirm.action("remove_deadline")
 async def _do_remove(ctx: Context, payload: dict) -> str:
-    d = get_deadline(ctx.session, payload["code"])
-    if d is None:
-        raise ValueError(f"hạn {payload['code']} không còn.")
-    title = d.title
-    remove_deadline(d)
-    return f"🗑 Đã xóa hạn {payload['code']} «{title}»."
+    d = cases.remove_deadline(ctx.session, ctx.now(), ctx.actor, payload["code"])
+    return f"🗑 Đã xóa hạn {payload['code']} «{d.title}»."
 
 
 # ------------------------------------------------------------------ admin: status and reminding now
@@ -289,11 +282,9 @@ async def install_preset(ctx: Context) -> Reply | str:
 
 @confirm.action("install_preset")
 async def _do_install(ctx: Context, payload: dict) -> str:
-    from scheduler.presets import install
-
     preset = presets(ctx.app.settings, payload.get("day"))[payload["key"]]
-    created, kept = install(ctx.session, preset, ctx.app.settings, at=as_utc(ctx.now()),
-                            by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}")
+    done = cases.install_preset(ctx.session, ctx.now(), ctx.actor, preset, ctx.app.settings, day=payload.get("day"))
+    created, kept = done.created, done.kept
     text = f"✅ Đã cài: {', '.join(created)}." if created else "Không có hạn mới nào."
     if kept:
         text += f" Đã có sẵn (giữ nguyên): {', '.join(kept)}."

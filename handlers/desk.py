@@ -1,39 +1,20 @@
 """The admin's desk actions shared by the CLI and the web dashboard: who acts, audited unit imports, chat's own actions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.core.actors import CONSOLE, Actor  # noqa: F401  (CONSOLE: the desk's callers import it from here too)
 from bot.core.audit import record
-from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
+from bot.core.errors import Forbidden
+from bot.core.messages import Reply
 from handlers import confirm
 from handlers.context import Context, Services
 from handlers.registry import Role
 from handlers.router import load_commands
 from scheduler.unit_import import ImportCheck, apply_rows, check_rows, read_table
-
-
-@dataclass(frozen=True)
-class Actor:
-    """An admin acting outside a chat: the console operator, or an admin signed in to the dashboard."""
-
-    channel: str  # "console", "telegram", "zalo", …
-    user_id: str
-    via: str  # "cli" | "web": written as the audit entry's chat
-    name: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.channel}:{self.user_id}"
-
-    def as_message(self) -> IncomingMessage:
-        """The audit log's shape of 'who did it, from where'."""
-        return IncomingMessage(ChatRef(self.channel, self.via), Sender(self.user_id, self.name))
-
-
-CONSOLE = Actor("console", "local", "cli", "Người vận hành")
 
 
 def import_units(session: Session, now: datetime, actor: Actor, data: bytes, file_name: str, *,
@@ -46,7 +27,7 @@ def import_units(session: Session, now: datetime, actor: Actor, data: bytes, fil
     if dry_run or not check.ok:
         return check
     apply_rows(session, check)
-    record(session, now, actor.as_message(), "donvi nhap",
+    record(session, now, actor, "donvi nhap",
            f"{file_name}: thêm {check.count('add')}, cập nhật {check.count('update')}, "
            f"không đổi {check.count('unchanged')}")
     return check
@@ -63,7 +44,7 @@ async def run_command(app: Services, session: Session, actor: Actor, role: Role,
     if cmd is None:
         raise KeyError(name)
     if role < cmd.role:
-        record(session, app.clock.now(), actor.as_message(), cmd.name, args, outcome="denied")
+        record(session, app.clock.now(), replace(actor, role=role), cmd.name, args, outcome="denied")
         return "Bạn không có quyền làm việc này. Yêu cầu đã được ghi lại."
     ctx = desk_context(app, session, actor, role, cmd.name, args)
     result = await cmd.func(ctx)
@@ -84,10 +65,8 @@ async def run_confirmed(app: Services, session: Session, actor: Actor, role: Rol
     Raises ValueError with a Vietnamese message when it cannot be done.
     """
     load_commands()
-    needed, func = confirm.ACTIONS[kind]
-    if role < needed:
-        record(session, app.clock.now(), actor.as_message(), f"confirm:{kind}", str(payload)[:500], outcome="denied")
-        raise ValueError("bạn không có quyền thực hiện thay đổi này (đã ghi lại)")
-    text = await func(desk_context(app, session, actor, role, kind), payload)
-    record(session, app.clock.now(), actor.as_message(), kind, str(payload)[:2000])
-    return text
+    func = confirm.ACTIONS[kind]
+    try:
+        return await func(desk_context(app, session, actor, role, kind), payload)  # the use case checks and audits
+    except Forbidden:
+        raise ValueError("bạn không có quyền thực hiện thay đổi này (đã ghi lại)") from None

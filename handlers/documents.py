@@ -58,7 +58,7 @@ async def document(ctx: Context) -> list[Reply] | str:
     if ctx.msg.chat_kind != "private":
         return "Gửi văn bản cho bot trong tin nhắn riêng."
     if not ctx.is_admin:
-        record(ctx.session, ctx.now(), ctx.msg, "document", ctx.msg.document.file_name if ctx.msg.document else "",
+        record(ctx.session, ctx.now(), ctx.actor, "document", ctx.msg.document.file_name if ctx.msg.document else "",
                outcome="denied")
         return "Chỉ quản trị viên (Sở Nội vụ) thêm được văn bản vào kho tri thức. Yêu cầu đã được ghi lại."
     att = ctx.msg.document
@@ -68,7 +68,7 @@ async def document(ctx: Context) -> list[Reply] | str:
         result = await ingest(ctx, att.file_name, att.data)
     except IngestError as e:
         return str(e)
-    record(ctx.session, ctx.now(), ctx.msg, "document", f"{att.file_name} -> {result.document_id}")
+    record(ctx.session, ctx.now(), ctx.actor, "document", f"{att.file_name} -> {result.document_id}")
     if not result.created:
         return f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id})."
     replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "

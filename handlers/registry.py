@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
-from bot.core.admins import Role  # the role ladder lives in the foundation; commands name it from here
+from bot.core.roles import Role  # the role ladder lives in the foundation; commands name it from here
 from bot.core.messages import Reply
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
+from bot.core.actors import Actor
 from bot.core.audit import record
 from handlers.context import Context, Services
 from handlers.conversation import ascii_command, suggestion
@@ -190,7 +191,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
                 assert cmd is not None
                 func = cmd.func
             if cmd is not None and role < cmd.role:
-                record(session, app.clock.now(), msg, cmd.name, args, outcome="denied")
+                record(session, app.clock.now(), Actor.of(msg, role), cmd.name, args, outcome="denied")
                 what = "quản trị viên cấp cao" if cmd.role == Role.SUPERADMIN else "quản trị viên (Sở Nội vụ)"
                 return [Reply(f"Lệnh /{cmd.name} chỉ dành cho {what}. Yêu cầu đã được ghi lại.")]
             ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)

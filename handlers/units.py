@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 from bot.core.audit import record
+from bot.core.audit import require
+from bot.core.errors import Forbidden, NotFound
+from bot.core.roles import Role
 from handlers.context import Context
 from handlers.registry import command
 from bot.core.vietnamese import fold
 from scheduler.chats import find_chat
 from scheduler.invites import find_invite
 from scheduler.models import Unit
+from scheduler.usecases import units as unit_cases
 from scheduler.timeutil import as_utc
 from bot.core.messages import Button, Reply
 from scheduler.focal_requests import request_focal
 from scheduler.units import (
     add_to_cluster, units_for_chat,
-    TYPE_LABELS, add_alias, add_focal_point, add_unit, focal_points, link_chat, list_units, match_unit,
-    parse_unit_type, remove_unit, unit_chats,
+    TYPE_LABELS, add_focal_point, focal_points, link_chat, list_units, parse_unit_type, unit_chats,
 )
 
 DONVI_USAGE = ("Cú pháp:\n/donvi — danh sách đơn vị và nhóm\n"
@@ -24,15 +27,20 @@ DONVI_USAGE = ("Cú pháp:\n/donvi — danh sách đơn vị và nhóm\n"
 
 
 def _unit_or_hint(ctx: Context, name: str, retry: str = "") -> tuple[Unit | None, str]:
-    found = match_unit(ctx.session, name)
-    if found.unit is not None:
-        return found.unit, ""
-    if found.suggestions:
-        hint = "; ".join(f"«{s}»" for s in found.suggestions)
-        again = f" Gõ lại: {retry} {found.suggestions[0]}" if retry else ""
-        return None, f"Không tìm thấy đơn vị «{name[:100]}». Có phải bạn muốn nói: {hint}?{again}"
-    return None, (f"Không tìm thấy đơn vị «{name[:100]}». Gõ /donvi để xem danh sách; quản trị viên thêm đơn vị "
-                  "bằng /donvi them <tên> | <loại> | <bí danh>.")
+    """The unit a typed name means, or why there is none (with close names)."""
+    try:
+        return unit_cases.find_unit_named(ctx.session, name), ""
+    except NotFound as e:
+        return None, _hint(e, retry)
+
+
+def _hint(e: NotFound, retry: str = "") -> str:
+    if e.suggestions:
+        hint = "; ".join(f"«{s}»" for s in e.suggestions)
+        again = f" Gõ lại: {retry} {e.suggestions[0]}" if retry else ""
+        return f"Không tìm thấy đơn vị «{e.key[:100]}». Có phải bạn muốn nói: {hint}?{again}"
+    return (f"Không tìm thấy đơn vị «{e.key[:100]}». Gõ /donvi để xem danh sách; quản trị viên thêm đơn vị "
+            "bằng /donvi them <tên> | <loại> | <bí danh>.")
 
 
 @command("dangky", "Đăng ký nhóm (hoặc bạn, nếu nhắn riêng) làm đầu mối của một đơn vị", usage="/dangky <đơn vị>",
@@ -130,8 +138,9 @@ async def units(ctx: Context) -> str:
         return _listing(ctx)
     if verb not in ("them", "bidanh", "xoa"):
         return DONVI_USAGE
-    if not ctx.is_admin:
-        record(ctx.session, ctx.now(), ctx.msg, f"donvi {verb}", rest, outcome="denied")
+    try:
+        require(ctx.session, ctx.now(), ctx.actor, Role.ADMIN, f"donvi {verb}", rest)
+    except Forbidden:
         return "Thêm, sửa, xóa đơn vị là việc của quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại."
     parts = [p.strip() for p in rest.split("|")]
     try:
@@ -144,27 +153,19 @@ async def units(ctx: Context) -> str:
             if type_ is None:
                 return f"Loại đơn vị «{parts[1][:50]}» không hợp lệ: ghi «sở» hoặc «xã».\n{DONVI_USAGE}"
             aliases = [a for a in (parts[2].split(",") if len(parts) > 2 else []) if a.strip()]
-            unit = add_unit(ctx.session, parts[0], type_, aliases, at=as_utc(ctx.now()))
-            detail = f"{unit.name} ({type_})"
-            reply = f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]})."
-        elif verb == "bidanh":
+            unit = unit_cases.add_unit(ctx.session, ctx.now(), ctx.actor, parts[0], type_, aliases)
+            return f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]})."
+        if verb == "bidanh":
             if len(parts) != 2 or not parts[1]:
                 return DONVI_USAGE
-            unit, error = _unit_or_hint(ctx, parts[0])
-            if unit is None:
-                return error
-            add_alias(ctx.session, unit, parts[1])
-            detail, reply = f"{unit.name} += {parts[1]}", f"✅ {unit.name} có thêm bí danh «{parts[1]}»."
-        else:
-            unit, error = _unit_or_hint(ctx, rest.strip())
-            if unit is None:
-                return error
-            remove_unit(ctx.session, unit)
-            detail, reply = unit.name, f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
+            unit = unit_cases.add_alias(ctx.session, ctx.now(), ctx.actor, parts[0], parts[1])
+            return f"✅ {unit.name} có thêm bí danh «{parts[1]}»."
+        unit = unit_cases.remove_unit(ctx.session, ctx.now(), ctx.actor, rest.strip())
+        return f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
+    except NotFound as e:
+        return _hint(e)
     except ValueError as e:
         return str(e)
-    record(ctx.session, ctx.now(), ctx.msg, f"donvi {verb}", detail)
-    return reply
 
 
 def _listing(ctx: Context) -> str:

@@ -29,11 +29,11 @@ def login_url(settings: Settings, token: str) -> str:
 @command("web", "Liên kết đăng nhập trang quản trị (dùng một lần, 10 phút)", usage="/web", role=Role.ADMIN, order=95)
 async def web_link(ctx: Context) -> str:
     if ctx.msg.chat_kind != "private":
-        record(ctx.session, ctx.now(), ctx.msg, "web", "group", outcome="denied")
+        record(ctx.session, ctx.now(), ctx.actor, "web", "group", outcome="denied")
         return "Liên kết đăng nhập chỉ gửi trong tin nhắn riêng với bot: hãy nhắn riêng /web."
     token = issue_link(ctx.session, ctx.now(), ctx.msg.chat.channel, ctx.msg.sender.user_id,
                        ctx.msg.sender.display_name)
-    record(ctx.session, ctx.now(), ctx.msg, "web", "login link")
+    record(ctx.session, ctx.now(), ctx.actor, "web", "login link")
     minutes = int(LINK_TTL.total_seconds() // 60)
     note = "" if ctx.app.settings.web_base_url else "\n(Chưa đặt WEB_BASE_URL: liên kết chỉ mở được trên máy chạy bot.)"
     return (f"🔐 Liên kết đăng nhập trang quản trị (dùng được một lần, trong {minutes} phút; đừng chuyển cho ai):\n"

@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_app
+from bot.core.actors import CONSOLE
 from bot.core.config import Settings
+from bot.core.errors import NotFound
+from scheduler.usecases import deadlines as deadline_cases
+from scheduler.usecases import units as unit_cases
 from scheduler.preview import register_cli as register_preview
-from scheduler.timeutil import as_utc, as_vn
+from scheduler.timeutil import as_vn
 
 
 def _app(settings: Settings):  # type: ignore[no-untyped-def]
@@ -105,16 +109,6 @@ def register(sub: Any) -> None:
 
 # ------------------------------------------------------------------ deadlines
 
-def _deadline_dict(d, units) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from scheduler.repo import audience_unit_ids
-
-    names = {u.id: u.name for u in units}
-    return {"code": d.code, "title": d.title, "rule": d.rule, "audience_types": list(d.audience_types or []),
-            "audience_units": [names.get(i, str(i)) for i in d.audience_units or []],
-            "units": [names[i] for i in audience_unit_ids(d, units)], "leads": list(d.leads), "remind_at": d.remind_at,
-            "what": d.what, "submit_to": d.submit_to, "source": d.source}
-
-
 def cmd_deadlines_list(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.repo import audience_unit_ids, list_deadlines
     from scheduler.units import find_unit, list_units
@@ -128,7 +122,7 @@ def cmd_deadlines_list(args: argparse.Namespace, settings: Settings) -> int:
             if unit is None:
                 return _fail(f"Không có đơn vị «{args.unit}».")
             deadlines = [d for d in deadlines if unit.id in audience_unit_ids(d, units)]
-        data = [_deadline_dict(d, units) for d in deadlines]
+        data = [deadline_cases.view(s, d).as_dict() for d in deadlines]
     text = "\n".join(f"{d['code']}\t{d['title']}\t{d['rule']}\t{', '.join(d['units']) or '-'}" for d in data)
     _print(data, args.json, text or "Chưa có hạn nào.")
     return 0
@@ -136,43 +130,37 @@ def cmd_deadlines_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_deadlines_add(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.daysoff import calendar_for
-    from scheduler.deadline_form import build_fields, describe
-    from scheduler.repo import create_deadline
-    from scheduler.units import list_units
+    from scheduler.deadline_form import describe
 
     app = _app(settings)
+    now = app.clock.now()
     raw = {k: v for k, v in {"title": args.title, "rule": args.rule, "audience": args.audience, "leads": args.leads,
                              "remind_at": args.remind_at, "code": args.code, "what": args.what,
                              "submit_to": args.submit_to, "source": args.source}.items() if v is not None}
     try:
         with app.db.session() as s:
-            cal = calendar_for(s)
-            fields = build_fields(s, raw, cal, settings.default_leads)
-            fields.setdefault("remind_at", settings.reminder_time)
-            d = create_deadline(s, fields, at=as_utc(app.clock.now()), by="cli")
-            text = f"Đã thêm hạn {d.code}.\n" + describe(s, {**fields, "code": d.code}, cal, as_vn(app.clock.now()).date())
-            data = _deadline_dict(d, list_units(s))
+            fields = deadline_cases.check_deadline(s, raw, settings)
+            d = deadline_cases.add_deadline(s, now, CONSOLE, fields)
+            text = f"Đã thêm hạn {d.code}.\n" + describe(s, {**fields, "code": d.code}, calendar_for(s), as_vn(now).date())
     except ValueError as e:
         return _fail(str(e))
-    _print(data, args.json, text)
+    _print(d.as_dict(), args.json, text)
     return 0
 
 
 def cmd_deadlines_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.repo import get_deadline, remove_deadline
-
     app = _app(settings)
-    with app.db.session() as s:
-        d = get_deadline(s, args.code)
-        if d is None:
-            return _fail(f"Không có hạn mã «{args.code}».")
-        remove_deadline(d)
+    try:
+        with app.db.session() as s:
+            deadline_cases.remove_deadline(s, app.clock.now(), CONSOLE, args.code)
+    except NotFound:
+        return _fail(f"Không có hạn mã «{args.code}».")
     _print({"removed": args.code}, args.json, f"Đã xóa hạn {args.code}.")
     return 0
 
 
 def cmd_deadlines_presets(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.presets import install, presets
+    from scheduler.presets import presets
 
     if args.day is not None and not 1 <= args.day <= 19:
         return _fail("--day phải từ 1 đến 19.")
@@ -186,7 +174,8 @@ def cmd_deadlines_presets(args: argparse.Namespace, settings: Settings) -> int:
         return _fail("Ghi bộ hạn cần cài: --name cchc hoặc --name 7946.")
     app = _app(settings)
     with app.db.session() as s:
-        created, kept = install(s, available[args.name], settings, at=as_utc(app.clock.now()), by="cli")
+        done = deadline_cases.install_preset(s, app.clock.now(), CONSOLE, available[args.name], settings, day=args.day)
+    created, kept = list(done.created), list(done.kept)
     _print({"created": created, "kept": kept}, args.json,
            f"Đã cài: {', '.join(created) or '(không có hạn mới)'}" + (f"; đã có: {', '.join(kept)}" if kept else ""))
     return 0
@@ -237,7 +226,7 @@ def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_units_add(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.units import add_unit, parse_unit_type
+    from scheduler.units import parse_unit_type
 
     type_ = parse_unit_type(args.type)
     if type_ not in ("so", "xa"):
@@ -245,38 +234,33 @@ def cmd_units_add(args: argparse.Namespace, settings: Settings) -> int:
     app = _app(settings)
     try:
         with app.db.session() as s:
-            unit = add_unit(s, args.name, type_, args.alias, at=app.clock.now())
-            data = {"name": unit.name, "type": unit.type, "aliases": list(unit.aliases)}
+            unit = unit_cases.add_unit(s, app.clock.now(), CONSOLE, args.name, type_, args.alias)
     except ValueError as e:
         return _fail(str(e))
+    data = {"name": unit.name, "type": unit.type, "aliases": list(unit.aliases)}
     _print(data, args.json, f"Đã thêm {data['name']}.")
     return 0
 
 
 def cmd_units_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.units import match_unit, remove_unit
-
     app = _app(settings)
-    with app.db.session() as s:
-        found = match_unit(s, args.name)
-        if found.unit is None:
-            return _fail(f"Không có đơn vị «{args.name}»." +
-                         (f" Có phải: {', '.join(found.suggestions)}?" if found.suggestions else ""))
-        remove_unit(s, found.unit)
+    try:
+        with app.db.session() as s:
+            unit_cases.remove_unit(s, app.clock.now(), CONSOLE, args.name)
+    except NotFound as e:
+        return _fail(f"Không có đơn vị «{args.name}»." +
+                     (f" Có phải: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     print(f"Đã ngừng theo dõi {args.name}.")
     return 0
 
 
 def cmd_units_alias(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.units import add_alias, match_unit
-
     app = _app(settings)
     try:
         with app.db.session() as s:
-            found = match_unit(s, args.name)
-            if found.unit is None:
-                return _fail(f"Không có đơn vị «{args.name}».")
-            add_alias(s, found.unit, args.alias)
+            unit_cases.add_alias(s, app.clock.now(), CONSOLE, args.name, args.alias)
+    except NotFound:
+        return _fail(f"Không có đơn vị «{args.name}».")
     except ValueError as e:
         return _fail(str(e))
     print(f"{args.name}: thêm bí danh {args.alias}.")

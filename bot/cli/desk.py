@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
 
 def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
-    from handlers.desk import CONSOLE, import_units
+    from bot.core.actors import CONSOLE
+    from handlers.desk import import_units
     from scheduler.unit_import import ImportFileError
 
     try:
@@ -158,7 +159,7 @@ def _print_link(app, who: str) -> int:  # type: ignore[no-untyped-def]
     from bot.core.admins import resolve_role
     from bot.core.audit import record
     from bot.core.login_links import issue_link
-    from handlers.desk import CONSOLE
+    from bot.core.actors import CONSOLE
     from handlers.registry import Role
     from handlers.web_link import login_url
 
@@ -171,7 +172,7 @@ def _print_link(app, who: str) -> int:  # type: ignore[no-untyped-def]
             sys.stderr.write(f"{who} không phải quản trị viên của bot (ADMIN_IDS hoặc /quyen them).\n")
             return 2
         token = issue_link(s, app.clock.now(), channel, user, CONSOLE.name if channel == "console" else "")
-        record(s, app.clock.now(), CONSOLE.as_message(), "web", f"login link for {channel}:{user}")
+        record(s, app.clock.now(), CONSOLE, "web", f"login link for {channel}:{user}")
     print(login_url(app.settings, token))
     sys.stderr.write("Liên kết dùng được một lần, trong 10 phút.\n")
     return 0

@@ -1,20 +1,17 @@
 """Who is an admin: super-admins from ADMIN_IDS (and the console operator), admins granted in the database."""
 from __future__ import annotations
 
-from datetime import datetime
-from enum import IntEnum
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
+from bot.core.actors import Actor
+from bot.core.audit import record, require
 from bot.core.models import Admin
-
-
-class Role(IntEnum):
-    USER = 0
-    ADMIN = 1
-    SUPERADMIN = 2
+from bot.core.roles import Role
 
 
 def resolve_role(settings: Settings, session: Session, channel: str, user_id: str) -> Role:
@@ -42,3 +39,29 @@ def revoke_admin(session: Session, channel: str, user_id: str) -> bool:
 
 def list_admins(session: Session) -> list[Admin]:
     return list(session.scalars(select(Admin).order_by(Admin.channel, Admin.user_id)))
+
+
+@dataclass(frozen=True)
+class AdminChange:
+    channel: str
+    user_id: str
+    changed: bool  # False: they already were (grant) or were not (revoke) an admin
+    super_admin: bool = False  # in ADMIN_IDS: a revoke cannot remove them
+
+
+def grant(session: Session, now: datetime, actor: Actor, channel: str, user_id: str, name: str = "") -> AdminChange:
+    """Make a user a bot admin (super-admins only)."""
+    name = name.strip()[:200]
+    detail = f"{channel}:{user_id} {name}".strip()
+    require(session, now, actor, Role.SUPERADMIN, "quyen them", detail)
+    done = grant_admin(session, channel, user_id, by=actor.key, at=now.astimezone(timezone.utc), name=name)
+    record(session, now, actor, "quyen them", detail)
+    return AdminChange(channel, user_id, done)
+
+
+def revoke(session: Session, now: datetime, actor: Actor, settings: Settings, channel: str, user_id: str) -> AdminChange:
+    """Take a user's admin role away (super-admins only; ADMIN_IDS stay super-admins)."""
+    require(session, now, actor, Role.SUPERADMIN, "quyen xoa", f"{channel}:{user_id}")
+    done = revoke_admin(session, channel, user_id)
+    record(session, now, actor, "quyen xoa", f"{channel}:{user_id}")
+    return AdminChange(channel, user_id, done, user_id in settings.admin_ids.get(channel, frozenset()))

@@ -7,18 +7,33 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.actors import Actor
+from bot.core.roles import Role
+from bot.core.errors import Forbidden
 from bot.core.messages import IncomingMessage
 from bot.core.models import AuditEntry
 
 log = logging.getLogger(__name__)
 
 
-def record(session: Session, at: datetime, msg: IncomingMessage, action: str, detail: str = "", outcome: str = "ok") -> None:
-    session.add(AuditEntry(at=at, channel=msg.chat.channel, user_id=msg.sender.user_id, chat_id=msg.chat.chat_id,
+def record(session: Session, at: datetime, actor: Actor | IncomingMessage, action: str, detail: str = "",
+           outcome: str = "ok") -> None:
+    """One audit entry, written in the caller's transaction (so it exists exactly when the change does)."""
+    if isinstance(actor, IncomingMessage):  # a chat message stands for its sender, in its chat
+        actor = Actor.of(actor)
+    session.add(AuditEntry(at=at, channel=actor.channel, user_id=actor.user_id, chat_id=actor.via,
                            action=action, detail=detail[:2000], outcome=outcome))
     if outcome != "ok":
-        log.warning("audit %s %s by %s:%s in chat %s", action, outcome, msg.chat.channel, msg.sender.user_id, msg.chat.chat_id)
+        log.warning("audit %s %s by %s:%s in chat %s", action, outcome, actor.channel, actor.user_id, actor.via)
 
 
 def recent(session: Session, limit: int = 20) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+def require(session: Session, at: datetime, actor: Actor, needed: Role, action: str, detail: str = "") -> None:
+    """The one role check of the use cases: a refusal is audited, then raised as Forbidden."""
+    if actor.role >= needed:
+        return
+    record(session, at, actor, action, detail, outcome="denied")
+    raise Forbidden(action, needed)

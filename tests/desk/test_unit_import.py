@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from bot.core.db import Database
 from bot.core.models import AuditEntry
-from handlers.desk import CONSOLE, import_units
+from bot.core.actors import CONSOLE
+from handlers.desk import import_units
 from scheduler.models import FocalPoint, Unit
 from scheduler.unit_import import HEADERS, ImportFileError, check_rows, read_table, template_xlsx
 from scheduler.units import add_unit

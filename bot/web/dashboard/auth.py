@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.core.admins import resolve_role
 from bot.core.audit import record
 from bot.core.login_links import SESSION_TTL, WebIdentity, same, session_identity, signing_key
-from handlers.desk import Actor
+from bot.core.actors import Actor
 from bot.web.dashboard.render import bot_app, page, root
 from handlers.registry import Role
 
@@ -101,7 +101,7 @@ def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
             if not same(str(form.get("csrf", "")), admin.identity.csrf):
                 app = bot_app(request)
                 with app.db.session() as s:
-                    record(s, app.clock.now(), admin.actor.as_message(), f"web {request.url.path}", "CSRF",
+                    record(s, app.clock.now(), admin.actor, f"web {request.url.path}", "CSRF",
                            outcome="denied")
                 return page(request, "message.html", {"title": "Yêu cầu không hợp lệ",
                                                       "text": "Mã chống giả mạo (CSRF) không đúng: hãy tải lại trang "

@@ -57,7 +57,7 @@ async def upload(request: Request, admin: Admin) -> Response:
     except IngestError as e:
         return _documents(request, error=str(e), status=422)
     with app.db.session() as s:  # the same audit entry as a file sent in chat
-        record(s, app.clock.now(), admin.actor.as_message(), "document", f"{upload.filename} -> {result.document_id}")
+        record(s, app.clock.now(), admin.actor, "document", f"{upload.filename} -> {result.document_id}")
     if not result.created:
         return _documents(request, flash=f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id}).")
     scan = f" {scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""
@@ -90,7 +90,7 @@ async def remove_document(request: Request, admin: Admin) -> Response:
     if not app.knowledge.remove_document(doc_id):
         return _documents(request, error=f"Không có văn bản mã {doc_id}.", status=404)
     with app.db.session() as s:
-        record(s, app.clock.now(), admin.actor.as_message(), "kb remove", str(doc_id))
+        record(s, app.clock.now(), admin.actor, "kb remove", str(doc_id))
     return _documents(request, flash=f"🗑 Đã xóa văn bản mã {doc_id} khỏi kho tri thức.")
 
 

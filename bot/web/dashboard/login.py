@@ -8,7 +8,7 @@ from bot.core.audit import record
 from bot.core.login_links import end_session, redeem_link
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, clear_session_cookie, root, set_session_cookie
 from bot.web.dashboard.render import page
-from handlers.desk import Actor
+from bot.core.actors import Actor
 
 
 async def login_form(request: Request) -> Response:
@@ -42,7 +42,7 @@ async def logout(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     with app.db.session() as s:
         end_session(s, app.clock.now(), admin.token)
-        record(s, app.clock.now(), admin.actor.as_message(), "web dang xuat")
+        record(s, app.clock.now(), admin.actor, "web dang xuat")
     response = RedirectResponse(f"{root(request)}/dang-nhap", status_code=303)
     clear_session_cookie(request, response)
     return response

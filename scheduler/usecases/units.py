@@ -1,0 +1,67 @@
+"""Unit use cases: add, remove, alias a unit (registering chats is /dangky's, in handlers/units.py, for now)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.core.actors import Actor
+from bot.core.roles import Role
+from bot.core.audit import record, require
+from bot.core.errors import Invalid, NotFound
+from scheduler import units as repo
+from scheduler.models import Unit
+from scheduler.timeutil import as_utc
+
+
+@dataclass(frozen=True)
+class UnitView:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+
+
+def _view(unit: Unit) -> UnitView:
+    return UnitView(unit.name, unit.type, tuple(unit.aliases or ()))
+
+
+def find_unit_named(session: Session, name: str) -> Unit:
+    """The active unit a typed name means; NotFound with close names as suggestions."""
+    found = repo.match_unit(session, name)
+    if found.unit is None:
+        raise NotFound("unit", name, f"Không có đơn vị «{name}».", found.suggestions)
+    return found.unit
+
+
+def add_unit(session: Session, now: datetime, actor: Actor, name: str, type_: str,
+             aliases: list[str] | None = None) -> UnitView:
+    """Follow a new unit (or again a removed one); `type_` is "so" or "xa"."""
+    require(session, now, actor, Role.ADMIN, "donvi them", f"{name} ({type_})")
+    try:
+        unit = repo.add_unit(session, name, type_, aliases, at=as_utc(now))
+    except ValueError as e:
+        raise Invalid(str(e)) from None
+    record(session, now, actor, "donvi them", f"{unit.name} ({type_})")
+    return _view(unit)
+
+
+def remove_unit(session: Session, now: datetime, actor: Actor, name: str) -> UnitView:
+    """Stop following a unit: its groups are unlinked, its history kept."""
+    require(session, now, actor, Role.ADMIN, "donvi xoa", name)
+    unit = find_unit_named(session, name)
+    repo.remove_unit(session, unit)
+    record(session, now, actor, "donvi xoa", unit.name)
+    return _view(unit)
+
+
+def add_alias(session: Session, now: datetime, actor: Actor, name: str, alias: str) -> UnitView:
+    """Another name the unit is found by."""
+    require(session, now, actor, Role.ADMIN, "donvi bidanh", f"{name} += {alias}")
+    unit = find_unit_named(session, name)
+    try:
+        repo.add_alias(session, unit, alias)
+    except ValueError as e:
+        raise Invalid(str(e)) from None
+    record(session, now, actor, "donvi bidanh", f"{unit.name} += {alias}")
+    return _view(unit)
