@@ -103,3 +103,40 @@ def backup(db: Database, dest_dir: Path, now: datetime) -> Path:
     subprocess.run(["pg_dump", "--format=custom", f"--file={target}", f"--dbname={libpq_url}"],
                    check=True, capture_output=True)
     return target
+
+
+BACKUP_SHAPES = ("bot-*.db", "bot-*.dump")
+
+
+def rotate_backups(dest_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups in `dest_dir` (by their timestamped names); returns those deleted."""
+    found = sorted({p for shape in BACKUP_SHAPES for p in dest_dir.glob(shape)}, key=lambda p: p.name, reverse=True)
+    old = found[keep:]
+    for path in old:
+        path.unlink()
+    return old
+
+
+def restore(db: Database, source: Path) -> None:
+    """Replace the database's contents with a backup made by `backup` (SQLite file or pg_dump custom format)."""
+    url = make_url(str(db.engine.url.render_as_string(hide_password=False)))
+    db.engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        if source.suffix != ".db":
+            raise RuntimeError(f"{source.name} is not a SQLite backup (bot-….db)")
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(url.database or ":memory:")
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return
+    if source.suffix != ".dump":
+        raise RuntimeError(f"{source.name} is not a PostgreSQL backup (bot-….dump from pg_dump)")
+    if shutil.which("pg_restore") is None:
+        raise RuntimeError("pg_restore is not installed (Debian: apt-get install postgresql-client)")
+    libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                           f"--dbname={libpq_url}", str(source)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"pg_restore: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")

@@ -1,4 +1,4 @@
-"""`python -m bot db upgrade|current|backup`: schema migrations and backups."""
+"""`python -m bot db upgrade|current|backup|restore`: schema migrations, backups and restores."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +19,11 @@ def register(sub: Any) -> None:
     r.set_defaults(handler=cmd_revision)
     b = dsub.add_parser("backup", help="write a consistent backup (SQLite copy or pg_dump)")
     b.add_argument("--dir", type=Path, default=None, help="target folder (default DATA_DIR/backups)")
+    b.add_argument("--keep", type=int, default=None, metavar="N", help="then delete all but the newest N backups")
     b.set_defaults(handler=cmd_backup)
+    rs = dsub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
+    rs.add_argument("file", type=Path)
+    rs.set_defaults(handler=cmd_restore)
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
@@ -61,10 +65,33 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot import schema
     from bot.core.clock import SystemClock
 
+    if args.keep is not None and args.keep < 1:
+        print(f"--keep {args.keep}: cần một số nguyên dương (số bản sao lưu giữ lại)", file=sys.stderr)
+        return 2
+    folder = args.dir or settings.data_dir / "backups"
     try:
-        path = schema.backup(_db(settings), args.dir or settings.data_dir / "backups", SystemClock().now())
+        path = schema.backup(_db(settings), folder, SystemClock().now())
     except Exception as e:  # pg_dump missing or failing: say so, no traceback
         print(f"Sao lưu thất bại: {e}", file=sys.stderr)
         return 1
     print(f"Đã sao lưu vào {path}")
+    if args.keep is not None:
+        for old in schema.rotate_backups(folder, args.keep):
+            print(f"Đã xoá bản cũ {old}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import schema
+
+    if not args.file.is_file():
+        print(f"Không có tệp sao lưu {args.file}", file=sys.stderr)
+        return 2
+    try:
+        schema.restore(_db(settings), args.file)
+    except Exception as e:  # wrong kind of file, pg_restore missing or failing
+        print(f"Khôi phục thất bại: {e}", file=sys.stderr)
+        return 1
+    print(f"Đã khôi phục {settings.database_display()} từ {args.file}; chạy `python -m bot db upgrade` nếu bản sao "
+          "lưu cũ hơn phiên bản này, rồi khởi động bot.")
     return 0
