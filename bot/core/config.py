@@ -79,7 +79,6 @@ class Settings:
     # Operations
     log_format: str = "text"  # or "json": one object per line for Loki/ELK
     web_listen: str = ""  # host:port of the web app (health, metrics, dashboard) inside `run`; empty: none
-    redis_url: str = ""  # shared Telegram rate limit through Redis instead of PostgreSQL
 
     @property
     def db_url(self) -> str:
@@ -139,7 +138,6 @@ class Settings:
             web_listen=r.listen("WEB_LISTEN", ""),
             web_base_url=r.url("WEB_BASE_URL", "").rstrip("/"),
             web_secret_key=r.get("WEB_SECRET_KEY"),
-            redis_url=r.redis_url("REDIS_URL"),
         )
         r.check_together(settings)
         if r.problems:
@@ -312,13 +310,6 @@ class _Reader:
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             self.bad(name, "địa_chỉ:cổng, ví dụ 0.0.0.0:8080 hoặc 127.0.0.1:8080")
             return default
-        return raw
-
-    def redis_url(self, name: str) -> str:
-        raw = self.get(name)
-        if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
-            self.bad(name, "một URL redis://máy:cổng/số, ví dụ redis://127.0.0.1:6379/0")
-            return ""
         return raw
 
     def check_together(self, s: "Settings") -> None:
