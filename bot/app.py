@@ -178,7 +178,7 @@ def build_app(
 ) -> App:
     """Wire the application; brings the schema up to date. Reads no environment itself."""
     if db is None:
-        database = Database.from_url(settings.db_url)
+        database = Database.from_url(settings.db_url, settings.db_timeouts)
         ensure_schema(database)
     else:
         database = db

@@ -53,7 +53,7 @@ def serving_app(settings: Settings, source: Path | None, **kwargs: Any) -> "App"
 
     for line in start_lines(settings, source):
         log.info("%s", line)
-    db = Database.from_url(settings.db_url)
+    db = Database.from_url(settings.db_url, settings.db_timeouts)
     wait_for_database(db)
     db.engine.dispose()
     return build_app(settings, **kwargs)

@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.core.db import Database
 
-    return Database.from_url(settings.db_url)
+    return Database.from_url(settings.db_url, settings.db_timeouts)
 
 
 def cmd_upgrade(args: argparse.Namespace, settings: Settings) -> int:

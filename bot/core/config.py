@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bot.core.db import DbTimeouts
+
 
 def parse_admin_ids(raw: str) -> dict[str, frozenset[str]]:
     """`telegram:123,zalo:abc` -> {"telegram": {"123"}, "zalo": {"abc"}}; bare ids count for telegram."""
@@ -34,6 +36,9 @@ class Settings:
     database_url: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    db_connect_timeout: int = 5  # seconds (PostgreSQL): a hung database fails calls instead of freezing them
+    db_statement_timeout: int = 15
+    db_pool_timeout: int = 10
     instance_id: str = ""  # stable per replica: a restarted replica takes back its own in-flight reminders at once
     admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     # Knowledge base
@@ -84,6 +89,10 @@ class Settings:
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"
 
+    @property
+    def db_timeouts(self) -> DbTimeouts:
+        return DbTimeouts(self.db_connect_timeout, float(self.db_statement_timeout), float(self.db_pool_timeout))
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, base_dir: Path | None = None) -> "Settings":
         """Read and check every setting; relative paths are taken from `base_dir` (the `.env` file's folder).
@@ -99,6 +108,9 @@ class Settings:
             database_url=r.database_url("DATABASE_URL", base),
             timezone=r.timezone("TIMEZONE", "Asia/Ho_Chi_Minh"),
             log_level=r.choice("LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+            db_connect_timeout=r.integer("DB_CONNECT_TIMEOUT", 5, 2, 600, "số giây, từ 2 đến 600, ví dụ 5"),
+            db_statement_timeout=r.integer("DB_STATEMENT_TIMEOUT", 15, 1, 3600, "số giây, từ 1 đến 3600, ví dụ 15"),
+            db_pool_timeout=r.integer("DB_POOL_TIMEOUT", 10, 1, 600, "số giây, từ 1 đến 600, ví dụ 10"),
             instance_id=r.get("INSTANCE_ID"),
             admin_ids=r.admin_ids("ADMIN_IDS"),
             max_upload_bytes=upload_mb * 1024 * 1024,

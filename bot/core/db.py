@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,19 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets its folder created, WAL, foreign keys and a busy timeout."""
+@dataclass(frozen=True)
+class DbTimeouts:
+    """Seconds a database call may take before it fails instead of holding the caller (PostgreSQL)."""
+
+    connect: int = 5  # libpq's connect_timeout (it rounds anything below 2 up to 2)
+    statement: float = 15.0  # PostgreSQL statement_timeout: a slow or stuck query is cancelled
+    pool: float = 10.0  # waiting for a free pooled connection
+
+
+def make_engine(url: str, timeouts: DbTimeouts = DbTimeouts()) -> Engine:
+    """An engine for `url`; SQLite gets its folder created, WAL, foreign keys and a busy timeout.
+
+    PostgreSQL gets connect, statement and pool timeouts, so a hung server fails calls instead of hanging them."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
@@ -32,7 +44,11 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if u.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": max(1, int(timeouts.connect)),
+                        "options": f"-c statement_timeout={int(timeouts.statement * 1000)}"}
+    return create_engine(url, pool_pre_ping=True, pool_timeout=timeouts.pool, connect_args=connect_args)
 
 
 class Database:
@@ -41,8 +57,8 @@ class Database:
         self._factory = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def from_url(cls, url: str) -> "Database":
-        return cls(make_engine(url))
+    def from_url(cls, url: str, timeouts: DbTimeouts = DbTimeouts()) -> "Database":
+        return cls(make_engine(url, timeouts))
 
     @property
     def dialect(self) -> str:
