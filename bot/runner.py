@@ -72,9 +72,23 @@ async def serve(app: App) -> None:
             starting.result()
             log.info("channel %s started", ch.name)
         await _start_reminders(app)
+        watchdog = asyncio.create_task(_watchdog(app, stop), name="update-watchdog")
         await stop.wait()
+        watchdog.cancel()
     finally:
         await _stop(app, web)
+    if app.health.should_exit(app.clock.now()):
+        raise SystemExit(3)
+
+
+async def _watchdog(app: App, stop: asyncio.Event, every: float = 10.0) -> None:
+    """Stop the process (exit code 3, for the supervisor to restart it) when updates arrive but none is processed."""
+    while not stop.is_set():
+        await asyncio.sleep(every)
+        if app.health.should_exit(app.clock.now()):
+            log.error("updates arrive but none was processed for %d s: exiting for a restart",
+                      int(app.health.stalled_for(app.clock.now()).total_seconds()))
+            stop.set()
 
 
 async def _stop(app: App, web) -> None:  # type: ignore[no-untyped-def]

@@ -195,6 +195,7 @@ class TelegramChannel:
         if update is None:
             return 400, "bad update"
         await self.application.update_queue.put(update)
+        self._watch(arrived=True)
         return 200, "ok"
 
     async def stop(self) -> None:
@@ -366,7 +367,22 @@ class TelegramChannel:
 
     # -- receiving ---------------------------------------------------------------------------------
 
+    def _watch(self, *, arrived: bool) -> None:
+        """Tell the update watchdog (bot.core.health) that an update arrived or was processed."""
+        health = getattr(self._app, "health", None)
+        if health is None or self._app is None:
+            return
+        now = self._app.clock.now()
+        health.update_arrived(now) if arrived else health.update_processed(now)
+
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._handle_update(update)  # an exception goes to _on_error (logged); PTB goes on
+        finally:
+            if self.webhook_route() is not None or self.webhook is not None:
+                self._watch(arrived=False)
+
+    async def _handle_update(self, update: Update) -> None:
         if self._app is None or not self._claim(update.update_id):
             return
         if update.my_chat_member is not None:

@@ -1,4 +1,4 @@
-"""What readiness depends on besides the database: the scheduler's last tick and the channels' start."""
+"""What readiness depends on besides the database: the scheduler's last tick, the channels' start, updates flowing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +13,29 @@ class Health:
     scheduler_running: bool = False
     last_tick_at: datetime | None = None
     channels: dict[str, str] = field(default_factory=dict)  # name -> "" when started, else why not
+    # The update watchdog: updates that arrived and were not processed yet, and since when none was processed.
+    stall_after: timedelta = timedelta(minutes=2)  # then not ready
+    exit_after: timedelta = timedelta(minutes=7)  # then the process exits non-zero for its supervisor to restart it
+    pending_updates: int = 0
+    waiting_since: datetime | None = None  # the first unanswered arrival after the last processed update
+
+    def update_arrived(self, now: datetime) -> None:
+        if self.pending_updates == 0:
+            self.waiting_since = now
+        self.pending_updates += 1
+
+    def update_processed(self, now: datetime) -> None:
+        self.pending_updates = max(0, self.pending_updates - 1)
+        self.waiting_since = now if self.pending_updates else None
+
+    def stalled_for(self, now: datetime) -> timedelta:
+        """How long updates have been waiting with none processed (zero when they flow)."""
+        if not self.pending_updates or self.waiting_since is None:
+            return timedelta(0)
+        return max(timedelta(0), now - self.waiting_since)
+
+    def should_exit(self, now: datetime) -> bool:
+        return self.stalled_for(now) > self.exit_after
 
     def scheduler_started(self, interval: timedelta) -> None:
         self.scheduler_running, self.tick_interval = True, interval
@@ -32,6 +55,9 @@ class Health:
     def problems(self, now: datetime) -> list[str]:
         """Why this process is not ready (empty when it is), the database aside."""
         out = [f"kênh {name} chưa chạy: {why}" for name, why in sorted(self.channels.items()) if why]
+        stalled = self.stalled_for(now)
+        if stalled > self.stall_after:
+            out.append(f"{self.pending_updates} tin đến nhưng không được xử lý trong {int(stalled.total_seconds())} s")
         if self.scheduler_running:
             if self.last_tick_at is None:
                 out.append("bộ lập lịch nhắc hạn chưa chạy lượt nào")

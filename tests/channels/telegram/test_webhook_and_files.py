@@ -147,3 +147,44 @@ async def test_a_photo_from_a_non_admin_is_not_downloaded(tg, fake, received):
     await feed(tg, u.photo_update(chat_id=77, user_id=77, file_id="p2", size=10))
     assert received == [] and fake.downloads == 0
     assert fake.sent(77)  # the core's answer about pictures
+
+
+async def test_the_watchdog_sees_webhook_updates_that_are_not_processed(app, fake, tg_settings, clock):
+    """Updates answered 200 but stuck in handling make the process not ready (clock injected), and clear when handled."""
+    import asyncio
+    from datetime import timedelta
+
+    port = free_port()
+    settings = replace(tg_settings, telegram_webhook_url="https://bot.example.gov.vn/tg-hook",
+                       telegram_webhook_secret=SECRET, telegram_webhook_listen=f"127.0.0.1:{port}")
+    channel = TelegramChannel(settings, request=fake)
+    app.channels["telegram"] = channel
+    await channel.start(app)
+    release = asyncio.Event()
+    real = app.dispatch
+
+    async def stuck(*a, **kw):  # type: ignore[no-untyped-def]
+        await release.wait()
+        return await real(*a, **kw)
+
+    app.dispatch = stuck  # type: ignore[method-assign]
+    try:
+        async with httpx.AsyncClient() as client:
+            r = await client.post(f"http://127.0.0.1:{port}/tg-hook", json=u.text_update("/start", chat_id=700,
+                                  user_id=700), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert r.status_code == 200
+        assert app.health.pending_updates == 1
+        clock.advance(timedelta(minutes=3))
+        assert any("không được xử lý" in p for p in app.health.problems(clock.now()))
+        clock.advance(timedelta(minutes=5))
+        assert app.health.should_exit(clock.now())
+        release.set()
+        await fake.wait_for("sendMessage")
+        for _ in range(100):
+            if app.health.pending_updates == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert app.health.pending_updates == 0 and app.health.problems(clock.now()) == []
+    finally:
+        release.set()
+        await channel.stop()
