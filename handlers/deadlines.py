@@ -28,7 +28,7 @@ from scheduler.vi_dates import format_date_vi
 THEMHAN_USAGE = ("Cú pháp: /themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>\n"
                  "Ví dụ: /themhan Báo cáo CCHC quý | ngày 10 tháng cuối quý | sở, xã | 7,3,1,0\n"
                  "Đối tượng: «sở», «xã», «tất cả» hoặc tên đơn vị; nhắc trước: số ngày, mặc định 7,3,1,0. "
-                 "Có thể thêm trường thứ 5 là căn cứ (số văn bản).")
+                 "Có thể thêm trường thứ 5 là căn cứ (số văn bản), và «| ma=<mã ngắn>» (tối đa 12 ký tự).")
 NO_UNIT = ("Chat này chưa gắn với đơn vị nào. Trong nhóm của đơn vị, gõ /dangky <tên đơn vị>; "
            "đầu mối nhắn riêng cho bot: /dangky <tên đơn vị>.")
 
@@ -110,6 +110,8 @@ def _named_or_all(ctx: Context, code: str, hint: str) -> list[Deadline] | str:
          role=Role.ADMIN, order=50)
 async def add_deadline(ctx: Context) -> Reply | str:
     parts = [p.strip() for p in ctx.args.split("|")]
+    code = next((p.split("=", 1)[1].strip() for p in parts if fold(p).startswith("ma=")), "")
+    parts = [p for p in parts if not fold(p).startswith("ma=")]
     if len(parts) < 3 or len(parts) > 5 or not all(parts[:3]):
         return THEMHAN_USAGE
     raw = {"title": parts[0], "rule": parts[1], "audience": parts[2]}
@@ -117,6 +119,8 @@ async def add_deadline(ctx: Context) -> Reply | str:
         raw["leads"] = parts[3]
     if len(parts) > 4 and parts[4]:
         raw["source"] = parts[4]
+    if code:
+        raw["code"] = code
     cal = calendar_for(ctx.session)
     try:
         fields = cases.check_deadline(ctx.session, raw, ctx.app.settings)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.core.vietnamese import fold
-from scheduler.repo import valid_code
+from scheduler.repo import get_deadline, valid_code
 from scheduler.rules import RuleError, parse_rule
 from scheduler.timing import legal_due, parse_leads, parse_time, reminder_times
 from scheduler.units import TYPE_LABELS, list_units, match_unit, parse_unit_type
@@ -24,9 +24,9 @@ FIELDS = {
     "doituong": "audience", "audience": "audience", "nhactruoc": "leads", "nhac": "leads", "leads": "leads",
     "gio": "remind_at", "gionhac": "remind_at", "time": "remind_at", "noidung": "what", "what": "what",
     "noinop": "submit_to", "nopcho": "submit_to", "submit_to": "submit_to",
-    "nguon": "source", "cancu": "source", "source": "source",
+    "nguon": "source", "cancu": "source", "source": "source", "ma": "code", "code": "code",
 }
-FIELD_HELP = "ten, quytac, doituong, nhactruoc, gio, noidung, noinop, nguon"
+FIELD_HELP = "ma, ten, quytac, doituong, nhactruoc, gio, noidung, noinop, nguon"
 MAX_TEXT = 1000
 
 
@@ -97,7 +97,9 @@ def build_fields(session: Session, raw: Mapping[str, str], cal: WorkCalendar, de
     if "code" in raw and raw["code"]:
         code = raw["code"].strip().lower()
         if not valid_code(code):
-            raise ValueError("Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 40 ký tự), ví dụ: cchc-quy.")
+            raise ValueError("Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 12 ký tự), ví dụ: cchc-quy.")
+        if get_deadline(session, code) is not None:
+            raise ValueError(f"Mã «{code}» đã được dùng cho một hạn khác.")
         out["code"] = code
     return out
 

@@ -36,18 +36,43 @@ def list_deadlines(session: Session, *, active_only: bool = True) -> list[Deadli
     return list(session.scalars(q))
 
 
+SHORT_CODE = 12  # a code an official can type on a phone
+
+
+def short_code(title: str) -> str:
+    """'Báo cáo CCHC quý' -> 'bc-cchc-q': initials, abbreviations and numbers whole, at most 12 characters."""
+    parts: list[str] = []
+    initials = ""
+    for word in re.findall(r"\w+", title):
+        folded = re.sub(r"[^a-z0-9]", "", fold(word))
+        if not folded:
+            continue
+        if (word.isupper() and len(word) > 1) or any(ch.isdigit() for ch in word):
+            if initials:
+                parts.append(initials)
+                initials = ""
+            parts.append(folded)
+        else:
+            initials += folded[0]
+    if initials:
+        parts.append(initials)
+    return "-".join(parts)[:SHORT_CODE].strip("-") or "han"
+
+
 def make_code(session: Session, title: str) -> str:
-    """A short unused code from a title: 'Báo cáo CCHC quý' -> 'bao-cao-cchc-quy' (suffixed when taken)."""
-    base = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:30].strip("-") or "han"
+    """A short unused code from a title (see `short_code`), suffixed with a number when taken."""
+    base = short_code(title)
     code, n = base, 2
     while session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
-        code = f"{base}-{n}"
+        suffix = str(n)
+        code = f"{base[:SHORT_CODE - len(suffix)]}{suffix}"
         n += 1
     return code
 
 
 def valid_code(code: str) -> bool:
-    return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) is not None
+    """A code admins may set: lower-case letters without diacritics, digits and '-', at most 12 characters."""
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,11}", code) is not None
 
 
 def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, by: str) -> Deadline:

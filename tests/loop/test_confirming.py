@@ -163,3 +163,17 @@ async def test_typed_phrase_on_a_channel_without_buttons_in_a_group_not_addresse
     assert "Đã ghi nhận" in await one(app, msg("da nop", chat="g2", kind="group", mentioned=True))
     with app.db.session() as s:
         assert s.scalar(select(Delivery.status).where(Delivery.unit_id == 2)) in (None, "skipped")
+
+
+def test_generated_codes_are_short_enough_to_type():
+    from scheduler.repo import short_code
+    assert short_code("Báo cáo CCHC quý") == "bc-cchc-q"
+    assert short_code("Báo cáo tình hình kiểm soát TTHC") == "bcthks-tthc"
+    assert all(len(short_code(t)) <= 12 for t in ("Kế hoạch cải cách hành chính năm 2027 của UBND tỉnh", "x"))
+
+
+async def test_a_code_is_settable_in_themhan_and_suahan(app):
+    [ask] = await app.handle(admin_msg("/themhan Báo cáo tháng | ngày 25 hằng tháng | sở | 3,0 | ma=bct"))
+    assert "Mã: bct" in ask.text
+    [bad] = await app.handle(admin_msg("/themhan Báo cáo | ngày 25 hằng tháng | sở | ma=qua-dai-qua-muc-12"))
+    assert "tối đa 12 ký tự" in bad.text

@@ -79,17 +79,17 @@ def test_deadline_preview_add_edit_delete_and_presets(app: App, admin) -> None: 
     with app.db.session() as s:
         assert s.scalar(select(Deadline)) is None  # a preview stores nothing
     added = admin.post("/han-nop/them", data=fields)
-    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bao-cao-cchc-quy" in added.text
-    edited = admin.post("/han-nop/bao-cao-cchc-quy/sua", data={**fields, "rule": "ngày 15 tháng cuối quý"})
-    assert "Đã sửa hạn bao-cao-cchc-quy" in edited.text
+    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
+    edited = admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "rule": "ngày 15 tháng cuối quý"})
+    assert "Đã sửa hạn bc-cchc-q" in edited.text
     with app.db.session() as s:
         d = s.scalar(select(Deadline))
         assert d is not None and d.rule == "ngày 15 tháng cuối quý" and d.leads == [5, 1]
-    taken = admin.post("/han-nop/them", data={**fields, "code": "bao-cao-cchc-quy"})
+    taken = admin.post("/han-nop/them", data={**fields, "code": "bc-cchc-q"})
     assert taken.status_code == 422 and "đã được dùng" in taken.text
     assert 'value="ngày 10 tháng cuối quý"' in taken.text  # the form keeps what was typed
     assert "Không có hạn mã «khong-co»" in admin.post("/han-nop/khong-co/sua", data=fields).text
-    assert "Đã xóa hạn bao-cao-cchc-quy" in admin.post("/han-nop/bao-cao-cchc-quy/xoa", data={"csrf": csrf}).text
+    assert "Đã xóa hạn bc-cchc-q" in admin.post("/han-nop/bc-cchc-q/xoa", data={"csrf": csrf}).text
     installed = admin.post("/han-nop/cai-san", data={"csrf": csrf, "key": "cchc", "day": "12"})
     assert "Đã cài" in installed.text
     entries = [(e.action, e.channel, e.user_id, e.chat_id) for e in audit(app)]
