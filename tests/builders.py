@@ -1,7 +1,15 @@
-"""Small builders for incoming messages."""
+"""Small builders for incoming messages, and a unit with its group and a yearly deadline."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.core.clock import VN_TZ
 from bot.core.messages import ChatKind, ChatRef, IncomingMessage, Sender
+from scheduler.models import Acknowledgement, Chat
+from scheduler.repo import create_deadline
+from scheduler.units import add_unit
 
 
 def msg(
@@ -27,3 +35,19 @@ def admin_msg(text: str = "", **kw) -> IncomingMessage:  # type: ignore[no-untyp
     """A message from the fake channel's super-admin (ADMIN_IDS fake:boss in the settings fixture)."""
     kw.setdefault("user", "boss")
     return msg(text, **kw)
+
+
+def seed_unit_with_deadline(app, channel: str, group: str) -> None:
+    """Sở Tư pháp (alias STP) with its group on `channel`, and «bcn», due 10/12 each year, created 1/11/2026."""
+    with app.db.session() as s:
+        unit = add_unit(s, "Sở Tư pháp", "so", ["STP"])
+        s.add(Chat(channel=channel, chat_id=group, kind="group", title="Nhóm STP", active=True, unit_id=unit.id))
+        create_deadline(s, dict(code="bcn", title="Báo cáo năm", rule="chậm nhất ngày 10/12 hằng năm",
+                                audience_types=["so"], leads=[7, 3, 1, 0]),
+                        at=datetime(2026, 11, 1, tzinfo=VN_TZ), by="test")
+
+
+def acks(app) -> list[tuple[str, str, str]]:
+    """(channel, user, note) of every acknowledgement stored."""
+    with app.db.session() as s:
+        return [(a.by_channel, a.by_user, a.note) for a in s.scalars(select(Acknowledgement))]

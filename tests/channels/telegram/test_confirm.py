@@ -6,33 +6,18 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.core.clock import VN_TZ
-from scheduler.models import Acknowledgement, Chat, Delivery, FocalPoint
-from scheduler.repo import create_deadline
+from scheduler.models import Delivery, FocalPoint
 from scheduler.service import ReminderService
-from scheduler.units import add_unit
 from tests.channels.telegram import updates as u
 from tests.channels.telegram.conftest import feed
 from tests.channels.telegram.fake_api import BOT_ID, BOT_USERNAME
+from tests.builders import acks, seed_unit_with_deadline
 
 GROUP = -500777
 
 
-def seed(app, channel: str, group: str) -> None:
-    with app.db.session() as s:
-        unit = add_unit(s, "Sở Tư pháp", "so", ["STP"])
-        s.add(Chat(channel=channel, chat_id=group, kind="group", title="Nhóm STP", active=True, unit_id=unit.id))
-        create_deadline(s, dict(code="bcn", title="Báo cáo năm", rule="chậm nhất ngày 10/12 hằng năm",
-                                audience_types=["so"], leads=[7, 3, 1, 0]),
-                        at=datetime(2026, 11, 1, tzinfo=VN_TZ), by="test")
-
-
-def acks(app) -> list[tuple[str, str, str]]:
-    with app.db.session() as s:
-        return [(a.by_channel, a.by_user, a.note) for a in s.scalars(select(Acknowledgement))]
-
-
 async def test_telegram_typed_phrase_in_private_and_a_reply_in_the_group(app, clock, tg, fake):
-    seed(app, "telegram", str(GROUP))
+    seed_unit_with_deadline(app, "telegram", str(GROUP))
     with app.db.session() as s:
         s.add(FocalPoint(unit_id=1, channel="telegram", user_id="77", display_name="Chị Lan", private_chat_id="77"))
     clock.set(datetime(2026, 12, 3, 8, tzinfo=VN_TZ))
@@ -57,7 +42,7 @@ async def test_telegram_typed_phrase_in_private_and_a_reply_in_the_group(app, cl
 
 
 async def test_telegram_phrase_in_private_confirms(app, clock, tg, fake):
-    seed(app, "telegram", str(GROUP))
+    seed_unit_with_deadline(app, "telegram", str(GROUP))
     with app.db.session() as s:
         s.add(FocalPoint(unit_id=1, channel="telegram", user_id="78", display_name="Anh Nam", private_chat_id="78"))
     clock.set(datetime(2026, 12, 3, 9, tzinfo=VN_TZ))
