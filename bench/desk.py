@@ -67,7 +67,7 @@ def main() -> None:
             d = create_deadline(s, dict(code=f"bc-{k}", title=f"Báo cáo số {k}", rule="ngày 10 tháng cuối quý",
                                         audience_types=["so", "xa"], leads=[7, 3, 1, 0]), at=clock.now(), by="bench")
             from scheduler.daysoff import calendar_for
-            from scheduler.service import materialise
+            from scheduler.occurrences import materialise
 
             rows = materialise(s, d, calendar_for(s), clock.now().date())
             occ = next(r for r, _ in rows if r.period == "2026-Q4")

@@ -19,7 +19,7 @@ from scheduler.repo import (
     acks_of, audience_unit_ids, current_occurrence, get_deadline, list_deadlines, period_audience,
 )
 from scheduler.usecases import deadlines as cases
-from scheduler.service import materialise
+from scheduler.occurrences import materialise
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_utc, as_vn, hhmm_date
 from scheduler.units import list_units, units_for_chat

@@ -1,6 +1,7 @@
 """Repository of chats: seen, deactivated, moved to a new id."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.core.messages import ChatRef, IncomingMessage
 from scheduler.changes import bump
 from scheduler.models import Chat, ClusterMember, FocalPoint
-from scheduler.plan import ChatInfo, FocalInfo
+from scheduler.plan import ChatInfo, FocalInfo, Target, unit_targets
 from scheduler.timeutil import as_utc
 
 SEEN_PRECISION = timedelta(hours=1)  # last_seen is rewritten at most this often (it serves day-sized windows)
@@ -74,20 +75,17 @@ def silent_focal_points(session: Session, channel: str, since: datetime) -> list
     return [(fp, seen) for fp, seen in rows if seen is None or as_utc(seen) < as_utc(since)]
 
 
-def chat_infos(session: Session, channel: str | None = None) -> list[ChatInfo]:
-    """Every chat (of one channel) as the plan sees it, with the further units of cluster groups."""
+def reminder_targets(session: Session, unit_ids: Iterable[int], *,
+                     channel: str | None = None) -> dict[int, list[Target]]:
+    """Where each unit's reminders go (on one channel): `scheduler.plan.unit_targets` over every chat, with the
+    further units of cluster groups, and the approved focal points."""
     members: dict[int, list[int]] = {}
     for m in session.scalars(select(ClusterMember)):
         members.setdefault(m.chat_id, []).append(m.unit_id)
     q = select(Chat) if channel is None else select(Chat).where(Chat.channel == channel)
-    return [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title,
-                     tuple(sorted(u for u in members.get(c.id, ()) if u != c.unit_id)))
-            for c in session.scalars(q)]
-
-
-def focal_infos(session: Session, unit_id: int | None = None) -> list[FocalInfo]:
-    """Approved focal points (of one unit) as the plan sees them."""
-    q = select(FocalPoint).where(FocalPoint.status == "approved")
-    if unit_id is not None:
-        q = q.where(FocalPoint.unit_id == unit_id)
-    return [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in session.scalars(q)]
+    chats = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title,
+                      tuple(sorted(u for u in members.get(c.id, ()) if u != c.unit_id)))
+             for c in session.scalars(q)]
+    focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id)
+              for f in session.scalars(select(FocalPoint).where(FocalPoint.status == "approved"))]
+    return {u: unit_targets(u, chats, focals) for u in unit_ids}

@@ -17,7 +17,7 @@ from scheduler.chats import find_chat
 from scheduler.daysoff import calendar_for
 from scheduler.models import Acknowledgement, Deadline, Delivery, FocalPoint, Occurrence, Unit
 from scheduler.repo import acknowledge, find_ack, get_deadline, list_deadlines, occurrences_of, period_audience
-from scheduler.service import materialise
+from scheduler.occurrences import materialise
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.timing import escalation_days
 from scheduler.units import list_units, match_unit, natural_key, units_for_chat

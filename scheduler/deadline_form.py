@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.core.vietnamese import fold
 from scheduler.repo import get_deadline, valid_code
 from scheduler.rules import RuleError, parse_rule
-from scheduler.timing import legal_due, parse_leads, parse_time, reminder_times
+from scheduler.pipeline import schedule
+from scheduler.timing import parse_leads, parse_time
 from scheduler.units import TYPE_LABELS, list_units, match_unit, parse_unit_type
 from scheduler.vi_dates import format_date_vi
 from scheduler.workdays import WorkCalendar
@@ -139,13 +140,12 @@ def describe(session: Session, fields: Mapping[str, Any], cal: WorkCalendar, tod
     for key, label in (("what", "Cần nộp"), ("submit_to", "Nộp cho / cách nộp"), ("source", "Căn cứ")):
         if fields.get(key):
             lines.append(f"• {label}: {fields[key]}")
-    occs = rule.occurrences(today, count)
+    occs = schedule(rule, leads, cal, at, start=today, count=count)
     if occs:
         lines.append("Các kỳ tới:")
         for o in occs:
-            ld = legal_due(o.due, cal)
-            days = ", ".join(f"{w:%d/%m}" for _, w in reminder_times(o.due, leads, cal, at))
-            note = f" (ngày nghỉ; hạn tính đến {format_date_vi(ld)})" if ld != o.due else ""
+            days = ", ".join(f"{w:%d/%m}" for _, w in o.ahead)
+            note = f" (ngày nghỉ; hạn tính đến {format_date_vi(o.legal_due)})" if o.legal_due != o.due else ""
             lines.append(f"  – {o.label}: hạn {format_date_vi(o.due)}{note}; nhắc ngày {days}")
     else:
         lines.append("⚠️ Không còn kỳ nào từ hôm nay: sẽ không có lời nhắc nào.")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from scheduler.daysoff import calendar_for
 from scheduler.models import Chat, Deadline, FocalPoint, Occurrence
 from scheduler.repo import acks_of, audience_unit_ids, current_occurrence, get_deadline, list_deadlines
-from scheduler.service import materialise
+from scheduler.occurrences import materialise
 from scheduler.units import TYPE_LABELS, list_units
 
 SUBMITTED, PENDING, OVERDUE = "Đã nộp", "Chưa nộp", "Quá hạn"

@@ -8,37 +8,36 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import VN_TZ
+from scheduler.chats import reminder_targets
 from scheduler.daysoff import calendar_for
-from scheduler.models import Acknowledgement, Chat, Delivery, FocalPoint, Occurrence
-from scheduler.plan import ChatInfo, FocalInfo, PlannedOccurrence, plan_deliveries, unit_targets
-from scheduler.repo import audience_unit_ids, list_deadlines
-from scheduler.rules import RuleError, parse_rule
-from scheduler.timing import legal_due, parse_time, reminder_times
+from scheduler.models import Acknowledgement, Chat, Delivery, Occurrence
+from scheduler.occurrences import OCC_BACK
+from scheduler.pipeline import for_deadline
+from scheduler.plan import PlannedOccurrence, plan_deliveries
+from scheduler.repo import list_deadlines, period_audience
 from scheduler.units import list_units
 
 
-def planned_reminders(session: Session, start: date, end: date) -> list[dict[str, Any]]:
-    """Reminders with start <= time < end + 1 day (Vietnam time), earliest first, with their target chats."""
+def planned_reminders(session: Session, start: date, end: date, *, escalate: int) -> list[dict[str, Any]]:
+    """Reminders with start <= time < end + 1 day (Vietnam time), earliest first, with their target chats.
+
+    The same periods, reminder times (`escalate`: ESCALATION_DAYS), audiences and targets as the reminder service.
+    """
     cal = calendar_for(session)
     units = {u.id: u for u in list_units(session)}
     chats = {c.id: c for c in session.scalars(select(Chat))}
-    infos = [ChatInfo(c.id, c.channel, c.chat_id, c.kind, c.active, c.unit_id, c.title) for c in chats.values()]
-    focals = [FocalInfo(f.unit_id, f.channel, f.user_id, f.private_chat_id) for f in session.scalars(select(FocalPoint))]
-    targets = {u: unit_targets(u, infos, focals) for u in units}
+    targets = reminder_targets(session, units)
     deadlines = {d.id: d for d in list_deadlines(session)}
     occs: list[PlannedOccurrence] = []
+    audiences: dict[tuple[int, str], list[int]] = {}
     labels: dict[tuple[int, str], tuple[str, date]] = {}
     for d in deadlines.values():
-        try:
-            rule = parse_rule(d.rule, cal)
-            at = parse_time(d.remind_at)
-        except (RuleError, ValueError):
-            continue
         horizon = max([x for x in d.leads if x >= 0] or [0]) + 14
-        for o in rule.occurrences_between(start, end + timedelta(days=horizon)):
+        for o in for_deadline(d, cal, start=start - OCC_BACK, until=end + timedelta(days=horizon),
+                              escalate=escalate) or []:
             labels[(d.id, o.period)] = (o.label, o.due)
-            occs.append(PlannedOccurrence(d.id, o.period, o.due, legal_due(o.due, cal),
-                                          tuple(reminder_times(o.due, d.leads, cal, at, VN_TZ))))
+            audiences[(d.id, o.period)] = period_audience(d, o.legal_due, units.values())
+            occs.append(PlannedOccurrence(d.id, o.period, o.due, o.legal_due, o.reminders, o.open_until))
     acked = {(o.deadline_id, o.period, a.unit_id) for o, a in session.execute(
         select(Occurrence, Acknowledgement).join(Acknowledgement, Acknowledgement.occurrence_id == Occurrence.id))}
     sent = {(o.deadline_id, o.period, d.chat_id, d.lead) for o, d in session.execute(
@@ -46,8 +45,7 @@ def planned_reminders(session: Session, start: date, end: date) -> list[dict[str
         .where(Delivery.status == "sent"))}
     begin = datetime.combine(start, time(0), tzinfo=VN_TZ)
     stop = datetime.combine(end + timedelta(days=1), time(0), tzinfo=VN_TZ)
-    planned = plan_deliveries(occs, {d: audience_unit_ids(x, units.values()) for d, x in deadlines.items()}, targets,
-                              acked, today=start, until=stop)
+    planned = plan_deliveries(occs, audiences, targets, acked, today=start, until=stop)
     out = []
     for p in planned:
         if not begin <= p.scheduled_for < stop:

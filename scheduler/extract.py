@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.vietnamese import strip_diacritics
-from scheduler.rules import Occurrence, RuleError, find_phrases, parse_rule
+from scheduler.rules import Period, RuleError, find_phrases, parse_rule
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*(?=[-–•+]\s|[a-zđ]\)\s|\d+(?:\.\d+)*\.\s|[IVX]+\.\s)")
 _SECTION = re.compile(r"^\s*\**\s*(?:(?P<roman>[IVX]+)\.|(?P<num>\d+(?:\.\d+)*)\.|(?P<letter>[a-zđ])\))\s")
@@ -25,7 +25,7 @@ class FoundDeadline:
     rule: str | None  # text parse_rule accepts; None when the phrase sets no date ("đột xuất", "từ tháng 5/2017")
     understood: str
     recurring: bool = False
-    occurrences: list[Occurrence] = field(default_factory=list)  # next ones for recurring rules, the one for one-offs
+    occurrences: list[Period] = field(default_factory=list)  # next ones for recurring rules, the one for one-offs
     past: bool = False  # a one-off whose due date is before `today`
     action: str | None = None  # "trình", "báo cáo", "ban hành", …
 

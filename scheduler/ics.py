@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from scheduler.models import Deadline, Unit
-from scheduler.rules import RuleError, parse_rule
-from scheduler.timing import legal_due
+from scheduler.pipeline import for_deadline
 from scheduler.vi_dates import format_date_vi
 from scheduler.workdays import WorkCalendar
 
@@ -30,11 +29,7 @@ def deadlines_calendar(deadlines: Iterable[Deadline], units: Iterable[Unit], cal
     for d in deadlines:
         if unit is not None and unit.id not in audience_unit_ids(d, units):
             continue
-        try:
-            occs = parse_rule(d.rule, cal).occurrences_between(start, end)
-        except RuleError:
-            continue
-        for o in occs:
+        for o in for_deadline(d, cal, start=start, until=end) or []:
             ev = Event()
             ev.add("uid", f"{d.code}-{o.period}@cchc-bot")
             ev.add("dtstamp", now)
@@ -44,9 +39,8 @@ def deadlines_calendar(deadlines: Iterable[Deadline], units: Iterable[Unit], cal
             lines = [f"Cần nộp: {d.what or d.title}", f"Kỳ: {o.label}"]
             if o.cutoff:
                 lines.append(f"Chốt số liệu: {o.cutoff[0]:%d/%m/%Y} – {o.cutoff[1]:%d/%m/%Y}")
-            ld = legal_due(o.due, cal)
-            if ld != o.due:
-                lines.append(f"Hạn là ngày nghỉ; theo Điều 148 BLDS hạn tính đến {format_date_vi(ld)}")
+            if o.legal_due != o.due:
+                lines.append(f"Hạn là ngày nghỉ; theo Điều 148 BLDS hạn tính đến {format_date_vi(o.legal_due)}")
             if d.submit_to:
                 lines.append(f"Nộp cho: {d.submit_to}")
             if d.source:

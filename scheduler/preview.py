@@ -12,7 +12,8 @@ from typing import Any
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
 from scheduler.rules import DueRule, RuleError, parse_rule
-from scheduler.timing import legal_due, parse_leads, parse_time, reminder_times
+from scheduler.pipeline import schedule
+from scheduler.timing import parse_leads, parse_time
 from scheduler.vi_dates import format_date_vi
 from scheduler.workdays import WorkCalendar
 
@@ -23,15 +24,15 @@ def preview(rule: DueRule, start: date, count: int, leads: Sequence[int], cal: W
             at: time = time(8, 0)) -> dict[str, Any]:
     """The preview contract: rule, understood text and the first `count` occurrences due on or after `start`."""
     out = []
-    for occ in rule.occurrences(start, count):
+    for occ in schedule(rule, leads, cal, at, start=start, count=count):
         out.append({
             "period": occ.period,
             "label": occ.label,
             "due": occ.due.isoformat(),
             "due_is_working_day": cal.is_working_day(occ.due),
-            "legal_due": legal_due(occ.due, cal).isoformat(),
+            "legal_due": occ.legal_due.isoformat(),
             "cutoff": {"from": occ.cutoff[0].isoformat(), "to": occ.cutoff[1].isoformat()} if occ.cutoff else None,
-            "reminders": [when.isoformat() for _, when in reminder_times(occ.due, leads, cal, at)],
+            "reminders": [when.isoformat() for _, when in occ.ahead],
         })
     return {"rule": rule.text, "understood": rule.understood(), "occurrences": out}
 

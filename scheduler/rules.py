@@ -1,7 +1,7 @@
 """Due rules written in Vietnamese ("chậm nhất ngày 30/01 hằng năm", "trong quý III/2027") and their occurrences.
 
-Period ids (Occurrence.period): "2027" (year), "2027-H1"/"2027-H2" (six months), "2027-9M" (nine
-months), "2027-Q1".."2027-Q4" (quarter), "2027-06" (month), "2027-06..07" (a range of months),
+Period ids (Period.period, stored as an occurrence row's period): "2027" (year), "2027-H1"/"2027-H2" (six
+months), "2027-9M" (nine months), "2027-Q1".."2027-Q4" (quarter), "2027-06" (month), "2027-06..07" (a range of months),
 "2027-W09" (ISO week), "2027-01-30" (a single date: one-off rules, rules counted in days, lists of
 yearly dates that are not quarters or halves).
 
@@ -37,7 +37,9 @@ class RuleError(ValueError):
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class Period:
+    """One period of a rule (the database keeps it as a `scheduler.models.Occurrence` row)."""
+
     period: str
     label: str
     due: date  # the last day to submit (for "trước ngày X": X - 1)
@@ -45,7 +47,7 @@ class Occurrence:
     window_start: date | None = None  # when the window to do the work opens ("trong tháng 6-7/2027": 01/06)
 
 
-YearFn = Callable[[int], list[Occurrence]]
+YearFn = Callable[[int], list[Period]]
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class DueRule:
     text: str
     recurring: bool
     summary: str = field(repr=False)
-    _fixed: tuple[Occurrence, ...] = field(default=(), repr=False)
+    _fixed: tuple[Period, ...] = field(default=(), repr=False)
     _per_year: YearFn | None = field(default=None, repr=False, compare=False)
     warnings: tuple[str, ...] = ()  # e.g. a due date before the end of its data cut-off
     canonical: str = ""  # the rule in the grammar's plainest words; parses to the same occurrences
@@ -62,13 +64,13 @@ class DueRule:
         """The rule restated in Vietnamese, with its warnings."""
         return " ".join((self.summary, *self.warnings))
 
-    def occurrences(self, start: date, count: int) -> list[Occurrence]:
+    def occurrences(self, start: date, count: int) -> list[Period]:
         """The first `count` occurrences whose due date is on or after `start`, earliest first."""
         if count <= 0:
             return []
         if self._per_year is None:
             return [o for o in self._fixed if o.due >= start][:count]
-        found: list[Occurrence] = []
+        found: list[Period] = []
         year = max(MIN_YEAR, start.year - 1)
         while year <= min(MAX_YEAR, start.year + count + 2):
             found += [o for o in self._per_year(year) if o.due >= start]
@@ -78,13 +80,13 @@ class DueRule:
             year += 1
         return sorted(found, key=lambda o: (o.due, o.period))[:count]
 
-    def occurrences_between(self, start: date, end: date) -> list[Occurrence]:
+    def occurrences_between(self, start: date, end: date) -> list[Period]:
         """Occurrences with start <= due <= end, earliest first."""
         if end < start:
             return []
         if self._per_year is None:
             return [o for o in self._fixed if start <= o.due <= end]
-        found: list[Occurrence] = []
+        found: list[Period] = []
         for year in range(max(MIN_YEAR, start.year - 1), min(MAX_YEAR, end.year + 1) + 1):
             found += [o for o in self._per_year(year) if start <= o.due <= end]
         return sorted(found, key=lambda o: (o.due, o.period))
@@ -137,9 +139,9 @@ KIND_NAMES = {"Q1": "Quý I", "Q2": "Quý II", "Q3": "Quý III", "Q4": "Quý IV"
 
 
 def period_occurrence(kind: str, y: int, due: date, *, with_cutoff: bool = True,
-                      window: bool = False) -> Occurrence:
+                      window: bool = False) -> Period:
     k = KINDS[kind]
-    return Occurrence(f"{y}{k.suffix}", k.label.format(y=y), due,
+    return Period(f"{y}{k.suffix}", k.label.format(y=y), due,
                       _cut(y, k.first, k.last) if with_cutoff else None,
                       date(y, k.first, 1) if window else None)
 
@@ -162,24 +164,24 @@ def _started(y: int, month: int, due: date) -> int:
     return y if date(y, month, 1) <= due else y - 1
 
 
-def _month_period(due: date, *, previous: bool = False) -> Occurrence:
+def _month_period(due: date, *, previous: bool = False) -> Period:
     """A monthly report: the month whose cut-off (15th–14th, Điều 12) ended before `due`, or the month before."""
     if previous:
         py, pm = _month_shift(due.year, due.month, -1)
     else:
         py, pm = (due.year, due.month) if due.day > 14 else _month_shift(due.year, due.month, -1)
     cy, cm = _month_shift(py, pm, -1)
-    return Occurrence(f"{py}-{pm:02d}", f"Tháng {pm}/{py}", due, (date(cy, cm, 15), date(py, pm, 14)))
+    return Period(f"{py}-{pm:02d}", f"Tháng {pm}/{py}", due, (date(cy, cm, 15), date(py, pm, 14)))
 
 
-def _week_period(due: date, nominal: date) -> Occurrence:
+def _week_period(due: date, nominal: date) -> Period:
     iy, iw, _ = nominal.isocalendar()
     monday = nominal - timedelta(days=nominal.weekday())
     sunday = monday + timedelta(days=6)
-    return Occurrence(f"{iy}-W{iw:02d}", f"Tuần {_dm(monday)}–{_dmy(sunday)}", due)
+    return Period(f"{iy}-W{iw:02d}", f"Tuần {_dm(monday)}–{_dmy(sunday)}", due)
 
 
-def _period(kind: str, due: date) -> Occurrence:
+def _period(kind: str, due: date) -> Period:
     """The period of `kind` a report due on `due` covers: the latest one whose last month has begun.
 
     kind: "Q1".."Y" (named), "Q" / "H" (any quarter / half), "M" (month), "D" (just the date).
@@ -195,7 +197,7 @@ def _period(kind: str, due: date) -> Occurrence:
         return period_occurrence("H1", due.year, due) if due.month >= 6 else period_occurrence("H2", due.year - 1, due)
     if kind == "M":
         return _month_period(due)
-    return Occurrence(due.isoformat(), f"Hạn {_dmy(due)}", due)
+    return Period(due.isoformat(), f"Hạn {_dmy(due)}", due)
 
 
 def _list_kinds(months: list[int], ctx: _Ctx) -> list[str]:
@@ -292,7 +294,7 @@ def _rule(ctx: _Ctx, summary: str, per_year: YearFn, fix: str | None = None, *, 
     return replace(rule, warnings=_cutoff_warnings(rule, fix))
 
 
-def _once(ctx: _Ctx, summary: str, occ: Occurrence, canonical: str) -> DueRule:
+def _once(ctx: _Ctx, summary: str, occ: Period, canonical: str) -> DueRule:
     return DueRule(ctx.text, False, summary, (occ,), canonical=canonical)
 
 
@@ -332,13 +334,13 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
     named = [k for k in ctx.kinds if k in PERIOD_KINDS]
     kind = named[0] if len(named) == 1 else None
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         due = date(y, mo, d) - _shift(strict)
         if kind:
             return [_period(kind, due)]
         if next_year:
             return [period_occurrence("Y", due.year - 1, due)]
-        return [Occurrence(str(due.year), f"Năm {due.year}", due)]
+        return [Period(str(due.year), f"Năm {due.year}", due)]
 
     last = date(2001, mo, d) - _shift(strict)
     when = _strict_note(strict, f"{d:02d}/{mo:02d}", _dm(last))
@@ -363,7 +365,7 @@ def _annual_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
     strict = _strict(m)
     kinds = _list_kinds([mo for _, mo in pairs], ctx)
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         return [_period(k, date(y, mo, d) - _shift(strict)) for (d, mo), k in zip(pairs, kinds)]
 
     days = ", ".join(f"{d:02d}/{mo:02d}" for d, mo in pairs)
@@ -384,7 +386,7 @@ def _month_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
     kinds = _list_kinds(months, ctx)
     kinds = ["M" if k == "D" else k for k in kinds]
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         return [_period(k, _clamped(y, mo, d) - _shift(strict)) for mo, k in zip(months, kinds)]
 
     note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
@@ -400,7 +402,7 @@ def _monthly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     strict = _strict(m)
     previous = bool(m.group("next"))
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         return [_month_period(_clamped(y, mo, d) - _shift(strict), previous=previous) for mo in range(1, 13)]
 
     which = "của tháng trước" if previous or d <= 14 else "của tháng đó"
@@ -418,7 +420,7 @@ def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
         raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Sáu hằng tuần», «thứ 2 hằng tuần».")
     strict = _strict(m)
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         first = date(y, 1, 1) + timedelta(days=(wd - date(y, 1, 1).weekday()) % 7)
         return [_week_period(first + timedelta(weeks=k) - _shift(strict), first + timedelta(weeks=k))
                 for k in range(54) if (first + timedelta(weeks=k)).year == y]
@@ -444,12 +446,12 @@ def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> DueRule:
         first = date(y, mo, 1)
         return first + timedelta(days=(wd - first.weekday()) % 7)
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         out = []
         for mo in range(1, 13):
             due = day_in(y, mo) - _shift(strict)
             cy, cm = _month_shift(y, mo, -1)
-            out.append(Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", due, (date(cy, cm, 15), date(y, mo, 14))
+            out.append(Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", due, (date(cy, cm, 15), date(y, mo, 14))
                                   if last else None))
         return out
 
@@ -463,7 +465,7 @@ def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"), "«ngày 15 tháng cuối quý»")
     strict = _strict(m)
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q, d) - _shift(strict)) for q in range(1, 5)]
 
     dates = ", ".join(f"{d}/{mo}" for mo in (3, 6, 9, 12))
@@ -478,7 +480,7 @@ def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"), "«chậm nhất ngày 15 tháng đầu quý sau»")
     strict = _strict(m)
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         out = []
         for q in range(1, 5):
             ny, nm = _month_shift(y, 3 * q, 1)
@@ -526,7 +528,7 @@ def _report_set(m: re.Match[str], ctx: _Ctx) -> DueRule:
             raise RuleError("«tháng cuối kỳ» chưa nêu các kỳ báo cáo. Ví dụ: «ngày 20 tháng cuối kỳ báo cáo quý I, "
                             "6 tháng, quý III và năm».")
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         return [period_occurrence(k, y, _clamped(y, KINDS[k].last, d) - _shift(strict)) for k in kinds]
 
     parts = []
@@ -550,30 +552,30 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
         return cal.previous_working_day(d) if cal else d
 
     if unit.startswith("thang cuoi quy") or unit == "quy":
-        def per_year(y: int) -> list[Occurrence]:
+        def per_year(y: int) -> list[Period]:
             return [period_occurrence(f"Q{q}", y, last(_last_day(y, 3 * q))) for q in range(1, 5)]
         what = spoken = "quý"
     elif unit.startswith("6 thang"):
-        def per_year(y: int) -> list[Occurrence]:
+        def per_year(y: int) -> list[Period]:
             return [period_occurrence("H1", y, last(date(y, 6, 30))), period_occurrence("H2", y, last(date(y, 12, 31)))]
         what, spoken = "6 tháng (30/6 và 31/12)", "6 tháng"
     elif unit == "nam":
-        def per_year(y: int) -> list[Occurrence]:
+        def per_year(y: int) -> list[Period]:
             return [period_occurrence("Y", y, last(date(y, 12, 31)))]
         what = spoken = "năm"
     elif m.group("mm"):
         mo = int(m.group("mm"))
         _check_month(mo)
 
-        def per_year(y: int) -> list[Occurrence]:
-            return [Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))]
+        def per_year(y: int) -> list[Period]:
+            return [Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))]
         what = spoken = f"tháng {mo} hằng năm"
     else:
-        def per_year(y: int) -> list[Occurrence]:
+        def per_year(y: int) -> list[Period]:
             out = []
             for mo in range(1, 13):
                 cy, cm = _month_shift(y, mo, -1)
-                out.append(Occurrence(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)),
+                out.append(Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)),
                                       (date(cy, cm, 15), date(y, mo, 14))))
             return out
         what = spoken = "tháng"
@@ -588,17 +590,17 @@ def _in_period_yearly(m: re.Match[str], ctx: _Ctx) -> DueRule:
         if not 1 <= n <= 4:
             raise RuleError(f"Quý {n} không có thật (quý từ I đến IV). Ví dụ: «trong quý III hằng năm».")
 
-        def per_year(y: int) -> list[Occurrence]:
+        def per_year(y: int) -> list[Period]:
             return [period_occurrence(f"Q{n}", y, _last_day(y, 3 * n), with_cutoff=False, window=True)]
         return _rule(ctx, f"Hằng năm, trong quý {ROMAN[n]} (hạn ngày cuối quý, {_dm(_last_day(2001, 3 * n))}).",
                      per_year, canonical=f"trong quý {ROMAN[n]} hằng năm")
     _check_month(n)
     next_year = bool(m.group("next"))
 
-    def per_year(y: int) -> list[Occurrence]:
+    def per_year(y: int) -> list[Period]:
         if next_year:
             return [period_occurrence("Y", y - 1, _last_day(y, n))]
-        return [Occurrence(f"{y}-{n:02d}", f"Tháng {n}/{y}", _last_day(y, n), None, date(y, n, 1))]
+        return [Period(f"{y}-{n:02d}", f"Tháng {n}/{y}", _last_day(y, n), None, date(y, n, 1))]
     end = "28/02 (29/02 năm nhuận)" if n == 2 else _dm(_last_day(2001, n))
     if next_year:
         return _rule(ctx, f"Hằng năm, trong tháng {n} năm sau (hạn ngày cuối tháng, {end}) cho báo cáo của năm trước.",
@@ -611,7 +613,7 @@ def _single(m: re.Match[str], ctx: _Ctx) -> DueRule:
     stated = _real_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     strict = _strict(m)
     due = stated - _shift(strict)
-    occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due)
+    occ = Period(due.isoformat(), f"Ngày {_dmy(due)}", due)
     return _once(ctx, f"Một lần: {_strict_note(strict, _dmy(stated), _dmy(due))}.", occ,
                  f"{_lead(strict)} ngày {_dmy(stated)}")
 
@@ -634,9 +636,9 @@ def _in_months(m: re.Match[str], ctx: _Ctx) -> DueRule:
                         "Ví dụ: «trong tháng 6-7/2027».")
     start, due = date(y, m1, 1), _last_day(y, m2)
     if m1 == m2:
-        occ = Occurrence(f"{y}-{m1:02d}", f"Tháng {m1}/{y}", due, None, start)
+        occ = Period(f"{y}-{m1:02d}", f"Tháng {m1}/{y}", due, None, start)
         return _once(ctx, f"Một lần: trong tháng {m1}/{y} (hạn {_dmy(due)}).", occ, f"trong tháng {m1}/{y}")
-    occ = Occurrence(f"{y}-{m1:02d}..{m2:02d}", f"Tháng {m1}-{m2}/{y}", due, None, start)
+    occ = Period(f"{y}-{m1:02d}..{m2:02d}", f"Tháng {m1}-{m2}/{y}", due, None, start)
     return _once(ctx, f"Một lần: trong tháng {m1}-{m2}/{y} (từ {_dmy(start)}, hạn {_dmy(due)}).", occ,
                  f"trong tháng {m1}-{m2}/{y}")
 
@@ -668,7 +670,7 @@ def _counted(m: re.Match[str], ctx: _Ctx) -> DueRule:
     else:
         due = anchor + timedelta(days=n)
         what = f"{n} ngày"
-    occ = Occurrence(due.isoformat(), f"Ngày {_dmy(due)}", due, None, anchor)
+    occ = Period(due.isoformat(), f"Ngày {_dmy(due)}", due, None, anchor)
     return _once(ctx, f"Một lần: trong thời hạn {what} kể từ {_dmy(anchor)} (hạn {_dmy(due)}).", occ,
                  f"trong thời hạn {what} kể từ {_dmy(anchor)}")
 

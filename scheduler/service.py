@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -33,18 +33,18 @@ from bot.core.metrics import Metrics
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
-from scheduler.chats import chat_infos, focal_infos
+from scheduler.chats import reminder_targets
 from scheduler.daysoff import calendar_for
 from bot.core.db import insert_ignore
 from scheduler import changes
 from scheduler.leads import escalation_step, is_before, is_manual, is_planned
 from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence, Unit
-from scheduler.plan import PlannedOccurrence, Target, plan_deliveries, unit_targets
+from scheduler.plan import PlannedOccurrence, Target, plan_deliveries
 from scheduler.repo import acked_pairs, current_occurrence, find_ack, list_deadlines, period_audience
-from scheduler.rules import RuleError, parse_rule
 from scheduler.texts import OverdueItem, ReminderView, digest_text, overdue_digest_text, reminder_text
 from scheduler.timeutil import as_utc, as_vn
-from scheduler.timing import escalation_days, legal_due, parse_time, period_reminders
+from scheduler.occurrences import materialise
+from scheduler.timing import escalation_days, parse_time
 from scheduler.units import chat_unit_ids, list_units, natural_key
 from scheduler.workdays import WorkCalendar
 
@@ -53,7 +53,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)  # after this, another process may take over a 'sending' row
 LATE_AFTER = timedelta(minutes=15)  # a reminder sent later than this after its time says it is late
 HORIZON = timedelta(days=45)  # deliveries are planned this far ahead (re-planned daily)
-OCC_BACK, OCC_AHEAD = timedelta(days=40), timedelta(days=400)  # occurrences kept around today
 OVERDUE_LOOKBACK = timedelta(days=7)  # overdue notices are not sent for older periods
 TICK_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
@@ -190,9 +189,7 @@ class ReminderService:
             version = changes.current(s)  # read first: a change committed meanwhile makes the next tick re-plan
             cal = calendar_for(s)
             units = list_units(s)
-            chats = chat_infos(s)
-            focals = focal_infos(s)
-            targets = {u.id: unit_targets(u.id, chats, focals) for u in units}
+            targets = reminder_targets(s, [u.id for u in units])
             planned_occs: list[PlannedOccurrence] = []
             occ_ids: dict[tuple[int, str], int] = {}
             audiences: dict[tuple[int, str], list[int]] = {}
@@ -201,11 +198,12 @@ class ReminderService:
                 occs = materialise(s, d, cal, today, escalate=escalate)
                 if occs is None:
                     continue
-                for row, reminders in occs:
+                for row, o in occs:
                     occ_ids[(d.id, row.period)] = row.id
                     audiences[(d.id, row.period)] = period_audience(d, row.legal_due, units)
-                    until = max([row.legal_due, *escalation_days(row.legal_due, cal, escalate)])
-                    planned_occs.append(PlannedOccurrence(d.id, row.period, row.due, row.legal_due, reminders, until))
+                    reminders = tuple((lead, as_utc(when)) for lead, when in o.reminders)
+                    planned_occs.append(PlannedOccurrence(d.id, row.period, row.due, row.legal_due, reminders,
+                                                          o.open_until))
             by_id = {v: k for k, v in occ_ids.items()}
             acked = {(*by_id[o], u) for o, u in acked_pairs(s, list(occ_ids.values()))}
             planned = plan_deliveries(planned_occs, audiences, targets, acked, today=today,
@@ -423,11 +421,10 @@ class ReminderService:
                 return 0
             occ = s.get(Occurrence, d.occurrence_id)
             unit_ids = [d.unit_id] if d.unit_id is not None else (owing_units(s, occ, chat) if occ else [])
-            all_chats = chat_infos(s, chat.channel)
+            reach = reminder_targets(s, unit_ids, channel=chat.channel)
             rows = []
             for unit_id in unit_ids:
-                targets = [t for t in unit_targets(unit_id, all_chats, focal_infos(s, unit_id))
-                           if t.channel == chat.channel and t.fallback]
+                targets = [t for t in reach[unit_id] if t.fallback]
                 if not targets:
                     log.warning("unit %s has no reachable chat on %s for delivery %s", unit_id, chat.channel, d.id)
                 rows += [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=unit_id,
@@ -459,12 +456,12 @@ class ReminderService:
                 return 0
             units = list_units(s)
             acked = {u for _, u in acked_pairs(s, [occ.id])}
-            chats, focals = chat_infos(s), focal_infos(s)
             owing = [u for u in period_audience(d, occ.legal_due, units) if u not in acked]
+            reach = reminder_targets(s, owing)
             targets: dict[int, Target] = {}
             clusters: set[int] = set()
             for unit_id in owing:
-                for t in unit_targets(unit_id, chats, focals):
+                for t in reach[unit_id]:
                     if t.chat_pk in targets:
                         clusters.add(t.chat_pk)
                     targets[t.chat_pk] = t
@@ -534,38 +531,6 @@ def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
     mine = set(chat_unit_ids(s, chat))
     done = {u for _, u in acked_pairs(s, [occ.id])}
     return [u for u in period_audience(occ.deadline, occ.legal_due, list_units(s)) if u in mine and u not in done]
-
-
-def materialise(s: Session, d: Deadline, cal: WorkCalendar, today: date,  # type: ignore[no-untyped-def]
-                *, escalate: int = 0):
-    """Upsert a deadline's occurrences around today; [(row, reminders)] or None for a bad rule."""
-    try:
-        rule = parse_rule(d.rule, cal)
-        at = parse_time(d.remind_at)
-    except (RuleError, ValueError) as e:
-        log.warning("deadline %s has a rule that cannot be planned: %s", d.code, e)
-        return None
-    found = rule.occurrences_between(today - OCC_BACK, today + OCC_AHEAD)
-    existing = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
-    insert_ignore(s, Occurrence.__table__, [
-        dict(deadline_id=d.id, period=o.period, label=o.label, due=o.due, legal_due=legal_due(o.due, cal),
-             cutoff_from=o.cutoff[0] if o.cutoff else None, cutoff_to=o.cutoff[1] if o.cutoff else None)
-        for o in found if o.period not in existing])
-    rows = {o.period: o for o in s.scalars(select(Occurrence).where(Occurrence.deadline_id == d.id))}
-    wanted = {o.period for o in found}
-    for period, row in rows.items():
-        if period not in wanted and row.legal_due >= today and row.due <= today + OCC_AHEAD:
-            s.delete(row)  # the rule changed: this period no longer exists
-    out = []
-    for o in found:
-        row = rows[o.period]
-        row.label, row.due, row.legal_due = o.label, o.due, legal_due(o.due, cal)
-        row.cutoff_from, row.cutoff_to = (o.cutoff if o.cutoff else (None, None))
-        reminders = tuple((lead, as_utc(when)) for lead, when in
-                          period_reminders(o.due, d.leads, cal, at, VN_TZ, escalate=escalate))
-        out.append((row, reminders))
-    s.flush()
-    return out
 
 
 def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:

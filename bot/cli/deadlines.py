@@ -276,7 +276,7 @@ def cmd_reminders_plan(args: argparse.Namespace, settings: Settings) -> int:
         return _fail("--to phải sau --from.")
     app = _app(settings)
     with app.db.session() as s:
-        data = planned_reminders(s, args.start, args.end)
+        data = planned_reminders(s, args.start, args.end, escalate=settings.escalation_days)
     text = "\n".join(f"{r['time'][:16].replace('T', ' ')}\t{r['deadline']}\t{r['label']}\t{r['unit']}\t"
                      f"{r['channel']}:{r['chat_id']}{' (1:1)' if r['fallback'] else ''}" for r in data)
     _print(data, args.json, text or "Không có lời nhắc nào trong khoảng này.")

@@ -14,7 +14,7 @@ RULE = "ngày 10 tháng cuối quý"  # 2026-Q4 is due Thursday 10/12/2026
 def seed_status(db: Database, now: datetime) -> None:
     """Two sở and three xã; Sở Tư pháp has a group and has confirmed; UBND xã A has a focal point; others none."""
     from scheduler.daysoff import calendar_for
-    from scheduler.service import materialise
+    from scheduler.occurrences import materialise
     from scheduler.timeutil import as_vn
 
     with db.session() as s:

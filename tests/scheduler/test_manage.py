@@ -75,9 +75,12 @@ def test_reminders_plan_is_a_dry_run_with_targets(cli):
     code, out, _ = cli("reminders", "plan", "--from", "2026-12-01", "--to", "2026-12-31", "--json")
     plan = json.loads(out)
     mine = [r for r in plan if r["chat_id"] == "-1001"]
-    # the unit day defaults to 15 (the day after the 14th cut-off): Tue 15/12, 7, 3 (Sat → Fri 11/12), 1, 0 days before
+    # the unit day defaults to 15 (the day after the 14th cut-off): Tue 15/12, 7, 3 (Sat → Fri 11/12), 1, 0 days before,
+    # then the ESCALATION_DAYS (3) working days after it, as the reminder service plans them
     assert [r["time"] for r in mine] == ["2026-12-08T08:00:00+07:00", "2026-12-11T08:00:00+07:00",
-                                         "2026-12-14T08:00:00+07:00", "2026-12-15T08:00:00+07:00"]
+                                         "2026-12-14T08:00:00+07:00", "2026-12-15T08:00:00+07:00",
+                                         "2026-12-16T08:00:00+07:00", "2026-12-17T08:00:00+07:00",
+                                         "2026-12-18T08:00:00+07:00"]
     assert {r["deadline"] for r in mine} == {"cchc-donvi"} and mine[0]["unit"] == "Sở Tư pháp"
     assert mine[0]["channel"] == "telegram" and mine[0]["label"] == "Năm 2026" and mine[0]["already_sent"] is False
     with db.session() as s:
