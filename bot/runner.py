@@ -4,22 +4,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 
 from bot.app import App
+from bot.core import replicas
 from bot.channels.console import ConsoleChannel
 from bot.startup import start_channel
 
 log = logging.getLogger(__name__)
 
 
-async def _start_reminders(app: App) -> None:
+def instance_identity(app: App) -> replicas.Identity:
+    """INSTANCE_ID, else the stable default for this host, data directory and database."""
+    s = app.settings
+    return replicas.Identity(s.instance_id or replicas.default_instance_id(s.data_dir, s.db_url))
+
+
+async def claim_identity(app: App) -> replicas.Identity:
+    """Register this process under its instance id (in a thread: it may watch another's heartbeat a few seconds).
+
+    Raises ReplicaConflict when another live process holds the id.
+    """
+    me = instance_identity(app)
+    await asyncio.to_thread(replicas.register, app.db, me, app.clock.now, sleep=time.sleep)
+    log.info("instance id: %s", me.instance_id)
+    return me
+
+
+async def _start_reminders(app: App, identity: replicas.Identity | None = None) -> None:
     try:
         from scheduler.service import ReminderService
     except ModuleNotFoundError as e:
         if e.name != "scheduler.service":
             raise
         return
-    app.reminders = ReminderService(app)
+    app.reminders = ReminderService(app, identity=identity)
     await app.reminders.start()
 
 
@@ -37,6 +56,7 @@ async def _start_web(app: App):  # type: ignore[no-untyped-def]
 
 async def serve(app: App) -> None:
     """Run until stopped: remote channels if configured, else an interactive console chat."""
+    identity = await claim_identity(app)  # before anything starts: a second live replica of this id stops here
     app.knowledge.ensure_ready()
     remote = [ch for name, ch in app.channels.items() if name != "console"]
     web = await _start_web(app)
@@ -44,7 +64,7 @@ async def serve(app: App) -> None:
         console = ConsoleChannel(files_dir=app.settings.data_dir / "console-files")
         app.channels["console"] = console
         app.health.channel_started(console.name)
-        await _start_reminders(app)
+        await _start_reminders(app, identity)
         try:
             await console.run(app)
         finally:
@@ -71,21 +91,26 @@ async def serve(app: App) -> None:
             stopping.cancel()
             starting.result()
             log.info("channel %s started", ch.name)
-        await _start_reminders(app)
+        await _start_reminders(app, identity)
         watchdog = asyncio.create_task(_watchdog(app, stop), name="update-watchdog")
         await stop.wait()
         watchdog.cancel()
     finally:
         await _stop(app, web)
-    if app.health.should_exit(app.clock.now()):
-        raise SystemExit(3)
+    code = app.health.exit_code(app.clock.now())
+    if code is not None:
+        raise SystemExit(code)
 
 
 async def _watchdog(app: App, stop: asyncio.Event, every: float = 10.0) -> None:
     """Stop the process (exit code 3, for the supervisor to restart it) when updates arrive but none is processed."""
     while not stop.is_set():
         await asyncio.sleep(every)
-        if app.health.should_exit(app.clock.now()):
+        code = app.health.exit_code(app.clock.now())
+        if code == 2:
+            log.error("%s", app.health.replica_problem)
+            stop.set()
+        elif code is not None:
             log.error("updates arrive but none was processed for %d s: exiting for a restart",
                       int(app.health.stalled_for(app.clock.now()).total_seconds()))
             stop.set()

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 import bot.channel_state  # noqa: F401  (every module that declares tables, so the metadata is complete)
 import bot.core.login_links  # noqa: F401
 import bot.core.models  # noqa: F401
+import bot.core.replicas  # noqa: F401
 import knowledge.models  # noqa: F401
 import scheduler.models  # noqa: F401
 from bot.core.db import Base, Database

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from scheduler.leads import LEGAL_DAY, MANUAL_TOP
 from scheduler.models import Delivery, Occurrence
 from bot.core.db import insert_ignore
+from bot.core.replicas import gone_instances
 from scheduler.timeutil import as_utc
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
@@ -19,11 +20,16 @@ UNPLANNED = "unplanned"  # outcome of a pending row the plan no longer wants (ma
 
 @dataclass(frozen=True)
 class Claimer:
-    """Who claims rows: this process, when it started, and after how long another process's claim is stale."""
+    """Who claims rows: this process, when it started, and after how long another process's claim is stale.
+
+    `take_from_gone`: this process has itself been beating without a gap for a whole STALE_AFTER (so the
+    database was reachable), and may take over at once the claims of replicas that stopped or stopped beating.
+    """
 
     instance_id: str
     started_at: datetime
     lease: timedelta
+    take_from_gone: bool = False
 
 
 def add_rows(session: Session, rows: Sequence[dict]) -> None:
@@ -40,13 +46,21 @@ def next_manual_lead(session: Session, occurrence_id: int, chat_pk: int) -> int:
 
 
 def claimable(c: Claimer, now: datetime):  # type: ignore[no-untyped-def]
-    """The SQL condition under which `c` may take a row: pending, or an abandoned 'sending' claim."""
+    """The SQL condition under which `c` may take a row: pending, or an abandoned 'sending' claim.
+
+    Abandoned: older than the lease; or `c`'s own from before it started (its previous run crashed); or, with
+    `take_from_gone`, held by a replica whose heartbeat says it stopped or died.
+    """
     stale = as_utc(now) - c.lease
-    return or_(
+    abandoned = [
         Delivery.status == PENDING,
         and_(Delivery.status == SENDING, Delivery.claimed_at < stale),
         and_(Delivery.status == SENDING, Delivery.claimed_by == c.instance_id, Delivery.claimed_at < as_utc(c.started_at)),
-    )
+    ]
+    if c.take_from_gone:
+        abandoned.append(and_(Delivery.status == SENDING, Delivery.claimed_by != c.instance_id,
+                              Delivery.claimed_by.in_(gone_instances(now))))
+    return or_(*abandoned)
 
 
 def due_ids(session: Session, c: Claimer, now: datetime, limit: int = 5000) -> list[int]:

@@ -3,9 +3,10 @@
 Exactly-once: every (occurrence, chat, lead) is a `deliveries` row with a unique key. A process
 takes a row with a conditional UPDATE (pending -> sending, rowcount 1) committed before the
 send, and writes `sent` in its own transaction right after the send returns. A row left in
-'sending' by a crash is taken again after `LEASE` by any process (or at once by a restarted
-process with the same `instance_id`): nothing is lost, and a duplicate is only possible when the
-crash fell between the network send and that commit.
+'sending' by a crash is taken again at once by a restarted process with the same `instance_id`,
+by any other process once the crashed one's heartbeat (bot.core.replicas) is stale, and after
+`LEASE` in any case: nothing is lost, and a duplicate is only possible when the crash fell
+between the network send and that commit.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from bot.core.health import Health
 from bot.core.logs import OutageLog
 from bot.core.metrics import Metrics
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
+from bot.core import replicas
 from bot.core.messages import Button, ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.chats import reminder_targets
@@ -94,11 +96,18 @@ class _Job:
 
 
 class ReminderService:
-    def __init__(self, app: Host, *, instance_id: str | None = None,
+    def __init__(self, app: Host, *, instance_id: str | None = None, identity: replicas.Identity | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        """`identity`: this process as registered at start-up (bot.core.replicas.register); without it the
+        service takes its id's heartbeat row on its first tick, unchecked (in-process use: tests, benches)."""
         self.app = app
-        self.instance_id = (instance_id or app.settings.instance_id
-                            or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
+        self.instance_id = (identity.instance_id if identity else None) or (
+            instance_id or app.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
+        self.identity = identity or replicas.Identity(self.instance_id)
+        self._registered = identity is not None
+        self._beating_since: datetime | None = None  # first beat of the current run of beats without a gap
+        self._last_beat: datetime | None = None
+        self.lost_identity = False  # another process took this instance id: this one stops claiming
         self._sleep = sleep
         self.claimer = dl.Claimer(self.instance_id, app.clock.now(), LEASE)
         self._dirty = True  # a re-plan failed or never ran
@@ -124,6 +133,9 @@ class ReminderService:
                       max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.add_job(self.replan_job, "cron", hour=0, minute=1, id="replan",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
+        # Its own job, so that a long fan-out (one tick) does not make this replica look dead to the others.
+        sched.add_job(self.heartbeat_job, "interval", seconds=replicas.HEARTBEAT_EVERY.total_seconds(),
+                      id="heartbeat", max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.start()
         self._scheduler = sched
         self.app.health.scheduler_started(timedelta(seconds=TICK_SECONDS))
@@ -133,6 +145,52 @@ class ReminderService:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        if self._last_beat is not None and not self.lost_identity:
+            try:
+                with self.app.db.session() as s:
+                    replicas.stopped(s, self.identity, self.app.clock.now())
+            except Exception as e:  # the others take over after STALE_AFTER instead
+                log.warning("could not record this replica as stopped: %s", e)
+
+    # ------------------------------------------------------------------ heartbeat
+
+    def heartbeat(self) -> bool:
+        """Write this replica's heartbeat; False (and the process marked for exit) when another one took the id."""
+        if self.lost_identity:
+            return False
+        now = self.app.clock.now()
+        try:
+            with self.app.db.session() as s:
+                if not self._registered:
+                    replicas.claim_unregistered(s, self.identity, now)
+                    self._registered = True
+                ok = replicas.beat(s, self.identity, now)
+        except Exception:
+            self._beating_since = None  # the database was out of reach: no judging the others for a while
+            raise
+        if not ok:
+            self.lost_identity = True
+            problem = (f"một tiến trình khác đã nhận mã INSTANCE_ID «{self.instance_id}»: tiến trình này ngừng "
+                       f"gửi nhắc hạn và thoát")
+            log.error("another process took instance id %s: this one stops sending reminders and exits",
+                      self.instance_id)
+            self.app.health.replica_lost(problem)
+            return False
+        if self._last_beat is None or now - self._last_beat > replicas.STALE_AFTER:
+            self._beating_since = now
+        self._last_beat = now
+        return True
+
+    def heartbeat_job(self) -> None:
+        """The periodic heartbeat; a failure (database down) is left to the outage log of the tick."""
+        try:
+            self.heartbeat()
+        except Exception as e:
+            log.debug("heartbeat failed: %s", e)
+
+    def _may_take_from_gone(self, now: datetime) -> bool:
+        """Beating without a gap for a whole STALE_AFTER: the others' silence is theirs, not the database's."""
+        return self._beating_since is not None and now - self._beating_since >= replicas.STALE_AFTER
 
     async def run_tick(self) -> None:
         """The periodic job: send what is due, then the overdue notices; a failure is logged, never raised.
@@ -263,9 +321,12 @@ class ReminderService:
     async def tick(self) -> int:
         """Send every pending reminder whose time has come; returns how many were sent."""
         async with self._lock:
+            if not self.heartbeat():
+                return 0
             if self.stale():
                 self.replan()
             now = self.app.clock.now()
+            self.claimer = replace(self.claimer, take_from_gone=self._may_take_from_gone(now))
             with self.app.db.session() as s:
                 day = as_vn(now)
                 dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))

@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dotenv import load_dotenv
 
     from bot.core.config import SettingsError
+    from bot.core.replicas import ReplicaConflict
     from bot.schema import SchemaOutdated
     from bot.startup import env_file
 
@@ -84,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaOutdated as e:
         print(f"Cơ sở dữ liệu {settings.database_display()} chưa được nâng cấp: chạy `python -m bot db upgrade` "
               f"rồi khởi động lại ({e}).", file=sys.stderr)
+        return 2
+    except ReplicaConflict as e:
+        print(str(e), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -18,6 +18,7 @@ class Health:
     exit_after: timedelta = timedelta(minutes=7)  # then the process exits non-zero for its supervisor to restart it
     pending_updates: int = 0
     waiting_since: datetime | None = None  # the first unanswered arrival after the last processed update
+    replica_problem: str = ""  # another process took this replica's instance id: exit (code 2)
 
     def update_arrived(self, now: datetime) -> None:
         if self.pending_updates == 0:
@@ -35,7 +36,18 @@ class Health:
         return max(timedelta(0), now - self.waiting_since)
 
     def should_exit(self, now: datetime) -> bool:
-        return self.stalled_for(now) > self.exit_after
+        return self.exit_code(now) is not None
+
+    def exit_code(self, now: datetime) -> int | None:
+        """Why the process should stop for its supervisor: 2 (its instance id was taken), 3 (updates stalled)."""
+        if self.replica_problem:
+            return 2
+        if self.stalled_for(now) > self.exit_after:
+            return 3
+        return None
+
+    def replica_lost(self, problem: str) -> None:
+        self.replica_problem = problem
 
     def scheduler_started(self, interval: timedelta) -> None:
         self.scheduler_running, self.tick_interval = True, interval
@@ -55,6 +67,8 @@ class Health:
     def problems(self, now: datetime) -> list[str]:
         """Why this process is not ready (empty when it is), the database aside."""
         out = [f"kênh {name} chưa chạy: {why}" for name, why in sorted(self.channels.items()) if why]
+        if self.replica_problem:
+            out.append(self.replica_problem)
         stalled = self.stalled_for(now)
         if stalled > self.stall_after:
             out.append(f"{self.pending_updates} tin đến nhưng không được xử lý trong {int(stalled.total_seconds())} s")
