@@ -26,6 +26,7 @@ from telegram.request import BaseRequest
 from bot.channel_state import UpdateLedger
 from bot.core.ports import Capabilities, Inbound, MenuItem, SendError, Sent, TransientSendError
 from bot.channels.download import TooBig, fetch_limited
+from bot.channels.watch import WatchedQueue, protect_ptb_logging, update_arrived, update_processed
 from bot.channels.webhook_http import WebhookCallback, WebhookServer
 from bot.channels.telegram_concurrency import PerChatUpdateProcessor, TtlCache
 from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
@@ -116,8 +117,12 @@ class TelegramChannel:
         self._app: Inbound | None = None
         self._ledger = UpdateLedger(self.name)
         self.webhook: WebhookServer | None = None
+        protect_ptb_logging()
+        # Every update, polled or posted to the webhook, passes this queue: the watchdog counts it there.
+        self._updates = WatchedQueue(lambda item: self._watch(arrived=True) if isinstance(item, Update) else None)
         builder = (
             ApplicationBuilder()
+            .update_queue(self._updates)
             .token(settings.telegram_token)
             .base_url(settings.telegram_api_base_url)
             .base_file_url(_file_url(settings.telegram_api_base_url))
@@ -194,8 +199,7 @@ class TelegramChannel:
             update = None
         if update is None:
             return 400, "bad update"
-        await self.application.update_queue.put(update)
-        self._watch(arrived=True)
+        await self.application.update_queue.put(update)  # counted by the watchdog there
         return 200, "ok"
 
     async def stop(self) -> None:
@@ -369,18 +373,14 @@ class TelegramChannel:
 
     def _watch(self, *, arrived: bool) -> None:
         """Tell the update watchdog (bot.core.health) that an update arrived or was processed."""
-        health = getattr(self._app, "health", None)
-        if health is None or self._app is None:
-            return
-        now = self._app.clock.now()
-        health.update_arrived(now) if arrived else health.update_processed(now)
+        if self._app is not None:
+            update_arrived(self._app) if arrived else update_processed(self._app)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await self._handle_update(update)  # an exception goes to _on_error (logged); PTB goes on
         finally:
-            if self.webhook_route() is not None or self.webhook is not None:
-                self._watch(arrived=False)
+            self._watch(arrived=False)  # polling and webhook alike
 
     async def _handle_update(self, update: Update) -> None:
         if self._app is None or not self._claim(update.update_id):

@@ -20,6 +20,7 @@ from bot.channels.zalo_client import (
     ZaloApiError, ZaloClient, ZaloNetworkError,
     ZaloQuotaExceeded, ZaloServerError, ZaloUnauthorized,
 )
+from bot.channels.watch import update_arrived, update_processed
 from bot.channels.webhook_http import WebhookCallback, WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
@@ -209,6 +210,17 @@ class ZaloChannel:
         except ZaloApiError as e:
             log.warning("Zalo deleteWebhook failed (%s)", e)
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+        self._poller.add_done_callback(self._poller_ended)
+
+    def _poller_ended(self, task: asyncio.Task[None]) -> None:
+        """The polling loop only ends when stopped; if it ever ends otherwise, say so and fail readiness."""
+        if task.cancelled() or self._poller is not task:
+            return
+        error = task.exception()
+        log.error("Zalo polling stopped: %r", error, exc_info=error)
+        health = getattr(self._app, "health", None)
+        if health is not None:
+            health.channel_waiting(self.name, f"vòng nhận tin dừng ({type(error).__name__ if error else 'kết thúc'})")
 
     async def _poll(self) -> None:
         delay = self.retry_delay
@@ -230,7 +242,7 @@ class ZaloChannel:
             else:
                 delay = self.retry_delay
                 for update in updates:
-                    await self.accept(update)
+                    await self._accept_logged(update)
                 continue
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.max_retry_delay)
@@ -250,17 +262,33 @@ class ZaloChannel:
             update = None
         if update is None:
             return 400, "bad update"
-        await self.accept(update)
+        if not await self._accept_logged(update):
+            return 500, "error"  # Zalo delivers it again; the ledger keeps it from being handled twice
         return 200, "ok"
+
+    async def _accept_logged(self, update: Any) -> bool:
+        """`accept`, with any exception logged: one bad update (or a database error) never stops receiving.
+
+        False only when taking the update failed."""
+        try:
+            await self.accept(update)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("taking Zalo update %s failed", str(update)[:200])
+            return False
+        return True
 
     async def accept(self, update: dict[str, Any]) -> bool:
         """Take one update: skip repeats, then handle it in the background. True when it will be handled."""
-        msg = self.to_message(update)
+        msg = self.to_message(update) if isinstance(update, dict) else None
         if msg is None:
             return False
         if msg.message_id and not self._claim(msg.message_id):
             log.info("Zalo update %s delivered again: skipped", msg.message_id)
             return False
+        if self._app is not None:
+            update_arrived(self._app)  # the watchdog: taken in, not processed yet
         task = asyncio.create_task(self._handle(msg))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -284,6 +312,8 @@ class ZaloChannel:
                 await self._app.dispatch(msg, self)
             except Exception:
                 log.exception("handling Zalo message in %s failed", msg.chat)
+            finally:
+                update_processed(self._app)
 
     async def idle(self) -> None:
         """Wait until every message taken so far has been handled."""
@@ -333,12 +363,14 @@ class ZaloChannel:
 
     async def stop(self) -> None:
         if self._poller is not None:
-            self._poller.cancel()
+            poller, self._poller = self._poller, None
+            poller.cancel()
             try:
-                await self._poller
+                await poller
             except asyncio.CancelledError:
                 pass
-            self._poller = None
+            except BaseException:  # it had ended on its own: logged then (_poller_ended)
+                pass
         if self.webhook is not None:
             await self.webhook.stop()
             self.webhook = None

@@ -16,6 +16,7 @@ from bot.channel_state import UpdateLedger, get_secret, put_secret
 from bot.core.ports import Capabilities, Inbound, ChatUnreachable, SendError, Sent, TransientSendError
 from bot.channels.split import split_text
 from bot.channels.zalo import NO_FILES, render
+from bot.channels.watch import update_arrived, update_processed
 from bot.channels.webhook_http import WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
@@ -204,8 +205,14 @@ class ZaloOAChannel:
         if not hmac.compare_digest(given.encode(), expected.encode()):
             log.warning("Zalo OA webhook call with a wrong signature refused")
             return 403, "forbidden"
-        msg = self.to_message(event)
-        if msg is not None and (not msg.message_id or self._claim(msg.message_id)):
+        try:
+            msg = self.to_message(event)
+            fresh = msg is not None and (not msg.message_id or self._claim(msg.message_id))
+        except Exception:  # a database error: logged, and Zalo delivers the event again
+            log.exception("taking Zalo OA event failed")
+            return 500, "error"
+        if msg is not None and fresh:
+            update_arrived(self._app)
             task = asyncio.create_task(self._handle(msg))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -246,6 +253,8 @@ class ZaloOAChannel:
             await self._app.dispatch(msg, self)
         except Exception:
             log.exception("handling Zalo OA message in %s failed", msg.chat)
+        finally:
+            update_processed(self._app)
 
     async def idle(self) -> None:
         while self._tasks:

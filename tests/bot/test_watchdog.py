@@ -37,3 +37,21 @@ def test_progress_resets_the_stall_even_with_a_backlog() -> None:
     h.update_processed(T0 + timedelta(minutes=1, seconds=50))  # slow but moving
     assert h.problems(T0 + timedelta(minutes=3)) == []
     assert h.stalled_for(T0 + timedelta(minutes=3)) == timedelta(minutes=1, seconds=10)
+
+
+async def test_the_runner_stops_when_the_watchdog_says_exit(app, clock) -> None:
+    """The runner's loop sets `stop` (serve() then exits with the code): 3 for stalled updates, 2 for a lost id."""
+    import asyncio
+
+    from bot.runner import _watchdog
+
+    stop = asyncio.Event()
+    app.health.update_arrived(clock.now())
+    clock.advance(timedelta(minutes=8))
+    await asyncio.wait_for(_watchdog(app, stop, every=0), 5)
+    assert stop.is_set() and app.health.exit_code(clock.now()) == 3
+    app.health.update_processed(clock.now())
+    app.health.replica_lost("một tiến trình khác đã nhận mã INSTANCE_ID «x»")
+    stop = asyncio.Event()
+    await asyncio.wait_for(_watchdog(app, stop, every=0), 5)
+    assert stop.is_set() and app.health.exit_code(clock.now()) == 2
