@@ -26,7 +26,8 @@ def main() -> None:
     from bot.core.db import Database
     from bot.core.login_links import issue_link
     from bot.web.app import create_app
-    from handlers.desk import CONSOLE, import_units
+    from bot.core.actors import CONSOLE
+    from scheduler.usecases.units import import_units
     from scheduler.desk_report import status_reports
     from scheduler.repo import acknowledge, create_deadline
     from scheduler.status_chart import status_chart_png

@@ -11,17 +11,19 @@ from handlers.context import Context
 from handlers.registry import Role, command
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
-from bot.core.errors import Invalid
+from bot.core.errors import Invalid, NotFound
 from scheduler.deadline_form import FIELD_HELP, describe, parse_assignments
 from scheduler.models import Deadline, Occurrence
 from scheduler.presets import presets
 from scheduler.repo import (
     acks_of, audience_unit_ids, current_occurrence, get_deadline, list_deadlines, period_audience,
 )
-from scheduler.usecases import deadlines as cases
 from scheduler.occurrences import materialise
+from scheduler.service import ReminderService
+from scheduler.usecases import deadlines as cases
+from scheduler.usecases import reminders as reminder_cases
 from scheduler.texts import days_left_text
-from scheduler.timeutil import as_utc, as_vn, hhmm_date
+from scheduler.timeutil import as_vn, hhmm_date
 from scheduler.units import list_units, units_for_chat
 from scheduler.vi_dates import format_date_vi
 
@@ -231,19 +233,17 @@ async def remind_now(ctx: Context) -> str:
     code = ctx.args.split()[0] if ctx.args else ""
     if not code:
         return "Cú pháp: /nhacngay <mã>. Gõ /tinhhinh để xem các mã."
-    d = _find_deadline(ctx, code, "Gõ /tinhhinh để xem các mã.")
-    if isinstance(d, str):
-        return d
-    from bot.core.audit import record
-    from scheduler.service import ReminderService
-
-    record(ctx.session, ctx.now(), ctx.msg, "nhacngay", d.code)
+    try:
+        queued = reminder_cases.remind_now(ctx.session, ctx.now(), ctx.actor, code,
+                                           escalate=ctx.app.settings.escalation_days)
+    except NotFound:
+        return f"Không có hạn mã «{code[:40]}». Gõ /tinhhinh để xem các mã."
     ctx.session.commit()  # the service works in its own sessions
     service = ctx.app.reminders or ReminderService(ctx.app)
-    sent = await service.remind_now(d.code)
+    sent = await service.send_now(queued.delivery_ids)
     if sent == 0:
-        return f"Không có nhóm nào cần nhắc cho hạn {d.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký)."
-    return f"📣 Đã gửi {sent} lời nhắc hạn {d.code} tới các đơn vị chưa nộp."
+        return f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký)."
+    return f"📣 Đã gửi {sent} lời nhắc hạn {queued.code} tới các đơn vị chưa nộp."
 
 
 # ------------------------------------------------------------------ admin: presets

@@ -12,11 +12,12 @@ from bot.core.vietnamese import fold
 from handlers import questions
 from handlers.context import Context
 from handlers.registry import Role, callback, command
-from scheduler.confirmations import ConfirmResult, Confirmed, confirm, undo
-from scheduler.focal_requests import decide
+from bot.core.errors import Forbidden
 from scheduler.models import Chat, Delivery, Occurrence
 from scheduler.service import ACK_PREFIX, render
 from scheduler.timeutil import hhmm_date
+from scheduler.usecases.acknowledgements import ConfirmResult, Confirmed, UndoResult, confirm, undo
+from scheduler.usecases.registrations import Decision, decide
 from scheduler.vi_dates import format_date_vi
 
 PHRASES = ("đã nộp", "da nop", "đã gửi báo cáo", "đã gửi", "da gui", "nộp rồi", "nop roi", "gửi rồi", "gui roi",
@@ -88,9 +89,9 @@ def _present(ctx: Context, result: ConfirmResult) -> Reply:
 
 
 def _confirm(ctx: Context, text: str = "", **kw) -> ConfirmResult:  # type: ignore[no-untyped-def]
-    s = ctx.app.settings
-    result = confirm(ctx.session, ctx.now(), ctx.msg, is_admin=ctx.is_admin, text=text, policy=s.confirm_policy,
-                     escalate=s.escalation_days, **kw)
+    result = confirm(ctx.session, ctx.now(), ctx.actor, ctx.app.settings, text=text,
+                     in_group=ctx.msg.chat_kind == "group", reply_to=ctx.msg.reply_to,
+                     typed=not ctx.msg.text.lstrip().startswith("/"), **kw)
     for c in result.confirmed:
         if c.new:
             ctx.app.metrics.confirmed(ctx.msg.chat.channel)
@@ -160,8 +161,10 @@ def render_sent(ctx: Context, rows: list[Delivery], chat: Chat) -> tuple[str, tu
 @command("huynop", "Hủy một xác nhận nộp (người đã xác nhận hoặc quản trị viên)", usage="/huynop [mã] [đơn vị]",
          order=24)
 async def undo_submitted(ctx: Context) -> str:
-    r = undo(ctx.session, ctx.now(), ctx.msg, is_admin=ctx.is_admin, text=ctx.args,
-             escalate=ctx.app.settings.escalation_days)
+    return undone_text(undo(ctx.session, ctx.now(), ctx.actor, ctx.app.settings, text=ctx.args))
+
+
+def undone_text(r: UndoResult) -> str:
     if r.status == "not_found":
         return "Không tìm thấy xác nhận nộp nào để hủy (gõ /huynop <mã> [đơn vị]; xem mã bằng /han)."
     if r.status == "not_allowed":
@@ -174,7 +177,15 @@ async def undo_submitted(ctx: Context) -> str:
 
 
 def _decision_replies(ctx: Context, code: str, approve: bool, *, from_button: bool) -> list[Reply]:
-    d = decide(ctx.session, ctx.now(), ctx.msg, code, approve=approve)
+    try:
+        d = decide(ctx.session, ctx.now(), ctx.actor, code, approve=approve)
+    except Forbidden:
+        return [Reply("Chỉ quản trị viên Sở Nội vụ mới duyệt được yêu cầu làm đầu mối.")]
+    return decision_replies(d, code, approve, from_button=from_button)
+
+
+def decision_replies(d: Decision, code: str, approve: bool, *, from_button: bool = False) -> list[Reply]:
+    """The admin's answer, then the requester's (in their private chat) when there is one."""
     if d.status == "not_found":
         return [Reply(f"Không có yêu cầu đăng ký mã «{code[:20]}».", replace_origin=from_button)]
     if d.status == "already":
@@ -182,12 +193,19 @@ def _decision_replies(ctx: Context, code: str, approve: bool, *, from_button: bo
     verb = "duyệt" if approve else "từ chối"
     out = [Reply(f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).",
                  replace_origin=from_button)]
-    if d.private_chat_id:
-        text = (f"✅ Quản trị viên đã duyệt bạn là đầu mối của {d.unit}. Từ nay bạn xác nhận nộp được (gõ «đã nộp» "
-                "hoặc /danop) và nhận nhắc riêng khi nhóm của đơn vị không nhận được tin." if approve else
-                f"Yêu cầu làm đầu mối của {d.unit} chưa được duyệt. Nếu cần, xin liên hệ Phòng CCHC, Sở Nội vụ.")
+    text = requester_text(d, approve)
+    if text and d.private_chat_id:
         out.append(Reply(text, to=ChatRef(d.channel, d.private_chat_id)))
     return out
+
+
+def requester_text(d: Decision, approve: bool) -> str:
+    """What the requester is told of an admin's decision, in their private chat ("" when nothing was decided)."""
+    if d.status not in ("approved", "refused"):
+        return ""
+    return (f"✅ Quản trị viên đã duyệt bạn là đầu mối của {d.unit}. Từ nay bạn xác nhận nộp được (gõ «đã nộp» "
+            "hoặc /danop) và nhận nhắc riêng khi nhóm của đơn vị không nhận được tin." if approve else
+            f"Yêu cầu làm đầu mối của {d.unit} chưa được duyệt. Nếu cần, xin liên hệ Phòng CCHC, Sở Nội vụ.")
 
 
 @command("duyet", "Duyệt yêu cầu làm đầu mối", usage="/duyet <mã>", role=Role.ADMIN, order=60)
@@ -207,6 +225,4 @@ async def refuse_cmd(ctx: Context) -> list[Reply] | str:
 @callback("dk")
 async def decision_button(ctx: Context) -> list[Reply]:
     verb, _, code = ctx.args.partition(":")
-    if not ctx.is_admin:
-        return [Reply("Chỉ quản trị viên Sở Nội vụ mới duyệt được yêu cầu làm đầu mối.")]
     return _decision_replies(ctx, code, verb == "ok", from_button=True)

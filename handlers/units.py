@@ -1,24 +1,18 @@
 """Unit commands: /dangky (a group or a focal point registers for a unit) and /donvi (list, add, remove units)."""
 from __future__ import annotations
 
-from bot.core.audit import record
 from bot.core.audit import require
 from bot.core.errors import Forbidden, NotFound
+from bot.core.messages import Button, Reply
 from bot.core.roles import Role
+from bot.core.vietnamese import fold
 from handlers.context import Context
 from handlers.registry import command
-from bot.core.vietnamese import fold
 from scheduler.chats import find_chat
-from scheduler.invites import find_invite
 from scheduler.models import Unit
+from scheduler.units import TYPE_LABELS, focal_points, list_units, parse_unit_type, unit_chats
+from scheduler.usecases import registrations as reg
 from scheduler.usecases import units as unit_cases
-from scheduler.timeutil import as_utc
-from bot.core.messages import Button, Reply
-from scheduler.focal_requests import request_focal
-from scheduler.units import (
-    add_to_cluster, units_for_chat,
-    TYPE_LABELS, add_focal_point, focal_points, link_chat, list_units, parse_unit_type, unit_chats,
-)
 
 DONVI_USAGE = ("Cú pháp:\n/donvi — danh sách đơn vị và nhóm\n"
                "/donvi them <tên> | <loại: sở hoặc xã> | <bí danh, …> — thêm đơn vị (quản trị viên)\n"
@@ -58,52 +52,35 @@ async def register(ctx: Context) -> str | list[Reply]:
                                  ("" if adding else name)).split(";") if n.strip()]
     if not names:
         return "Cú pháp: /dangky them <tên đơn vị> — thêm một đơn vị vào nhóm này (cụm đơn vị)."
-    units: list[Unit] = []
-    invited = False
-    for n in names:
-        invite = find_invite(ctx.session, n)  # a code from an onboarding letter ("dangky K7M3QX9P")
-        if invite is not None:
-            invite.uses += 1
-            invited = True
-            units.append(invite.unit)
-            continue
-        unit, error = _unit_or_hint(ctx, n, "/dangky")
-        if unit is None:
-            return error
-        units.append(unit)
-    who = f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}"
+    try:
+        named = reg.units_named(ctx.session, names)
+    except NotFound as e:
+        return _hint(e, "/dangky")
+    units = named.units
     if ctx.msg.chat_kind == "group":
-        if not (ctx.is_admin or ctx.msg.sender.is_chat_admin):
-            record(ctx.session, ctx.now(), ctx.msg, "dangky", "; ".join(u.name for u in units), outcome="denied")
+        try:
+            done = reg.register_group(ctx.session, ctx.now(), ctx.actor, units, chat_admin=ctx.msg.sender.is_chat_admin,
+                                      adding=adding, thread_id=ctx.msg.chat.thread_id)
+        except Forbidden:
             return ("Chỉ quản trị viên của nhóm này hoặc quản trị viên Sở Nội vụ mới đăng ký được nhóm cho đơn vị. "
                     "Yêu cầu đã được ghi lại.")
-        chat = find_chat(ctx.session, ctx.msg.chat)
-        assert chat is not None  # the router records every chat before the handler runs
-        before = chat.unit_id
-        if not adding:
-            link_chat(ctx.session, chat, units[0], by=who, at=as_utc(ctx.now()))
-            chat.thread_id = ctx.msg.chat.thread_id  # registered from a forum topic: reminders go to that topic
-        for unit in units[0 if adding else 1:]:
-            add_to_cluster(ctx.session, chat, unit, by=who, at=as_utc(ctx.now()))
-        served = units_for_chat(ctx.session, chat.channel, chat.chat_id)
-        record(ctx.session, ctx.now(), ctx.msg, "dangky", "group -> " + "; ".join(u.name for u in served))
         moved = ""
-        if not adding and before is not None and before != units[0].id:
-            old = ctx.session.get(Unit, before)
-            moved = f" (trước đây nhóm thuộc {old.name if old else 'đơn vị khác'})"
-        title = ctx.msg.chat_title or chat.title or ctx.msg.chat.chat_id
-        if len(served) > 1:
-            return (f"✅ Nhóm «{title}» là nhóm chung (cụm) của {len(served)} đơn vị: "
-                    f"{', '.join(u.name for u in served)}{moved}. Mỗi đơn vị tự xác nhận nộp: "
+        if done.moved_from is not None:
+            moved = f" (trước đây nhóm thuộc {done.moved_from or 'đơn vị khác'})"
+        chat = find_chat(ctx.session, ctx.msg.chat)
+        title = ctx.msg.chat_title or (chat.title if chat else "") or ctx.msg.chat.chat_id
+        if len(done.served) > 1:
+            return (f"✅ Nhóm «{title}» là nhóm chung (cụm) của {len(done.served)} đơn vị: "
+                    f"{', '.join(done.served)}{moved}. Mỗi đơn vị tự xác nhận nộp: "
                     "gõ «đã nộp <tên đơn vị>» hoặc bấm nút rồi chọn đơn vị.")
         return (f"✅ Đã đăng ký nhóm «{title}» là nhóm đầu mối của "
-                f"{units[0].name}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
-                f"{'chủ đề (topic) này của nhóm' if chat.thread_id else 'nhóm này'}.\n"
-                f"Các đầu mối nên nhắn riêng cho bot «/dangky {units[0].name}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
+                f"{done.unit}{moved}. Lời nhắc hạn của đơn vị sẽ gửi vào "
+                f"{'chủ đề (topic) này của nhóm' if done.in_topic else 'nhóm này'}.\n"
+                f"Các đầu mối nên nhắn riêng cho bot «/dangky {done.unit}» để vẫn nhận được nhắc khi nhóm gặp sự cố.")
     unit = units[0]
-    if invited:  # the code printed on the unit's letter is the proof: no approval needed
+    if named.invited:  # the code printed on the unit's letter is the proof: no approval needed
         return register_focal_point(ctx, unit)
-    req = request_focal(ctx.session, ctx.now(), ctx.msg, unit, is_admin=ctx.is_admin)
+    req = reg.request_focal(ctx.session, ctx.now(), ctx.actor, unit)
     if req.status == "approved":
         return (f"✅ Đã ghi nhận bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
                 "không nhận được tin (hoặc đơn vị chưa có nhóm). Gõ /han để xem các hạn, /danop khi đã nộp.")
@@ -120,12 +97,9 @@ async def register(ctx: Context) -> str | list[Reply]:
 
 def register_focal_point(ctx: Context, unit: Unit) -> str:
     """The sender, in a private chat, becomes an approved focal point of `unit` (onboarding links and codes)."""
-    fp, created = add_focal_point(ctx.session, unit, ctx.msg.chat.channel, ctx.msg.sender.user_id,
-                                  ctx.msg.sender.display_name, ctx.msg.chat.chat_id)
-    fp.status = "approved"
-    record(ctx.session, ctx.now(), ctx.msg, "dangky", f"focal point -> {unit.name}")
-    state = "Đã ghi nhận" if created else "Đã cập nhật"
-    return (f"✅ {state} bạn là đầu mối của {unit.name}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
+    done = reg.register_focal_point(ctx.session, ctx.now(), ctx.actor, unit)
+    state = "Đã ghi nhận" if done.created else "Đã cập nhật"
+    return (f"✅ {state} bạn là đầu mối của {done.unit}. Bot sẽ nhắc hạn riêng cho bạn khi nhóm của đơn vị "
             "không nhận được tin (hoặc đơn vị chưa có nhóm). Gõ /han để xem các hạn, /danop khi đã nộp.")
 
 

@@ -41,8 +41,8 @@ from bot.core.db import insert_ignore
 from scheduler import changes
 from scheduler.leads import escalation_step, is_before, is_manual, is_planned
 from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence, Unit
-from scheduler.plan import PlannedOccurrence, Target, plan_deliveries
-from scheduler.repo import acked_pairs, current_occurrence, find_ack, list_deadlines, period_audience
+from scheduler.plan import PlannedOccurrence, plan_deliveries
+from scheduler.repo import acked_pairs, find_ack, list_deadlines, period_audience
 from scheduler.texts import OverdueItem, ReminderView, digest_text, overdue_digest_text, reminder_text
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.occurrences import materialise
@@ -503,38 +503,10 @@ class ReminderService:
 
     # ------------------------------------------------------------------ admin actions
 
-    async def remind_now(self, deadline_code: str) -> int:
-        """/nhacngay: remind every chat of the audience that has not acknowledged the current period, now."""
-        if self.stale():
-            self.replan()
-        now = self.app.clock.now()
-        with self.app.db.session() as s:
-            d = s.scalar(select(Deadline).where(Deadline.code == deadline_code, Deadline.active.is_(True)))
-            if d is None:
-                return 0
-            occ = current_occurrence(s, d.id, as_vn(now).date())
-            if occ is None:
-                return 0
-            units = list_units(s)
-            acked = {u for _, u in acked_pairs(s, [occ.id])}
-            owing = [u for u in period_audience(d, occ.legal_due, units) if u not in acked]
-            reach = reminder_targets(s, owing)
-            targets: dict[int, Target] = {}
-            clusters: set[int] = set()
-            for unit_id in owing:
-                for t in reach[unit_id]:
-                    if t.chat_pk in targets:
-                        clusters.add(t.chat_pk)
-                    targets[t.chat_pk] = t
-            rows = [dict(occurrence_id=occ.id, chat_id=t.chat_pk, lead=dl.next_manual_lead(s, occ.id, t.chat_pk),
-                         unit_id=None if t.chat_pk in clusters else t.unit_id, scheduled_for=as_utc(now))
-                    for t in targets.values()]
-            dl.add_rows(s, rows)
-            ids = list(s.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id,
-                                                           Delivery.lead <= dl.MANUAL_TOP,
-                                                           Delivery.status == dl.PENDING)))
+    async def send_now(self, delivery_ids: Sequence[int]) -> int:
+        """Send deliveries queued for now (an admin's /nhacngay); returns how many messages went out."""
         sent = 0
-        for i in ids:
+        for i in delivery_ids:
             sent += await self._deliver(i)
         return sent
 

@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
 def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
     from bot.core.actors import CONSOLE
-    from handlers.desk import import_units
+    from scheduler.usecases.units import import_units
     from scheduler.unit_import import ImportFileError
 
     try:

@@ -1,4 +1,4 @@
-"""Unit use cases: add, remove, alias a unit (registering chats is /dangky's, in handlers/units.py, for now)."""
+"""Unit use cases: add, remove, alias a unit; import units from a spreadsheet (chats: registrations.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from bot.core.errors import Invalid, NotFound
 from scheduler import units as repo
 from scheduler.models import Unit
 from scheduler.timeutil import as_utc
+from scheduler.unit_import import ImportCheck, apply_rows, check_rows, read_table
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,21 @@ def add_alias(session: Session, now: datetime, actor: Actor, name: str, alias: s
         raise Invalid(str(e)) from None
     record(session, now, actor, "donvi bidanh", f"{unit.name} += {alias}")
     return _view(unit)
+
+
+def import_units(session: Session, now: datetime, actor: Actor, data: bytes, file_name: str, *,
+                 dry_run: bool) -> ImportCheck:
+    """Check every row of an .xlsx/.csv file; unless `dry_run` or any row is invalid, store them all and audit it.
+
+    Raises scheduler.unit_import.ImportFileError when the file itself cannot be read.
+    """
+    if not dry_run:
+        require(session, now, actor, Role.ADMIN, "donvi nhap", file_name)
+    check = check_rows(session, read_table(data, file_name))
+    if dry_run or not check.ok:
+        return check
+    apply_rows(session, check)
+    record(session, now, actor, "donvi nhap",
+           f"{file_name}: thêm {check.count('add')}, cập nhật {check.count('update')}, "
+           f"không đổi {check.count('unchanged')}")
+    return check

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.core.db import Database
 from bot.core.models import AuditEntry
 from bot.core.actors import CONSOLE
-from handlers.desk import import_units
+from scheduler.usecases.units import import_units
 from scheduler.models import FocalPoint, Unit
 from scheduler.unit_import import HEADERS, ImportFileError, check_rows, read_table, template_xlsx
 from scheduler.units import add_unit

@@ -11,6 +11,9 @@ from bot.core.clock import VN_TZ
 from scheduler.models import Chat, Delivery, Occurrence
 from scheduler.repo import acknowledge, create_deadline
 from scheduler.service import ReminderService
+from scheduler.usecases.reminders import remind_now
+from bot.core.actors import CONSOLE
+from bot.core.errors import NotFound
 from scheduler.units import add_focal_point, add_unit
 
 CCHC_RULE = "ngày 10 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm"
@@ -208,10 +211,17 @@ async def test_remind_now_reaches_units_that_have_not_acknowledged(app, clock, c
     with app.db.session() as s:
         occ = s.scalar(select(Occurrence).where(Occurrence.period == "2026"))
         acknowledge(s, occ.id, ids["UBND xã Tân Lập"], channel="fake", user_id="u1", name="A", at=clock.now())
-    assert await service.remind_now("cchc") == 1
-    assert await service.remind_now("cchc") == 1  # an admin may remind again
+
+    async def remind(code: str) -> int:
+        with app.db.session() as s:
+            queued = remind_now(s, clock.now(), CONSOLE, code)
+        return await service.send_now(queued.delivery_ids)
+
+    assert await remind("cchc") == 1
+    assert await remind("cchc") == 1  # an admin may remind again
     assert [m.chat_id for m in channel.sent] == ["g1", "g1"]
-    assert await service.remind_now("khongco") == 0
+    with pytest.raises(NotFound):
+        await remind("khongco")
 
 
 async def test_a_deadline_added_late_does_not_send_reminders_whose_time_had_passed(app, clock, channel):

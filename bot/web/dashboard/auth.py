@@ -33,7 +33,7 @@ class Admin:
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.identity.channel, self.identity.user_id, "web", self.identity.name)
+        return Actor(self.identity.channel, self.identity.user_id, "web", self.identity.name, self.role)
 
     @property
     def label(self) -> str:

@@ -1,4 +1,4 @@
-"""Hạn nộp: list, add with a live preview of the rule, edit, delete, presets (chat's own actions and audit)."""
+"""Hạn nộp: list, add with a live preview of the rule, edit, delete, presets (the deadline use cases chat calls)."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -6,14 +6,17 @@ from starlette.responses import PlainTextResponse, Response
 
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
-from handlers.desk import run_confirmed
+from bot.core.errors import DomainError, Forbidden, NotFound
 from scheduler.daysoff import calendar_for
-from scheduler.deadline_form import build_fields, describe
+from scheduler.deadline_form import describe
 from scheduler.models import Deadline
 from scheduler.presets import presets
-from scheduler.repo import get_deadline, list_deadlines
+from scheduler.repo import list_deadlines
 from scheduler.timeutil import as_vn
 from scheduler.units import list_units
+from scheduler.usecases import deadlines as cases
+
+NOT_ALLOWED = "Bạn không có quyền thực hiện thay đổi này (đã ghi lại)."
 
 FIELDS = ("title", "rule", "audience", "leads", "source", "what", "submit_to", "remind_at", "code")
 TYPE_WORDS = {"so": "sở", "xa": "xã"}
@@ -52,13 +55,21 @@ async def preview(request: Request, admin: Admin) -> Response:
     form = await request.form()
     raw = _raw(form, partial=False)
     with app.db.session() as s:
-        cal = calendar_for(s)
         try:
-            fields = build_fields(s, raw, cal, app.settings.default_leads)
-        except ValueError as e:
+            fields = cases.check_deadline(s, raw, app.settings)
+        except DomainError as e:
             return PlainTextResponse(f"⚠️ {e}", status_code=422)
-        fields.setdefault("remind_at", app.settings.reminder_time)
-        return PlainTextResponse(describe(s, fields, cal, as_vn(app.clock.now()).date()))
+        return PlainTextResponse(describe(s, fields, calendar_for(s), as_vn(app.clock.now()).date()))
+
+
+def _refused(request: Request, e: DomainError, **extra) -> Response:  # type: ignore[no-untyped-def]
+    if isinstance(e, Forbidden):
+        error = NOT_ALLOWED
+    elif isinstance(e, NotFound):
+        error = f"Không có hạn mã «{e.key[:40]}»."
+    else:
+        error = str(e)
+    return _listing(request, error=error, status=422, **extra)
 
 
 @admin_page
@@ -68,12 +79,11 @@ async def add(request: Request, admin: Admin) -> Response:
     raw = _raw(form, partial=False)
     try:
         with app.db.session() as s:
-            fields = build_fields(s, raw, calendar_for(s), app.settings.default_leads)
-            fields.setdefault("remind_at", app.settings.reminder_time)
-            text = await run_confirmed(app, s, admin.actor, admin.role, "add_deadline", fields)
-    except ValueError as e:
-        return _listing(request, error=str(e), form=raw, status=422)
-    return _listing(request, flash=text)
+            fields = cases.check_deadline(s, raw, app.settings)
+            d = cases.add_deadline(s, app.clock.now(), admin.actor, fields)
+    except DomainError as e:
+        return _refused(request, e, form=raw)
+    return _listing(request, flash=f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch.")
 
 
 @admin_page
@@ -84,13 +94,12 @@ async def edit(request: Request, admin: Admin) -> Response:
     raw = _raw(form, partial=True)
     try:
         with app.db.session() as s:
-            if get_deadline(s, code) is None:
-                raise ValueError(f"Không có hạn mã «{code[:40]}».")
-            fields = build_fields(s, raw, calendar_for(s), app.settings.default_leads, partial=True)
-            text = await run_confirmed(app, s, admin.actor, admin.role, "edit_deadline", {"code": code, "fields": fields})
-    except ValueError as e:
-        return _listing(request, error=str(e), status=422)
-    return _listing(request, flash=text)
+            cases.find_deadline(s, code)
+            fields = cases.check_deadline(s, raw, app.settings, partial=True)
+            d = cases.edit_deadline(s, app.clock.now(), admin.actor, code, fields)
+    except DomainError as e:
+        return _refused(request, e)
+    return _listing(request, flash=f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại.")
 
 
 @admin_page
@@ -98,11 +107,10 @@ async def remove(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     try:
         with app.db.session() as s:
-            text = await run_confirmed(app, s, admin.actor, admin.role, "remove_deadline",
-                                       {"code": request.path_params["code"]})
-    except ValueError as e:
-        return _listing(request, error=str(e), status=422)
-    return _listing(request, flash=text)
+            d = cases.remove_deadline(s, app.clock.now(), admin.actor, request.path_params["code"])
+    except DomainError as e:
+        return _refused(request, e)
+    return _listing(request, flash=f"🗑 Đã xóa hạn {d.code} «{d.title}».")
 
 
 @admin_page
@@ -115,10 +123,14 @@ async def install_preset(request: Request, admin: Admin) -> Response:
         return _listing(request, error="Không có bộ hạn này.", status=422)
     if day_text and not (day_text.isdigit() and 1 <= int(day_text) <= 19):
         return _listing(request, error="Ngày nộp của đơn vị phải là số từ 1 đến 19.", status=422)
+    day = int(day_text) if day_text else None
     try:
         with app.db.session() as s:
-            text = await run_confirmed(app, s, admin.actor, admin.role, "install_preset",
-                                       {"key": key, "day": int(day_text) if day_text else None})
-    except ValueError as e:
-        return _listing(request, error=str(e), status=422)
+            done = cases.install_preset(s, app.clock.now(), admin.actor, presets(app.settings, day)[key], app.settings,
+                                        day=day)
+    except DomainError as e:
+        return _refused(request, e)
+    text = f"✅ Đã cài: {', '.join(done.created)}." if done.created else "Không có hạn mới nào."
+    if done.kept:
+        text += f" Đã có sẵn (giữ nguyên): {', '.join(done.kept)}."
     return _listing(request, flash=text)

@@ -14,7 +14,8 @@ from bot.core.clock import VN_TZ
 from bot.core.models import AuditEntry
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
-from handlers.desk import run_command
+from bot.core.errors import Forbidden
+from scheduler.usecases import daysoff as day_cases
 from knowledge import status as doc_status
 from knowledge.errors import IngestError
 from knowledge.models import Passage
@@ -134,18 +135,27 @@ async def days_off(request: Request, admin: Admin) -> Response:
 
 @admin_page
 async def change_day(request: Request, admin: Admin) -> Response:
-    """Through /ngaynghi's own handler: the same words, audit and re-planning as in chat."""
+    """Add a day off, or drop an admin's adjustment: the use cases /ngaynghi calls (same audit, re-planning)."""
     app = bot_app(request)
     form = await request.form()
-    verb = "them" if form.get("verb") == "them" else "bo"
-    day = form_text(form, "day", 10)
     try:
-        date.fromisoformat(day)
+        day = date.fromisoformat(form_text(form, "day", 10))
     except ValueError:
         return _days_off(request, error="Ngày phải có dạng YYYY-MM-DD.", status=422)
     note = form_text(form, "note", 200)
-    with app.db.session() as s:
-        text = await run_command(app, s, admin.actor, admin.role, "ngaynghi", f"{verb} {day} {note}".strip())
+    try:
+        with app.db.session() as s:
+            if form.get("verb") == "them":
+                added = day_cases.add_day_off(s, app.clock.now(), admin.actor, day, note)
+                text = (f"Đã thêm ngày nghỉ {format_date_vi(day)}" + (f" ({added.note})" if added.note else "")
+                        + ". Lịch nhắc sẽ được tính lại: không nhắc vào ngày này.")
+            else:
+                removed = day_cases.remove_adjustment(s, app.clock.now(), admin.actor, day, note)
+                text = (f"{format_date_vi(day)} không có điều chỉnh nào của quản trị viên." if removed.removed is None
+                        else f"Đã bỏ điều chỉnh ngày {format_date_vi(day)}; ngày này trở lại như lịch. "
+                             "Lịch nhắc sẽ được tính lại.")
+    except Forbidden:
+        return _days_off(request, error="Bạn không có quyền làm việc này. Yêu cầu đã được ghi lại.", status=403)
     return _days_off(request, flash=text)
 
 

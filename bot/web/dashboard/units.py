@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -10,10 +11,17 @@ from starlette.responses import Response
 
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
-from handlers.desk import import_units, run_command
-from scheduler.focal_requests import APPROVED, pending_requests, request_code
+from bot.core.errors import DomainError, Forbidden, NotFound
+from bot.core.messages import ChatRef, Reply
+from bot.core.ports import SendError
+from scheduler.usecases.units import import_units
+from handlers.submissions import requester_text
 from scheduler.unit_import import MAX_BYTES, ImportFileError, template_xlsx
-from scheduler.units import TYPE_LABELS, focal_points, list_units, unit_chats
+from scheduler.units import TYPE_LABELS, focal_points, list_units, parse_unit_type, unit_chats
+from scheduler.usecases import units as unit_cases
+from scheduler.usecases.registrations import APPROVED, decide as decide_request, pending_requests, request_code
+
+log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,49 +43,97 @@ async def units(request: Request, admin: Admin) -> Response:
     return _listing(request)
 
 
-async def _chat(request: Request, admin: Admin, args: str) -> Response:
-    app = bot_app(request)
-    with app.db.session() as s:
-        text = await run_command(app, s, admin.actor, admin.role, "donvi", args)
-    ok = text.startswith(("✅", "🗑"))
-    return _listing(request, **({"flash": text} if ok else {"error": text}), status=200 if ok else 422)
+def _failed(request: Request, e: DomainError) -> Response:
+    if isinstance(e, Forbidden):
+        error = "Bạn không có quyền làm việc này. Yêu cầu đã được ghi lại."
+    elif isinstance(e, NotFound):
+        close = f" Có phải bạn muốn nói: {'; '.join(f'«{n}»' for n in e.suggestions)}?" if e.suggestions else ""
+        error = f"Không tìm thấy đơn vị «{e.key[:100]}».{close}"
+    else:
+        error = str(e)
+    return _listing(request, error=error, status=422)
 
 
 @admin_page
 async def add(request: Request, admin: Admin) -> Response:
     form = await request.form()
-    name, type_, aliases = form_text(form, "name", 200), form_text(form, "type", 20), form_text(form, "aliases", 500)
-    if "|" in name + type_ + aliases or not name:
-        return _listing(request, error="Tên đơn vị trống hoặc có ký tự «|».", status=422)
-    return await _chat(request, admin, f"them {name} | {type_} | {aliases}" if aliases else f"them {name} | {type_}")
+    name, type_text, aliases = form_text(form, "name", 200), form_text(form, "type", 20), form_text(form, "aliases", 500)
+    if not name:
+        return _listing(request, error="Tên đơn vị trống.", status=422)
+    type_ = parse_unit_type(type_text)
+    if type_ == "huyen":
+        return _listing(request, error="Cấp huyện không còn từ 01/7/2025 (Luật 72/2025/QH15): chỉ thêm sở/ban/ngành "
+                                       "hoặc UBND cấp xã.", status=422)
+    if type_ is None:
+        return _listing(request, error=f"Loại đơn vị «{type_text[:50]}» không hợp lệ: chọn «sở» hoặc «xã».", status=422)
+    app = bot_app(request)
+    try:
+        with app.db.session() as s:
+            unit = unit_cases.add_unit(s, app.clock.now(), admin.actor, name, type_,
+                                       [a.strip() for a in aliases.split(",") if a.strip()])
+    except DomainError as e:
+        return _failed(request, e)
+    return _listing(request, flash=f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]}).")
 
 
 @admin_page
 async def alias(request: Request, admin: Admin) -> Response:
     form = await request.form()
     name, other = form_text(form, "name", 200), form_text(form, "alias", 200)
-    if "|" in name + other or not other:
-        return _listing(request, error="Tên gọi khác trống hoặc có ký tự «|».", status=422)
-    return await _chat(request, admin, f"bidanh {name} | {other}")
+    if not other:
+        return _listing(request, error="Tên gọi khác trống.", status=422)
+    app = bot_app(request)
+    try:
+        with app.db.session() as s:
+            unit = unit_cases.add_alias(s, app.clock.now(), admin.actor, name, other)
+    except DomainError as e:
+        return _failed(request, e)
+    return _listing(request, flash=f"✅ {unit.name} có thêm bí danh «{other}».")
 
 
 @admin_page
 async def remove(request: Request, admin: Admin) -> Response:
     form = await request.form()
-    return await _chat(request, admin, f"xoa {form_text(form, 'name', 200)}")
+    app = bot_app(request)
+    try:
+        with app.db.session() as s:
+            unit = unit_cases.remove_unit(s, app.clock.now(), admin.actor, form_text(form, "name", 200))
+    except DomainError as e:
+        return _failed(request, e)
+    return _listing(request, flash=f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết.")
 
 
 @admin_page
 async def decide(request: Request, admin: Admin) -> Response:
-    """Approve or refuse a focal-point request: /duyet and /tuchoi's own handlers (the requester is told)."""
+    """Approve or refuse a focal-point request (the use case /duyet and /tuchoi call); the requester is told in chat."""
     form = await request.form()
     code = form_text(form, "code", 20)
-    command = "duyet" if form.get("verb") == "duyet" else "tuchoi"
+    approve = form.get("verb") == "duyet"
     app = bot_app(request)
-    with app.db.session() as s:
-        text = await run_command(app, s, admin.actor, admin.role, command, code)
-    ok = text.startswith(("✅", "✖️"))
-    return _listing(request, **({"flash": text} if ok else {"error": text}), status=200 if ok else 422)
+    try:
+        with app.db.session() as s:
+            d = decide_request(s, app.clock.now(), admin.actor, code, approve=approve)
+    except Forbidden as e:
+        return _failed(request, e)
+    if d.status == "not_found":
+        return _listing(request, error=f"Không có yêu cầu đăng ký mã «{code}».", status=422)
+    if d.status == "already":
+        return _listing(request, error=f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.", status=422)
+    text = requester_text(d, approve)
+    if text and d.private_chat_id:
+        await _tell(app, ChatRef(d.channel, d.private_chat_id), Reply(text))
+    verb = "duyệt" if approve else "từ chối"
+    return _listing(request, flash=f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).")
+
+
+async def _tell(app, to: ChatRef, reply: Reply) -> None:  # type: ignore[no-untyped-def]
+    channel = app.channels.get(to.channel)
+    if channel is None:
+        return
+    try:
+        await channel.send(to.chat_id, reply)
+    except SendError as e:
+        log.warning("message to %s failed: %s", to, e)
 
 
 @admin_page

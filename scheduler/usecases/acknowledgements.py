@@ -1,4 +1,5 @@
-"""Use cases of confirming a submission: who may, which unit and period, the report number, and undoing it."""
+"""Acknowledgement use cases: confirm that a unit submitted a period (button, /danop, a typed phrase, a reply to a
+reminder, the CLI), with the report number; undo it while its period is open."""
 from __future__ import annotations
 
 import re
@@ -8,9 +9,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.core.actors import Actor
 from bot.core.audit import record
-from bot.core.messages import IncomingMessage
+from bot.core.config import Settings
+from bot.core.roles import Role
 from bot.core.vietnamese import fold
+from bot.core.messages import ChatRef
 from scheduler import deliveries as dl
 from scheduler.changes import bump
 from scheduler.chats import find_chat
@@ -100,49 +104,52 @@ def _open_periods(session: Session, d: Deadline, today: date) -> list[Occurrence
                                       due_to=today + timedelta(days=OPEN_AHEAD_DAYS))]
 
 
-def _allowed(session: Session, msg: IncomingMessage, units: list[Unit], is_admin: bool, policy: str) -> bool:
-    if is_admin or msg.chat_kind == "private":  # a private chat speaks only for approved focal points' units
+def _allowed(session: Session, actor: Actor, units: list[Unit], in_group: bool, policy: str) -> bool:
+    if actor.role >= Role.ADMIN or not in_group:  # a private chat speaks only for approved focal points' units
         return True
     if policy == "focal":
         ids = {u.id for u in units}
         return session.scalar(select(FocalPoint.id).where(
-            FocalPoint.channel == msg.chat.channel, FocalPoint.user_id == msg.sender.user_id,
+            FocalPoint.channel == actor.channel, FocalPoint.user_id == actor.user_id,
             FocalPoint.status == "approved", FocalPoint.unit_id.in_(ids))) is not None
     return True
 
 
-def _occurrence_of_reply(session: Session, msg: IncomingMessage) -> int | None:
-    """The period of the reminder this message replies to (its sent message id is in deliveries)."""
-    if not msg.reply_to:
+def _occurrence_of_reply(session: Session, actor: Actor, reply_to: str | None) -> int | None:
+    """The period of the reminder a message replies to (its sent message id is in deliveries)."""
+    if not reply_to:
         return None
-    chat = find_chat(session, msg.chat)
+    chat = find_chat(session, ChatRef(actor.channel, actor.via))
     if chat is None:
         return None
     return session.scalar(select(Delivery.occurrence_id).where(Delivery.chat_id == chat.id,
-                                                               Delivery.message_id == msg.reply_to).limit(1))
+                                                               Delivery.message_id == reply_to).limit(1))
 
 
-def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: bool, text: str = "",
-            occurrence_id: int | None = None, unit_id: int | None = None, policy: str = "members",
-            escalate: int = 3) -> ConfirmResult:
-    """Confirm that a unit submitted a period: from a button (occurrence), a reply to a reminder, /danop or a phrase."""
+def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *, text: str = "",
+            occurrence_id: int | None = None, unit_id: int | None = None, in_group: bool = False,
+            typed: bool = False, reply_to: str | None = None) -> ConfirmResult:
+    """Confirm that a unit submitted a period, for the units of the actor's chat (`actor.via`) or, for an admin,
+    the unit named in `text`: a button (`occurrence_id`, `unit_id`), a reply to a reminder (`reply_to`), /danop,
+    a `typed` phrase ("đã nộp", where a first word that is no deadline code is not an error) or the CLI."""
+    is_admin = actor.role >= Role.ADMIN
     parsed = parse_confirmation(session, text)
     today = as_vn(now).date()
-    units = units_for_chat(session, msg.chat.channel, msg.chat.chat_id)
+    units = units_for_chat(session, actor.channel, actor.via)
     if is_admin and not units and parsed.unit_text:
         found = match_unit(session, parsed.unit_text)
         units = [found.unit] if found.unit is not None else []
     names = tuple(u.name for u in units)
     if not units:
-        pending = msg.chat_kind == "private" and session.scalar(select(FocalPoint.id).where(
-            FocalPoint.channel == msg.chat.channel, FocalPoint.user_id == msg.sender.user_id,
+        pending = not in_group and session.scalar(select(FocalPoint.id).where(
+            FocalPoint.channel == actor.channel, FocalPoint.user_id == actor.user_id,
             FocalPoint.status == "pending")) is not None
         return ConfirmResult("pending_focal" if pending else "no_unit")
-    if not _allowed(session, msg, units, is_admin, policy):
-        record(session, now, msg, "danop", text[:200], outcome="denied")
+    if not _allowed(session, actor, units, in_group, settings.confirm_policy):
+        record(session, now, actor, "danop", text[:200], outcome="denied")
         return ConfirmResult("not_allowed", units=names)
     first = parsed.unit_text.split()[0] if parsed.unit_text else ""
-    if (not parsed.code and msg.text.lstrip().startswith("/") and re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", first)
+    if (not parsed.code and not typed and re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", first)
             and match_unit(session, parsed.unit_text).unit is None):
         return ConfirmResult("unknown_code", units=names, code=first)
     if unit_id is not None:
@@ -152,7 +159,7 @@ def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: 
         if found.unit is None or found.unit.id not in {u.id for u in units}:
             return ConfirmResult("unit_not_here", units=names, extra={"unit": parsed.unit_text})
         units = [found.unit]
-    occurrence_id = occurrence_id or _occurrence_of_reply(session, msg)
+    occurrence_id = occurrence_id or _occurrence_of_reply(session, actor, reply_to)
     all_units = list_units(session)
     if occurrence_id is not None:
         occ = session.get(Occurrence, occurrence_id)
@@ -169,7 +176,7 @@ def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: 
             deadlines = list_deadlines(session)
         cal = calendar_for(session)
         for d in deadlines:
-            materialise(session, d, cal, today, escalate=escalate)
+            materialise(session, d, cal, today, escalate=settings.escalation_days)
         periods = [(d, _open_periods(session, d, today)) for d in deadlines]
     choices: list[Choice] = []
     any_audience = False
@@ -183,13 +190,13 @@ def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: 
             if mine and not todo and already is None and occ.legal_due >= today - timedelta(days=7):
                 already = (occ, mine)
             if occurrence_id is not None and mine and not todo:
-                return _done(session, now, msg, occ, mine, parsed.note, [])
+                return _done(session, now, actor, occ, mine, parsed.note, [])
             if todo:
                 choices += [Choice(d.code, d.title, occ.label or occ.period, occ.due, occ.id, u.id, u.name)
                             for u in todo]
                 break  # the earliest open period of each deadline
     if not choices and already is not None and (parsed.code or len(periods) == 1):
-        return _done(session, now, msg, already[0], already[1], parsed.note, [])
+        return _done(session, now, actor, already[0], already[1], parsed.note, [])
     if not choices:
         if not any_audience and (parsed.code or occurrence_id is not None):
             return ConfirmResult("not_audience", units=names, code=parsed.code)
@@ -204,20 +211,20 @@ def confirm(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: 
     occ = session.get(Occurrence, occ_ids[0])
     assert occ is not None
     todo_units = [u for u in units if u.id == choices[0].unit_id]
-    return _done(session, now, msg, occ, [], parsed.note, todo_units)
+    return _done(session, now, actor, occ, [], parsed.note, todo_units)
 
 
-def _done(session: Session, now: datetime, msg: IncomingMessage, occ: Occurrence, before: list[Unit], note: str,
+def _done(session: Session, now: datetime, actor: Actor, occ: Occurrence, before: list[Unit], note: str,
           todo: list[Unit]) -> ConfirmResult:
     out: list[Confirmed] = []
     d = occ.deadline
     for unit in todo:
-        ack, created = acknowledge(session, occ.id, unit.id, channel=msg.chat.channel, user_id=msg.sender.user_id,
-                                   name=msg.sender.display_name or msg.sender.user_id, at=as_utc(now))
+        ack, created = acknowledge(session, occ.id, unit.id, channel=actor.channel, user_id=actor.user_id,
+                                   name=actor.label, at=as_utc(now))
         if created:
             ack.note = note
             dl.skip_for_unit(session, occ.id, unit.id, "acknowledged")
-            record(session, now, msg, "danop", f"{d.code} {occ.period} {unit.name}" + (f" số {note}" if note else ""))
+            record(session, now, actor, "danop", f"{d.code} {occ.period} {unit.name}" + (f" số {note}" if note else ""))
         out.append(Confirmed(unit.name, d.code, d.title, occ.label or occ.period, ack.by_name or ack.by_user,
                              as_utc(ack.at), ack.note or "", created))
     for unit in before:
@@ -239,11 +246,11 @@ class UndoResult:
     by: str = ""
 
 
-def undo(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: bool, text: str = "",
-         escalate: int = 3) -> UndoResult:
+def undo(session: Session, now: datetime, actor: Actor, settings: Settings, *, text: str = "") -> UndoResult:
     """Take back a confirmation: an admin, or whoever confirmed it, while its period is still open."""
+    is_admin = actor.role >= Role.ADMIN
     parsed = parse_confirmation(session, text)
-    units = units_for_chat(session, msg.chat.channel, msg.chat.chat_id)
+    units = units_for_chat(session, actor.channel, actor.via)
     if parsed.unit_text:
         found = match_unit(session, parsed.unit_text)
         units = [found.unit] if found.unit is not None and (is_admin or found.unit in units) else []
@@ -259,13 +266,13 @@ def undo(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: boo
     occ = session.get(Occurrence, ack.occurrence_id)
     unit = session.get(Unit, ack.unit_id)
     assert occ is not None and unit is not None
-    mine = ack.by_channel == msg.chat.channel and ack.by_user == msg.sender.user_id
+    mine = ack.by_channel == actor.channel and ack.by_user == actor.user_id
     base = UndoResult("done", unit.name, occ.deadline.code, occ.label or occ.period, ack.by_name or ack.by_user)
     if not (is_admin or mine):
-        record(session, now, msg, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}", outcome="denied")
+        record(session, now, actor, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}", outcome="denied")
         return UndoResult("not_allowed", base.unit, base.code, base.label, base.by)
     cal = calendar_for(session)
-    window = [occ.legal_due, *escalation_days(occ.legal_due, cal, escalate)]
+    window = [occ.legal_due, *escalation_days(occ.legal_due, cal, settings.escalation_days)]
     if as_vn(now).date() > max(window):
         return UndoResult("closed", base.unit, base.code, base.label, base.by)
     session.delete(ack)
@@ -275,5 +282,5 @@ def undo(session: Session, now: datetime, msg: IncomingMessage, *, is_admin: boo
                                            Delivery.scheduled_for >= as_utc(now))
                     .values(status=dl.PENDING, outcome="").execution_options(synchronize_session=False))
     bump(session, "acknowledgement undone")
-    record(session, now, msg, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}")
+    record(session, now, actor, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}")
     return base
