@@ -3,7 +3,7 @@ split, and ALQAC article recall with the laws added to the knowledge base, besid
 
     python bench/kb_quality.py [--qa FILE ...] [--show tune,all] [--alqac DIR] [--limit N] [--skip-rank-bm25]
 
-Reads ../shared/eval/qa_dev.jsonl, bench/data/qa_phone.jsonl (split tune|heldout) and ../shared/benchmarks/alqac
+Reads ../shared/eval/qa_dev.jsonl, bench/data/qa_phone.jsonl and qa_phone2.jsonl (each split tune|heldout) and ../shared/benchmarks/alqac
 (never copied into the project); each part is skipped with a message when its data is absent.
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.core.vietnamese import bigrams, fold, nfc, syllables  # noqa: E402
 # ../shared beside the checkout (/work/main) or beside the worktrees' folder (/work/wt/<name>)
 SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared")
 PHONE = ROOT / "bench" / "data" / "qa_phone.jsonl"  # phone-style questions written by someone who had not read the code
+PHONE2 = ROOT / "bench" / "data" / "qa_phone2.jsonl"  # a second, independent set written the same way
 SEED = 20261125
 # Function words dropped when shortening a question to what a chat user would type.
 FUNCTION_WORDS = QUESTION_WORDS | set(
@@ -34,7 +35,8 @@ FUNCTION_WORDS = QUESTION_WORDS | set(
 
 
 def norm(s: str) -> str:
-    return " ".join(fold(s).replace("*", "").split())
+    """Folded, one space, a range written one way ('2021 - 2030' = '2021-2030', as documents write both)."""
+    return re.sub(r"(?<=\d) ?[-–] ?(?=\d)", "-", " ".join(fold(s).replace("*", "").split()))
 
 
 # --- Q&A sets through answer() ------------------------------------------------------------------
@@ -85,7 +87,7 @@ def qa_report(kb, path: Path, show: set[str]) -> None:  # type: ignore[no-untype
             kind = it.get("kind") or "-"
             k = kinds.setdefault(kind, [0, 0])
             k[1] += 1
-            if it["expect"] is None:
+            if not it["expect"] or kind == "out_of_scope":  # None or [] (qa_phone2 writes [])
                 oos += 1
                 declined += not a.answered
                 k[0] += not a.answered
@@ -293,7 +295,7 @@ def alqac(folder: Path, limit: int | None, with_rank_bm25: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--qa", type=Path, nargs="*", default=[SHARED / "eval" / "qa_dev.jsonl", PHONE])
+    parser.add_argument("--qa", type=Path, nargs="*", default=[SHARED / "eval" / "qa_dev.jsonl", PHONE, PHONE2])
     parser.add_argument("--show", default="tune,all", help="splits whose misses are listed (tune, heldout, all)")
     parser.add_argument("--no-alqac", action="store_true")
     parser.add_argument("--alqac", type=Path, default=SHARED / "benchmarks" / "alqac")

@@ -8,13 +8,14 @@ from typing import Any
 
 from knowledge.citation_notes import citation_notes
 from knowledge.index import SearchIndex, doc_terms
-from knowledge.kinds import holds
+from knowledge.kinds import bonus, holds
 from knowledge.understand import level_of
 from bot.core.vietnamese import fold
 from knowledge.search import Query
 
 SHORT_PASSAGE_WORDS = 45  # a passage this short is shown whole
 ANSWER_WORDS = 90  # at most about this many words of passage text in an answer
+UNIT_KIND_WEIGHT = 2.0  # a sentence holding the kind of answer asked for: its share grows by this times the kind's bonus
 LABEL_WORDS = 25  # a short sentence stating the kind of answer asked for (a deadline, a figure) joins the one before
 _SENTENCE = re.compile(r"(?<=[.;!?…])\s+(?=[A-ZĐÀ-Ỹ\d\-–+“\"(])")
 _BULLET = re.compile(r"^[-–•+]\s*")
@@ -190,6 +191,44 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
             # the task's own deadline ("Thời hạn trình UBND tỉnh: trong quý III/2017.") further down its item
             return "\n".join([*(_tidy(sentences[i]) for i in chosen), "… " + _tidy(sentences[later[0]])])
     return "\n".join(_tidy(sentences[i]) for i in chosen)
+
+
+def unit_share(text: str, query: Query, index: SearchIndex, kinds: list[str],
+               levels: frozenset[str] = frozenset()) -> float:
+    """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
+    when it holds the kind of answer asked for (a date, a figure) and the level asked about."""
+    weights = {c: w * index.idf(c) for c, w in query.terms.items()}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    best = 0.0
+    for line in text.split("\n"):
+        for s in (c for x in _sentences(line) for c in (_clauses(x) if levels else [x])):
+            codes, _ = doc_terms(s, index.vocab, grow=False)
+            found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist())) / total
+            found *= 1 + UNIT_KIND_WEIGHT * bonus(s, kinds)
+            if levels:
+                lv = level_of(s)
+                found *= 1.3 if lv & levels else (0.5 if lv else 1.0)
+            best = max(best, found)
+    return best
+
+
+def due_after(text: str, body: str) -> bool:
+    """Whether the passage states a due date after the part of it shown (the answer chose not to show it)."""
+    tail = fold(text)
+    last = fold(body.rsplit("\n", 1)[-1].lstrip("… "))[:60]
+    at = tail.find(last) if last else -1
+    rest = text[at + len(last):] if at >= 0 else ""
+    return bool(rest) and holds(rest, ["due"])
+
+
+def sentences_of(line: str) -> list[str]:
+    return _sentences(line)
+
+
+def tidy(text: str) -> str:
+    return _tidy(text)
 
 
 def _block_end(sentences: list[str], starts: set[int], i: int) -> int:

@@ -6,8 +6,10 @@ import re
 from bot.core.vietnamese import fold
 
 _ASKS = {
-    "time": re.compile(r"\b(khi nao|bao gio|ngay nao|thang nao|nam nao|luc nao|thoi han|thoi gian nao|cham nhat|"
-                       r"han chot|han nop|truoc ngay|dinh ky)\b"),
+    "time": re.compile(r"\b(khi nao|bao gio|ngay nao|thang nao|nam nao|quy nao|luc nao|thoi han|thoi gian nao|cham nhat|"
+                       r"han chot|han nop|truoc ngay|dinh ky|(?:ngay|thang|quy) may|nam may|thoi diem nao|giai doan nao|"
+                       r"dot nao|ky nao|bat dau|tu (?:ngay|thang|nam|quy|luc|khi) nao|den (?:ngay|thang|nam|khi) nao|"
+                       r"trong (?:nam|thang|quy) nao|han (?:nao|la gi))\b"),
     "quantity": re.compile(r"\b(bao nhieu|may|ty le|phan tram|toi thieu|toi da|it nhat|so luong|bao lau)\b"),
     "deadline": re.compile(r"\b(han nop|han chot|han cuoi|cham nhat|muon nhat|truoc ngay|thoi han|han nao|"
                            r"han la|han gui|han trinh|han ban hanh|han hoan thanh|het han)\b"),
@@ -17,6 +19,7 @@ _ASKS = {
 }
 _HOLDS = {
     "time": re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\btháng \d{1,2}(?:/\d{4})?|\bquý [IV]+\b|\bnăm \d{4}\b|"
+                       r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|"
                        r"\bhằng (?:quý|năm|tháng)|\bhàng (?:quý|năm|tháng)|\b6 tháng\b|\btrước ngày\b", re.I),
     # a date (15/7/2021, 5/2017) is not a quantity; a ratio (1/3, 9,12/10) is
     "quantity": re.compile(r"(?<![\d/])\d+(?:[.,]\d+)?\s*(?:%|/\d{1,3}\b(?!/)|lần|cá nhân|người|tập thể|ngày|tháng|điểm|bậc|đơn vị|"

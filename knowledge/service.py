@@ -17,7 +17,8 @@ from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
-                              documents_answer, fact_answer, matched_headings)
+                              documents_answer, due_after, fact_answer, matched_headings, sentences_of, tidy,
+                              unit_share)
 from knowledge.followup import complete
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
@@ -28,7 +29,7 @@ from knowledge import status as doc_status
 from knowledge.ingest import INFO_HEADING, parse_bytes
 from knowledge.limits import Limits, too_big
 from knowledge.readers import Progress
-from knowledge.kinds import bonus
+from knowledge.kinds import bonus, holds
 from knowledge.models import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -286,15 +287,18 @@ class KnowledgeBase:
         reason = self._missing(intent, docs, loaded, understood)
         if reason:
             return decline(question, docs, reason)
-        if intent.meta:
+        parts = split_parts(understood, intent, docs)
+        if intent.meta and len(parts) < 2:
             fact = self._fact(question, understood, intent, docs, loaded, pinned)
             if fact is not None:
                 return fact
-        parts = split_parts(understood, intent, docs)
         if len(parts) >= 2:
             items = []
             for name, sub, where in parts:
-                a = self._answer_one(question, sub, 1, understand(sub), loaded, where, None)
+                sub_intent = understand(sub)
+                a = self._fact(question, sub, sub_intent, docs, loaded, None) if sub_intent.meta else None
+                if a is None:
+                    a = self._answer_one(question, sub, 1, sub_intent, loaded, where, None)
                 if a.answered:
                     items.append((name or _place(a), a))
             if items:
@@ -419,6 +423,7 @@ class KnowledgeBase:
                     _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
                 src.score *= ARTICLE_BONUS
         ranked.sort(key=lambda src: -src.score)
+        ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels))
         for src in ranked[:top]:
             src.title = matched_headings(src.passage, query, loaded.index)
         best = ranked[0].score
@@ -438,10 +443,63 @@ class KnowledgeBase:
                 items = [(_place_of(src.passage.doc), compose(question, query, [src], loaded.index, 1, [], kinds, levels))
                          for src in per_doc]
                 return compose_items(question, items, text)
+        first = ranked[0].passage
         answer = compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
         if answer.text.split("\n\n📄", 1)[0].rstrip().endswith(":"):
             answer = self._with_items(answer, first)
+        elif set(kinds) & {"time", "deadline"}:
+            answer = self._with_due(answer, first, levels)
+        if "who" in kinds:
+            answer = self._with_agent(answer, first)
         return answer
+
+    def _with_agent(self, answer: Answer, passage: PassageInfo) -> Answer:
+        """A task with no subject ("Chủ trì lập kế hoạch …") answering "who": the body its item assigns it to, from
+        the item's opening ("c) Giao Thanh tra tỉnh chủ trì, …"), before the task."""
+        body, sep, rest = answer.text.partition("\n\n📄")
+        opening_words = " ".join(body.split()[:SUBJECT_WORDS])
+        if not passage.section or holds(opening_words, ["who"]) or holds(passage.section_label(), ["who"]):
+            return answer
+        with self.db.session() as s:
+            found = repo.passages_by_id(s, [passage.id]).get(passage.id)
+            opening = next(iter(repo.section_passages(s, found[0])), None) if found else None
+        if opening is None or opening.id == passage.id:
+            return answer
+        m = _AGENT.match(sentences_of(opening.text.split("\n", 1)[0])[0])
+        if m and holds(m.group(1), ["who"]):
+            answer.text = f"{m.group(1).strip(' ,')}: {body}" + sep + rest
+        return answer
+
+    def _with_due(self, answer: Answer, passage: PassageInfo, levels: frozenset[str]) -> Answer:
+        """A task whose deadline is not in its passage but further down its item ("Thời hạn trình UBND tỉnh: trong quý
+        III/2017." in the next paragraph, before the next '-' item): the deadline joins the answer."""
+        body, sep, rest = answer.text.partition("\n\n📄")
+        if holds(body, ["due"]) or due_after(passage.text, body):
+            return answer
+        with self.db.session() as s:
+            found = repo.passages_by_id(s, [passage.id]).get(passage.id)
+            following = [p.text for p in repo.items_after(s, found[0], DUE_PASSAGES)] if found else []
+        for text in following:
+            if _ITEM_START.match(text):
+                break  # another item of the list: its dates are its own
+            due = next((x for line in text.split("\n") for x in sentences_of(line) if holds(x, ["due"])
+                        and (not levels or not level_of(x) or level_of(x) & levels)), None)
+            if due:
+                answer.text = body + "\n… " + tidy(due) + sep + rest
+                break
+        return answer
+
+    def _by_unit(self, ranked: list[Source], query: Query, loaded: "_Loaded", kinds: list[str],
+                 levels: frozenset[str]) -> list[Source]:
+        """The first passages re-ordered by how well their best sentence answers (a long passage can outscore the one
+        whose sentence is the answer); the rest keep their order."""
+        if len(ranked) < 2:
+            return ranked
+        best = ranked[0].score
+        head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
+        fit = {id(src): unit_share(src.passage.text, query, loaded.index, kinds, levels) for src in head}
+        head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
+        return head + ranked[len(head):]
 
     def _with_items(self, answer: Answer, passage: PassageInfo) -> Answer:
         """A lead-in ending in ':' whose items are the passages that follow it in its section: shown with them."""
@@ -473,12 +531,21 @@ PHRASE_COVERAGE = 0.25
 RICH_SHARE = 0.7  # nearly all of the question's word pairs are phrases of the documents
 RICH_COVERAGE = 0.2
 TYPO_COVERAGE = 0.15
+RERANK_PASSAGES = 8  # passages whose best sentence is weighed before choosing the one that answers
+RERANK_SHARE = 0.6  # ... when they score at least this share of the best
+UNIT_FLOOR = 0.5  # the passage's score counts as (UNIT_FLOOR + best sentence's share of the question)
 YEAR_BONUS = 1.2  # a passage holding the year asked about
 ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
 _ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
 _ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
 NUMBER_QUESTION_WORDS = 10
 NUMBER_LEAD_WORDS = 5  # or one whose number comes first ("Nghị định 61/2018/NĐ-CP … quy định những gì?")  # a question this short that cites a document number is about that document
+# the body an item is assigned to: "Giao Thanh tra tỉnh chủ trì, …", "Sở Nội vụ chủ trì, …"
+_AGENT = re.compile(r"^[-–•+]?\s*((?:Giao\s+)?[^,;:.]{3,80}?)\s+(?:chủ trì|tham mưu|phối hợp|thực hiện|có trách nhiệm|"
+                    r"làm đầu mối|theo dõi|xây dựng|triển khai|chịu trách nhiệm)\b")
+SUBJECT_WORDS = 6  # a task whose first words name no body has its subject in its item's opening
+DUE_PASSAGES = 2  # passages after a task's own looked at for its deadline
+_ITEM_START = re.compile(r"^\s*(?:[-–•+]\s*|[a-zđ]\)\s*|\d{1,2}[.)]\s+)")
 ITEMS_SHOWN = 6  # items of a list shown after its lead-in
 ITEM_WORDS = 40  # words of each
 LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, huyện)

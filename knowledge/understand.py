@@ -48,6 +48,10 @@ def read_question(text: str, has_bigram: Callable[[str, str], bool]) -> list[Tok
 
 
 def _respell(words: list[str]) -> list[str]:
+    return spelled_numbers(_chat(words))
+
+
+def _chat(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -60,6 +64,64 @@ def _respell(words: list[str]) -> list[str]:
         else:
             out.append(words[i])
             i += 1
+    return out
+
+
+# Spelled-out numbers (folded): read as digits only before a counted noun ("ba nhiệm vụ", "mười lăm ngày",
+# "năm phần trăm"), since most of these words have other meanings ("hài lòng", "sau đó", "năm 2021").
+_UNITS_OF_NUMBER = {1: "mot", 2: "hai", 3: "ba", 4: "bon", 5: "nam", 6: "sau", 7: "bay", 8: "tam", 9: "chin"}
+_DIGIT_WORDS = {w: n for n, w in _UNITS_OF_NUMBER.items()} | {"tu": 4, "lam": 5, "nhat": 1, "mo": 1}
+COUNTED = frozenset(
+    w.replace("_", " ") for w in "ngay thang nam quy tuan lan nguoi don_vi noi_dung nhiem_vu chi_so chi_tieu phan_tram "
+    "bac diem huyen xa tinh linh_vuc cap muc dot van_ban ho_so tieu_chi giai_doan co_quan khau buoc cau dieu khoan "
+    "thu_tuc giai_phap nhom mat".split())
+
+
+def _number_at(words: list[str], i: int) -> tuple[int, int] | None:
+    """The value of a spelled-out number starting at words[i] and how many words it takes, or None."""
+    w = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if w == "muoi":  # mười, mười lăm
+        unit = _DIGIT_WORDS.get(nxt) if nxt != "nam" or _counted_at(words, i + 2) else None
+        return (10 + unit, 2) if unit and nxt != "mot" else (10, 1)
+    if w == "tram":  # "trăm phần trăm"
+        return 100, 1
+    if w in ("nghin", "ngan"):
+        return None
+    if w in _UNITS_OF_NUMBER.values():
+        value = _DIGIT_WORDS[w]
+        if nxt in ("muoi", "chuc"):
+            tail = words[i + 2] if i + 2 < len(words) else ""
+            unit = _DIGIT_WORDS.get(tail) if tail not in ("muoi", "chuc") else None
+            if unit and _counted_at(words, i + 3):
+                return value * 10 + unit, 3
+            return value * 10, 2
+        if nxt == "tram":
+            return value * 100, 2
+        return value, 1
+    return None
+
+
+def _counted_at(words: list[str], j: int) -> bool:
+    return j < len(words) and (words[j] in COUNTED or " ".join(words[j:j + 2]) in COUNTED)
+
+
+def spelled_numbers(words: list[str]) -> list[str]:
+    """'ba nhiem vu' -> '3 nhiem vu', 'muoi lam ngay' -> '15 ngay', 'nam phan tram' -> '5 phan tram'; a number word
+    not followed by a counted noun (or followed by one that a digit follows: 'sau thang 6') stays a word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        found = _number_at(words, i)
+        if found is not None:
+            value, n = found
+            after2 = words[i + n + 1] if i + n + 1 < len(words) else ""
+            if _counted_at(words, i + n) and not after2.isdigit():
+                out.append(str(value))
+                i += n
+                continue
+        out.append(words[i])
+        i += 1
     return out
 
 
@@ -110,6 +172,9 @@ _META = {
     "recipients": re.compile(r"\b(?:kinh gui|gui (?:cho )?(?:nhung |cac )?(?:ai|doi tuong nao|co quan nao|don vi nao))\b"),
     "issuer": re.compile(r"\b(?:co quan (?:nao )?ban hanh|ai ban hanh|don vi (?:nao )?ban hanh|do (?:co quan )?nao ban hanh)\b"),
 }
+_ISSUED_APART = re.compile(r"\b(?:ban hanh|ky|ra)\b.{0,40}\b(?:ngay nao|hom nao|thang may|nam nao|ngay bao nhieu)\b")
+_CITED = re.compile(r"\b(?:cv|kh|qd|ct|ctr|nq|tb|cong van|ke hoach|chi thi|quyet dinh|chuong trinh|nghi quyet|"
+                    r"thong bao|van ban|so)\s*(?:so\s*)?\d{2,}")
 _DEADLINE_WORDS = re.compile(r"\b(?:cham nhat|muon nhat|truoc ngay|han|thoi han|phai)\b")
 _LIST = re.compile(r"\b(?:gom nhung|gom nhung gi|bao gom|nhung (?:gi|noi dung|nhiem vu|linh vuc|chi so|co quan|don vi|doi tuong)|"
                    r"nhung .{1,30} nao|cac .{1,30} nao|liet ke|ke ten|gom cac|gom gi)\b")
@@ -184,6 +249,8 @@ def understand(question: str) -> Intent:
     if bare and len(text.split()) <= 6:
         levels.add({"so": "so"}.get(bare.group(1), bare.group(1)))
     meta = next((name for name, p in _META.items() if p.search(text)), None)
+    if meta is None and _ISSUED_APART.search(text) and _CITED.search(text):
+        meta = "issued"  # "bắc kạn ra cv 7946 ngày nào": the verb and the date asked apart, a document named
     if meta == "issued" and _DEADLINE_WORDS.search(text) and not re.search(r"\bban hanh ngay nao\b", text):
         meta = None
     return Intent(text=text, kinds=expected_kinds(text), levels=levels, provinces=provinces_in(text),
