@@ -30,6 +30,7 @@ from knowledge.ingest import INFO_HEADING, parse_bytes
 from knowledge.limits import Limits, too_big
 from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds
+from knowledge.lexicon import ABBREVIATIONS
 from knowledge.models import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class _Loaded:
     passage_ids: list[int]
     documents: list[DocInfo] | None = None
     doc_of: dict[int, int] | None = None
+    number_heads: set[str] | None = None
 
 
 def doc_info(d: Document) -> DocInfo:
@@ -329,7 +331,22 @@ class KnowledgeBase:
             any(n in doc_numbers(" ".join(text.split()[:NUMBER_LEAD_WORDS])) for n in numbers)
         if numbers and about_it and not any(loaded.index.vocab.code(NUMBER_PREFIX + n) >= 0 for n in numbers):
             return f"Chưa có văn bản số {numbers[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
+        # a number written short, with its year and no symbol ("theo NĐ 29/2023 …"): known when a stored or cited
+        # number starts with it
+        short = [m.group(1) for m in _SHORT_NUMBER.finditer(fold(text))]
+        if short and (about_it or _BY_DOCUMENT.search(fold(text))):
+            known = self._number_heads(loaded)
+            lacking = [n for n in short if n not in known]
+            if lacking and len(lacking) == len(short):
+                return f"Chưa có văn bản số {lacking[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
         return ""
+
+    def _number_heads(self, loaded: "_Loaded") -> set[str]:
+        """'29/2023' for every document number the index knows ('29/2023/NĐ-CP'), computed once per index."""
+        if loaded.number_heads is None:
+            loaded.number_heads = {"/".join(w[len(NUMBER_PREFIX):].split("/")[:2]) for w in loaded.index.vocab.words
+                                   if w.startswith(NUMBER_PREFIX)}
+        return loaded.number_heads
 
     def _about_places(self, loaded: "_Loaded", text: str, docs: list[DocInfo]) -> bool:
         """Whether the passages that best match a question belong to documents of a province (directives)."""
@@ -395,9 +412,8 @@ class KnowledgeBase:
             pos = {pid: i for i, pid in enumerate(loaded.passage_ids)}
             dated = [src for src in ranked if all(c >= 0 and loaded.index.holds(c, pos[src.passage.id]) for c in codes)]
             # a year asked about ("PAR Index năm 2023"), not one naming a law ("Luật Cư trú năm 2020")
-            asked = [y for y in intent.years if re.search(rf"\bnam {y}\b", intent.text)
-                     and not re.search(rf"\b(?:luat|bo luat|hien phap|nghi dinh|thong tu|phap lenh)\b[^,.;?]{{0,50}}\bnam {y}\b",
-                                       intent.text)]
+            asked = [y for y in intent.years if not re.search(rf"\b(?:luat|bo luat|hien phap|nghi dinh|thong tu|phap lenh)\b[^,.;?]{{0,50}}\b{y}\b",
+                                                                   intent.text)]
             top_doc = ranked[0].passage.doc if ranked else None
             dated_doc = top_doc is not None and (top_doc.date is not None or bool(_YEAR4.search(
                 f"{top_doc.date_text} {top_doc.title}")))
@@ -411,6 +427,13 @@ class KnowledgeBase:
         unit = asked_unit(intent.text)
         if unit:
             ranked = [src for src in ranked if holds_amount(src.passage.text, unit)]
+        named = [n for n in INDEX_NAMES if re.search(rf"\b{n}\b", intent.text)]
+        if named:  # an index asked about by name (PAPI, PCI, SIPAS…): the passage speaks of that index
+            ranked = [src for src in ranked if all(_names_index(f"{src.passage.heading} {src.passage.text}", n)
+                                                   for n in named)]
+            if not ranked:
+                return Answer(question, False, f"Chưa có nội dung về chỉ số {', '.join(n.upper() for n in named)} "
+                                               f"trong các văn bản đang có phù hợp với câu hỏi.", kind="declined")
         if not ranked:
             return Answer(question, False, "", kind="declined")
         for src in ranked:
@@ -445,6 +468,12 @@ class KnowledgeBase:
                 return compose_items(question, items, text)
         first = ranked[0].passage
         answer = compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
+        if intent.wants_list or _ASKS_WHAT.search(intent.text):
+            for src in [s for s in ranked[:TITLED_PASSAGES] if s.score >= RERANK_SHARE * ranked[0].score]:
+                listed = self._section_items(answer, src.passage, query, intent.wants_list)
+                if listed is not None:
+                    listed.sources = [src] + [s for s in listed.sources if s is not src]
+                    return listed
         if answer.text.split("\n\n📄", 1)[0].rstrip().endswith(":"):
             answer = self._with_items(answer, first)
         elif set(kinds) & {"time", "deadline"}:
@@ -468,6 +497,33 @@ class KnowledgeBase:
         m = _AGENT.match(sentences_of(opening.text.split("\n", 1)[0])[0])
         if m and holds(m.group(1), ["who"]):
             answer.text = f"{m.group(1).strip(' ,')}: {body}" + sep + rest
+        return answer
+
+    def _section_items(self, answer: Answer, passage: PassageInfo, query: Query, wants_list: bool) -> Answer | None:
+        """A list question about a section by its title ("cải cách chế độ công vụ có những gì?", "Sở Nội vụ được giao
+        những nhiệm vụ gì?"): the section's title with its items, each cut to its first words; None when the question
+        is not about a titled section made of items."""
+        title = own_title(passage.heading)
+        words = [w for w in fold(title).split() if w.isalpha()]
+        asked = set(query.tokens)
+        shared = sum(w in asked for w in words)
+        if not words or shared < 2 or shared < (TITLE_SHARE if wants_list else 1.0) * len(words):
+            return None
+        with self.db.session() as s:
+            found = repo.passages_by_id(s, [passage.id]).get(passage.id)
+            texts = [p.text for p in repo.section_tree(s, found[0])] if found else []
+        lines = [ln.strip() for t in texts for ln in t.split("\n") if ln.strip()]
+        items = [ln for ln in lines if _TOP_ITEM.match(ln)] or [ln for ln in lines if _ITEM_START.match(ln)]
+        if len(items) < 2:
+            return None
+        shown = [_compact(_ITEM_START.sub("", x, count=1)) for x in items[:SECTION_ITEMS]]
+        lead = title.strip().rstrip(":") + ":"
+        if passage.id != answer.sources[0].passage.id if answer.sources else False:
+            answer.text = answer.text.replace(f"📄 Nguồn: {answer.sources[0].passage.citation()}.",
+                                              f"📄 Nguồn: {passage.citation()}.")
+        more = [f"… và {len(items) - len(shown)} mục khác."] if len(items) > len(shown) else []
+        _, sep, rest = answer.text.partition("\n\n📄")
+        answer.text = "\n".join([lead, *("• " + tidy(t).rstrip(".;") for t in shown), *more]) + sep + rest
         return answer
 
     def _with_due(self, answer: Answer, passage: PassageInfo, levels: frozenset[str]) -> Answer:
@@ -508,11 +564,20 @@ class KnowledgeBase:
             following = [p.text for p in repo.items_after(s, found[0], ITEMS_SHOWN)] if found else []
         if not following:
             return answer
-        items = [" ".join(t.split()) for t in following[:ITEMS_SHOWN]]
-        items = [t if len(t.split()) <= ITEM_WORDS else " ".join(t.split()[:ITEM_WORDS]) + " …" for t in items]
+        items = [_compact(_ITEM_START.sub("", t, count=1)) for t in following[:ITEMS_SHOWN]]
         lead, _, rest = answer.text.partition("\n\n📄")
         answer.text = "\n".join([lead, *("• " + t for t in items)]) + "\n\n📄" + rest
         return answer
+
+
+def _compact(item: str) -> str:
+    """An item of a list as shown: its first clauses, cut after a ';' or '.' once it has ITEM_CLAUSE_WORDS words, and at
+    ITEM_WORDS words at most."""
+    words = item.split()
+    for i, w in enumerate(words[:ITEM_WORDS]):
+        if i + 1 >= ITEM_CLAUSE_WORDS and w.endswith((";", ".")) and i + 1 < len(words):
+            return " ".join(words[:i + 1]).rstrip(";.") + " …"
+    return " ".join(words) if len(words) <= ITEM_WORDS else " ".join(words[:ITEM_WORDS]) + " …"
 
 
 def min_coverage(query: "Query") -> float:
@@ -534,20 +599,31 @@ TYPO_COVERAGE = 0.15
 RERANK_PASSAGES = 8  # passages whose best sentence is weighed before choosing the one that answers
 RERANK_SHARE = 0.6  # ... when they score at least this share of the best
 UNIT_FLOOR = 0.5  # the passage's score counts as (UNIT_FLOOR + best sentence's share of the question)
+INDEX_NAMES = ("papi", "pci", "sipas", "par", "dti", "pobi")  # indices a province is ranked by
 YEAR_BONUS = 1.2  # a passage holding the year asked about
 ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
 _ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
 _ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
+_SHORT_NUMBER = re.compile(r"\b(?:nd|nghi dinh|qd|quyet dinh|tt|thong tu|nq|nghi quyet|ct|chi thi|kh|ke hoach|cv|"
+                           r"cong van|vb|van ban)\s*(?:so\s*)?(\d{1,5}/(?:19|20)\d\d)\b(?!/)")
+_BY_DOCUMENT = re.compile(r"\b(?:theo|cua|tai)\s+(?:nd|nghi dinh|qd|quyet dinh|tt|thong tu|nq|nghi quyet|ct|chi thi|kh|"
+                          r"ke hoach|cv|cong van|vb|van ban)\s*(?:so\s*)?\d")
 NUMBER_QUESTION_WORDS = 10
 NUMBER_LEAD_WORDS = 5  # or one whose number comes first ("Nghị định 61/2018/NĐ-CP … quy định những gì?")  # a question this short that cites a document number is about that document
 # the body an item is assigned to: "Giao Thanh tra tỉnh chủ trì, …", "Sở Nội vụ chủ trì, …"
 _AGENT = re.compile(r"^[-–•+]?\s*((?:Giao\s+)?[^,;:.]{3,80}?)\s+(?:chủ trì|tham mưu|phối hợp|thực hiện|có trách nhiệm|"
                     r"làm đầu mối|theo dõi|xây dựng|triển khai|chịu trách nhiệm)\b")
+TITLE_SHARE = 0.6  # a list question names a section when it holds this share of the words of its title
+SECTION_ITEMS = 10  # items of a section listed
+_TOP_ITEM = re.compile(r"^\s*[-–•]\s*")
+_ASKS_WHAT = re.compile(r"\b(?:la gi|gom|bao gom)\b")
 SUBJECT_WORDS = 6  # a task whose first words name no body has its subject in its item's opening
 DUE_PASSAGES = 2  # passages after a task's own looked at for its deadline
 _ITEM_START = re.compile(r"^\s*(?:[-–•+]\s*|[a-zđ]\)\s*|\d{1,2}[.)]\s+)")
-ITEMS_SHOWN = 6  # items of a list shown after its lead-in
-ITEM_WORDS = 40  # words of each
+ITEMS_SHOWN = 10  # items of a list shown after its lead-in
+ITEM_WORDS = 45  # words of each at most
+ITEM_CLAUSE_WORDS = 25  # ... cut at the end of a clause past this many
+TITLED_PASSAGES = 3  # a list question may be about the titled section of one of the first passages
 LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, huyện)
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
@@ -562,6 +638,12 @@ _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+
+
+def _names_index(text: str, name: str) -> bool:
+    f = fold(text)
+    full = ABBREVIATIONS.get(name, name).removeprefix("chi so ")  # "năng lực cạnh tranh cấp tỉnh" names the PCI
+    return bool(re.search(rf"\b{name}\b", f)) or full in f
 
 
 def asked_unit(folded: str) -> str:

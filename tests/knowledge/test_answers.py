@@ -101,3 +101,48 @@ def test_presentation_on_a_phone(bundled_kb: KnowledgeBase):
         assert len(further) <= 1 and (not further or further[0].count(";") <= 1)  # at most two further sources
         cite = next(line for line in lines if line.startswith("📄 Nguồn:"))
         assert not further or cite[len("📄 Nguồn: "):].split(",")[0] not in further[0]  # nothing repeated
+
+
+def test_the_passage_whose_sentence_answers_wins_over_a_longer_match(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Chương trình hành động 12-CTr/TU tiếp tục thực hiện nghị quyết trung ương nào")
+    assert a.answered and "Trung ương 5" in body(a.text)
+
+
+def test_a_deadline_in_the_next_paragraph_of_its_item_joins_the_task(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("Sở KH&ĐT Khánh Hòa trình quy chế phối hợp xây dựng chính sách cải thiện môi trường kinh "
+                          "doanh hạn khi nào")
+    assert a.answered and "quý III/2017" in body(a.text)
+
+
+def test_a_task_without_subject_is_given_the_body_its_item_assigns_it_to(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("cơ quan nào chủ trì lập kế hoạch điều phối thanh tra doanh nghiệp hằng năm ở Khánh Hòa")
+    assert a.answered and body(a.text).startswith("Giao Thanh tra tỉnh: Chủ trì lập kế hoạch")
+
+
+def test_a_spelled_out_number_finds_the_sentence_with_the_digits(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chương trình hành động 5 năm của Bắc Kạn chú trọng ba nhiệm vụ trọng tâm nào")
+    assert a.answered and "03 nhiệm vụ trọng tâm" in body(a.text)
+
+
+def test_a_list_question_naming_a_section_gets_its_title_and_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("cải cách chế độ công vụ của Đồng Tháp năm 2022 gồm những nội dung gì")
+    text = body(a.text)
+    assert a.answered and text.startswith("Cải cách chế độ công vụ:")
+    assert text.count("\n• ") == 4 and "vị trí việc làm" in text and "tuyển dụng công chức" in text
+    assert "• -" not in text and "mục II.5" in a.text
+
+
+def test_parts_asking_facts_of_documents_are_answered_as_facts(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("cv 7946 ký ngày nào, còn kh thi đua brvt ai ký")
+    assert a.answered and a.kind == "items"
+    assert "25 tháng 11 năm 2021" in a.text and "Đặng Minh Thông" in a.text and a.text.count("📄") == 2
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("chỉ số PAPI của Đồng Tháp năm 2021 được bao nhiêu điểm", "PAPI"),  # the index named is not in the documents
+    ("theo NĐ 99/2023 thì ai được tinh giản biên chế", "99/2023"),  # a number written short, without its symbol
+    ("lương cơ sở công chức 2024 là bn", ""),  # a year the documents do not cover, written without "năm"
+])
+def test_near_domain_questions_naming_what_the_store_lacks_are_declined(bundled_kb: KnowledgeBase, question, says):
+    a = bundled_kb.answer(question)
+    assert not a.answered and says in a.text

@@ -58,3 +58,32 @@ def test_question_phrases_are_marked():
 ])
 def test_intent_and_constraints(question, field, expected):
     assert getattr(understand(question), field) == expected
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("ba nhiem vu trong tam", "3 nhiem vu trong tam"),
+    ("muoi lam ngay lam viec", "15 ngay lam viec"),
+    ("dat nam phan tram", "dat 5 phan tram"),
+    ("bon muoi lam phan tram", "45 phan tram"),
+    ("chi so hai long", "chi so hai long"),  # "hài lòng", not two
+    ("sau thang 6 nop bao cao", "sau thang 6 nop bao cao"),  # "after June", not six months
+    ("bay gio nop duoc khong", "bay gio nop duoc khong"),
+    ("ke hoach nam 2021", "ke hoach nam 2021"),
+])
+def test_spelled_out_numbers_are_read_before_a_counted_noun(question, words):
+    assert " ".join(_words(question)) == words
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("huong dan ho tro tthc bat dau tu thang may", "time"),
+    ("chuong trinh tong the giai doan nao", "time"),
+    ("phai hoan thanh trong nam nao", "time"),
+    ("ap dung tu nam nao", "time"),
+])
+def test_more_ways_of_asking_when(question, kind):
+    assert kind in understand(question).kinds
+
+
+def test_the_issue_date_asked_apart_from_the_verb_names_a_document():
+    assert understand("bac kan ra cv 7946 ngay nao").meta == "issued"
+    assert understand("UBND cấp xã ban hành kế hoạch CCHC khi nào?").meta is None  # a deadline, no document named
