@@ -22,7 +22,7 @@ from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compos
 from knowledge.followup import complete
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
-from knowledge.understand import Intent, level_of, understand
+from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand
 from bot.core.vietnamese import doc_numbers, fold
 from knowledge.errors import IngestError
 from knowledge import status as doc_status
@@ -298,6 +298,8 @@ class KnowledgeBase:
             items = []
             for name, sub, where in parts:
                 sub_intent = understand(sub)
+                if where is None and sub_intent.provinces and _has_provinces(docs):
+                    where = {d.id for d in docs if _in_province(d, sub_intent.provinces)} or None
                 a = self._fact(question, sub, sub_intent, docs, loaded, None) if sub_intent.meta else None
                 if a is None:
                     a = self._answer_one(question, sub, 1, sub_intent, loaded, where, None)
@@ -438,21 +440,21 @@ class KnowledgeBase:
             return Answer(question, False, "", kind="declined")
         for src in ranked:
             src.score *= 1 + bonus(src.passage.text, kinds)
-            if intent.levels and level_of(src.passage.text) & intent.levels:
+            if intent.levels and level_of(f"{own_title(src.passage.heading)} {src.passage.text}") & intent.levels:
                 src.score *= LEVEL_BONUS
             if pinned is not None and src.passage.doc.id == pinned:
                 src.score *= PREVIOUS_DOC_BONUS
             if articles and _ARTICLE_OF.match(src.passage.section or "") and \
                     _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
                 src.score *= ARTICLE_BONUS
-        ranked.sort(key=lambda src: -src.score)
+        ranked = by_article(ranked)
         ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels))
         for src in ranked[:top]:
             src.title = matched_headings(src.passage, query, loaded.index)
         best = ranked[0].score
         first = ranked[0].passage
         further: list[Source] = []
-        for src in ranked[1:]:
+        for src in sorted(ranked[1:], key=lambda x: -x.score):
             p = src.passage
             if src.score < FURTHER_SHARE * best or len(further) == 2:
                 break
@@ -601,6 +603,7 @@ RERANK_SHARE = 0.6  # ... when they score at least this share of the best
 UNIT_FLOOR = 0.5  # the passage's score counts as (UNIT_FLOOR + best sentence's share of the question)
 INDEX_NAMES = ("papi", "pci", "sipas", "par", "dti", "pobi")  # indices a province is ranked by
 YEAR_BONUS = 1.2  # a passage holding the year asked about
+ARTICLE_EVIDENCE = 0.3  # share of an article's further matching clauses added to its best one
 ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
 _ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
 _ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
@@ -628,6 +631,9 @@ LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, h
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
+_COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)(?: (?:nhu the nao|the nao|ra sao|o dau|"
+                      r"gi|ntn))?\b")
+LEVEL_NAMES = {"tinh": "Cấp tỉnh", "so": "Sở, ban, ngành", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 _PARTS = re.compile(r"\s*(?:,\s*con\s+|;\s+|,\s*(?=tinh nao\b|van ban nao\b))")
 _WRITTEN_DATE = re.compile(r"^[^,\d\n]{2,40},\s*(ngày\s*(?:\d{1,2}\s*)?tháng\s*\d{1,2}\s*năm\s*\d{4})", re.M | re.I)
 
@@ -638,6 +644,22 @@ _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+
+
+def by_article(ranked: list[Source]) -> list[Source]:
+    """Passages ordered by the evidence for their article: an article ('Điều 12' of a law) is as good as its best
+    clause plus a share of its other clauses that match; within an article, clauses by their own score. Passages
+    outside articles stand alone."""
+    groups: dict[tuple[int, str], list[Source]] = {}
+    for src in sorted(ranked, key=lambda x: -x.score):
+        m = _ARTICLE_OF.match(src.passage.section or "")
+        key = (src.passage.doc.id, m.group(0)) if m else (src.passage.doc.id, f"#{src.passage.id}")
+        groups.setdefault(key, []).append(src)
+    if len(groups) == len(ranked):
+        return sorted(ranked, key=lambda x: -x.score)
+    weight = {k: g[0].score + ARTICLE_EVIDENCE * sum(x.score for x in g[1:]) for k, g in groups.items()}
+    order = sorted(groups, key=lambda k: -weight[k])
+    return [src for k in order for src in groups[k]]
 
 
 def _names_index(text: str, name: str) -> bool:
@@ -699,6 +721,17 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
     pieces = [p.strip(" ,?") for p in _PARTS.split(folded) if len(p.split()) >= 3]
     if len(pieces) >= 2:
         return [("", p, None) for p in pieces[:4]]
+    if len(intent.levels) >= 2 and _COMPARE.search(folded):
+        # "cấp tỉnh và cấp xã … khác nhau thế nào": one answer per level, each with its own citation
+        named = sorted(intent.levels, key=lambda lv: _LEVEL_PATTERNS[lv].search(folded).start())
+        out = []
+        for lv in named[:4]:
+            sub = folded
+            for other in named:
+                if other != lv:
+                    sub = _LEVEL_PATTERNS[other].sub(" ", sub)
+            out.append((LEVEL_NAMES[lv], " ".join(_COMPARE.sub(" ", sub).split()), None))
+        return out
     places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
     if len(places) >= 2:
         out = []

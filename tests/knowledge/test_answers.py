@@ -146,3 +146,16 @@ def test_parts_asking_facts_of_documents_are_answered_as_facts(bundled_kb: Knowl
 def test_near_domain_questions_naming_what_the_store_lacks_are_declined(bundled_kb: KnowledgeBase, question, says):
     a = bundled_kb.answer(question)
     assert not a.answered and says in a.text
+
+
+def test_levels_compared_get_one_item_per_level(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chỉ tiêu chấp hành nội quy cơ quan của cấp tỉnh và cấp xã ở BRVT khác nhau thế nào")
+    assert a.answered and a.kind == "items"
+    tinh, xa = a.text.split("\n• Cấp xã: ")
+    assert tinh.startswith("• Cấp tỉnh: ") and "100% công chức, viên chức" in tinh and "mục II.4.a" in tinh
+    assert "100% cán bộ, công chức" in xa and "mục II.4.c" in xa
+
+
+def test_each_part_of_a_question_keeps_the_province_it_names(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("áp dụng ISO 9001 ở Khánh Hòa xong năm nào, còn kế hoạch CCHC Đồng Tháp là của năm nào")
+    assert a.answered and a.kind == "items" and "năm 2018" in a.text and "• Đồng Tháp: " in a.text
