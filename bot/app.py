@@ -7,6 +7,8 @@ from functools import cached_property
 
 from bot.core.admins import list_admins, resolve_role
 from bot.core.roles import Role
+from bot.core.budget import SendBudget
+from bot.core.budget.memory import MemoryBudget
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -27,11 +29,13 @@ class App:
     """The application: the inbound port of the adapters (bot.core.ports.Inbound), the services of the handlers
     (handlers.context.Services) and the host of the reminder engine (scheduler.service.Host)."""
 
-    def __init__(self, settings: Settings, *, clock: Clock, db: Database, channels: dict[str, Channel]) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock, db: Database, channels: dict[str, Channel],
+                 send_budget: SendBudget | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.db = db
         self.channels = channels
+        self.send_budget: SendBudget = send_budget or MemoryBudget()
         self.reminders: ReminderService | None = None  # while serving
         self.metrics = Metrics()
         self.health = Health()
@@ -68,6 +72,7 @@ class App:
                     if other is not None:
                         await other.send(reply.to.chat_id, replace(reply, to=None))
                 except SendError as e:
+                    self.send_failed(reply.to.channel, e)
                     log.warning("message to %s failed: %s", reply.to, e)
                 continue
             reply = placed(msg, reply)
@@ -77,19 +82,26 @@ class App:
                 else:
                     await ch.send(msg.chat.chat_id, reply)
             except ChatMoved as e:
+                self.send_failed(msg.chat.channel, e)
                 self.chat_moved(msg.chat, e.new_chat_id)
                 try:
                     await ch.send(e.new_chat_id, reply)
                 except SendError as again:
+                    self.send_failed(msg.chat.channel, again)
                     log.warning("reply to moved chat %s:%s failed: %s", msg.chat.channel, e.new_chat_id, again)
             except ChatUnreachable as e:
+                self.send_failed(msg.chat.channel, e)
                 if msg.chat_kind == "group":
                     await self.chat_gone(msg.chat, str(e))
                 else:
                     log.warning("reply to %s failed: %s", msg.chat, e)
             except SendError as e:
-                self.metrics.send_error(msg.chat.channel, e)
+                self.send_failed(msg.chat.channel, e)
                 log.warning("reply to %s failed: %s", msg.chat, e)
+
+    def send_failed(self, channel: str, error: BaseException) -> None:
+        """Count a failed send by kind (cchc_channel_send_errors_total): replies, notices, an adapter's own messages."""
+        self.metrics.send_error(channel, error)
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
         """The bot can no longer post in `chat`: deactivate it (every replica re-plans) and tell the admins."""
@@ -153,7 +165,7 @@ class App:
                 await self.channels[channel].send(chat_id, reply)
                 delivered += 1
             except SendError as e:
-                self.metrics.send_error(channel, e)
+                self.send_failed(channel, e)
                 log.warning("admin notice to %s:%s failed: %s", channel, chat_id, e)
         return delivered
 
@@ -169,12 +181,26 @@ def placed(msg: IncomingMessage, reply: Reply) -> Reply:
     return replace(reply, thread_id=thread, reply_to=reply_to)
 
 
+def choose_send_budget(settings: Settings, db: Database) -> SendBudget:
+    """Where the replicas share their send budget: Redis when REDIS_URL is set, else PostgreSQL; SQLite: in-process."""
+    if settings.redis_url:
+        from bot.core.budget.redis_store import RedisBudget
+
+        return RedisBudget(settings.redis_url)
+    if db.dialect == "postgresql":
+        from bot.core.budget.postgres import PostgresBudget
+
+        return PostgresBudget(db.engine)
+    return MemoryBudget()  # SQLite: one process
+
+
 def build_app(
     settings: Settings,
     *,
     clock: Clock | None = None,
     channels: dict[str, Channel] | None = None,
     db: Database | None = None,
+    send_budget: SendBudget | None = None,
 ) -> App:
     """Wire the application; brings the schema up to date. Reads no environment itself."""
     if db is None:
@@ -183,4 +209,5 @@ def build_app(
     else:
         database = db
         database.create_all()
-    return App(settings, clock=clock or SystemClock(), db=database, channels=dict(channels or {}))
+    return App(settings, clock=clock or SystemClock(), db=database, channels=dict(channels or {}),
+               send_budget=send_budget or choose_send_budget(settings, database))

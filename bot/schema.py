@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 import bot.channel_state  # noqa: F401  (every module that declares tables, so the metadata is complete)
+import bot.core.budget.postgres  # noqa: F401
 import bot.core.login_links  # noqa: F401
 import bot.core.models  # noqa: F401
 import bot.core.replicas  # noqa: F401

@@ -44,7 +44,17 @@ def start_lines(settings: Settings, source: Path | None) -> list[str]:
         f"settings: {source if source else 'environment only (no .env; relative paths from ' + str(Path.cwd()) + ')'}",
         f"data directory: {settings.data_dir}",
         f"database: {settings.database_display()}",
+        f"send budget (Telegram's rate limits, shared by the replicas): {send_budget_display(settings)}",
     ]
+
+
+def send_budget_display(settings: Settings) -> str:
+    """Where bot.app.choose_send_budget keeps the send budget, in words."""
+    if settings.redis_url:
+        return f"Redis {settings.redis_display()}"
+    if settings.db_url.startswith("postgresql"):
+        return "the database (table send_budget)"
+    return "in this process (SQLite: one replica)"
 
 
 def serving_app(settings: Settings, source: Path | None, **kwargs: Any) -> "App":

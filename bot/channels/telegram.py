@@ -29,12 +29,14 @@ from bot.channels.download import TooBig, fetch_limited
 from bot.channels.watch import WatchedQueue, protect_ptb_logging, update_arrived, update_processed
 from bot.channels.webhook_http import WebhookCallback, WebhookServer
 from bot.channels.telegram_concurrency import PerChatUpdateProcessor, TtlCache
-from bot.channels.telegram_errors import NOT_MODIFIED, FloodWaitLimiter, to_send_error
+from bot.channels.telegram_errors import NOT_MODIFIED, to_send_error
+from bot.channels.telegram_pacing import BudgetRateLimiter, TelegramLimits
 from bot.channels.telegram_render import keyboard, render_pieces, render_single
 from bot.channels.telegram_updates import (
     as_chat_admin, button_press, chat_kind, chat_ref, for_another_bot, incoming, is_command, membership_change,
     sender_of,
 )
+from bot.core.budget.pacer import SendPacer
 from bot.core.config import Settings
 from bot.core.logs import redact
 from bot.core.messages import Attachment, IncomingMessage, OutgoingFile, Reply, Sender
@@ -120,6 +122,9 @@ class TelegramChannel:
         protect_ptb_logging()
         # Every update, polled or posted to the webhook, passes this queue: the watchdog counts it there.
         self._updates = WatchedQueue(lambda item: self._watch(arrived=True) if isinstance(item, Update) else None)
+        self.limiter = BudgetRateLimiter(bot_id=settings.telegram_token.partition(":")[0],
+                                         limits=TelegramLimits.for_rate(settings.telegram_send_rate),
+                                         max_wait=max_flood_wait, max_retries=3)
         builder = (
             ApplicationBuilder()
             .update_queue(self._updates)
@@ -127,7 +132,7 @@ class TelegramChannel:
             .base_url(settings.telegram_api_base_url)
             .base_file_url(_file_url(settings.telegram_api_base_url))
             .job_queue(None)  # reminders come from our own scheduler through the channel port
-            .rate_limiter(FloodWaitLimiter(max_wait=max_flood_wait, max_retries=3))
+            .rate_limiter(self.limiter)
             .concurrent_updates(PerChatUpdateProcessor(concurrency))
         )
         self.menu_refresh_seconds = menu_refresh_seconds
@@ -149,6 +154,7 @@ class TelegramChannel:
 
     async def start(self, app: Inbound) -> None:
         self._app = app
+        self.limiter.pacer = SendPacer(app.send_budget)  # shared by every replica with PostgreSQL or Redis
         try:
             await self.application.initialize()  # getMe: checks the token
         except InvalidToken:
@@ -476,6 +482,7 @@ class TelegramChannel:
             try:
                 await self.send(ref.chat_id, Reply(text))
             except SendError as e:
+                app.send_failed(self.name, e)
                 log.warning("telegram: welcome to %s failed: %s", ref, e)
         elif change == "removed":
             gone = update.new_chat_member.status == ChatMember.BANNED

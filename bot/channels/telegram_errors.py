@@ -1,19 +1,15 @@
-"""Telegram errors mapped to the channel port's, and a rate limiter that hands long flood waits back."""
+"""Telegram errors mapped to the channel port's (the rate limiter is in telegram_pacing)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
-from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Any
 
 import httpx
 from telegram.error import (
     BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
     TelegramError, TimedOut,
 )
-from telegram.ext import AIORateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.ports import ChatMoved, ChatUnreachable, SendError, TransientSendError
@@ -47,62 +43,6 @@ def retry_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-class FloodWaitLimiter(AIORateLimiter):
-    """PTB's AIORateLimiter (30/s overall, 20/min per group) with 429s handled per chat.
-
-    PTB's own retry pauses *every* request of the bot while one chat waits out its 429; here only
-    requests to that chat wait (at most `max_wait` seconds per 429, `max_retries` times), and a longer
-    wait is handed back as FloodWaitTooLong for the caller to reschedule.
-    """
-
-    def __init__(self, *, max_wait: float, max_retries: int) -> None:
-        super().__init__(max_retries=0)
-        self.max_wait = max_wait
-        self.flood_retries = max_retries
-        self._paused: dict[str, float] = {}  # chat id -> loop time when Telegram lets us write there again
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        key = str(data.get("chat_id", ""))
-        loop = asyncio.get_running_loop()
-
-        async def guarded(*a: Any, **kw: Any) -> Any:
-            for attempt in range(self.flood_retries + 1):
-                pause = self._paused.get(key, 0.0) - loop.time()
-                if pause > 0:
-                    await asyncio.sleep(pause)
-                try:
-                    return await callback(*a, **kw)
-                except RetryAfter as e:
-                    wait = retry_seconds(e)
-                    if wait > self.max_wait or attempt == self.flood_retries:
-                        raise FloodWaitTooLong(wait) from e
-                    self._paused[key] = max(self._paused.get(key, 0.0), loop.time() + wait + 0.1)
-                except (TypeError, KeyError, AttributeError) as e:  # PTB reads body["result"] unchecked
-                    log.warning("telegram: %s gave an answer that is not the Bot API's JSON (%s)", endpoint,
-                                type(e).__name__)
-                    raise UnexpectedAnswer(f"unexpected answer to {endpoint}") from e
-                except TelegramError as e:
-                    if type(e) is not TelegramError or "invalid server response" not in e.message.lower():
-                        raise
-                    log.warning("telegram: %s answered with a body that is not JSON", endpoint)
-                    raise UnexpectedAnswer(f"unexpected answer to {endpoint}") from e
-            raise AssertionError("unreachable")
-
-        try:
-            return await super().process_request(guarded, args, kwargs, endpoint, data, rate_limit_args)
-        finally:
-            if self._paused.get(key, 0.0) <= loop.time():
-                self._paused.pop(key, None)
 
 
 def never_sent(exc: TelegramError) -> bool:

@@ -63,6 +63,7 @@ class Settings:
     telegram_webhook_secret: str = ""
     telegram_webhook_listen: str = "0.0.0.0:8443"
     telegram_max_update_age: int = 900  # seconds; older messages after downtime are not answered (0: all are)
+    telegram_send_rate: int = 29  # messages a second for the whole bot, all replicas together (Telegram: about 30)
     # Zalo Bot Platform
     zalo_token: str = ""
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
@@ -84,6 +85,7 @@ class Settings:
     # Operations
     log_format: str = "text"  # or "json": one object per line for Loki/ELK
     web_listen: str = ""  # host:port of the web app (health, metrics, dashboard) inside `run`; empty: none
+    redis_url: str = ""  # the replicas' shared send budget in Redis instead of the database
 
     @property
     def db_url(self) -> str:
@@ -133,6 +135,8 @@ class Settings:
             telegram_webhook_listen=r.listen("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
             telegram_max_update_age=r.integer("TELEGRAM_MAX_UPDATE_AGE", 900, 0, 10 ** 7,
                                               "số giây, một số nguyên từ 0 (trả lời mọi tin) trở lên, ví dụ 900"),
+            telegram_send_rate=r.integer("TELEGRAM_SEND_RATE", 29, 1, 1000,
+                                         "số tin mỗi giây của cả bot (mọi bản chạy cộng lại), từ 1 đến 1000, ví dụ 29"),
             zalo_token=r.get("ZALO_BOT_TOKEN"),
             zalo_api_base_url=r.url("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
             zalo_webhook_url=r.url("ZALO_WEBHOOK_URL", "", https=True),
@@ -150,6 +154,7 @@ class Settings:
             web_listen=r.listen("WEB_LISTEN", ""),
             web_base_url=r.url("WEB_BASE_URL", "").rstrip("/"),
             web_secret_key=r.get("WEB_SECRET_KEY"),
+            redis_url=r.redis_url("REDIS_URL"),
         )
         r.check_together(settings)
         if r.problems:
@@ -162,11 +167,15 @@ class Settings:
 
         return make_url(self.db_url).render_as_string(hide_password=True)
 
+    def redis_display(self) -> str:
+        """REDIS_URL with its password hidden."""
+        return _hide_password(self.redis_url)
+
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line."""
         vals = [self.telegram_token, self.zalo_token, self.telegram_webhook_secret,
                 self.zalo_webhook_secret, self.zalo_oa_secret_key, self.zalo_oa_app_secret, self.zalo_oa_refresh_token,
-                self.web_secret_key]
+                self.web_secret_key, _url_password(self.redis_url)]
         return [v for v in vals if v]
 
 
@@ -314,6 +323,26 @@ class _Reader:
             return default
         return raw
 
+    def redis_url(self, name: str) -> str:
+        from urllib.parse import urlsplit
+
+        raw = self.get(name)
+        if not raw:
+            return ""
+        parts = urlsplit(raw)
+        try:
+            parts.port  # noqa: B018  (raises on a port that is not a number)
+        except ValueError:
+            parts = urlsplit("bad://")
+        db = parts.path.strip("/")
+        if parts.scheme in ("redis", "rediss") and parts.hostname and (not db or db.isdigit()):
+            return raw
+        if parts.scheme == "unix" and parts.path:
+            return raw
+        self.bad(name, "một URL Redis, ví dụ redis://127.0.0.1:6379/0, rediss://:mật_khẩu@redis.snv.gov.vn:6380/0 "
+                 "hoặc unix:///run/redis/redis.sock", value=_hide_password(raw))
+        return ""
+
     def listen(self, name: str, default: str) -> str:
         raw = self.get(name, default) or default
         if not raw:
@@ -341,6 +370,17 @@ class _Reader:
             for var, value in oa.items():
                 if not value:
                     self.bad(var, "có giá trị khi đã đặt " + " và ".join(k for k, v in oa.items() if v))
+
+
+def _url_password(url: str) -> str:
+    """The password in a URL (to redact it from logs), or ''."""
+    from urllib.parse import urlsplit
+
+    try:
+        password = urlsplit(url).password or ""
+    except ValueError:
+        return ""
+    return password if len(password) >= 6 else ""  # a shorter one would blank out ordinary words of every line
 
 
 def _hide_password(url: str) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from bot.core.budget import SendBudget
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -94,6 +95,7 @@ class Inbound(Protocol):
     settings: Settings
     clock: Clock
     db: Database  # for the adapter's own state (update ledger, rotating secrets)
+    send_budget: SendBudget  # how fast messages may leave, shared by the replicas (bot.core.budget)
 
     async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
         """Handle one incoming message and deliver its replies to its chat."""
@@ -113,6 +115,10 @@ class Inbound(Protocol):
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """Whether the user is a bot admin on `channel`."""
+        ...
+
+    def send_failed(self, channel: str, error: BaseException) -> None:
+        """Count a failed send of the adapter's own (e.g. a welcome), as the core counts its replies'."""
         ...
 
     def command_menu(self, channel: str) -> CommandMenu:

@@ -65,6 +65,22 @@ def test_libpq_urls_use_the_installed_driver_and_the_password_is_never_printed()
     assert not any("s3cret" in line for line in lines)
 
 
+def test_redis_url_and_send_rate_are_checked_and_the_redis_password_never_printed():
+    lines = problems({"REDIS_URL": "http://:pa55word@cache:6379/0", "TELEGRAM_SEND_RATE": "0"})
+    by_var = {line.split(" = ")[0]: line for line in lines}
+    assert "redis://127.0.0.1:6379/0" in by_var["REDIS_URL"] and "pa55word" not in by_var["REDIS_URL"]
+    assert "từ 1 đến 1000" in by_var["TELEGRAM_SEND_RATE"]
+    assert problems({"REDIS_URL": "redis://cache:port/0"}) and problems({"REDIS_URL": "redis://cache/x"})
+    s = Settings.from_env({"REDIS_URL": "redis://:pa55word@cache:6379/2", "TELEGRAM_SEND_RATE": "25"})
+    assert s.redis_url == "redis://:pa55word@cache:6379/2" and s.telegram_send_rate == 25
+    assert "pa55word" in s.secrets()  # redacted from every log line
+    lines = start_lines(s, None)
+    assert "send budget (Telegram's rate limits, shared by the replicas): Redis redis://:***@cache:6379/2" in lines
+    assert Settings.from_env({"REDIS_URL": "unix:///run/redis/redis.sock"}).redis_url
+    assert Settings.from_env({}).telegram_send_rate == 29 and Settings.from_env({}).redis_url == ""
+    assert start_lines(Settings(), None)[-1].endswith("in this process (SQLite: one replica)")
+
+
 def test_env_file_is_env_file_variable_or_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert env_file({}) is None
