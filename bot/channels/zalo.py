@@ -59,6 +59,10 @@ def unwrap(body: Any) -> dict[str, Any] | None:
     return body
 
 
+class ZaloUnreachable(ConnectionError):
+    """Zalo could not be reached at start (no route, refused, proxy, timeout): start-up retries, as for Telegram."""
+
+
 class SeenIds:
     """The last `size` update ids handled by this process: a cheap first check before the database ledger."""
 
@@ -171,6 +175,9 @@ class ZaloChannel:
         except ZaloUnauthorized:
             log.error("Zalo rejected the bot token (401): the Zalo channel stays off; check ZALO_BOT_TOKEN")
             return
+        except ZaloNetworkError as e:
+            # Zalo (or the proxy to it) cannot be reached: bot.startup.start_channel retries with the proxy hint.
+            raise ZaloUnreachable(str(e)) from None
         except ZaloApiError as e:
             log.warning("Zalo getMe failed (%s); receiving anyway", e)
         else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 import os
 from datetime import timedelta
 
@@ -187,3 +188,49 @@ async def test_an_unexpected_tick_error_shows_its_traceback_once(app, clock, cap
             await service.run_tick()
     lines = [r for r in caplog.records if r.name == "scheduler.service"]
     assert len(lines) == 1 and lines[0].exc_info is not None
+
+
+async def test_zalo_unreachable_at_start_is_retried_with_a_proxy_hint_then_polls(app, caplog, monkeypatch):
+    """Like Telegram: the Zalo Bot Platform behind a cut TCP proxy, back during the second pause."""
+    from bot.channels.zalo import ZaloChannel
+    from tests.channels.zalo.fake_zalo import TOKEN as ZALO_TOKEN, FakeZalo
+
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    fake = await FakeZalo().start()
+    proxy = CuttableProxy(("127.0.0.1", int(fake.base_url.rsplit(":", 1)[1])), up=False)
+    channel = ZaloChannel(replace(app.settings, zalo_token=ZALO_TOKEN, zalo_api_base_url=f"http://127.0.0.1:{proxy.port}"),
+                          poll_timeout=1, retry_delay=0.01, max_retry_delay=0.05)
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        assert "zalo" in app.health.problems(app.clock.now())[0]  # not ready while waiting
+        if len(pauses) == 2:
+            proxy.restore()
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.startup"):
+            assert await start_channel(channel, app, sleep=sleep) == 3
+        assert pauses == [1, 2] and app.health.problems(app.clock.now()) == []
+        lines = [r.getMessage() for r in caplog.records if r.name == "bot.startup"]
+        assert len(lines) == 2 and all(line.startswith("zalo unreachable at start") for line in lines)
+        assert "HTTPS_PROXY=http://proxy:port" in lines[0] and "getMe" in lines[0]  # closed at once: ReadError
+        assert ZALO_TOKEN not in caplog.text
+        assert fake.methods()[:2] == ["getMe", "deleteWebhook"]  # started: polling
+    finally:
+        await channel.stop()
+        proxy.close()
+        await fake.stop()
+
+
+async def test_a_zalo_token_refused_at_start_is_not_retried(app):
+    from bot.channels.zalo import ZaloChannel
+    from tests.channels.zalo.fake_zalo import FakeZalo
+
+    fake = await FakeZalo().start()
+    channel = ZaloChannel(replace(app.settings, zalo_token="999:wrong-token", zalo_api_base_url=fake.base_url))
+    try:
+        assert await start_channel(channel, app, sleep=pytest.fail) == 1  # logged as an error; the channel stays off
+    finally:
+        await channel.stop()
+        await fake.stop()

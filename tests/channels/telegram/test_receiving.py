@@ -181,3 +181,25 @@ async def test_a_private_question_is_answered_and_xem_them_sends_the_section(tg,
     await feed(tg, u.button_update(more["callback_data"], origin=origin, user_id=555))
     _, section = fake.sent(555)
     assert "7946/UBND-NCPC" in section["text"] and fake.of("editMessageText") == []
+
+
+def send_errors(app, kind: str) -> float:  # type: ignore[no-untyped-def]
+    value = app.metrics.registry.get_sample_value("cchc_channel_send_errors_total",
+                                                  {"channel": "telegram", "kind": kind})
+    return value or 0.0
+
+
+async def test_the_adapters_own_replies_count_in_the_send_error_metric_by_kind(tg, fake, app):
+    fake.fail_with("sendMessage", 400, "Bad Request: not enough rights to send text messages to the chat")
+    await feed(tg, u.membership_update(chat_id=GROUP, bot_id=BOT_ID, old="left", new="member"))  # the welcome
+    assert send_errors(app, "unreachable") == 1
+    fake.fail_with("sendMessage", 429, "Too Many Requests: retry after 120", retry_after=120)
+    await feed(tg, u.membership_update(chat_id=GROUP - 1, bot_id=BOT_ID, old="left", new="member"))
+    assert send_errors(app, "rate_limited") == 1
+    await feed(tg, u.text_update("/help", chat_id=GROUP - 2, user_id=7))
+    fake.fail_with("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+                   migrate_to_chat_id=-1009998880)
+    await feed(tg, u.text_update("/start", chat_id=GROUP - 2, user_id=7))  # a reply through the core
+    fake.fail_with("sendMessage", 403, "Forbidden: bot was kicked from the group chat")
+    await feed(tg, u.text_update("/help", chat_id=-1009998880, user_id=7))
+    assert send_errors(app, "moved") == 1 and send_errors(app, "unreachable") == 2
