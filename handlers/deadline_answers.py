@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from bot.core.vietnamese import fold, syllables
 from handlers.context import Context
-from handlers.deadlines import _materialise_all, today_of
-from scheduler.models import Deadline, Occurrence
-from scheduler.repo import acks_of, list_deadlines, occurrences_of, period_audience
+from handlers.deadlines import today_of
+from scheduler.models import Deadline
+from scheduler.repo import audience_unit_ids, list_deadlines
+from scheduler.usecases.periods import DeadlinePeriods, PeriodView, periods
 from scheduler.texts import days_left_text
 from scheduler.units import list_units, units_for_chat
 from scheduler.vi_dates import format_date_vi
@@ -44,52 +45,46 @@ def deadline_answer(ctx: Context, question: str) -> str | None:
         return None
     words = {w for w in syllables(question) if w not in _STOP}
     scored = []
+    all_units = list_units(ctx.session)
+    audiences = {d.id: set(audience_unit_ids(d, all_units)) for d in deadlines}
     for d in deadlines:
         shared = words & set(syllables(f"{d.title} {d.what}"))
         if len(shared) >= MIN_SHARED and any(w in shared for w in ("bao", "cao", "ke", "hoach")):
-            mine = bool(units) and any(u.id in _audience(ctx, d) for u in units)
+            mine = bool(units) and any(u.id in audiences[d.id] for u in units)
             scored.append((len(shared) + (1 if mine else 0), d))
     if not scored:
         return None
     best = max(s for s, _ in scored)
     chosen = [d for s, d in scored if s == best][:2]
-    _materialise_all(ctx, chosen)
     period = next((v for k, v in _PERIODS.items() if re.search(rf"\b{k}\b", f)), "")
-    lines = [_due_line(ctx, d, units, today, period) for d in chosen]
+    lines = [_due_line(d, units, today, period)
+             for d in periods(ctx.session, ctx.now(), chosen, legal_from=today - timedelta(days=7))]
     return "\n\n".join(line for line in lines if line) or None
 
 
-def _audience(ctx: Context, d: Deadline) -> list[int]:
-    from scheduler.repo import audience_unit_ids
-
-    return audience_unit_ids(d, list_units(ctx.session))
-
-
-def _pick(ctx: Context, d: Deadline, today: date, period: str) -> Occurrence | None:
-    occs = occurrences_of(ctx.session, d.id, due_from=today - timedelta(days=7))
+def _pick(d: DeadlinePeriods, period: str) -> PeriodView | None:
     if period:
-        named = [o for o in occs if fold(period) in fold(o.label or o.period)]
+        named = [o for o in d.periods if fold(period) in fold(o.label)]
         if named:
             return named[0]
-    return occs[0] if occs else None
+    return d.periods[0] if d.periods else None
 
 
-def _due_line(ctx: Context, d: Deadline, units: list, today: date, period: str) -> str:
-    occ = _pick(ctx, d, today, period)
+def _due_line(d: DeadlinePeriods, units: list, today: date, period: str) -> str:
+    occ = _pick(d, period)
     if occ is None:
         return ""
-    out = [f"“{d.title}” — {occ.label or occ.period}: hạn {format_date_vi(occ.due)} "
+    out = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} "
            f"({days_left_text(occ.due, today, occ.legal_due)})."]
     if occ.legal_due != occ.due:
         out.append(f"Hạn cuối theo luật: {format_date_vi(occ.legal_due)} (ngày {occ.due:%d/%m} là ngày nghỉ).")
-    if occ.cutoff_from and occ.cutoff_to:
-        out.append(f"Số liệu chốt từ {occ.cutoff_from:%d/%m/%Y} đến {occ.cutoff_to:%d/%m/%Y}.")
+    if occ.cutoff:
+        out.append(f"Số liệu chốt từ {occ.cutoff[0]:%d/%m/%Y} đến {occ.cutoff[1]:%d/%m/%Y}.")
     if d.submit_to:
         out.append(f"Nộp cho: {d.submit_to}.")
-    owing = set(period_audience(d, occ.legal_due, list_units(ctx.session)))
-    mine = [u for u in units if u.id in owing]
+    mine = [u for u in units if u.id in occ.owing]
     if mine:
-        done = {a.unit_id for a in acks_of(ctx.session, occ.id)}
+        done = occ.done
         out.append("Đơn vị của bạn: " + ", ".join(
             f"{u.name} {'✅ đã nộp' if u.id in done else '⏳ chưa xác nhận'}" for u in mine) + ".")
     if d.source:
@@ -99,14 +94,13 @@ def _due_line(ctx: Context, d: Deadline, units: list, today: date, period: str) 
 
 def _what_is_due(ctx: Context, deadlines: list[Deadline], units: list, today: date, span: str) -> str:
     end = _span_end(today, span)
-    _materialise_all(ctx, deadlines)
     unit_ids = {u.id for u in units}
     rows = []
-    for d in deadlines:
-        if unit_ids and not unit_ids & set(_audience(ctx, d)):
+    for d in periods(ctx.session, ctx.now(), deadlines, legal_from=today, due_to=end):
+        if unit_ids and not unit_ids & d.audience:
             continue
-        for occ in occurrences_of(ctx.session, d.id, due_from=today, due_to=end):
-            rows.append((occ.due, f"• {d.title} — {occ.label or occ.period}: hạn {format_date_vi(occ.due)}"
+        for occ in d.periods:
+            rows.append((occ.due, f"• {d.title} — {occ.label}: hạn {format_date_vi(occ.due)}"
                                   f"{' (' + d.source + ')' if d.source else ''}"))
     who = ", ".join(u.name for u in units) if units else "các đơn vị"
     if not rows:

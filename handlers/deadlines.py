@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from bot.core.messages import Reply
 from handlers import confirm
 from handlers.context import Context
@@ -13,15 +11,13 @@ from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from bot.core.errors import Invalid, NotFound
 from scheduler.deadline_form import FIELD_HELP, describe, parse_assignments
-from scheduler.models import Deadline, Occurrence
+from scheduler.models import Deadline
 from scheduler.presets import presets
-from scheduler.repo import (
-    acks_of, audience_unit_ids, current_occurrence, get_deadline, list_deadlines, period_audience,
-)
-from scheduler.occurrences import materialise
+from scheduler.repo import get_deadline, list_deadlines
 from scheduler.service import ReminderService
 from scheduler.usecases import deadlines as cases
 from scheduler.usecases import reminders as reminder_cases
+from scheduler.usecases.periods import current_periods, periods
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_vn, hhmm_date
 from scheduler.units import list_units, units_for_chat
@@ -39,16 +35,6 @@ def today_of(ctx: Context) -> date:
     return as_vn(ctx.now()).date()
 
 
-def _materialise_all(ctx: Context, deadlines: list[Deadline]) -> None:
-    cal = calendar_for(ctx.session)
-    for d in deadlines:
-        materialise(ctx.session, d, cal, today_of(ctx))
-
-
-def _audience_of(ctx: Context, d: Deadline) -> list[int]:
-    return audience_unit_ids(d, list_units(ctx.session))
-
-
 # ------------------------------------------------------------------ /han
 
 @command("han", "Các hạn sắp tới của đơn vị (quản trị viên: tất cả)", usage="/han", order=20)
@@ -58,28 +44,22 @@ async def upcoming(ctx: Context) -> str:
     deadlines = list_deadlines(ctx.session)
     if not units and not ctx.is_admin:
         return NO_UNIT
-    _materialise_all(ctx, deadlines)
     unit_ids = {u.id for u in units}
-    all_units = list_units(ctx.session)
     rows: list[tuple[date, str, str]] = []
-    for d in deadlines:
-        if not set(_audience_of(ctx, d)) & unit_ids and not ctx.is_admin:
+    for d in periods(ctx.session, ctx.now(), deadlines, legal_from=today - timedelta(days=30)):
+        if not d.audience & unit_ids and not ctx.is_admin:
             continue
-        occs = [o for o in ctx.session.scalars(select(Occurrence).where(
-            Occurrence.deadline_id == d.id, Occurrence.legal_due >= today - timedelta(days=30)).order_by(Occurrence.due))]
-        owing = {o.id: set(period_audience(d, o.legal_due, all_units)) for o in occs}
-        acked = {o.id: {a.unit_id for a in acks_of(ctx.session, o.id)} for o in occs}
-        owed = [o for o in occs if o.legal_due < today and owing[o.id] & unit_ids
-                and not owing[o.id] & unit_ids <= acked[o.id]]
-        for o in owed + [o for o in occs if o.legal_due >= today][:1]:
-            done, audience = acked[o.id], owing[o.id]
+        owed = [o for o in d.periods if o.legal_due < today and o.owing & unit_ids
+                and not o.owing & unit_ids <= o.done]
+        for o in owed + [o for o in d.periods if o.legal_due >= today][:1]:
+            done, audience = o.done, o.owing
             mine = audience & unit_ids
             if mine:
                 status = "✅ đã nộp" if mine <= done else "⏳ chưa xác nhận"
             else:
                 status = f"{len(done & audience)}/{len(audience)} đơn vị đã nộp"
             legal = f", hạn cuối {format_date_vi(o.legal_due)} do trùng ngày nghỉ" if o.legal_due != o.due else ""
-            rows.append((o.due, d.code, f"• [{d.code}] {d.title} — {o.label or o.period}: hạn {format_date_vi(o.due)}"
+            rows.append((o.due, d.code, f"• [{d.code}] {d.title} — {o.label}: hạn {format_date_vi(o.due)}"
                          f"{legal} ({days_left_text(o.due, today, o.legal_due)}) — {status}"))
     lines = [line for _, _, line in sorted(rows)]
     if not lines:
@@ -202,24 +182,23 @@ async def status(ctx: Context) -> Reply | str:
         return deadlines
     if not deadlines:
         return "Chưa có hạn nào. Thêm bằng /themhan hoặc cài sẵn bằng /caidat."
-    _materialise_all(ctx, deadlines)
     today = today_of(ctx)
     units = {u.id: u for u in list_units(ctx.session)}
     lines: list[str] = []
-    for d in deadlines:
-        occ = current_occurrence(ctx.session, d.id, today)
-        if occ is None:
+    for d in current_periods(ctx.session, ctx.now(), deadlines):
+        if not d.periods:
             lines.append(f"• [{d.code}] {d.title}: không có kỳ nào sắp tới.")
             continue
-        audience = period_audience(d, occ.legal_due, units.values())
-        acks = {a.unit_id: a for a in acks_of(ctx.session, occ.id)}
+        occ = d.periods[0]
+        audience = [u for u in units if u in occ.owing]
+        acks = {a.unit_id: a for a in occ.acks}
         done = [u for u in audience if u in acks]
         lines.append(f"• [{d.code}] {d.title} — {occ.label}, hạn {format_date_vi(occ.due)} "
                      f"({days_left_text(occ.due, today, occ.legal_due)}): {len(done)}/{len(audience)} đơn vị đã nộp")
         if code:
             missing = [units[u].name for u in audience if u not in acks]
             lines.append("Đã nộp:" if done else "Đã nộp: (chưa có)")
-            lines += [f"  ✅ {units[u].name} — {acks[u].by_name or acks[u].by_user}, {hhmm_date(acks[u].at)}"
+            lines += [f"  ✅ {units[u].name} — {acks[u].by}, {hhmm_date(acks[u].at)}"
                       + (f", số {acks[u].note}" if acks[u].note else "") for u in done]
             lines.append("Chưa nộp:" if missing else "Chưa nộp: (không còn)")
             lines += [f"  ⏳ {name}" for name in sorted(missing)]

@@ -13,8 +13,9 @@ from handlers import questions
 from handlers.context import Context
 from handlers.registry import Role, callback, command
 from bot.core.errors import Forbidden
-from scheduler.models import Chat, Delivery, Occurrence
-from scheduler.service import ACK_PREFIX, render
+from scheduler.models import Chat
+from scheduler.texts import ACK_PREFIX, reminder_reply
+from scheduler.usecases.reminders import sent_reminder
 from scheduler.timeutil import hhmm_date
 from scheduler.usecases.acknowledgements import ConfirmResult, Confirmed, UndoResult, confirm, undo
 from scheduler.usecases.registrations import Decision, decide
@@ -138,23 +139,10 @@ async def ack_button(ctx: Context) -> Reply:
 
 def _original_text(ctx: Context, occ_id: int) -> tuple[str, tuple[Button, ...]] | None:
     """The reminder whose button was pressed, re-rendered with the buttons still wanted (None: not a reminder)."""
-    chat = ctx.session.scalar(select(Chat).where(Chat.channel == ctx.msg.chat.channel,
-                                                 Chat.chat_id == ctx.msg.chat.chat_id))
-    if chat is None or not ctx.msg.message_id:
+    sent = sent_reminder(ctx.session, ctx.msg.chat, ctx.msg.message_id or "", ctx.now())
+    if sent is None:
         return None
-    rows = list(ctx.session.scalars(select(Delivery).where(Delivery.chat_id == chat.id,
-                                                          Delivery.message_id == ctx.msg.message_id)
-                                    .order_by(Delivery.id)))
-    if not rows:
-        return None
-    return render_sent(ctx, rows, chat)
-
-
-def render_sent(ctx: Context, rows: list[Delivery], chat: Chat) -> tuple[str, tuple[Button, ...]]:
-    """A sent reminder (or digest) as it reads now: the text as sent, a button for what is still owed."""
-    first = rows[0]
-    occs = [ctx.session.get(Occurrence, r.occurrence_id) for r in rows]
-    reply = render(ctx.app, ctx.session, rows, occs, chat, first.sent_at or ctx.now(), late=first.late, final=True)
+    reply = reminder_reply(sent, buttons=ctx.app.capabilities(ctx.msg.chat.channel).buttons)
     return reply.text, reply.buttons
 
 

@@ -16,7 +16,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -33,22 +33,22 @@ from bot.core.logs import OutageLog
 from bot.core.metrics import Metrics
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core import replicas
-from bot.core.messages import Button, ChatRef, Reply
+from bot.core.messages import ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.chats import reminder_targets
 from scheduler.daysoff import calendar_for
 from bot.core.db import insert_ignore
 from scheduler import changes
-from scheduler.leads import escalation_step, is_before, is_manual, is_planned
-from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence, Unit
+from scheduler.leads import escalation_step, is_before, is_planned
+from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence
 from scheduler.plan import PlannedOccurrence, plan_deliveries
 from scheduler.repo import acked_pairs, find_ack, list_deadlines, period_audience
-from scheduler.texts import OverdueItem, ReminderView, digest_text, overdue_digest_text, reminder_text
+from scheduler.reminder_message import owing_units, reminder_message
+from scheduler.texts import OverdueItem, overdue_digest_text, reminder_reply
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.occurrences import materialise
 from scheduler.timing import escalation_days, parse_time
-from scheduler.units import chat_unit_ids, list_units, natural_key
-from scheduler.workdays import WorkCalendar
+from scheduler.units import list_units, natural_key
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,6 @@ OVERDUE_LOOKBACK = timedelta(days=7)  # overdue notices are not sent for older p
 TICK_SECONDS = 30
 MAX_BACKOFF = timedelta(hours=1)
 SENT_WRITE_ATTEMPTS = 12  # about 5 minutes of backoff, well inside LEASE
-ACK_PREFIX = "ack"
 
 class Host(Protocol):
     """What the reminder engine needs of the application it runs in (bot/app.py provides it)."""
@@ -403,7 +402,8 @@ class ReminderService:
             return None, False
         s.commit()  # the claim is durable before anything is sent
         late = is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
-        reply = render(self.app, s, d, occ, chat, now, late=late)
+        reply = reminder_reply(reminder_message(s, [d], [occ], chat, now, late=late),
+                               buttons=self.app.capabilities(chat.channel).buttons)
         if chat.thread_id:  # the unit registered a forum topic of the group as its place
             reply = replace(reply, thread_id=chat.thread_id)
         return _Job(d.id, ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply, late, deadline.code, occ.id), False
@@ -557,59 +557,3 @@ class ReminderService:
         self.app.metrics.escalated(sum(len(i.missing) for i in items))
         await self.app.notify_admins(overdue_digest_text(items, today))
         return 1
-
-
-def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
-    """The units this chat speaks for that owe this period and have not confirmed it."""
-    mine = set(chat_unit_ids(s, chat))
-    done = {u for _, u in acked_pairs(s, [occ.id])}
-    return [u for u in period_audience(occ.deadline, occ.legal_due, list_units(s)) if u in mine and u not in done]
-
-
-def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:
-    deadline = occ.deadline
-    ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
-    units = [u for u in (s.get(Unit, i) for i in ids) if u is not None]
-    fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
-    view = ReminderView(
-        code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
-        source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
-        due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
-        cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
-        unit_name=", ".join(u.name for u in units), focal_names=tuple(f.display_name or f.user_id for f in fps),
-        escalation=escalation_step(d.lead), estimated=cal.is_estimate(occ.due))
-    return view, fps
-
-
-def render(app: Host, s: Session, ds: Delivery | Sequence[Delivery], occs: Occurrence | Sequence[Occurrence | None],
-           chat: Chat, now: datetime, *, late: bool, final: bool = False) -> Reply:
-    """The message of one reminder, or one digest of several to the same chat: one confirm button per deadline.
-
-    Also restores the text when a button is pressed (`final`: buttons only for what the chat still owes).
-    """
-    ds = [ds] if isinstance(ds, Delivery) else list(ds)
-    occs = [occs] if isinstance(occs, Occurrence) else list(occs)
-    pairs = [(d, o) for d, o in zip(ds, occs) if o is not None]
-    cal = calendar_for(s)
-    caps = app.capabilities(chat.channel)
-    today = as_vn(now).date()
-    texts, fps_all, buttons, codes = [], [], [], []
-    for d, occ in pairs:
-        view, fps = _view(s, d, occ, chat, cal)
-        fps_all += [f for f in fps if f not in fps_all]
-        texts.append(reminder_text(view, today=today, buttons=caps.buttons and len(pairs) == 1,
-                                   late_since=as_utc(d.scheduled_for) if late and is_planned(d.lead) else None,
-                                   manual=is_manual(d.lead)))
-        if occ.deadline.code not in codes and (not final or owing_units(s, occ, chat)):
-            codes.append(occ.deadline.code)
-            label = "✅ Đã nộp" if len(pairs) == 1 else f"✅ Đã nộp {occ.deadline.code}"
-            buttons.append(Button(label, f"{ACK_PREFIX}:{occ.id}"))
-    if len(texts) == 1:
-        text = texts[0]
-        hint = f"Gõ /danop {pairs[0][1].deadline.code} khi đã nộp."
-    else:
-        text = digest_text(texts, buttons=caps.buttons)
-        hint = "Khi đã nộp, gõ /danop <mã>: " + ", ".join(f"/danop {c}" for c in codes) + "."
-    mentions = tuple(f.user_id for f in fps_all) if chat.kind == "group" else ()
-    names = {f"name:{f.user_id}": f.display_name for f in fps_all if f.display_name and f.user_id in mentions}
-    return Reply(text, buttons=tuple(buttons), mentions=mentions, fallback_hint=hint if codes else "", meta=names)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.core.messages import Button, Reply
 from scheduler.timeutil import hhmm_date
 from scheduler.vi_dates import format_date_vi
 
@@ -27,6 +28,28 @@ class ReminderView:
     focal_names: tuple[str, ...] = ()
     escalation: int = 0  # 1, 2, …: the n-th reminder after the legal due date
     estimated: bool = False  # the due date's day-off status is an estimate (year not yet announced)
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    view: ReminderView
+    occurrence_id: int
+    late_since: datetime | None  # when it should have been sent, for a late reminder of the plan
+    manual: bool  # an admin's /nhacngay
+    owed: bool  # the chat still owes the period (its confirm button is wanted)
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    """One message to one chat: a reminder, or a digest of several (read by scheduler.reminder_message)."""
+
+    items: tuple[ReminderItem, ...]
+    today: date
+    group: bool  # sent to a group: the focal points are mentioned
+    focal_points: tuple[tuple[str, str], ...]  # (user id, display name) of the approved focal points named
+
+
+ACK_PREFIX = "ack"  # the payload prefix of the confirm buttons: "ack:<occurrence id>[:<unit id>]"
 
 
 def days_left_text(due: date, today: date, legal: date | None = None) -> str:
@@ -131,3 +154,26 @@ def overdue_digest_text(items: Sequence[OverdueItem], today: date) -> str:
     lines += ["", "Các đơn vị này được nhắc lại trong nhóm mỗi ngày làm việc cho đến khi xác nhận hoặc hết đợt nhắc. "
                   "Xem chi tiết: /tinhhinh <mã>; nhắc ngay: /nhacngay <mã>."]
     return "\n".join(lines)
+
+
+def reminder_reply(m: ReminderMessage, *, buttons: bool) -> Reply:
+    """The message of one reminder, or one digest of several to the same chat: one confirm button per deadline
+    still owed. `buttons`: whether the channel shows buttons."""
+    one = len(m.items) == 1
+    texts = [reminder_text(i.view, today=m.today, buttons=buttons and one, late_since=i.late_since, manual=i.manual)
+             for i in m.items]
+    codes: list[str] = []
+    keys: list[Button] = []
+    for i in m.items:
+        if i.view.code not in codes and i.owed:
+            codes.append(i.view.code)
+            keys.append(Button("✅ Đã nộp" if one else f"✅ Đã nộp {i.view.code}", f"{ACK_PREFIX}:{i.occurrence_id}"))
+    if one:
+        text = texts[0]
+        hint = f"Gõ /danop {m.items[0].view.code} khi đã nộp."
+    else:
+        text = digest_text(texts, buttons=buttons)
+        hint = "Khi đã nộp, gõ /danop <mã>: " + ", ".join(f"/danop {c}" for c in codes) + "."
+    mentions = tuple(user for user, _ in m.focal_points) if m.group else ()
+    names = {f"name:{user}": name for user, name in m.focal_points if name and user in mentions}
+    return Reply(text, buttons=tuple(keys), mentions=mentions, fallback_hint=hint if codes else "", meta=names)

@@ -1,5 +1,6 @@
 """Reminding now (/nhacngay, `reminders now`): the chats of every unit that has not confirmed the current period
-get a reminder at once; the rows are queued here, in the caller's transaction, and sent by the reminder service."""
+get a reminder at once; the rows are queued here, in the caller's transaction, and sent by the reminder service.
+And a sent reminder read again, for restoring its text under a pressed button."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
 from bot.core.audit import record, require
+from bot.core.messages import ChatRef
 from bot.core.roles import Role
 from scheduler import deliveries as dl
-from scheduler.chats import reminder_targets
+from scheduler.chats import find_chat, reminder_targets
 from scheduler.daysoff import calendar_for
-from scheduler.models import Delivery
+from scheduler.models import Delivery, Occurrence
 from scheduler.occurrences import materialise
 from scheduler.plan import Target
+from scheduler.reminder_message import reminder_message
 from scheduler.repo import acked_pairs, current_occurrence, period_audience
+from scheduler.texts import ReminderMessage
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.units import list_units
 from scheduler.usecases.deadlines import find_deadline
@@ -56,3 +60,17 @@ def remind_now(session: Session, now: datetime, actor: Actor, code: str, *, esca
     ids = session.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id, Delivery.lead <= dl.MANUAL_TOP,
                                                     Delivery.status == dl.PENDING))
     return RemindersQueued(d.code, occ.label or occ.period, tuple(ids))
+
+
+def sent_reminder(session: Session, chat: ChatRef, message_id: str, now: datetime) -> ReminderMessage | None:
+    """The reminder (or digest) the bot sent as `message_id` in this chat, as it reads now: its day and lateness
+    as sent, a confirm button only for what the chat still owes. None when that message is not a reminder."""
+    row = find_chat(session, chat)
+    if row is None or not message_id:
+        return None
+    ds = list(session.scalars(select(Delivery).where(Delivery.chat_id == row.id, Delivery.message_id == message_id)
+                              .order_by(Delivery.id)))
+    if not ds:
+        return None
+    occs = [session.get(Occurrence, d.occurrence_id) for d in ds]
+    return reminder_message(session, ds, occs, row, ds[0].sent_at or now, late=ds[0].late, final=True)

@@ -1,0 +1,56 @@
+"""A reminder (or a digest of several to one chat) as data (`scheduler.texts.ReminderMessage`), read from its
+deliveries, occurrences and chat."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from scheduler.daysoff import calendar_for
+from scheduler.leads import escalation_step, is_manual, is_planned
+from scheduler.models import Chat, Delivery, FocalPoint, Occurrence, Unit
+from scheduler.repo import acked_pairs, period_audience
+from scheduler.texts import ReminderItem, ReminderMessage, ReminderView
+from scheduler.timeutil import as_utc, as_vn
+from scheduler.units import chat_unit_ids, list_units
+from scheduler.workdays import WorkCalendar
+
+
+def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
+    """The units this chat speaks for that owe this period and have not confirmed it."""
+    mine = set(chat_unit_ids(s, chat))
+    done = {u for _, u in acked_pairs(s, [occ.id])}
+    return [u for u in period_audience(occ.deadline, occ.legal_due, list_units(s)) if u in mine and u not in done]
+
+
+def reminder_message(s: Session, ds: Sequence[Delivery], occs: Sequence[Occurrence | None], chat: Chat,
+                     now: datetime, *, late: bool, final: bool = False) -> ReminderMessage:
+    """The reminders of these deliveries to `chat`; `final` (restoring a sent one): `owed` is read again."""
+    cal = calendar_for(s)
+    items: list[ReminderItem] = []
+    focal: list[FocalPoint] = []
+    for d, occ in zip(ds, occs):
+        if occ is None:
+            continue
+        view, fps = _view(s, d, occ, chat, cal)
+        focal += [f for f in fps if f not in focal]
+        items.append(ReminderItem(view, occ.id, as_utc(d.scheduled_for) if late and is_planned(d.lead) else None,
+                                  is_manual(d.lead), not final or bool(owing_units(s, occ, chat))))
+    return ReminderMessage(tuple(items), as_vn(now).date(), chat.kind == "group",
+                           tuple((f.user_id, f.display_name or "") for f in focal))
+
+
+def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:
+    deadline = occ.deadline
+    ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
+    units = [u for u in (s.get(Unit, i) for i in ids) if u is not None]
+    fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
+    view = ReminderView(
+        code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
+        source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,
+        due_day_off=cal.holiday_name(occ.due) if cal.is_day_off(occ.due) else None,
+        cutoff=(occ.cutoff_from, occ.cutoff_to) if occ.cutoff_from and occ.cutoff_to else None,
+        unit_name=", ".join(u.name for u in units), focal_names=tuple(f.display_name or f.user_id for f in fps),
+        escalation=escalation_step(d.lead), estimated=cal.is_estimate(occ.due))
+    return view, fps
