@@ -4,13 +4,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.messages import Reply
+from bot.core.errors import Forbidden
 from handlers import confirm
-from bot.core.audit import record
 from handlers.context import Context
 from handlers.registry import document_handler
 from knowledge.errors import IngestError
 from knowledge.ocr import progress_text, scan_report
 from knowledge.service import IngestResult
+from knowledge.usecases import add_document
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import describe
@@ -36,39 +37,34 @@ def guess_audience(found: FoundDeadline) -> list[str]:
 
 
 async def ingest(ctx: Context, file_name: str, data: bytes) -> IngestResult:
-    """Read and store a file in a worker thread (and rebuild the index there), so that other chats keep being
-    answered meanwhile; the pages of a scan are reported to the admin as they are read."""
+    """The add-document use case in a worker thread, so that other chats keep being answered meanwhile (the pages
+    of a scan are reported to the admin as they are read); committed, then the index is rebuilt there too."""
     loop = asyncio.get_running_loop()
-    kb = ctx.app.knowledge
 
     def progress(done: int, total: int) -> None:  # called from the worker thread
         if total > 1 and (done == 1 or done == total or done % PROGRESS_EVERY == 0):
             asyncio.run_coroutine_threadsafe(ctx.app.deliver(ctx.msg, [Reply(progress_text(done, total))]), loop)
 
-    def work() -> IngestResult:
-        result = kb.add_bytes(file_name, data, progress)
-        kb.refresh()
-        return result
-
-    return await asyncio.to_thread(work)
+    ctx.session.commit()  # nothing of this message's transaction is held while the file is read
+    result = await asyncio.to_thread(add_document, ctx.session, ctx.now(), ctx.actor, ctx.app.settings, file_name,
+                                     data, progress)
+    ctx.session.commit()
+    await asyncio.to_thread(ctx.app.knowledge.refresh)
+    return result
 
 
 @document_handler
 async def document(ctx: Context) -> list[Reply] | str:
     if ctx.msg.chat_kind != "private":
         return "Gửi văn bản cho bot trong tin nhắn riêng."
-    if not ctx.is_admin:
-        record(ctx.session, ctx.now(), ctx.actor, "document", ctx.msg.document.file_name if ctx.msg.document else "",
-               outcome="denied")
-        return "Chỉ quản trị viên (Sở Nội vụ) thêm được văn bản vào kho tri thức. Yêu cầu đã được ghi lại."
     att = ctx.msg.document
     assert att is not None
-    ctx.session.commit()  # the knowledge base writes in its own session
     try:
         result = await ingest(ctx, att.file_name, att.data)
+    except Forbidden:
+        return "Chỉ quản trị viên (Sở Nội vụ) thêm được văn bản vào kho tri thức. Yêu cầu đã được ghi lại."
     except IngestError as e:
         return str(e)
-    record(ctx.session, ctx.now(), ctx.actor, "document", f"{att.file_name} -> {result.document_id}")
     if not result.created:
         return f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id})."
     replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "

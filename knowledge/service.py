@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.core.db import Database
@@ -25,9 +26,8 @@ from knowledge.index import NUMBER_PREFIX
 from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand
 from bot.core.vietnamese import doc_numbers, fold
 from knowledge.errors import IngestError
-from knowledge import status as doc_status
-from knowledge.ingest import INFO_HEADING, parse_bytes
-from knowledge.limits import Limits, too_big
+from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
+from knowledge.limits import Limits
 from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds
 from knowledge.lexicon import ABBREVIATIONS
@@ -165,56 +165,12 @@ class KnowledgeBase:
         return index, ids
 
     # --- documents ---------------------------------------------------------------------------
-    def add_file(self, path: str | Path, progress: Progress | None = None) -> IngestResult:
-        p = Path(path)
-        try:
-            size = p.stat().st_size
-        except OSError:
-            raise IngestError(f"Không đọc được tệp «{p}».") from None
-        if size > self.settings.max_upload_bytes:
-            raise too_big(p.name, size, self.settings.max_upload_bytes)
-        return self.add_bytes(p.name, p.read_bytes(), progress)
-
     def add_bytes(self, file_name: str, data: bytes, progress: Progress | None = None) -> IngestResult:
-        """Parse and store a file within the limits of the settings; nothing is stored when it is refused."""
+        """Parse and store a file within the limits of the settings; nothing is stored when it is refused
+        (not audited: admins add documents through knowledge.usecases.add_document)."""
         parsed = parse_bytes(file_name, data, Limits.from_settings(self.settings), progress)
-        extra = {"scanned": parsed.scanned, "pages": parsed.pages,
-                 "low_confidence_pages": tuple(parsed.low_confidence_pages)}
         with self.db.session() as s:
-            existing = repo.find_by_hash(s, parsed.content_hash)
-            if existing is not None:
-                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name,
-                                    **extra)
-        try:
-            with self.db.session() as s:
-                doc = repo.store(s, parsed, datetime.now(timezone.utc))
-                result = IngestResult(doc.id, True, document_label(doc), len(parsed.segments), file_name, **extra)
-        except IntegrityError:  # another process stored the same content meanwhile
-            with self.db.session() as s:
-                existing = repo.find_by_hash(s, parsed.content_hash)
-                if existing is None:
-                    raise
-                return IngestResult(existing.id, False, document_label(existing), len(existing.passages), file_name,
-                                    **extra)
-        return result
-
-    def set_status(self, doc_id: int, status: str) -> bool:
-        """Mark a document draft, in force or replaced (knowledge.status); False when there is no such document."""
-        with self.db.session() as s:
-            return repo.set_status(s, doc_id, status, draft=status == doc_status.DRAFT)
-
-    def remove_bundled(self) -> list[int]:
-        """Remove the bundled launch documents (matched by content); the ids removed."""
-        from knowledge.ingest import parse_text
-
-        hashes = [parse_text(name, data.decode("utf-8")).content_hash for name, data in bundled_corpus()]
-        removed: list[int] = []
-        with self.db.session() as s:
-            for h in hashes:
-                doc = repo.find_by_hash(s, h)
-                if doc is not None and repo.remove_document(s, doc.id):
-                    removed.append(doc.id)
-        return removed
+            return store_parsed(s, parsed, datetime.now(timezone.utc))
 
     def list_documents(self) -> list[tuple[Document, int]]:
         with self.db.session() as s:
@@ -223,10 +179,6 @@ class KnowledgeBase:
     def get_document(self, doc_id: int) -> Document | None:
         with self.db.session() as s:
             return repo.get_document(s, doc_id)
-
-    def remove_document(self, doc_id: int) -> bool:
-        with self.db.session() as s:
-            return repo.remove_document(s, doc_id)
 
     def document_text(self, doc_id: int) -> str:
         with self.db.session() as s:
@@ -779,3 +731,30 @@ def bundled_corpus() -> list[tuple[str, bytes]]:
     """The launch documents shipped inside the package."""
     folder = resources.files("knowledge") / "corpus"
     return sorted((f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".txt"))
+
+
+def store_parsed(session: Session, parsed: ParsedDocument, now: datetime) -> IngestResult:
+    """Store a parsed file in the caller's transaction, or find the same content stored before. It must be the
+    transaction's first write: when another process stored the same content meanwhile, the unique hash refuses
+    the row, the transaction is rolled back and the other's row is the result."""
+    extra = {"scanned": parsed.scanned, "pages": parsed.pages,
+             "low_confidence_pages": tuple(parsed.low_confidence_pages)}
+    existing = repo.find_by_hash(session, parsed.content_hash)
+    if existing is None:
+        try:
+            doc = repo.store(session, parsed, now)
+            return IngestResult(doc.id, True, document_label(doc), len(parsed.segments), parsed.file_name, **extra)
+        except IntegrityError:  # another process stored the same content meanwhile
+            session.rollback()
+            existing = repo.find_by_hash(session, parsed.content_hash)
+            if existing is None:
+                raise
+    return IngestResult(existing.id, False, document_label(existing), len(existing.passages), parsed.file_name,
+                        **extra)
+
+
+def bundled_hashes() -> list[str]:
+    """The content hashes of the directives shipped with the bot."""
+    from knowledge.ingest import parse_text
+
+    return [parse_text(name, data.decode("utf-8")).content_hash for name, data in bundled_corpus()]

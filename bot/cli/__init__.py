@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.cli import actions as cli_actions
 from bot.cli import db as cli_db
 from bot.cli import deadlines as cli_deadlines
 from bot.cli import desk as cli_desk
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_deadlines.register(sub)
     cli_db.register(sub)
     cli_desk.register(sub)
+    cli_actions.register(sub)
     return parser
 
 

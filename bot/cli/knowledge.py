@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.app import build_app
@@ -48,9 +49,12 @@ def _kb(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.actors import CONSOLE
     from knowledge.errors import IngestError
+    from knowledge.usecases import add_document
 
-    kb = _kb(settings)
+    app = build_app(settings)
+    kb = app.knowledge
     kb.ensure_ready()
     failed = 0
     total = len(args.paths)
@@ -61,7 +65,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{prefix}{progress_text(done, pages)}", file=sys.stderr, flush=True)
 
         try:
-            r = kb.add_file(path, progress)
+            data = _read(Path(path), settings)
+            with app.db.session() as s:
+                r = add_document(s, app.clock.now(), CONSOLE, settings, Path(path).name, data, progress)
         except IngestError as e:
             failed += 1
             print(f"{prefix}✗ {e}", file=sys.stderr, flush=True)
@@ -74,13 +80,29 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge.service import document_label
+def _read(path: Path, settings: Settings) -> bytes:
+    """The file's bytes, refused (IngestError) when it is missing or over MAX_UPLOAD_MB."""
+    from knowledge.errors import IngestError
+    from knowledge.limits import too_big
 
-    kb = _kb(settings)
-    kb.ensure_ready()
-    for doc, n in kb.list_documents():
-        print(f"#{doc.id}  {document_label(doc)}  ({n} đoạn, tệp {doc.file_name})")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise IngestError(f"Không đọc được tệp «{path}».") from None
+    if size > settings.max_upload_bytes:
+        raise too_big(path.name, size, settings.max_upload_bytes)
+    return path.read_bytes()
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.usecases import list_documents
+
+    app = build_app(settings)
+    app.knowledge.ensure_ready()
+    with app.db.session() as s:
+        docs = list_documents(s)
+    for d in docs:
+        print(f"#{d.id}  {d.label}  ({d.passages} đoạn, tệp {d.file_name})")
     return 0
 
 
@@ -106,9 +128,14 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    kb = _kb(settings)
+    from bot.core.actors import CONSOLE
+    from bot.core.errors import NotFound
+    from knowledge.usecases import remove_bundled, remove_document
+
+    app = build_app(settings)
     if args.bundled:
-        removed = kb.remove_bundled()
+        with app.db.session() as s:
+            removed = remove_bundled(s, app.clock.now(), CONSOLE)
         listed = ", ".join(f"#{i}" for i in removed)
         print(f"Đã xóa {len(removed)} văn bản có sẵn của bot{': ' + listed if removed else ''}.")
         if args.id is None:
@@ -116,20 +143,30 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     if args.id is None:
         print("Cần mã văn bản (python -m bot kb remove 12) hoặc --bundled.", file=sys.stderr)
         return 2
-    if kb.remove_document(args.id):
-        print(f"Đã xóa văn bản #{args.id}.")
-        return 0
-    print(f"Không có văn bản #{args.id}.", file=sys.stderr)
-    return 1
+    try:
+        with app.db.session() as s:
+            remove_document(s, app.clock.now(), CONSOLE, args.id)
+    except NotFound:
+        print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+        return 1
+    print(f"Đã xóa văn bản #{args.id}.")
+    return 0
 
 
 def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.actors import CONSOLE
+    from bot.core.errors import NotFound
+    from knowledge.usecases import set_status
+
     status = parse(args.status)
     if status is None:
         print(f"Trạng thái «{args.status}» không hợp lệ; dùng: {CHOICES}.", file=sys.stderr)
         return 2
-    kb = _kb(settings)
-    if not kb.set_status(args.id, status):
+    app = build_app(settings)
+    try:
+        with app.db.session() as s:
+            set_status(s, app.clock.now(), CONSOLE, args.id, status)
+    except NotFound:
         print(f"Không có văn bản #{args.id}.", file=sys.stderr)
         return 1
     print(f"Văn bản #{args.id}: {LABELS[status]}.")

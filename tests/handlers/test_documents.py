@@ -60,17 +60,19 @@ async def test_a_file_is_read_in_a_worker_thread_while_other_chats_are_answered(
     import asyncio
     import threading
 
-    started, release = threading.Event(), threading.Event()
-    real = app.knowledge.add_bytes
+    import knowledge.usecases
 
-    def slow_scan(name, data, progress=None):  # type: ignore[no-untyped-def]
+    started, release = threading.Event(), threading.Event()
+    real = knowledge.usecases.parse_bytes
+
+    def slow_scan(name, data, limits, progress=None):  # type: ignore[no-untyped-def]
         started.set()
         for page in (1, 2, 3):
             progress(page, 3)  # a three-page scan being read
         assert release.wait(10)
-        return real(name, data, progress)
+        return real(name, data, limits, progress)
 
-    monkeypatch.setattr(app.knowledge, "add_bytes", slow_scan)
+    monkeypatch.setattr(knowledge.usecases, "parse_bytes", slow_scan)
     uploading = asyncio.create_task(app.handle(upload("cv7946.txt", directive_7946())))
     assert await asyncio.to_thread(started.wait, 10)
     other = await app.handle(IncomingMessage(ChatRef("fake", "u2-private"), Sender("u2", "Cán bộ"), text="/start",

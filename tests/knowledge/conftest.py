@@ -31,3 +31,35 @@ def empty_kb(tmp_path: Path) -> KnowledgeBase:
     kb = make_kb(tmp_path)
     kb._bootstrapped = True
     return kb
+
+
+def remove_document(kb: KnowledgeBase, doc_id: int) -> bool:
+    """The `kb remove` use case, as the console operator; False when there is no such document."""
+    from datetime import datetime, timezone
+
+    from bot.core.actors import CONSOLE
+    from bot.core.errors import NotFound
+    from knowledge import usecases
+
+    try:
+        with kb.db.session() as s:
+            usecases.remove_document(s, datetime.now(timezone.utc), CONSOLE, doc_id)
+    except NotFound:
+        return False
+    return True
+
+
+def set_status(kb: KnowledgeBase, doc_id: int, status: str) -> bool:
+    """The `kb set` use case, as the console operator; False when there is no such document."""
+    from datetime import datetime, timezone
+
+    from bot.core.actors import CONSOLE
+    from bot.core.errors import NotFound
+    from knowledge import usecases
+
+    try:
+        with kb.db.session() as s:
+            usecases.set_status(s, datetime.now(timezone.utc), CONSOLE, doc_id, status)
+    except NotFound:
+        return False
+    return True

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from knowledge.citation_notes import SCAN_NOTE, TWO_LEVEL_NOTE
 from knowledge.errors import IngestError
 from knowledge.service import KnowledgeBase
 from tests.knowledge import documents as fx
+from tests.knowledge.conftest import set_status
 
 no_ocr = pytest.mark.skipif(bool(ocr.missing()), reason="Tesseract with its Vietnamese model is not installed "
                             "(apt-get install tesseract-ocr tesseract-ocr-vie; make test does it as root)")
@@ -159,10 +160,10 @@ def test_draft_status_and_two_level_notes(empty_kb: KnowledgeBase):
     assert doc.draft and doc.status == "draft"
     a = empty_kb.answer("cuộc thi tìm hiểu về cải cách hành chính tổ chức khi nào?")
     assert "Dự thảo kế hoạch" in a.text and "dự thảo, chưa phải văn bản ban hành" in a.text
-    assert empty_kb.set_status(r.document_id, "replaced")
+    assert set_status(empty_kb, r.document_id, "replaced")
     a = empty_kb.answer("cuộc thi tìm hiểu về cải cách hành chính tổ chức khi nào?")
     assert "đã được thay thế" in a.text and "Dự thảo" not in a.text
-    assert not empty_kb.set_status(9999, "replaced")
+    assert not set_status(empty_kb, 9999, "replaced")
 
     old = ("Số: 10/KH-UBND\n\nCao Bằng, ngày 05 tháng 3 năm 2024\n\nKẾ HOẠCH\nKiểm tra công vụ năm 2024\n\n"
            "1. Kiểm tra\n\nUBND các huyện tự kiểm tra công vụ tại các phòng chuyên môn trước ngày 30/9/2024.")
@@ -185,7 +186,11 @@ def test_a_province_starts_without_the_bundled_directives(tmp_path: Path):
     with_bundled = make_kb(tmp_path / "b")
     with_bundled.ensure_ready()
     mine = with_bundled.add_bytes("kehoach.docx", fx.docx_plan())
-    removed = with_bundled.remove_bundled()
+    from bot.core.actors import CONSOLE
+    from knowledge.usecases import remove_bundled
+
+    with with_bundled.db.session() as s:
+        removed = remove_bundled(s, datetime.now(timezone.utc), CONSOLE)
     assert len(removed) == 5 and [d.id for d, _ in with_bundled.list_documents()] == [mine.document_id]
     assert "Bắc Kạn" not in with_bundled.answer("Kế hoạch CCHC năm ban hành chậm nhất ngày nào?").text
     with_bundled.ensure_ready()  # not loaded again into a store that was emptied on purpose

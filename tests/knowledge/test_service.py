@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.service import KnowledgeBase
-from tests.knowledge.conftest import make_kb
+from tests.knowledge.conftest import make_kb, remove_document
 
 DOC = """KẾ HOẠCH
 Tuyên truyền cải cách hành chính năm 2025
@@ -26,9 +26,9 @@ def test_a_second_process_sees_new_documents(tmp_path: Path):
     added = first.add_bytes("tuyen-truyen.txt", DOC.encode())
     answer = second.answer("hoi thi tim hieu cai cach hanh chinh cho cong chuc cap xa")
     assert answer.answered and "quý III/2025" in answer.text
-    assert second.remove_document(added.document_id)
+    assert remove_document(second, added.document_id)
     assert "quý III/2025" not in first.answer("hoi thi tim hieu cai cach hanh chinh cho cong chuc cap xa").text
-    assert not second.remove_document(added.document_id)
+    assert not remove_document(second, added.document_id)
 
 
 def test_bundled_corpus_on_first_run_only(tmp_path: Path):
@@ -36,7 +36,7 @@ def test_bundled_corpus_on_first_run_only(tmp_path: Path):
     kb.ensure_ready()
     docs = kb.list_documents()
     assert len(docs) == 5 and all(n > 10 for _, n in docs)
-    kb.remove_document(docs[0][0].id)
+    remove_document(kb, docs[0][0].id)
     again = make_kb(tmp_path)
     again.ensure_ready()  # not re-ingested: the KB is not new
     assert len(again.list_documents()) == 4

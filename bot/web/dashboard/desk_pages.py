@@ -9,18 +9,19 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.core.audit import record
 from bot.core.clock import VN_TZ
 from bot.core.models import AuditEntry
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
-from bot.core.errors import Forbidden
+from bot.core.errors import Forbidden, NotFound
 from scheduler.usecases import daysoff as day_cases
 from knowledge import status as doc_status
 from knowledge.errors import IngestError
 from knowledge.models import Passage
 from knowledge.ocr import scan_report
-from knowledge.service import IngestResult, KnowledgeBase
+from knowledge import usecases as doc_cases
+from knowledge.service import IngestResult
+from knowledge.usecases import add_document, list_documents
 from scheduler.daysoff import list_overrides
 from scheduler.timeutil import as_vn
 from scheduler.vi_dates import format_date_vi
@@ -31,11 +32,10 @@ JOURNAL_ROWS = 200
 # ------------------------------------------------------------------ Văn bản
 
 def _documents(request: Request, *, status: int = 200, **extra) -> Response:  # type: ignore[no-untyped-def]
-    kb = bot_app(request).knowledge
-    docs = kb.list_documents()
-    rows = [(d, n, doc_status.effective(d.status, d.draft)) for d, n in docs]
-    return page(request, "documents.html", {"title": "Văn bản", "docs": rows, "labels": doc_status.LABELS,
-                                            "passages": sum(n for _, n in docs), **extra}, status=status)
+    with bot_app(request).db.session() as s:
+        docs = list_documents(s)
+    return page(request, "documents.html", {"title": "Văn bản", "docs": docs, "labels": doc_status.LABELS,
+                                            "passages": sum(d.passages for d in docs), **extra}, status=status)
 
 
 @admin_page
@@ -54,21 +54,20 @@ async def upload(request: Request, admin: Admin) -> Response:
     if len(data) > app.settings.max_upload_bytes:
         return _documents(request, error=f"Tệp quá lớn (tối đa {app.settings.max_upload_bytes // 2**20} MB).", status=422)
     try:
-        result = await asyncio.to_thread(_ingest, app.knowledge, upload.filename, data)  # off the event loop
+        result = await asyncio.to_thread(_add, app, admin, upload.filename, data)  # off the event loop
     except IngestError as e:
         return _documents(request, error=str(e), status=422)
-    with app.db.session() as s:  # the same audit entry as a file sent in chat
-        record(s, app.clock.now(), admin.actor, "document", f"{upload.filename} -> {result.document_id}")
     if not result.created:
         return _documents(request, flash=f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id}).")
     scan = f" {scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""
     return _documents(request, flash=f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).{scan}")
 
 
-def _ingest(kb: KnowledgeBase, file_name: str, data: bytes) -> IngestResult:
-    """Read and store a file, then rebuild the index: in a worker thread, so other requests and chats go on."""
-    result = kb.add_bytes(file_name, data)
-    kb.refresh()
+def _add(app, admin: Admin, file_name: str, data: bytes) -> IngestResult:  # type: ignore[no-untyped-def]
+    """The add-document use case, then the index rebuilt: in a worker thread, so other requests and chats go on."""
+    with app.db.session() as s:
+        result = add_document(s, app.clock.now(), admin.actor, app.settings, file_name, data)
+    app.knowledge.refresh()
     return result
 
 
@@ -88,10 +87,11 @@ async def document(request: Request, admin: Admin) -> Response:
 async def remove_document(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     doc_id = request.path_params["doc_id"]
-    if not app.knowledge.remove_document(doc_id):
-        return _documents(request, error=f"Không có văn bản mã {doc_id}.", status=404)
-    with app.db.session() as s:
-        record(s, app.clock.now(), admin.actor, "kb remove", str(doc_id))
+    try:
+        with app.db.session() as s:
+            doc_cases.remove_document(s, app.clock.now(), admin.actor, doc_id)
+    except NotFound as e:
+        return _documents(request, error=str(e), status=404)
     return _documents(request, flash=f"🗑 Đã xóa văn bản mã {doc_id} khỏi kho tri thức.")
 
 
@@ -104,10 +104,11 @@ async def set_status(request: Request, admin: Admin) -> Response:
     status = doc_status.parse(form_text(form, "status", 20))
     if status is None:
         return _documents(request, error=f"Trạng thái không hợp lệ; chọn: {doc_status.CHOICES}.", status=422)
-    if not app.knowledge.set_status(doc_id, status):
-        return _documents(request, error=f"Không có văn bản mã {doc_id}.", status=404)
-    with app.db.session() as s:
-        record(s, app.clock.now(), admin.actor.as_message(), "kb set", f"{doc_id} {status}")
+    try:
+        with app.db.session() as s:
+            doc_cases.set_status(s, app.clock.now(), admin.actor, doc_id, status)
+    except NotFound as e:
+        return _documents(request, error=str(e), status=404)
     return _documents(request, flash=f"Văn bản mã {doc_id}: {doc_status.LABELS[status]}.")
 
 

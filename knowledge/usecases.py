@@ -1,0 +1,89 @@
+"""Document use cases: add a file to the knowledge base, remove documents, set a document's status, list them.
+
+Chat (a file sent in private), the CLI (`kb add|remove|set|list`) and the dashboard (Văn bản) call them with the
+session, `now` and the `Actor`: one role check, the write and its audit entry in that transaction. Reading a
+file (OCR of a scan may take minutes) touches no database. The search index follows by itself: every process
+rebuilds it when the documents' version changes (`KnowledgeBase.refresh`, called by the caller after commit).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.core.actors import Actor
+from bot.core.audit import record, require
+from bot.core.config import Settings
+from bot.core.errors import Invalid, NotFound
+from bot.core.roles import Role
+from knowledge import repo
+from knowledge import status as doc_status
+from knowledge.ingest import parse_bytes
+from knowledge.limits import Limits
+from knowledge.readers import Progress
+from knowledge.service import IngestResult, bundled_hashes, document_label, store_parsed
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    label: str  # type, number, issuer, date, as citations name it
+    title: str
+    number: str
+    issuer: str
+    file_name: str
+    passages: int
+    status: str  # knowledge.status: draft, in force, replaced ("" when unknown)
+    scanned: bool
+
+
+def _missing(doc_id: int) -> NotFound:
+    return NotFound("document", str(doc_id), f"Không có văn bản mã {doc_id}.")
+
+
+def add_document(session: Session, now: datetime, actor: Actor, settings: Settings, file_name: str, data: bytes,
+                 progress: Progress | None = None) -> IngestResult:
+    """Read a file within the settings' limits and store it (the same content twice is stored once).
+
+    Raises knowledge.errors.IngestError, with the Vietnamese reason, when the file cannot be read.
+    """
+    require(session, now, actor, Role.ADMIN, "document", file_name)
+    parsed = parse_bytes(file_name, data, Limits.from_settings(settings), progress)
+    result = store_parsed(session, parsed, now)
+    record(session, now, actor, "document", f"{file_name} -> {result.document_id}")
+    return result
+
+
+def remove_document(session: Session, now: datetime, actor: Actor, doc_id: int) -> None:
+    """Take a document and its passages out of the knowledge base."""
+    require(session, now, actor, Role.ADMIN, "kb remove", str(doc_id))
+    if not repo.remove_document(session, doc_id):
+        raise _missing(doc_id)
+    record(session, now, actor, "kb remove", str(doc_id))
+
+
+def remove_bundled(session: Session, now: datetime, actor: Actor) -> list[int]:
+    """Take out the directives shipped with the bot (matched by content); the ids removed."""
+    require(session, now, actor, Role.ADMIN, "kb remove", "bundled")
+    removed = [doc.id for doc in (repo.find_by_hash(session, h) for h in bundled_hashes())
+               if doc is not None and repo.remove_document(session, doc.id)]
+    record(session, now, actor, "kb remove", "bundled " + " ".join(map(str, removed)))
+    return removed
+
+
+def set_status(session: Session, now: datetime, actor: Actor, doc_id: int, status: str) -> None:
+    """Mark a document draft, in force or replaced: what citations in answers say of it."""
+    if status not in doc_status.LABELS:
+        raise Invalid(f"Trạng thái «{status[:20]}» không hợp lệ; dùng: {doc_status.CHOICES}.")
+    require(session, now, actor, Role.ADMIN, "kb set", f"{doc_id} {status}")
+    if not repo.set_status(session, doc_id, status, draft=status == doc_status.DRAFT):
+        raise _missing(doc_id)
+    record(session, now, actor, "kb set", f"{doc_id} {status}")
+
+
+def list_documents(session: Session) -> list[DocumentView]:
+    """Every document, oldest first."""
+    return [DocumentView(d.id, document_label(d), d.title, d.number, d.issuer, d.file_name, n,
+                         doc_status.effective(d.status, d.draft), bool(d.scanned))
+            for d, n in repo.list_documents(session)]
