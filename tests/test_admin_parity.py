@@ -22,11 +22,10 @@ from bot.core.actors import CONSOLE, Actor
 from bot.core.admins import grant_admin
 from bot.core.messages import Attachment, ChatRef, IncomingMessage, Sender
 from bot.core.models import AuditEntry
-from bot.core.roles import Role
 from bot.web.app import create_app
 from knowledge.models import Document
 from scheduler.changes import current as plan_version
-from scheduler.models import FocalPoint, Unit
+from scheduler.models import Unit
 from scheduler.unit_import import HEADERS
 from scheduler.usecases import acknowledgements, daysoff, registrations
 from scheduler.usecases.deadlines import check_deadline
