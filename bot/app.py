@@ -1,7 +1,9 @@
 """The one place that builds everything: settings, clock, database, channels and services."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 
@@ -12,11 +14,13 @@ from bot.core.budget.memory import MemoryBudget
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.db import Database
+from bot.core.fairness import BUSY_TEXT, FairDispatcher, Job
+from bot.core.workers import on_loop
 from bot.core.health import Health
 from bot.core.messages import ChatRef, IncomingMessage, Reply
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, CommandMenu, MenuItem, SendError
 from bot.schema import ensure_schema
-from handlers.router import handle, load_commands
+from handlers.router import ERROR_TEXT, QUESTION_COMMAND, after_mention, handle, load_commands, parse
 from knowledge.service import KnowledgeBase
 from scheduler.chats import deactivate_chat, move_chat
 from scheduler.service import ReminderService
@@ -39,6 +43,8 @@ class App:
         self.reminders: ReminderService | None = None  # while serving
         self.metrics = Metrics()
         self.health = Health()
+        self.dispatcher = FairDispatcher(self._work, self._tell_busy, limit=settings.chat_queue_limit,
+                                         urgent=self.urgent)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -49,16 +55,59 @@ class App:
         return ch.capabilities if ch is not None else Capabilities()
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
-        return await handle(self, msg)
+        """The replies to one message, worked out on a database worker thread (the loop stays free)."""
+        return await self.db.workers.run(handle, self, msg)
+
+    def submit(self, msg: IncomingMessage, channel: Channel | None = None, *,
+               claim: Callable[[], bool] | None = None) -> asyncio.Future[list[Reply]]:
+        """Queue a message in its chat's bounded queue (never waits): handled and answered in turn, fairly.
+
+        `claim` (e.g. the update ledger) runs on the worker first; when it says False the message is skipped."""
+        return self.dispatcher.submit(msg, channel, claim=claim)
 
     async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
         """Handle a message and send the replies back to its chat (editing the origin where asked)."""
-        replies = await self.handle(msg)
-        await self.deliver(msg, replies, channel)
+        return await self.submit(msg, channel)
+
+    def urgent(self, msg: IncomingMessage) -> bool:
+        """Commands, confirmations, button presses and files go before questions in their chat's queue."""
+        if msg.callback is not None or msg.document is not None:
+            return True
+        text = msg.text.strip()
+        if text.startswith("@"):
+            text = after_mention(text, self.capabilities(msg.chat.channel).bare_commands)
+        load_commands()
+        parsed = parse(replace(msg, text=text), self.capabilities(msg.chat.channel).bare_commands)
+        return parsed is not None and parsed[0] != QUESTION_COMMAND
+
+    async def _work(self, job: Job) -> list[Reply]:
+        return await self.db.workers.run(self._process, job)
+
+    async def _process(self, job: Job) -> list[Reply]:
+        """On a database worker: the claim, the handler, then the replies sent on the serving loop."""
+        try:
+            fresh = job.claim is None or job.claim()
+        except Exception:  # e.g. the database is down: the sender is told, as a failing handler's would be
+            log.exception("claiming a message in %s failed", job.msg.chat)
+            replies = [Reply(ERROR_TEXT)]
+        else:
+            if not fresh:
+                return []
+            replies = await handle(self, job.msg)
+        await self.deliver(job.msg, replies, job.channel)
         return replies
 
+    async def _tell_busy(self, job: Job) -> None:
+        await self.deliver(job.msg, [Reply(BUSY_TEXT)], job.channel)
+
+    async def idle(self) -> None:
+        """Wait until every queued message has been handled and answered."""
+        await self.dispatcher.idle()
+
     async def deliver(self, msg: IncomingMessage, replies: list[Reply], channel: Channel | None = None) -> None:
-        """The one reply path of every channel: a moved chat is followed, an unreachable group deactivated."""
+        """The one reply path of every channel: a moved chat is followed, an unreachable group deactivated.
+
+        Callable from the serving loop or a database worker: sends run on the serving loop, database calls off it."""
         ch = channel or self.channels.get(msg.chat.channel)
         if ch is None:
             return
@@ -70,7 +119,7 @@ class App:
                 other = self.channels.get(reply.to.channel)
                 try:
                     if other is not None:
-                        await other.send(reply.to.chat_id, replace(reply, to=None))
+                        await on_loop(other.send(reply.to.chat_id, replace(reply, to=None)))
                 except SendError as e:
                     self.send_failed(reply.to.channel, e)
                     log.warning("message to %s failed: %s", reply.to, e)
@@ -78,14 +127,14 @@ class App:
             reply = placed(msg, reply)
             try:
                 if reply.replace_origin and msg.message_id and ch.capabilities.edits:
-                    await ch.edit(msg.chat.chat_id, msg.message_id, reply)
+                    await on_loop(ch.edit(msg.chat.chat_id, msg.message_id, reply))
                 else:
-                    await ch.send(msg.chat.chat_id, reply)
+                    await on_loop(ch.send(msg.chat.chat_id, reply))
             except ChatMoved as e:
                 self.send_failed(msg.chat.channel, e)
-                self.chat_moved(msg.chat, e.new_chat_id)
+                await self.db.call(self.chat_moved, msg.chat, e.new_chat_id)
                 try:
-                    await ch.send(e.new_chat_id, reply)
+                    await on_loop(ch.send(e.new_chat_id, reply))
                 except SendError as again:
                     self.send_failed(msg.chat.channel, again)
                     log.warning("reply to moved chat %s:%s failed: %s", msg.chat.channel, e.new_chat_id, again)
@@ -105,11 +154,15 @@ class App:
 
     async def chat_gone(self, chat: ChatRef, reason: str) -> None:
         """The bot can no longer post in `chat`: deactivate it (every replica re-plans) and tell the admins."""
-        with self.db.session() as s:
-            row = deactivate_chat(s, chat)
-            title = (row.title or row.chat_id) if row else chat.chat_id
-            unit = row.unit.name if row is not None and row.unit is not None else ""
-            private = row is not None and row.kind == "private"
+
+        def deactivate() -> tuple[str, str, bool]:
+            with self.db.session() as s:
+                row = deactivate_chat(s, chat)
+                title = (row.title or row.chat_id) if row else chat.chat_id
+                unit = row.unit.name if row is not None and row.unit is not None else ""
+                return title, unit, row is not None and row.kind == "private"
+
+        title, unit, private = await self.db.call(deactivate)
         log.warning("chat %s deactivated: %s", chat, reason)
         if private:
             await self.notify_admins(f"⚠️ Bot không còn nhắn riêng được cho «{title}» ({chat.channel}): {reason}. "
@@ -160,9 +213,9 @@ class App:
         """Send `text` to every admin; returns how many received it."""
         delivered = 0
         reply = text if isinstance(text, Reply) else Reply(text)
-        for channel, chat_id in self.admin_targets():
+        for channel, chat_id in await self.db.call(self.admin_targets):
             try:
-                await self.channels[channel].send(chat_id, reply)
+                await on_loop(self.channels[channel].send(chat_id, reply))
                 delivered += 1
             except SendError as e:
                 self.send_failed(channel, e)
@@ -204,7 +257,7 @@ def build_app(
 ) -> App:
     """Wire the application; brings the schema up to date. Reads no environment itself."""
     if db is None:
-        database = Database.from_url(settings.db_url, settings.db_timeouts)
+        database = Database.from_url(settings.db_url, settings.db_timeouts, settings.db_workers)
         ensure_schema(database)
     else:
         database = db

@@ -33,6 +33,7 @@ from bot.core.logs import OutageLog
 from bot.core.metrics import Metrics
 from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, TransientSendError
 from bot.core import replicas
+from bot.core.workers import on_loop
 from bot.core.messages import ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.chats import reminder_targets
@@ -121,7 +122,7 @@ class ReminderService:
         """Re-plan, send what was missed while the bot was down (marked late), then schedule the jobs."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-        self.replan()
+        await self.app.db.call(self.replan)
         sent = await self.tick()
         if sent:
             log.info("sent %d reminders on start", sent)
@@ -145,9 +146,12 @@ class ReminderService:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         if self._last_beat is not None and not self.lost_identity:
-            try:
+            def stopped() -> None:
                 with self.app.db.session() as s:
                     replicas.stopped(s, self.identity, self.app.clock.now())
+
+            try:
+                await self.app.db.call(stopped)
             except Exception as e:  # the others take over after STALE_AFTER instead
                 log.warning("could not record this replica as stopped: %s", e)
 
@@ -318,25 +322,31 @@ class ReminderService:
     # ------------------------------------------------------------------ sending
 
     async def tick(self) -> int:
-        """Send every pending reminder whose time has come; returns how many were sent."""
+        """Send every pending reminder whose time has come; returns how many were sent.
+
+        The work runs on a database worker thread (the sends on the serving loop): a slow database makes the
+        tick late, never the chats."""
         async with self._lock:
-            if not self.heartbeat():
-                return 0
-            if self.stale():
-                self.replan()
-            now = self.app.clock.now()
-            self.claimer = replace(self.claimer, take_from_gone=self._may_take_from_gone(now))
-            with self.app.db.session() as s:
-                day = as_vn(now)
-                dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))
-                ids = dl.due_ids(s, self.claimer, now)
-                ids = self._supersede(s, ids)
-            sent = 0
-            for delivery_id in ids:
-                sent += await self._deliver(delivery_id)
-            self.app.health.ticked(now)
-            self.app.metrics.ticked_at(now)
-            return sent
+            return await self.app.db.workers.run(self._tick)
+
+    async def _tick(self) -> int:
+        if not self.heartbeat():
+            return 0
+        if self.stale():
+            self.replan()
+        now = self.app.clock.now()
+        self.claimer = replace(self.claimer, take_from_gone=self._may_take_from_gone(now))
+        with self.app.db.session() as s:
+            day = as_vn(now)
+            dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))
+            ids = dl.due_ids(s, self.claimer, now)
+            ids = self._supersede(s, ids)
+        sent = 0
+        for delivery_id in ids:
+            sent += await self._deliver(delivery_id)
+        self.app.health.ticked(now)
+        self.app.metrics.ticked_at(now)
+        return sent
 
     def _supersede(self, s: Session, ids: list[int]) -> list[int]:
         """Of several missed reminders for the same period and chat, only the latest is sent."""
@@ -416,7 +426,7 @@ class ReminderService:
 
     async def _send(self, job: _Job, channel, chat_id: str, *, moved: bool = False) -> int:  # type: ignore[no-untyped-def]
         try:
-            sent = await channel.send(chat_id, job.reply)
+            sent = await on_loop(channel.send(chat_id, job.reply))
         except ChatMoved as e:
             self.app.metrics.send_error(job.chat.channel, e)
             if moved:
@@ -513,6 +523,9 @@ class ReminderService:
     async def send_overdue_notices(self) -> int:
         """Each escalation day (working days after a legal due date), one digest to the admins of every period
         with units that have not confirmed; claimed once per day across replicas. Returns 1 when it went out."""
+        return await self.app.db.workers.run(self._send_overdue_notices)
+
+    async def _send_overdue_notices(self) -> int:
         now = self.app.clock.now()
         today = as_vn(now).date()
         settings = self.app.settings

@@ -118,6 +118,7 @@ class TelegramChannel:
         self._secrets = settings.secrets()
         self._app: Inbound | None = None
         self._ledger = UpdateLedger(self.name)
+        self._queued: set[asyncio.Future[Any]] = set()  # messages in the core's queues, not yet answered
         self.webhook: WebhookServer | None = None
         protect_ptb_logging()
         # Every update, polled or posted to the webhook, passes this queue: the watchdog counts it there.
@@ -228,7 +229,7 @@ class TelegramChannel:
 
     async def _present(self, app: Inbound) -> None:
         """Menus for private chats and groups (in Vietnamese, and as the default), the bot's descriptions, admin menus."""
-        menu = app.command_menu(self.name)
+        menu = await app.db.call(app.command_menu, self.name)
         everyone = _commands(menu.everyone)
         in_groups = [c for c in everyone if c.command in GROUP_MENU]
         for language in ("vi", None):
@@ -240,8 +241,8 @@ class TelegramChannel:
 
     async def refresh_admin_menus(self, app: Inbound) -> None:
         """Each admin's private menu as their role is now: set where it changed, removed for former admins."""
-        wanted = {uid: _commands(items) for uid, items in app.command_menu(self.name).by_user.items()
-                  if uid.lstrip("-").isdigit()}
+        menu = await app.db.call(app.command_menu, self.name)  # the event loop never waits on the database
+        wanted = {uid: _commands(items) for uid, items in menu.by_user.items() if uid.lstrip("-").isdigit()}
         for user_id, commands in wanted.items():
             if self._admin_menus.get(user_id) != commands:
                 self._admin_menus[user_id] = commands  # also after a failure: retried when the role changes again
@@ -383,23 +384,32 @@ class TelegramChannel:
             update_arrived(self._app) if arrived else update_processed(self._app)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        queued: asyncio.Future[Any] | None = None
         try:
-            await self._handle_update(update)  # an exception goes to _on_error (logged); PTB goes on
+            queued = await self._handle_update(update)  # an exception goes to _on_error (logged); PTB goes on
         finally:
-            self._watch(arrived=False)  # polling and webhook alike
+            if queued is None:  # polling and webhook alike
+                self._watch(arrived=False)
+            else:  # processed once the core's per-chat queue has handled it
+                queued.add_done_callback(lambda _done: self._watch(arrived=False))
 
-    async def _handle_update(self, update: Update) -> None:
-        if self._app is None or not self._claim(update.update_id):
-            return
+    async def _handle_update(self, update: Update) -> asyncio.Future[Any] | None:
+        """Hand the update to the core's per-chat queue (the future of its handling), or deal with it here."""
+        if self._app is None:
+            return None
+        claim = self._claimer(update.update_id)
         if update.my_chat_member is not None:
-            await self._on_membership(update.my_chat_member)
+            if await self._app.db.call(claim):
+                await self._on_membership(update.my_chat_member)
         elif update.callback_query is not None:
-            await self._on_button(update.callback_query)
+            return await self._on_button(update.callback_query, claim)
         elif update.message is not None:
             if self._stale(update.message):
-                await self._on_stale(update.message)
-                return
-            await self._on_message(update.message)
+                if await self._app.db.call(claim):
+                    await self._on_stale(update.message)
+                return None
+            return await self._on_message(update.message, claim)
+        return None
 
     def _stale(self, message: Message) -> bool:
         """An old message from a backlog (the bot was down): commands, files and service messages are still handled.
@@ -428,47 +438,51 @@ class TelegramChannel:
                               Sender(str(message.chat.id)), chat_kind="private")
         await app.deliver(msg, [Reply(STALE)], self)
 
-    def _claim(self, update_id: int) -> bool:
-        """True the first time any replica sees this update (a re-delivered update is skipped)."""
+    def _claimer(self, update_id: int) -> Callable[[], bool]:
+        """A database call, run off the event loop: True the first time any replica sees this update."""
         app = self._app
         assert app is not None
-        fresh = self._ledger.claim(app.db, str(update_id), app.clock.now())
-        if not fresh:
-            log.info("telegram: update %s delivered again: skipped", update_id)
-        return fresh
 
-    async def _on_message(self, message: Message) -> None:
+        def claim() -> bool:
+            fresh = self._ledger.claim(app.db, str(update_id), app.clock.now())
+            if not fresh:
+                log.info("telegram: update %s delivered again: skipped", update_id)
+            return fresh
+
+        return claim
+
+    async def _on_message(self, message: Message, claim: Callable[[], bool]) -> asyncio.Future[Any] | None:
         app = self._app
         assert app is not None
         if message.migrate_to_chat_id:
-            app.chat_moved(chat_ref(message.chat), str(message.migrate_to_chat_id))
-            return
+            if await app.db.call(claim):
+                await app.db.call(app.chat_moved, chat_ref(message.chat), str(message.migrate_to_chat_id))
+            return None
         msg = incoming(message, self.bot.bot)
         if msg is None or for_another_bot(message, self.bot.username):
-            return
+            return None
         if msg.chat_kind == "group" and is_command(message) and not msg.sender.is_chat_admin:
             if await self._is_group_admin(message.chat.id, message.from_user.id if message.from_user else 0):
                 msg = as_chat_admin(msg)
-        photo_by_admin = bool(message.photo) and msg.chat_kind == "private" and app.is_admin(self.name,
-                                                                                           msg.sender.user_id)
+        photo_by_admin = (bool(message.photo) and msg.chat_kind == "private"
+                          and await app.db.call(app.is_admin, self.name, msg.sender.user_id))
         if message.document is not None or photo_by_admin:  # an admin's photo of a page is read by OCR
-            if msg.chat_kind != "private":
-                return  # files shared in groups are the members' business
+            if msg.chat_kind != "private" or not await app.db.call(claim):
+                return None  # files shared in groups are the members' business; a repeat is skipped
             prepared = await self._with_document(msg, message)
             if isinstance(prepared, str):
                 await self._deliver(msg, Reply(prepared))
-                return
-            msg = prepared
-        await self._dispatch(msg)
+                return None
+            return self._dispatch(prepared)
+        return self._dispatch(msg, claim)
 
-    async def _on_button(self, query: CallbackQuery) -> None:
+    async def _on_button(self, query: CallbackQuery, claim: Callable[[], bool]) -> asyncio.Future[Any] | None:
         try:
             await query.answer()  # stops the spinner on the user's button
         except TelegramError as e:
             log.info("telegram: answerCallbackQuery failed: %s", self._redact(str(e)))
         msg = button_press(query)
-        if msg is not None:
-            await self._dispatch(msg)
+        return self._dispatch(msg, claim) if msg is not None else None
 
     async def _on_membership(self, update: ChatMemberUpdated) -> None:
         app = self._app
@@ -488,10 +502,19 @@ class TelegramChannel:
             gone = update.new_chat_member.status == ChatMember.BANNED
             await app.chat_gone(ref, "bot bị xoá khỏi nhóm" if gone else "bot đã rời nhóm")
 
-    async def _dispatch(self, msg: IncomingMessage) -> None:
+    def _dispatch(self, msg: IncomingMessage, claim: Callable[[], bool] | None = None) -> asyncio.Future[Any]:
+        """Into the core's per-chat queue (bounded, fair across chats); returns at once."""
         app = self._app
         assert app is not None
-        await app.dispatch(msg, self)
+        queued = app.submit(msg, self, claim=claim)
+        self._queued.add(queued)
+        queued.add_done_callback(self._queued.discard)
+        return queued
+
+    async def idle(self) -> None:
+        """Wait until every message handed to the core so far has been handled and answered."""
+        while self._queued:
+            await asyncio.gather(*list(self._queued), return_exceptions=True)
 
     async def _deliver(self, msg: IncomingMessage, reply: Reply) -> None:
         """A reply of the adapter's own (e.g. a file refused before download), through the core's reply path."""
@@ -524,7 +547,7 @@ class TelegramChannel:
             doc = message.photo[-1]  # the largest size Telegram keeps (photos are sent as JPEG)
             name, mime = f"anh-{doc.file_unique_id}.jpg", "image/jpeg"
             msg = replace(msg, media="")
-        if not app.is_admin(self.name, msg.sender.user_id):  # not downloaded: the core refuses and audits it
+        if not await app.db.call(app.is_admin, self.name, msg.sender.user_id):  # not downloaded: the core refuses
             return replace(msg, document=Attachment(name, b"", mime))
         limit = app.settings.max_upload_bytes
         too_big = TOO_BIG.format(name=name, size=(doc.file_size or 0) / MB, limit=limit / MB)

@@ -8,7 +8,7 @@ import logging
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
@@ -90,7 +90,7 @@ class ZaloChannel:
                                 bare_commands=True, disclose_automation=True)
 
     def __init__(self, settings: Settings, *, client: ZaloClient | None = None, poll_timeout: int = 30,
-                 retry_delay: float = 5.0, max_retry_delay: float = 60.0, concurrency: int = 8) -> None:
+                 retry_delay: float = 5.0, max_retry_delay: float = 60.0) -> None:
         if settings.zalo_webhook_url and len(settings.zalo_webhook_secret) < 8:
             raise ValueError("ZALO_WEBHOOK_URL needs ZALO_WEBHOOK_SECRET (8 to 256 characters)")
         self.settings = settings
@@ -106,8 +106,7 @@ class ZaloChannel:
         self.webhook: WebhookServer | None = None
         self._app: Inbound | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Future[Any]] = set()  # queued messages and typing indicators not yet done
         self._ledger = UpdateLedger(self.name)
 
     # ---- sending -------------------------------------------------------------------------------------
@@ -287,40 +286,48 @@ class ZaloChannel:
         return True
 
     async def accept(self, update: dict[str, Any]) -> bool:
-        """Take one update: skip repeats, then handle it in the background. True when it will be handled."""
+        """Take one update: skip repeats seen here, then queue it in the core (its chat's bounded queue, handled
+        in the background; the ledger shared by replicas is checked there, off the event loop). True when queued."""
         msg = self.to_message(update) if isinstance(update, dict) else None
         if msg is None:
             return False
-        if msg.message_id and not self._claim(msg.message_id):
+        if msg.message_id and not self.seen.add(msg.message_id):
             log.info("Zalo update %s delivered again: skipped", msg.message_id)
             return False
-        if self._app is not None:
-            update_arrived(self._app)  # the watchdog: taken in, not processed yet
-        task = asyncio.create_task(self._handle(msg))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        app = self._app
+        assert app is not None
+        update_arrived(app)  # the watchdog: taken in, not processed yet
+        self._track(asyncio.ensure_future(self._typing(msg)))
+        claim = self._claimer(msg.message_id) if msg.message_id else None
+        queued = app.submit(msg, self, claim=claim)
+        queued.add_done_callback(lambda _done: update_processed(app))
+        self._track(queued)
         return True
 
-    def _claim(self, message_id: str) -> bool:
-        if not self.seen.add(message_id):
-            return False
-        if self._app is None:
-            return True
-        return self._ledger.claim(self._app.db, message_id, self._app.clock.now())
+    def _track(self, work: "asyncio.Future[Any]") -> None:
+        self._tasks.add(work)
+        work.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, msg: IncomingMessage) -> None:
-        assert self._app is not None
-        async with self._slots:
-            try:
-                await self.client.send_chat_action(msg.chat.chat_id, "typing")
-            except ZaloApiError as e:
-                log.debug("Zalo typing indicator failed: %s", e)
-            try:
-                await self._app.dispatch(msg, self)
-            except Exception:
-                log.exception("handling Zalo message in %s failed", msg.chat)
-            finally:
-                update_processed(self._app)
+    def _claimer(self, message_id: str) -> Callable[[], bool]:
+        """A database call (run on a worker): True the first time any replica sees this message."""
+        app = self._app
+        assert app is not None
+
+        def claim() -> bool:
+            fresh = self._ledger.claim(app.db, message_id, app.clock.now())
+            if not fresh:
+                log.info("Zalo update %s delivered again: skipped", message_id)
+            return fresh
+
+        return claim
+
+    async def _typing(self, msg: IncomingMessage) -> None:
+        try:
+            await self.client.send_chat_action(msg.chat.chat_id, "typing")
+        except ZaloApiError as e:
+            log.debug("Zalo typing indicator failed: %s", e)
+        except Exception:
+            log.exception("Zalo typing indicator failed")
 
     async def idle(self) -> None:
         """Wait until every message taken so far has been handled."""

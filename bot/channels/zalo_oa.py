@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -63,7 +63,7 @@ class ZaloOAChannel:
         self._expires: datetime | None = None
         self._app: Inbound | None = None
         self.webhook: WebhookServer | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self._ledger = UpdateLedger(self.name)
 
     # ---- access token -----------------------------------------------------------------------------
@@ -207,15 +207,18 @@ class ZaloOAChannel:
             return 403, "forbidden"
         try:
             msg = self.to_message(event)
-            fresh = msg is not None and (not msg.message_id or self._claim(msg.message_id))
-        except Exception:  # a database error: logged, and Zalo delivers the event again
+        except Exception:  # logged, and Zalo delivers the event again
             log.exception("taking Zalo OA event failed")
             return 500, "error"
-        if msg is not None and fresh:
-            update_arrived(self._app)
-            task = asyncio.create_task(self._handle(msg))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        app = self._app
+        if msg is not None and app is not None:
+            # Queued in its chat's bounded queue; the ledger is checked there, off the event loop.
+            update_arrived(app)
+            claim = self._claimer(msg.message_id) if msg.message_id else None
+            queued = app.submit(msg, self, claim=claim)
+            queued.add_done_callback(lambda _done: update_processed(app))
+            self._tasks.add(queued)
+            queued.add_done_callback(self._tasks.discard)
         return 200, "ok"
 
     def to_message(self, event: dict[str, Any]) -> IncomingMessage | None:
@@ -243,18 +246,11 @@ class ZaloOAChannel:
             message_id=str(message["msg_id"]) if message.get("msg_id") else None,
         )
 
-    def _claim(self, message_id: str) -> bool:
-        assert self._app is not None
-        return self._ledger.claim(self._app.db, message_id, self._app.clock.now())
-
-    async def _handle(self, msg: IncomingMessage) -> None:
-        assert self._app is not None
-        try:
-            await self._app.dispatch(msg, self)
-        except Exception:
-            log.exception("handling Zalo OA message in %s failed", msg.chat)
-        finally:
-            update_processed(self._app)
+    def _claimer(self, message_id: str) -> Callable[[], bool]:
+        """A database call (run on a worker): True the first time any replica sees this message."""
+        app = self._app
+        assert app is not None
+        return lambda: self._ledger.claim(app.db, message_id, app.clock.now())
 
     async def idle(self) -> None:
         while self._tasks:

@@ -39,6 +39,8 @@ class Settings:
     db_connect_timeout: int = 5  # seconds (PostgreSQL): a hung database fails calls instead of freezing them
     db_statement_timeout: int = 15
     db_pool_timeout: int = 10
+    db_workers: int = 8  # threads doing the database work (handlers, scheduler ticks); the pool is sized to match
+    chat_queue_limit: int = 20  # messages waiting per chat; over it the chat is told once that the bot is busy
     instance_id: str = ""  # stable per replica: a restarted replica takes back its own in-flight reminders at once
     admin_ids: dict[str, frozenset[str]] = field(default_factory=dict)
     # Knowledge base
@@ -113,6 +115,9 @@ class Settings:
             db_connect_timeout=r.integer("DB_CONNECT_TIMEOUT", 5, 2, 600, "số giây, từ 2 đến 600, ví dụ 5"),
             db_statement_timeout=r.integer("DB_STATEMENT_TIMEOUT", 15, 1, 3600, "số giây, từ 1 đến 3600, ví dụ 15"),
             db_pool_timeout=r.integer("DB_POOL_TIMEOUT", 10, 1, 600, "số giây, từ 1 đến 600, ví dụ 10"),
+            db_workers=r.integer("DB_WORKERS", 8, 1, 64, "số luồng, một số nguyên từ 1 đến 64, ví dụ 8"),
+            chat_queue_limit=r.integer("CHAT_QUEUE_LIMIT", 20, 1, 1000,
+                                       "số tin chờ mỗi cuộc trò chuyện, từ 1 đến 1000, ví dụ 20"),
             instance_id=r.get("INSTANCE_ID"),
             admin_ids=r.admin_ids("ADMIN_IDS"),
             max_upload_bytes=upload_mb * 1024 * 1024,

@@ -1,15 +1,22 @@
 """Database engine, declarative base and the per-message/per-job session scope."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from bot.core.workers import DbWorkers
+
+T = TypeVar("T")
+P = ParamSpec("P")
+DEFAULT_WORKERS = 8
 
 
 class Base(DeclarativeBase):
@@ -25,21 +32,26 @@ class DbTimeouts:
     pool: float = 10.0  # waiting for a free pooled connection
 
 
-def make_engine(url: str, timeouts: DbTimeouts = DbTimeouts()) -> Engine:
+def make_engine(url: str, timeouts: DbTimeouts = DbTimeouts(), workers: int = DEFAULT_WORKERS) -> Engine:
     """An engine for `url`; SQLite gets its folder created, WAL, foreign keys and a busy timeout.
 
-    PostgreSQL gets connect, statement and pool timeouts, so a hung server fails calls instead of hanging them."""
+    PostgreSQL gets connect, statement and pool timeouts, so a hung server fails calls instead of hanging them.
+    The pool holds a connection per worker thread and as many again for a handler's second session."""
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
+        memory = not u.database or u.database == ":memory:"
+        if not memory:
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # Connections are used from the worker threads; an in-memory database is one shared connection.
+        pooling: dict[str, Any] = {"poolclass": StaticPool} if memory else \
+            {"pool_size": workers, "max_overflow": workers, "pool_timeout": timeouts.pool}
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pooling)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            if u.database and u.database != ":memory:":
+            if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
@@ -48,17 +60,30 @@ def make_engine(url: str, timeouts: DbTimeouts = DbTimeouts()) -> Engine:
     if u.get_backend_name() == "postgresql":
         connect_args = {"connect_timeout": max(1, int(timeouts.connect)),
                         "options": f"-c statement_timeout={int(timeouts.statement * 1000)}"}
-    return create_engine(url, pool_pre_ping=True, pool_timeout=timeouts.pool, connect_args=connect_args)
+    return create_engine(url, pool_pre_ping=True, pool_timeout=timeouts.pool, pool_size=workers,
+                         max_overflow=workers, connect_args=connect_args)
 
 
 class Database:
-    def __init__(self, engine: Engine) -> None:
+    """The engine, its sessions (one per unit of work, never shared between threads) and its worker threads."""
+
+    def __init__(self, engine: Engine, workers: int = DEFAULT_WORKERS) -> None:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        self.workers = DbWorkers(workers)
 
     @classmethod
-    def from_url(cls, url: str, timeouts: DbTimeouts = DbTimeouts()) -> "Database":
-        return cls(make_engine(url, timeouts))
+    def from_url(cls, url: str, timeouts: DbTimeouts = DbTimeouts(), workers: int = DEFAULT_WORKERS) -> "Database":
+        return cls(make_engine(url, timeouts, workers), workers)
+
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run the synchronous database function `fn` on a worker thread: the event loop never waits on it."""
+        return await self.workers.call(fn, *args, **kwargs)
+
+    def dispose(self) -> None:
+        """Stop the worker threads and close the pooled connections."""
+        self.workers.shutdown()
+        self.engine.dispose()
 
     @property
     def dialect(self) -> str:

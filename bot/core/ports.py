@@ -1,7 +1,8 @@
 """The ports: what the core may ask of any chat service (`Channel`), what an adapter may ask of the core (`Inbound`)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -94,11 +95,18 @@ class Inbound(Protocol):
 
     settings: Settings
     clock: Clock
-    db: Database  # for the adapter's own state (update ledger, rotating secrets)
+    db: Database  # for the adapter's own state (update ledger, rotating secrets): through `await db.call(fn)`
     send_budget: SendBudget  # how fast messages may leave, shared by the replicas (bot.core.budget)
 
+    def submit(self, msg: IncomingMessage, channel: Channel | None = None, *,
+               claim: Callable[[], bool] | None = None) -> asyncio.Future[list[Reply]]:
+        """Queue one incoming message in its chat's bounded queue (never waits); handled and answered in turn.
+
+        `claim` is a database call run on a worker before handling (e.g. the update ledger): False skips it."""
+        ...
+
     async def dispatch(self, msg: IncomingMessage, channel: Channel | None = None) -> list[Reply]:
-        """Handle one incoming message and deliver its replies to its chat."""
+        """Handle one incoming message and deliver its replies to its chat (`submit`, then wait for it)."""
         ...
 
     async def deliver(self, msg: IncomingMessage, replies: list[Reply], channel: Channel | None = None) -> None:

@@ -116,3 +116,23 @@ def test_started_from_another_folder_the_env_files_data_directory_is_used(tmp_pa
 def test_a_missing_env_file_is_refused(tmp_path):
     got = run_bot("db", "current", env={"ENV_FILE": str(tmp_path / "nope.env")}, cwd=tmp_path)
     assert got.returncode == 2 and "nope.env" in got.stderr and "Traceback" not in got.stderr
+
+
+def test_database_workers_and_the_per_chat_queue_bound_are_checked():
+    lines = problems({"DB_WORKERS": "0", "CHAT_QUEUE_LIMIT": "nhiều"})
+    by_var = {line.split(" = ")[0]: line for line in lines}
+    assert by_var["DB_WORKERS"] == 'DB_WORKERS = "0": cần số luồng, một số nguyên từ 1 đến 64, ví dụ 8'
+    assert "1 đến 1000" in by_var["CHAT_QUEUE_LIMIT"]
+    s = Settings.from_env({"DB_WORKERS": "4", "CHAT_QUEUE_LIMIT": "50"}, base_dir=Path("/srv/bot"))
+    assert (s.db_workers, s.chat_queue_limit) == (4, 50)
+    assert (Settings().db_workers, Settings().chat_queue_limit) == (8, 20)
+
+
+def test_the_connection_pool_matches_the_database_workers():
+    from bot.core.db import Database
+
+    db = Database.from_url("postgresql+psycopg://postgres@127.0.0.1:1/x", workers=3)
+    try:
+        assert db.workers.size == 3 and db.engine.pool.size() == 3
+    finally:
+        db.dispose()

@@ -59,6 +59,7 @@ async def zalo_fake():  # type: ignore[no-untyped-def]
 
 async def feed(channel: TelegramChannel, update: dict) -> None:  # type: ignore[type-arg]
     await channel.application.process_update(Update.de_json(update, channel.bot))
+    await channel.idle()
 
 
 async def post_to_telegram_webhook(app: App, settings: Settings, bodies: list[bytes]) -> tuple[list[int], FakeBotAPI]:

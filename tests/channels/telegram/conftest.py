@@ -41,3 +41,4 @@ async def tg(app: App, fake: FakeBotAPI, tg_settings: Settings):  # type: ignore
 async def feed(channel: TelegramChannel, update: dict[str, Any]) -> None:
     """Hand one update to the adapter the way PTB's updater would, and wait until it is handled."""
     await channel.application.process_update(Update.de_json(update, channel.bot))
+    await channel.idle()
