@@ -48,7 +48,7 @@ def db(db_url: str):  # type: ignore[no-untyped-def]
     database = Database.from_url(db_url)
     database.create_all()
     yield database
-    database.engine.dispose()
+    database.dispose()
 
 
 @pytest.fixture

@@ -76,3 +76,15 @@ async def test_an_in_memory_sqlite_database_is_shared_by_every_worker(tmp_path, 
         assert all(results) and len(channel.sent) == 6
     finally:
         db.dispose()
+
+
+async def test_a_pool_dropped_without_shutdown_ends_its_threads() -> None:
+    import gc
+
+    workers = DbWorkers(2, name="dropped")
+    await workers.call(lambda: None)
+    [thread] = [t for t in threading.enumerate() if t.name == "dropped-worker-0"]
+    del workers
+    gc.collect()
+    thread.join(5)
+    assert not thread.is_alive()
