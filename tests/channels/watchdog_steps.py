@@ -13,23 +13,28 @@ STALLED = "không được xử lý"
 
 
 class StuckDispatch:
-    """Makes the core's handling hang until released (as when PTB's update loop or a handler is stuck)."""
+    """Makes the core's handling hang until released (as when PTB's update loop or a handler is stuck).
+
+    Adapters hand messages to `App.submit` (the per-chat queue): what they submit waits for the release."""
 
     def __init__(self, app: App) -> None:
         self.app, self.release = app, asyncio.Event()
-        self._real = app.dispatch
+        self._real = app.submit
 
-    async def _stuck(self, *a, **kw):  # type: ignore[no-untyped-def]
+    def _stuck(self, *a, **kw):  # type: ignore[no-untyped-def]
+        return asyncio.ensure_future(self._held(*a, **kw))
+
+    async def _held(self, *a, **kw):  # type: ignore[no-untyped-def]
         await self.release.wait()
         return await self._real(*a, **kw)
 
     def __enter__(self) -> "StuckDispatch":
-        self.app.dispatch = self._stuck  # type: ignore[method-assign]
+        self.app.submit = self._stuck  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release.set()
-        self.app.dispatch = self._real  # type: ignore[method-assign]
+        self.app.submit = self._real  # type: ignore[method-assign]
 
 
 async def until(cond: Callable[[], bool], what: str, steps: int = 500) -> None:

@@ -22,15 +22,15 @@ async def test_polled_updates_that_are_not_processed_make_it_not_ready_then_exit
 
 async def test_an_exception_in_handling_is_logged_and_polling_goes_on(tg: TelegramChannel, fake: FakeBotAPI, app,
                                                                       caplog):
-    real, calls = app.dispatch, []
+    real, calls = app.submit, []
 
-    async def failing_once(*a, **kw):  # type: ignore[no-untyped-def]
+    def failing_once(*a, **kw):  # type: ignore[no-untyped-def]
         calls.append(a)
         if len(calls) == 1:
             raise RuntimeError("handler bug")
-        return await real(*a, **kw)
+        return real(*a, **kw)
 
-    app.dispatch = failing_once
+    app.submit = failing_once
     fake.push_update(u.text_update("/start", chat_id=702, user_id=702))
     fake.push_update(u.text_update("/help", chat_id=703, user_id=703))
     await fake.wait_for("sendMessage")

@@ -161,13 +161,13 @@ async def test_the_watchdog_sees_webhook_updates_that_are_not_processed(app, fak
     app.channels["telegram"] = channel
     await channel.start(app)
     release = asyncio.Event()
-    real = app.dispatch
+    real = app.submit
 
-    async def stuck(*a, **kw):  # type: ignore[no-untyped-def]
+    async def held(*a, **kw):  # type: ignore[no-untyped-def]
         await release.wait()
         return await real(*a, **kw)
 
-    app.dispatch = stuck  # type: ignore[method-assign]
+    app.submit = lambda *a, **kw: asyncio.ensure_future(held(*a, **kw))  # type: ignore[method-assign]
     try:
         async with httpx.AsyncClient() as client:
             r = await client.post(f"http://127.0.0.1:{port}/tg-hook", json=u.text_update("/start", chat_id=700,
