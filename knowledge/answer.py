@@ -8,7 +8,7 @@ from typing import Any
 
 from knowledge.citation_notes import citation_notes
 from knowledge.index import SearchIndex, doc_terms
-from knowledge.kinds import bonus, holds
+from knowledge.kinds import bonus, holds, holds_amount
 from knowledge.understand import level_of
 from bot.core.vietnamese import fold
 from knowledge.search import Query
@@ -133,7 +133,7 @@ class Answer:
 
 
 def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[str],
-                     levels: frozenset[str] = frozenset(), wants_list: bool = False) -> str:
+                     levels: frozenset[str] = frozenset(), wants_list: bool = False, unit: str = "") -> str:
     """The unit of a passage that answers: its best sentence or clause (of the level asked about), with the lead-in
     of a list and its items, the heading it opens, or the deadline sentence right after its task."""
     words = text.split()
@@ -161,7 +161,8 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     def score(s: str) -> float:
         codes, _ = doc_terms(s, index.vocab, grow=False)
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s)
+        amount = 1.5 if unit and holds_amount(s, unit) else 1.0  # "bao nhiêu nhiệm vụ" -> "03 nhiệm vụ"
+        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])
@@ -193,11 +194,15 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     return "\n".join(_tidy(sentences[i]) for i in chosen)
 
 
-def unit_share(text: str, query: Query, index: SearchIndex, kinds: list[str],
+def query_weights(query: Query, index: SearchIndex) -> dict[int, float]:
+    """Each term of the question with its idf-weighted weight."""
+    return {c: w * index.idf(c) for c, w in query.terms.items()}
+
+
+def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: list[str],
                levels: frozenset[str] = frozenset()) -> float:
     """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
     when it holds the kind of answer asked for (a date, a figure) and the level asked about."""
-    weights = {c: w * index.idf(c) for c, w in query.terms.items()}
     total = sum(weights.values())
     if total <= 0:
         return 0.0
@@ -331,9 +336,9 @@ def _further_line(best: PassageInfo, further: list[Source]) -> str:
 
 def compose(question: str, query: Query, ranked: list[Source], index: SearchIndex, top: int,
             further: list[Source], kinds: list[str], levels: frozenset[str] = frozenset(),
-            wants_list: bool = False, understood: str = "") -> Answer:
+            wants_list: bool = False, understood: str = "", unit: str = "") -> Answer:
     best = ranked[0].passage
-    body = select_sentences(best.text, query, index, kinds, levels, wants_list)
+    body = select_sentences(best.text, query, index, kinds, levels, wants_list, unit)
     lines = [body, "", f"📄 Nguồn: {best.citation()}."] + citation_notes(best.doc, best.text)
     more_line = _further_line(best, [f for f in further if fold(f.passage.text[:200]) not in fold(body)])
     if more_line:

@@ -5,8 +5,10 @@ import re
 
 from knowledge.answer import Turn
 from knowledge.understand import _LEVELS, Intent, provinces_in
-from bot.core.vietnamese import fold
+from bot.core.vietnamese import doc_numbers, fold
+from knowledge.lexicon import QUESTION_WORDS
 
+_FILLER = frozenset("con thi sao vay nhi nhe the".split())
 _LEAD = re.compile(r"^(?:the con|vay con|con ve|con o|con|vay|the)\s+")
 _TAIL = re.compile(r"\s*(?:thi sao|the nao|ra sao|thi the nao|nhu the nao|vay|nhi|a|nhe)\s*\??$")
 _BARE_LEVELS = re.compile(r"\b(?:cac so, ban, nganh|so, ban, nganh|so ban nganh|cac so|so nganh|"
@@ -14,12 +16,28 @@ _BARE_LEVELS = re.compile(r"\b(?:cac so, ban, nganh|so, ban, nganh|so ban nganh|
                           r"cap tinh|cac huyen|cac xa)\b")
 
 
+# What the previous question asked (its date, amount, body): the follow-up asks its own.
+_ASKED = re.compile(r"\b(?:(?:vao )?(?:ngay|thang|nam|quy|tuan|dot|giai doan|luc|khi|tinh|cap|co quan|don vi|van ban|so)"
+                    r" (?:nao|may)|bao gio|bao nhieu|bao lau|nhu the nao|the nao|ra sao|la gi|nhung gi|ai|gi|"
+                    r"cham nhat|truoc ngay|trong thoi (?:gian|han) nao)\b")
+_DEICTIC = re.compile(r"\b(?:viec (?:nay|do|tren)|noi dung (?:nay|do|tren)|nhiem vu (?:nay|do|tren)|van ban (?:nay|do|tren)|"
+                      r"(?:nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|chi thi|quyet dinh|chuong trinh) (?:nay|do|tren)|"
+                      r"cai (?:nay|do)|no)\b")
+OWN_WORDS = 3  # a follow-up with this many content words of its own asks about a new thing in the same place
+
+
 def complete(question: str, intent: Intent, previous: Turn) -> str:
-    """The question a follow-up stands for: the previous question with what the follow-up changes."""
-    prev = fold(previous.question)
+    """The question a follow-up stands for: the previous question, without what it asked, with what the follow-up
+    changes; a follow-up about a new thing ("còn giao chỉ tiêu hồ sơ trực tuyến thì bao giờ?") keeps only the
+    previous question's places and documents."""
+    prev = _ASKED.sub(" ", fold(previous.question))
     now = _TAIL.sub("", _LEAD.sub("", intent.text.strip(" ?.")))
     if intent.meta:
         return now
+    own = [w for w in _ASKED.sub(" ", now).split() if w not in QUESTION_WORDS and w not in _FILLER]
+    if len(own) >= OWN_WORDS and not _DEICTIC.search(now) and not intent.levels and not intent.provinces:
+        anchors = [fold(p) for p in provinces_in(prev)] + [fold(n) for n in doc_numbers(previous.question)]
+        return " ".join(f"{now} {' '.join(anchors)}".split())
     if intent.levels:
         prev = _BARE_LEVELS.sub(" ", prev)
         for p in _LEVELS.values():

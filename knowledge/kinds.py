@@ -50,3 +50,13 @@ def holds(text: str, kinds: list[str]) -> bool:
 def bonus(text: str, kinds: list[str]) -> float:
     """The ranking bonus of a passage for a question expecting `kinds`."""
     return sum(BONUS[k] for k in kinds if _HOLDS[k].search(text))
+
+
+def holds_amount(text: str, unit: str) -> bool:
+    """Whether a text states a number of that unit ("88,61/100 điểm", "99%", "08 bậc")."""
+    f = fold(text)
+    if unit == "%":
+        return bool(re.search(r"\d\s*%", f))
+    if unit == "tien":
+        return bool(re.search(r"\d[\d.,]*\s*(?:dong|trieu|nghin|ngan|ty|vnd)\b", f))
+    return bool(re.search(rf"\d[\d.,/]*\s+(?:\w+\s+)?{re.escape(unit)}\b", f))

@@ -18,8 +18,8 @@ from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
-                              documents_answer, due_after, fact_answer, matched_headings, sentences_of, tidy,
-                              unit_share)
+                              documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
+                              tidy, unit_share)
 from knowledge.followup import complete
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
@@ -29,7 +29,7 @@ from knowledge.errors import IngestError
 from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
 from knowledge.limits import Limits
 from knowledge.readers import Progress
-from knowledge.kinds import bonus, holds
+from knowledge.kinds import bonus, holds, holds_amount
 from knowledge.lexicon import ABBREVIATIONS
 from knowledge.models import Document, Passage
 
@@ -421,7 +421,8 @@ class KnowledgeBase:
                          for src in per_doc]
                 return compose_items(question, items, text)
         first = ranked[0].passage
-        answer = compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text)
+        answer = compose(question, query, ranked, loaded.index, top, further, kinds, levels, intent.wants_list, text,
+                         unit)
         if intent.wants_list or _ASKS_WHAT.search(intent.text):
             for src in [s for s in ranked[:TITLED_PASSAGES] if s.score >= RERANK_SHARE * ranked[0].score]:
                 listed = self._section_items(answer, src.passage, query, intent.wants_list)
@@ -507,7 +508,8 @@ class KnowledgeBase:
             return ranked
         best = ranked[0].score
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
-        fit = {id(src): unit_share(src.passage.text, query, loaded.index, kinds, levels) for src in head}
+        weights = query_weights(query, loaded.index)
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels) for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 
@@ -555,7 +557,7 @@ RERANK_SHARE = 0.6  # ... when they score at least this share of the best
 UNIT_FLOOR = 0.5  # the passage's score counts as (UNIT_FLOOR + best sentence's share of the question)
 INDEX_NAMES = ("papi", "pci", "sipas", "par", "dti", "pobi")  # indices a province is ranked by
 YEAR_BONUS = 1.2  # a passage holding the year asked about
-ARTICLE_EVIDENCE = 0.3  # share of an article's further matching clauses added to its best one
+ARTICLE_EVIDENCE = 0.1  # share of an article's second best clause added to its best one
 ARTICLE_BONUS = 2.0  # a passage of the article the question names ("theo Điều 15 …")
 _ARTICLE_REF = re.compile(r"\bdieu (\d+[a-z]?)\b")
 _ARTICLE_OF = re.compile(r"^Điều\s+(\d+[a-z]?)\b")
@@ -583,6 +585,7 @@ LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, h
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
+_CITED_NUMBER = re.compile(r"\b(?:qd|nq|nd|tt|quyet dinh|nghi quyet|nghi dinh|thong tu)\s*(?:so\s*)?\d{2,}")
 _COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)(?: (?:nhu the nao|the nao|ra sao|o dau|"
                       r"gi|ntn))?\b")
 LEVEL_NAMES = {"tinh": "Cấp tỉnh", "so": "Sở, ban, ngành", "huyen": "Cấp huyện", "xa": "Cấp xã"}
@@ -599,9 +602,8 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for
 
 
 def by_article(ranked: list[Source]) -> list[Source]:
-    """Passages ordered by the evidence for their article: an article ('Điều 12' of a law) is as good as its best
-    clause plus a share of its other clauses that match; within an article, clauses by their own score. Passages
-    outside articles stand alone."""
+    """One source per article of a law ('Điều 12', whose clauses are passages): its best clause, ranked by that clause's
+    score plus a share of its second best (evidence spread over an article); passages outside articles as they are."""
     groups: dict[tuple[int, str], list[Source]] = {}
     for src in sorted(ranked, key=lambda x: -x.score):
         m = _ARTICLE_OF.match(src.passage.section or "")
@@ -609,9 +611,8 @@ def by_article(ranked: list[Source]) -> list[Source]:
         groups.setdefault(key, []).append(src)
     if len(groups) == len(ranked):
         return sorted(ranked, key=lambda x: -x.score)
-    weight = {k: g[0].score + ARTICLE_EVIDENCE * sum(x.score for x in g[1:]) for k, g in groups.items()}
-    order = sorted(groups, key=lambda k: -weight[k])
-    return [src for k in order for src in groups[k]]
+    weight = {k: g[0].score + ARTICLE_EVIDENCE * (g[1].score if len(g) > 1 else 0.0) for k, g in groups.items()}
+    return [groups[k][0] for k in sorted(groups, key=lambda k: -weight[k])]
 
 
 def _names_index(text: str, name: str) -> bool:
@@ -624,16 +625,6 @@ def asked_unit(folded: str) -> str:
     """The unit of an amount asked for ("bao nhiêu điểm" -> "diem", "bao nhiêu %" -> "%"), or ""."""
     m = _ASKED_UNIT.search(folded.replace("%", " % "))
     return "" if m is None else ("%" if m.group(1) in ("phan tram", "%") else m.group(1))
-
-
-def holds_amount(text: str, unit: str) -> bool:
-    """Whether a text states a number of that unit ("88,61/100 điểm", "99%", "08 bậc")."""
-    f = fold(text)
-    if unit == "%":
-        return bool(re.search(r"\d\s*%", f))
-    if unit == "tien":
-        return bool(re.search(r"\d[\d.,]*\s*(?:dong|trieu|nghin|ngan|ty|vnd)\b", f))
-    return bool(re.search(rf"\d[\d.,/]*\s+(?:\w+\s+)?{re.escape(unit)}\b", f))
 
 
 def _asks_which(folded: str) -> bool:
@@ -704,8 +695,8 @@ def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int 
     for d in docs:
         if d.number and (d.number in numbers or re.search(rf"\b{re.escape(d.number.split('/')[0])}\b", folded)):
             return d
-    if numbers:
-        return None  # a cited document that is not stored: its date is in the text that cites it
+    if numbers or _CITED_NUMBER.search(folded):
+        return None  # a cited document that is not stored ("qđ 3504"): its date is in the text that cites it
     if intent.provinces:
         mine = [d for d in docs if _in_province(d, intent.provinces)]
         if len(mine) == 1:

@@ -147,7 +147,8 @@ def _mark_questions(toks: list[Tok]) -> None:
 
 # --- intent and constraints ------------------------------------------------------------------------
 _LEVELS: dict[str, re.Pattern[str]] = {
-    "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|"
+    "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|thi tran|"
+                     r"(?:cac|o|tai|cua|cho) phuong(?! an| thuc| huong| phap| cham)|"
                      r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi))\b"),
     "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu)\b"),
     "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon)\b"),
@@ -183,7 +184,8 @@ _DOCUMENTS = re.compile(r"\b(?:(?:ban|bot) (?:biet|co|tra cuu duoc) (?:nhung|cac
                         r"co (?:nhung|bao nhieu) van ban)\b")
 _FOLLOW = re.compile(r"^(?:con|the con|vay con|con ve|con o|vay|the|van ban (?:do|nay|tren)|no|cai do|ke hoach do)\b|"
                      r"\b(?:thi sao|the nao|ra sao|nhu vay|van ban (?:do|nay|tren)|ke hoach (?:do|nay|tren)|"
-                     r"o do|cua no)\b")
+                     r"o do|cua no|(?:viec|noi dung|nhiem vu|van ban|vb|nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|"
+                     r"chi thi|quyet dinh|chuong trinh|tinh|so|co quan|don vi) (?:nay|do|tren|ay))\b")
 
 
 @dataclass
