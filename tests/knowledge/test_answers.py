@@ -159,3 +159,27 @@ def test_levels_compared_get_one_item_per_level(bundled_kb: KnowledgeBase):
 def test_each_part_of_a_question_keeps_the_province_it_names(bundled_kb: KnowledgeBase):
     a = bundled_kb.answer("áp dụng ISO 9001 ở Khánh Hòa xong năm nào, còn kế hoạch CCHC Đồng Tháp là của năm nào")
     assert a.answered and a.kind == "items" and "năm 2018" in a.text and "• Đồng Tháp: " in a.text
+
+
+def test_a_follow_up_about_a_new_task_keeps_the_place_not_the_old_question(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("Sở Tư pháp Khánh Hòa đề xuất phương án đơn giản hóa TTHC đợt 1 lúc nào?")
+    a = bundled_kb.answer("còn việc giao chỉ tiêu hồ sơ trực tuyến cho các đơn vị thì khi nào", previous=first.turn())
+    assert a.answered and "tháng 6/2017" in body(a.text) and "7-8/2017" not in body(a.text)
+    again = bundled_kb.answer("ai tham mưu việc này", previous=bundled_kb.answer(
+        "tỉnh nào yêu cầu áp dụng ISO 9001:2008 trong cơ quan hành chính").turn())
+    assert "Sở Khoa học và Công nghệ" in body(again.text)
+
+
+def test_a_town_is_the_commune_level(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ở Bắc Kạn thị trấn phải ban hành kế hoạch CCHC năm chậm nhất ngày nào")
+    assert a.answered and "28/02" in body(a.text) and "30/01" not in body(a.text)
+
+
+def test_an_amount_asked_for_prefers_the_sentence_stating_it(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chương trình hành động 5 năm của bắc kạn có mấy nhiệm vụ trọng tâm")
+    assert a.answered and "03 nhiệm vụ trọng tâm" in body(a.text)
+
+
+def test_a_cited_decision_is_answered_from_the_text_citing_it_not_from_the_province_document(bundled_kb):
+    a = bundled_kb.answer("QĐ 3504 của Hà Tĩnh về chương trình tổng thể CCHC ký ngày nào")
+    assert a.answered and a.kind == "passage" and "22/10/2021" in body(a.text)
