@@ -8,6 +8,8 @@ from typing import Any
 
 from knowledge.citation_notes import citation_notes
 from knowledge.index import SearchIndex, doc_terms
+from knowledge.lexicon import ABBREVIATIONS
+from knowledge.understand import tokens as word_tokens
 from knowledge.kinds import bonus, holds, holds_amount
 from knowledge.understand import level_of
 from bot.core.vietnamese import fold
@@ -206,11 +208,11 @@ def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: 
     total = sum(weights.values())
     if total <= 0:
         return 0.0
+    ids = index.vocab.ids
     best = 0.0
     for line in text.split("\n"):
         for s in (c for x in _sentences(line) for c in (_clauses(x) if levels else [x])):
-            codes, _ = doc_terms(s, index.vocab, grow=False)
-            found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist())) / total
+            found = sum(weights.get(c, 0.0) for c in _codes(s, ids)) / total
             found *= 1 + UNIT_KIND_WEIGHT * bonus(s, kinds)
             if levels:
                 lv = level_of(s)
@@ -234,6 +236,21 @@ def sentences_of(line: str) -> list[str]:
 
 def tidy(text: str) -> str:
     return _tidy(text)
+
+
+def _codes(sentence: str, ids: dict[str, int]) -> set[int]:
+    """The term codes of a sentence as doc_terms gives them (syllables, pairs, abbreviations expanded), in plain
+    Python: cheaper than doc_terms for the few words of one sentence."""
+    toks = word_tokens(sentence)
+    out: set[int] = set()
+    for words in [toks] + [ABBREVIATIONS[t].split() for t in set(toks) & ABBREVIATIONS.keys()]:
+        u = [ids.get(t, -1) for t in words]
+        out.update(x for x in u if x >= 0)
+        out.update((a + 1) * _PAIR + b for a, b in zip(u, u[1:]) if a >= 0 and b >= 0)
+    return out
+
+
+_PAIR = 1 << 32
 
 
 def _block_end(sentences: list[str], starts: set[int], i: int) -> int:

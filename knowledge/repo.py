@@ -127,7 +127,8 @@ def section_tree(session: Session, passage: Passage) -> list[Passage]:
     """The passages of a passage's section and of the sections inside it ('II.3' -> 'II.3.a'), in order."""
     if passage.section is None:
         return []
-    q = select(Passage).where(Passage.document_id == passage.document_id).order_by(Passage.position)
-    inside = passage.section + "."
-    return [p for p in session.scalars(q) if p.section is not None and (p.section == passage.section
-                                                                       or p.section.startswith(inside))]
+    inside = passage.section.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"
+    q = (select(Passage).where(Passage.document_id == passage.document_id,
+                               (Passage.section == passage.section) | Passage.section.like(inside, escape="\\"))
+         .order_by(Passage.position))
+    return list(session.scalars(q))
