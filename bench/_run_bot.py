@@ -1,7 +1,8 @@
 """`python -m bot run` for the bench scripts, with the engine's tick and lease shortened from the environment.
 
 BENCH_TICK_SECONDS (production: 30) and BENCH_LEASE_SECONDS (production: 600) only make a fault run
-finish in about a minute instead of ten; nothing else differs from the real entry point.
+finish in about a minute instead of ten. BENCH_SEND_BUDGET=memory gives the process an in-process send budget
+(load.py --per-process: how replicas paced before they shared one). Nothing else differs from the real entry point.
 """
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ if "BENCH_TICK_SECONDS" in os.environ:
     service.TICK_SECONDS = float(os.environ["BENCH_TICK_SECONDS"])
 if "BENCH_LEASE_SECONDS" in os.environ:
     service.LEASE = timedelta(seconds=float(os.environ["BENCH_LEASE_SECONDS"]))
+
+if os.environ.get("BENCH_SEND_BUDGET") == "memory":  # load.py --per-process: how replicas paced before
+    import bot.app
+    from bot.core.budget.memory import MemoryBudget
+
+    bot.app.choose_send_budget = lambda settings, db: MemoryBudget()  # type: ignore[assignment]
 
 _start = service.ReminderService.start
 

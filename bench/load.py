@@ -1,15 +1,17 @@
 """Load figures: a reminder fan-out through the Telegram emulator with rate limits on, and 50 users asking at once.
 
     .venv/bin/python bench/load.py [--groups 1000] [--users 50] [--rounds 4] [--only fanout,questions]
+    .venv/bin/python bench/load.py --replicas 2 --groups 1000 [--redis redis://127.0.0.1:6379/0] [--per-process] [--senders 8]
 
 fanout     one reminder to N groups: the real engine (ReminderService.tick) and the real Telegram adapter
-           (PTB with its AIORateLimiter: 30 messages/s overall) over HTTP to the npm Bot API emulator
+           (its rate limiter on the send budget: 29 messages/s overall) over HTTP to the npm Bot API emulator
            (tests/channels/emulator, started here; falls back to bench/fake_bot_api.py when Node is missing).
            The time is printed beside the 30-messages-per-second floor (N/30 s) as a ratio.
 questions  `--users` questions handed to App.handle at the same moment, `--rounds` times; p50/p95/max latency.
 isolation  one group spends its 20-messages-per-minute budget, 20 more answers queue behind it, then a private
            /help: the seconds until that private answer arrives (goal: within 2 s), through the real adapter
            polling the npm emulator (needs Node.js).
+replicas   `--replicas N` processes share one send budget while fanning out (bench/_replicas.py has the details).
 Both run on a scratch PostgreSQL database (BENCH_PG_URL, default the local server) or SQLite with --sqlite.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import _replicas  # noqa: E402
 from bench._harness import (  # noqa: E402
     TOKEN, CountingApi, bench_app, delivery_states, drop_database, fresh_database, plan_reminder_due_now,
     seed_groups, workdir,
@@ -93,7 +96,7 @@ async def fanout(args: argparse.Namespace) -> list[str]:
             assert fake is not None
             received = fake.total_sent()
         floor = args.groups / 30
-        return [f"fan-out to {args.groups} groups through {target}, AIORateLimiter on, {'PostgreSQL' if scratch else 'SQLite'}",
+        return [f"fan-out to {args.groups} groups through {target}, send budget {app.send_budget.name}, {'PostgreSQL' if scratch else 'SQLite'}",
                 f"  sent {sent} (the API received {received}); deliveries {delivery_states(app)}",
                 f"  {elapsed:.1f} s for {args.groups} messages = {args.groups / elapsed:.1f} msg/s; "
                 f"30 msg/s floor {floor:.1f} s; ratio time/floor = {elapsed / floor:.2f}",
@@ -218,9 +221,13 @@ async def main() -> int:
     ap.add_argument("--only", default="fanout,questions,isolation")
     ap.add_argument("--sqlite", action="store_true", help="a scratch SQLite file instead of PostgreSQL")
     ap.add_argument("--sequential", action="store_true", help="isolation: handle updates one at a time (as before)")
+    _replicas.add_arguments(ap)
     args = ap.parse_args()
+    if args.replicas and "--only" not in sys.argv:
+        args.only = "replicas"
+    modes = {"fanout": fanout, "questions": questions, "isolation": isolation, "replicas": _replicas.replicas}
     for name in args.only.split(","):
-        lines = await {"fanout": fanout, "questions": questions, "isolation": isolation}[name.strip()](args)
+        lines = await modes[name.strip()](args)
         print("\n".join(lines), flush=True)
     return 0
 

@@ -248,3 +248,32 @@ async def test_the_pacer_waits_for_the_chat_then_the_bot_slot():
     assert slept == [pytest.approx(2.0)]
     with pytest.raises(WaitTooLong):
         await pacer.turn(chain, 1.0)
+
+
+async def test_a_slot_reached_too_late_is_given_up_for_a_new_one():
+    """An event loop that stalls past the slot must not send the held-up messages as one burst."""
+    clock = Clock()
+    budget = MemoryBudget(clock)
+
+    async def stalled_sleep(seconds: float) -> None:
+        clock.t += seconds + 0.2  # 0.2 s late: several slots of 29/s
+
+    pacer = SendPacer(budget, sleep=stalled_sleep, monotonic=clock)
+    bot = Slot("bot", BOT)
+    await budget.reserve([bot], 10)  # someone else took the current slot
+    await pacer.turn([Slot("chat:1", Rate(1.0)), bot], 10)
+    # Woken 0.2 s after its slot: that slot was given up and the send took the slot of the moment it goes.
+    assert budget._tat["bot"] == pytest.approx(clock.t + BOT.interval)
+    stalls = 0
+
+    async def always_late(seconds: float) -> None:
+        nonlocal stalls
+        stalls += 1
+        clock.t += seconds + 0.2
+        for _ in range(20):  # meanwhile the other replicas book the next slots
+            await budget.reserve([bot], 10)
+
+    pacer.sleep = always_late
+    await budget.reserve([bot], 10)
+    await pacer.turn([bot], 10)
+    assert stalls == 4  # late every time: three slots given up, then the send goes

@@ -14,6 +14,7 @@ from bot.core.logs import OutageLog
 log = logging.getLogger(__name__)
 
 RETRY_STORE_AFTER = 10.0  # seconds on the in-process budget before the shared store is tried again
+MAX_LATE_RETRIES = 3  # slots given up for lateness per send, then it goes anyway
 
 
 class WaitTooLong(Exception):
@@ -37,18 +38,28 @@ class SendPacer:
         self._outage = OutageLog(log, f"send budget in {budget.name}", lambda: datetime.now(timezone.utc))
 
     async def turn(self, chain: Sequence[Slot], max_wait: float) -> float:
-        """Wait until every slot of `chain` is ours; returns the seconds waited. Raises WaitTooLong."""
+        """Wait until every slot of `chain` is ours; returns the seconds waited. Raises WaitTooLong.
+
+        A slot reached later than one interval of its key after its time (the event loop or the store was
+        slow) is given up and the key reserved again: sends held up together must not go out as a burst."""
         rest = list(chain)
-        waited = 0.0
+        started = self.monotonic()
+        late_retries = MAX_LATE_RETRIES
         while rest:
-            grant = await self._reserve(rest, max_wait - waited)
+            asked = self.monotonic()
+            grant = await self._reserve(rest, max_wait - (asked - started))
             if grant.refused:
-                raise WaitTooLong(waited + grant.wait)
+                raise WaitTooLong(asked - started + grant.wait)
+            due = asked + grant.wait
             if grant.wait > 0:
-                await self.sleep(grant.wait)
-                waited += grant.wait
+                await self.sleep(max(0.0, due - self.monotonic()))
+            last = rest[grant.taken - 1]
+            if self.monotonic() - due > last.rate.interval and late_retries > 0:
+                late_retries -= 1
+                rest = rest[grant.taken - 1:]  # that slot has passed: take a new one
+                continue
             rest = rest[grant.taken:]
-        return waited
+        return self.monotonic() - started
 
     async def pause(self, slot: Slot, seconds: float) -> None:
         """Record a pause on `slot.key` for every replica (and in the fallback, should the store go away)."""
