@@ -9,9 +9,10 @@ from bot.core.audit import record
 from bot.core.messages import OutgoingFile, Reply
 from handlers.context import Context
 from handlers.registry import Role, command
-from handlers.units import _unit_or_hint, register_focal_point
-from scheduler.invites import find_invite, new_invite
-from scheduler.timeutil import as_utc
+from bot.core.errors import NotFound
+from handlers.units import _hint, register_focal_point
+from scheduler.invites import find_invite
+from scheduler.usecases.registrations import make_invite
 
 PAYLOAD_PREFIX = "dk_"  # /start dk_<code>: a deep-link payload (at most 64 characters of A–Z a–z 0–9 _ -)
 TELEGRAM = "telegram"
@@ -35,14 +36,13 @@ async def invite(ctx: Context) -> Reply:
     if not name:
         return Reply("Cú pháp: /moi <tên đơn vị>, ví dụ: /moi Sở Tư pháp. Bot trả về liên kết và mã QR để in kèm "
                      "công văn; đầu mối mở liên kết (hoặc nhắn mã cho bot trên Zalo) là được đăng ký.")
-    unit, error = _unit_or_hint(ctx, name, "/moi")
-    if unit is None:
-        return Reply(error)
-    code = new_invite(ctx.session, unit, by=f"{ctx.msg.chat.channel}:{ctx.msg.sender.user_id}",
-                      at=as_utc(ctx.now())).code
-    record(ctx.session, ctx.now(), ctx.msg, "moi", f"{unit.name} {code}")
+    try:
+        made = make_invite(ctx.session, ctx.now(), ctx.actor, name)
+    except NotFound as e:
+        return Reply(_hint(e, "/moi"))
+    unit, code = made.unit, made.code
     start_link = ctx.app.capabilities(TELEGRAM).start_link
-    lines = [f"✉️ Mã mời đầu mối của {unit.name}: {code}"]
+    lines = [f"✉️ Mã mời đầu mối của {unit}: {code}"]
     files: tuple[OutgoingFile, ...] = ()
     if start_link:
         link = f"{start_link}{PAYLOAD_PREFIX}{code}"

@@ -20,14 +20,6 @@ DONVI_USAGE = ("Cú pháp:\n/donvi — danh sách đơn vị và nhóm\n"
                "/donvi xoa <tên> — ngừng theo dõi đơn vị (quản trị viên)")
 
 
-def _unit_or_hint(ctx: Context, name: str, retry: str = "") -> tuple[Unit | None, str]:
-    """The unit a typed name means, or why there is none (with close names)."""
-    try:
-        return unit_cases.find_unit_named(ctx.session, name), ""
-    except NotFound as e:
-        return None, _hint(e, retry)
-
-
 def _hint(e: NotFound, retry: str = "") -> str:
     if e.suggestions:
         hint = "; ".join(f"«{s}»" for s in e.suggestions)

@@ -59,6 +59,13 @@ def _document(app: App) -> str:
     return str(app.knowledge.add_bytes("kh.txt", DOC).document_id)
 
 
+def _invite_code(app: App) -> str:
+    from scheduler.models import Invite
+
+    with app.db.session() as s:
+        return str(s.scalar(select(Invite.code)))
+
+
 def _doc_id(app: App) -> str:
     with app.db.session() as s:
         return str(s.scalar(select(Document.id).where(Document.file_name == "kh.txt")))
@@ -128,6 +135,9 @@ CASES = {
     "tuchoi": Case(
         "tuchoi", "dk1 Người u9 -> Sở Tư pháp", True, chat=("/tuchoi {x}",), cli=("focal", "refuse", "{x}"),
         web=("/don-vi/yeu-cau", {"code": "{x}", "verb": "tuchoi"}), setup=_request),
+    "moi": Case(
+        "moi", lambda app: f"Sở Tư pháp {_invite_code(app)}", False, chat=("/moi Sở Tư pháp",),
+        cli=("units", "invite", "Sở Tư pháp")),
     "nhacngay": Case("nhacngay", "bcn", False, chat=("/nhacngay bcn",), cli=("reminders", "now", "bcn")),
     "danop": Case(
         "danop", "bcn 2026 Sở Tư pháp số 12/BC", True, chat=("/danop bcn Sở Tư pháp số 12/BC",),

@@ -1,5 +1,6 @@
 """The admin actions of chat from the command line, through the same use cases (audited as the console operator):
-`deadlines edit`, `reminders now`, `acks confirm|undo`, `focal list|approve|refuse`, `daysoff …`, `admins …`."""
+`deadlines edit`, `units invite`, `reminders now`, `acks confirm|undo`, `focal list|approve|refuse`, `daysoff …`,
+`admins …`."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,11 @@ def register(sub: Any) -> None:
                        ("--source", "source"), ("--new-code", "new_code")):
         p.add_argument(flag, dest=dest)
     p.set_defaults(handler=cmd_deadlines_edit)
+
+    usub = _subcommands(sub, "units", "units", "units_command")
+    p = usub.add_parser("invite", help="a new onboarding code for a unit's focal points (/moi)")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_units_invite)
 
     rsub = _subcommands(sub, "reminders", "reminders", "reminders_command")
     p = rsub.add_parser("now", help="queue a reminder, now, to every unit that has not confirmed (/nhacngay); "
@@ -162,6 +168,21 @@ def cmd_acks_undo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # ------------------------------------------------------------------ focal points
+
+def cmd_units_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.usecases.registrations import make_invite
+
+    app = _app(settings)
+    try:
+        with app.db.session() as s:
+            made = make_invite(s, app.clock.now(), CONSOLE, args.name)
+    except NotFound as e:
+        return _fail(f"Không có đơn vị «{args.name}»." + (f" Có phải: {', '.join(e.suggestions)}?" if e.suggestions
+                                                           else ""))
+    print(f"Mã mời đầu mối của {made.unit}: {made.code} (Zalo: nhắn cho bot «dangky {made.code}»; Telegram: "
+          f"liên kết /start dk_{made.code} của bot).")
+    return 0
+
 
 def cmd_focal_list(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.usecases.registrations import pending_requests, request_code

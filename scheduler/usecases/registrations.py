@@ -1,5 +1,6 @@
 """Registration use cases: a group registers for its units (/dangky in a group), a focal point asks in private
-(an admin approves or refuses the request), an onboarding code makes a focal point at once."""
+(an admin approves or refuses the request), an admin makes an onboarding code (/moi) that makes a focal point at
+once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from bot.core.messages import ChatRef
 from bot.core.roles import Role
 from scheduler.changes import bump
 from scheduler.chats import find_chat
-from scheduler.invites import find_invite
+from scheduler.invites import find_invite, new_invite
 from scheduler.models import FocalPoint, Unit
 from scheduler.timeutil import as_utc
 from scheduler.units import add_focal_point, add_to_cluster, link_chat, units_for_chat
@@ -71,6 +72,12 @@ class Decision:
     private_chat_id: str | None = None
 
 
+@dataclass(frozen=True)
+class InviteMade:
+    unit: str
+    code: str  # typed as "dangky <code>", or in a Telegram /start link
+
+
 def request_code(fp: FocalPoint) -> str:
     return f"dk{fp.id}"
 
@@ -95,6 +102,15 @@ def units_named(session: Session, names: Sequence[str]) -> Named:
         else:
             units.append(find_unit_named(session, name))
     return Named(tuple(units), invited)
+
+
+def make_invite(session: Session, now: datetime, actor: Actor, name: str) -> InviteMade:
+    """A new onboarding code for the unit a typed name means (printed on the letter sent to the unit)."""
+    require(session, now, actor, Role.ADMIN, "moi", name)
+    unit = find_unit_named(session, name)
+    code = new_invite(session, unit, by=actor.key, at=as_utc(now)).code
+    record(session, now, actor, "moi", f"{unit.name} {code}")
+    return InviteMade(unit.name, code)
 
 
 def register_group(session: Session, now: datetime, actor: Actor, units: Sequence[Unit], *, chat_admin: bool,

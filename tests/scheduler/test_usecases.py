@@ -1,11 +1,10 @@
-"""Use cases called directly with a fixed clock, and the same audit entry whether an action comes from chat or the CLI."""
+"""Deadline, unit and day-off use cases called directly with a fixed clock (entry-point parity: tests/test_admin_parity.py)."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from bot.cli import build_parser
-from bot.core.actors import CONSOLE, Actor
+from bot.core.actors import Actor
 from bot.core.errors import Forbidden, Invalid, NotFound
 from bot.core.models import AuditEntry
 from bot.core.roles import Role
@@ -13,7 +12,6 @@ from scheduler.changes import current as plan_version
 from scheduler.usecases import daysoff as day_cases
 from scheduler.usecases import deadlines as deadline_cases
 from scheduler.usecases import units as unit_cases
-from tests.builders import admin_msg
 
 ADMIN = Actor("fake", "boss", "c1", "Chị Hoa", Role.ADMIN)
 USER = Actor("fake", "u1", "c1", "Anh Nam", Role.USER)
@@ -57,40 +55,3 @@ def test_a_user_is_refused_once_and_the_refusal_is_audited(app, clock):
         day_cases.add_day_off(s, clock.now(), USER, clock.now().date(), "Nghỉ bù")
     assert refused.value.needed == Role.ADMIN
     assert audit(app.db, "ngaynghi") == [("u1", f"them {clock.now().date().isoformat()} Nghỉ bù", "denied")]
-
-
-async def test_removing_a_unit_is_audited_the_same_from_chat_and_the_cli(app, monkeypatch, capsys):
-    import bot.cli.deadlines
-    from functools import partial
-
-    from bot.app import build_app
-
-    with app.db.session() as s:
-        unit_cases.add_unit(s, app.clock.now(), ADMIN, "Sở Tư pháp", "so")
-        unit_cases.add_unit(s, app.clock.now(), ADMIN, "Sở Y tế", "so")
-    [reply] = await app.handle(admin_msg("/donvi xoa Sở Tư pháp"))
-    assert reply.text.startswith("🗑")
-    monkeypatch.setattr(bot.cli.deadlines, "build_app", partial(build_app, clock=app.clock, db=app.db))
-    args = build_parser().parse_args(["units", "remove", "Sở Y tế"])
-    assert args.handler(args, app.settings) == 0, capsys.readouterr()
-    assert audit(app.db, "donvi xoa") == [("boss", "Sở Tư pháp", "ok"), (CONSOLE.user_id, "Sở Y tế", "ok")]
-
-
-async def test_adding_a_deadline_is_audited_the_same_from_chat_and_the_cli(app, monkeypatch, capsys):
-    import bot.cli.deadlines
-    from functools import partial
-
-    from bot.app import build_app
-
-    with app.db.session() as s:
-        unit_cases.add_unit(s, app.clock.now(), ADMIN, "Sở Tư pháp", "so")
-    [ask] = await app.handle(admin_msg("/themhan Báo cáo A | ngày 10 tháng cuối quý | sở | 3,1"))
-    [done] = await app.handle(admin_msg(callback=ask.buttons[0].data))
-    assert done.text.startswith("✅")
-    monkeypatch.setattr(bot.cli.deadlines, "build_app", partial(build_app, clock=app.clock, db=app.db))
-    args = build_parser().parse_args(["deadlines", "add", "--title", "Báo cáo B", "--rule", "ngày 10 tháng cuối quý",
-                                      "--audience", "sở", "--leads", "3,1"])
-    assert args.handler(args, app.settings) == 0, capsys.readouterr()
-    entries = audit(app.db, "add_deadline")
-    assert [(u, o) for u, _, o in entries] == [("boss", "ok"), (CONSOLE.user_id, "ok")]
-    assert all("'rule': 'ngày 10 tháng cuối quý'" in d and "'leads': [3, 1]" in d for _, d, _ in entries)
