@@ -58,7 +58,7 @@ async def redeem(ctx: Context, code: str) -> str:
     """Register the sender as the focal point of the invite's unit, as a private /dangky does."""
     found = find_invite(ctx.session, code)
     if found is None:
-        record(ctx.session, ctx.now(), ctx.msg, "dangky", f"invite {code[:20]}", outcome="denied")
+        record(ctx.session, ctx.now(), ctx.actor, "dangky", f"invite {code[:20]}", outcome="denied")
         return BAD_CODE.format(code=code[:20])
     if ctx.msg.chat_kind != "private":
         return IN_GROUP.format(code=found.code)

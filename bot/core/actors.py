@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.roles import Role
-from bot.core.messages import ChatRef, IncomingMessage, Sender
+from bot.core.messages import IncomingMessage
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,6 @@ class Actor:
     def of(cls, msg: IncomingMessage, role: Role = Role.USER) -> "Actor":
         """The sender of a chat message, acting in that chat."""
         return cls(msg.chat.channel, msg.sender.user_id, msg.chat.chat_id, msg.sender.display_name, role)
-
-    def as_message(self) -> IncomingMessage:
-        """A message standing for the actor, for running a chat handler outside a chat (dashboard, CLI)."""
-        return IncomingMessage(ChatRef(self.channel, self.via), Sender(self.user_id, self.name))
 
 
 CONSOLE = Actor("console", "local", "cli", "Người vận hành", Role.SUPERADMIN)  # the operator at the command line

@@ -10,17 +10,13 @@ from sqlalchemy.orm import Session
 from bot.core.actors import Actor
 from bot.core.roles import Role
 from bot.core.errors import Forbidden
-from bot.core.messages import IncomingMessage
 from bot.core.models import AuditEntry
 
 log = logging.getLogger(__name__)
 
 
-def record(session: Session, at: datetime, actor: Actor | IncomingMessage, action: str, detail: str = "",
-           outcome: str = "ok") -> None:
+def record(session: Session, at: datetime, actor: Actor, action: str, detail: str = "", outcome: str = "ok") -> None:
     """One audit entry, written in the caller's transaction (so it exists exactly when the change does)."""
-    if isinstance(actor, IncomingMessage):  # a chat message stands for its sender, in its chat
-        actor = Actor.of(actor)
     session.add(AuditEntry(at=at, channel=actor.channel, user_id=actor.user_id, chat_id=actor.via,
                            action=action, detail=detail[:2000], outcome=outcome))
     if outcome != "ok":

@@ -26,7 +26,7 @@ async def login(request: Request) -> Response:
         redeemed = redeem_link(s, app.clock.now(), token)
         if redeemed is not None:
             session_token, who = redeemed
-            record(s, app.clock.now(), Actor(who.channel, who.user_id, "web", who.name).as_message(), "web dang nhap")
+            record(s, app.clock.now(), Actor(who.channel, who.user_id, "web", who.name), "web dang nhap")
     if redeemed is None:
         return page(request, "message.html", {
             "title": "Liên kết không dùng được",
