@@ -28,7 +28,7 @@ def main() -> None:
     from bot.web.app import create_app
     from bot.core.actors import CONSOLE
     from scheduler.usecases.units import import_units
-    from scheduler.desk_report import status_reports
+    from scheduler.usecases.status import status_reports
     from scheduler.repo import acknowledge, create_deadline
     from scheduler.status_chart import status_chart_png
     from scheduler.status_xlsx import status_workbook
@@ -76,7 +76,7 @@ def main() -> None:
                 acknowledge(s, occ.id, uid, channel="telegram", user_id="1", name="x", at=clock.now())
     t = time.perf_counter()
     with db.session() as s:
-        reports = status_reports(s, clock.now().date())
+        reports = status_reports(s, clock.now())
     print(f"status reports ({len(reports)} deadlines × {a.units} units): {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()
     xlsx = status_workbook(reports, clock.now().date())

@@ -6,6 +6,7 @@ COMMAND_MODULES = (
     "handlers.questions",
     "handlers.documents",
     "handlers.deadlines",
+    "handlers.status",
     "handlers.submissions",
     "handlers.units",
     "handlers.admin",

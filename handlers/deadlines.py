@@ -1,4 +1,4 @@
-"""Deadline commands: /han, /danop and the ✅ button, /themhan, /suahan, /xoahan, /tinhhinh, /nhacngay, /caidat."""
+"""Deadline commands: /han, /themhan, /suahan, /xoahan, /nhacngay, /caidat (/tinhhinh is in handlers/status.py)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,10 +17,10 @@ from scheduler.repo import get_deadline, list_deadlines
 from scheduler.service import ReminderService
 from scheduler.usecases import deadlines as cases
 from scheduler.usecases import reminders as reminder_cases
-from scheduler.usecases.periods import current_periods, periods
+from scheduler.usecases.periods import periods
 from scheduler.texts import days_left_text
-from scheduler.timeutil import as_vn, hhmm_date
-from scheduler.units import list_units, units_for_chat
+from scheduler.timeutil import as_vn
+from scheduler.units import units_for_chat
 from scheduler.vi_dates import format_date_vi
 
 THEMHAN_USAGE = ("Cú pháp: /themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>\n"
@@ -76,14 +76,6 @@ def _find_deadline(ctx: Context, code: str, hint: str) -> Deadline | str:
     """The deadline with this code, or a message saying there is none (followed by `hint`)."""
     d = get_deadline(ctx.session, code)
     return d if d is not None else f"Không có hạn mã «{code[:40]}». {hint}"
-
-
-def _named_or_all(ctx: Context, code: str, hint: str) -> list[Deadline] | str:
-    """The deadline whose code is given, or every deadline; a message when the code is unknown."""
-    if not code:
-        return list_deadlines(ctx.session)
-    d = _find_deadline(ctx, code, hint)
-    return [d] if isinstance(d, Deadline) else d
 
 
 # ------------------------------------------------------------------ admin: add, edit, remove
@@ -166,46 +158,7 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
     return f"🗑 Đã xóa hạn {payload['code']} «{d.title}»."
 
 
-# ------------------------------------------------------------------ admin: status and reminding now
-
-@command("tinhhinh", "Đơn vị nào đã/chưa xác nhận nộp (excel, bieudo: tệp)", usage="/tinhhinh [mã] [excel|bieudo]",
-         role=Role.ADMIN, order=53)
-async def status(ctx: Context) -> Reply | str:
-    from handlers.status_files import status_file, wanted_file
-
-    asked = wanted_file(ctx.args)
-    if asked is not None:
-        return await status_file(ctx, *asked)
-    code = ctx.args.split()[0] if ctx.args else ""
-    deadlines = _named_or_all(ctx, code, "Gõ /tinhhinh để xem tất cả.")
-    if isinstance(deadlines, str):
-        return deadlines
-    if not deadlines:
-        return "Chưa có hạn nào. Thêm bằng /themhan hoặc cài sẵn bằng /caidat."
-    today = today_of(ctx)
-    units = {u.id: u for u in list_units(ctx.session)}
-    lines: list[str] = []
-    for d in current_periods(ctx.session, ctx.now(), deadlines):
-        if not d.periods:
-            lines.append(f"• [{d.code}] {d.title}: không có kỳ nào sắp tới.")
-            continue
-        occ = d.periods[0]
-        audience = [u for u in units if u in occ.owing]
-        acks = {a.unit_id: a for a in occ.acks}
-        done = [u for u in audience if u in acks]
-        lines.append(f"• [{d.code}] {d.title} — {occ.label}, hạn {format_date_vi(occ.due)} "
-                     f"({days_left_text(occ.due, today, occ.legal_due)}): {len(done)}/{len(audience)} đơn vị đã nộp")
-        if code:
-            missing = [units[u].name for u in audience if u not in acks]
-            lines.append("Đã nộp:" if done else "Đã nộp: (chưa có)")
-            lines += [f"  ✅ {units[u].name} — {acks[u].by}, {hhmm_date(acks[u].at)}"
-                      + (f", số {acks[u].note}" if acks[u].note else "") for u in done]
-            lines.append("Chưa nộp:" if missing else "Chưa nộp: (không còn)")
-            lines += [f"  ⏳ {name}" for name in sorted(missing)]
-    if not code:
-        lines += ["", "Chi tiết: /tinhhinh <mã>."]
-    return "\n".join(lines)
-
+# ------------------------------------------------------------------ admin: reminding now
 
 @command("nhacngay", "Nhắc ngay các đơn vị chưa nộp", usage="/nhacngay <mã>", role=Role.ADMIN, order=54)
 async def remind_now(ctx: Context) -> str:

@@ -18,13 +18,14 @@ def wanted_file(args: str) -> tuple[str, str] | None:
 
 async def status_file(ctx: Context, code: str, kind: str) -> Reply | str:
     """The same .xlsx or .png as `report status|chart` and the dashboard; channels without files say how to get it."""
-    from scheduler.desk_report import ReportNotFound, status_reports
+    from bot.core.errors import NotFound
     from scheduler.timeutil import as_vn
+    from scheduler.usecases.status import status_reports
 
     today = as_vn(ctx.now()).date()
     try:
-        reports = status_reports(ctx.session, today, code)
-    except ReportNotFound as e:
+        reports = status_reports(ctx.session, ctx.now(), code, escalate=ctx.app.settings.escalation_days)
+    except NotFound as e:
         return f"{e} Gõ /tinhhinh để xem các mã."
     stem = f"tinh-hinh-{code or 'tat-ca'}-{today:%Y%m%d}"
     if kind == "excel":

@@ -13,7 +13,7 @@ from bot.core.db import insert_ignore
 from bot.core.vietnamese import fold
 from scheduler.changes import bump
 from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
-from scheduler.timeutil import as_vn
+from scheduler.timeutil import as_utc, as_vn
 
 OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date
 STATUS_GRACE = timedelta(days=7)  # /tinhhinh keeps showing a period this long after its due date
@@ -182,7 +182,8 @@ def acknowledge(session: Session, occurrence_id: int, unit_id: int, *, channel: 
     if existing is not None:
         return existing, False
     insert_ignore(session, Acknowledgement.__table__, [dict(occurrence_id=occurrence_id, unit_id=unit_id,
-                                                            by_channel=channel, by_user=user_id, by_name=name, at=at)])
+                                                            by_channel=channel, by_user=user_id, by_name=name,
+                                                            at=as_utc(at))])  # SQLite keeps no offset: store UTC
     ack = find_ack(session, occurrence_id, unit_id)
     assert ack is not None
     bump(session, "acknowledged")

@@ -5,7 +5,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from scheduler.desk_report import OVERDUE, PENDING, STATES, SUBMITTED, StatusReport
+from scheduler.usecases.status import OVERDUE, PENDING, STATES, SUBMITTED, StatusReport
 from scheduler.texts import days_left_text
 
 COLOURS = {SUBMITTED: "#2e7d32", PENDING: "#f9a825", OVERDUE: "#c62828"}

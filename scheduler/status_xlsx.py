@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from scheduler.desk_report import OVERDUE, PENDING, STATES, SUBMITTED, StatusReport
+from scheduler.usecases.status import OVERDUE, PENDING, STATES, SUBMITTED, StatusReport
 from scheduler.timeutil import hhmm_date
 from scheduler.units import TYPE_LABELS
 from scheduler.vi_dates import format_date_vi
@@ -69,8 +69,8 @@ def status_workbook(reports: Sequence[StatusReport], today: date) -> bytes:
         header(ws, COLUMNS, WIDTHS)
         for u in report.units:
             state = report.state(u, today)
-            ws.append([u.name, TYPE_LABELS.get(u.type, u.type), state, u.by, hhmm_date(u.at) if u.at else "",
-                       u.note, u.contacts or "Chưa có nhóm hay đầu mối"])
+            ws.append([u.name, TYPE_LABELS.get(u.type, u.type), state, u.by or "", hhmm_date(u.at) if u.at else "",
+                       u.note or "", u.contacts or "Chưa có nhóm hay đầu mối"])
             cell = ws.cell(row=ws.max_row, column=3)
             cell.fill = PatternFill("solid", fgColor=STATE_FILL[state])
             cell.font = Font(bold=True, color=STATE_FONT[state])

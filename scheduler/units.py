@@ -55,6 +55,11 @@ def _keys(unit: Unit) -> list[str]:
     return keys + [_bare(k) for k in keys if _bare(k) != k]
 
 
+def name_keys(unit: Unit) -> list[str]:
+    """The folded forms a unit is found by: its name, its aliases, each also without the UBND prefix."""
+    return _keys(unit)
+
+
 @dataclass(frozen=True)
 class UnitMatch:
     unit: Unit | None  # the unit, when the name matched exactly (diacritics-insensitive) or by alias

@@ -11,6 +11,7 @@ from bot.cli import db as cli_db
 from bot.cli import deadlines as cli_deadlines
 from bot.cli import desk as cli_desk
 from bot.cli import knowledge as cli_knowledge
+from bot.cli import status as cli_status
 from bot.core.config import Settings
 from bot.core.logs import setup_logging
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_db.register(sub)
     cli_desk.register(sub)
     cli_actions.register(sub)
+    cli_status.register(sub)
     return parser
 
 

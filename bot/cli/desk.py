@@ -91,13 +91,13 @@ def cmd_units_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reports(settings: Settings, code: str, period: str):  # type: ignore[no-untyped-def]
     from bot.app import build_app
-    from scheduler.desk_report import status_reports
     from scheduler.timeutil import as_vn
+    from scheduler.usecases.status import status_reports
 
     app = build_app(settings)
-    today = as_vn(app.clock.now()).date()
+    now = app.clock.now()
     with app.db.session() as s:
-        return status_reports(s, today, code.lower(), period), today
+        return status_reports(s, now, code.lower(), period, escalate=settings.escalation_days), as_vn(now).date()
 
 
 def _write(path: Path, data: bytes, what: str) -> int:
@@ -111,24 +111,24 @@ def _write(path: Path, data: bytes, what: str) -> int:
 
 
 def cmd_report_status(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.desk_report import ReportNotFound
+    from bot.core.errors import NotFound
     from scheduler.status_xlsx import status_workbook
 
     try:
         reports, today = _reports(settings, args.code, args.period)
-    except ReportNotFound as e:
+    except NotFound as e:
         sys.stderr.write(f"{e} Xem các mã: python -m bot deadlines list\n")
         return 2
     return _write(args.xlsx, status_workbook(reports, today), f"bảng tình hình ({len(reports)} kỳ)")
 
 
 def cmd_report_chart(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.desk_report import ReportNotFound
+    from bot.core.errors import NotFound
     from scheduler.status_chart import status_chart_png
 
     try:
         reports, today = _reports(settings, args.code, args.period)
-    except ReportNotFound as e:
+    except NotFound as e:
         sys.stderr.write(f"{e} Xem các mã: python -m bot deadlines list\n")
         return 2
     return _write(args.png, status_chart_png(reports, today), "biểu đồ")

@@ -13,7 +13,7 @@ from bot.core.actors import Actor
 from bot.core.audit import record
 from bot.core.config import Settings
 from bot.core.roles import Role
-from bot.core.vietnamese import fold
+from bot.core.vietnamese import fold, nfc, strip_diacritics
 from bot.core.messages import ChatRef
 from scheduler import deliveries as dl
 from scheduler.changes import bump
@@ -24,7 +24,7 @@ from scheduler.repo import acknowledge, find_ack, get_deadline, list_deadlines, 
 from scheduler.occurrences import materialise
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.timing import escalation_days
-from scheduler.units import list_units, match_unit, natural_key, units_for_chat
+from scheduler.units import list_units, match_unit, name_keys, natural_key, units_for_chat
 
 POLICIES = ("members", "focal")  # see Settings.confirm_policy
 OPEN_BACK_DAYS = 30  # a period may still be confirmed this long after its legal due date
@@ -83,7 +83,10 @@ class ParsedConfirmation:
 def parse_confirmation(session: Session, text: str) -> ParsedConfirmation:
     """'cchc Sở Tư pháp, số 123/BC-STP' -> code, unit text and report number (each may be empty)."""
     note = ""
-    m = _NOTE.search(text) or _DOCNO.search(text)
+    text = nfc(text)
+    names = _unit_name_spans(session, text)
+    m = next((c for c in (*_NOTE.finditer(text), *_DOCNO.finditer(text))
+              if not any(a <= c.start(1) < b for a, b in names)), None)
     if m:
         note = m.group(1).strip(".")[:200]
         text = text[:m.start(1)] + " " + text[m.end(1):]
@@ -97,6 +100,19 @@ def parse_confirmation(session: Session, text: str) -> ParsedConfirmation:
     while words and fold(words[-1]).strip(".!") in _FILLER:
         words = words[:-1]
     return ParsedConfirmation(code, " ".join(words).strip(" .!"), note)
+
+
+def _unit_name_spans(session: Session, text: str) -> list[tuple[int, int]]:
+    """Where `text` writes a unit name that holds a number ("UBND xã Số 10"): that "Số 10" is no report number."""
+    plain = strip_diacritics(text).lower()
+    if len(plain) != len(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for unit in list_units(session):
+        for key in {k for k in name_keys(unit) if any(ch.isdigit() for ch in k)}:
+            pattern = r"(?<!\w)" + re.escape(key).replace(r"\ ", r"\s+") + r"(?!\w)"
+            spans += [m.span() for m in re.finditer(pattern, plain)]
+    return spans
 
 
 def _open_periods(session: Session, d: Deadline, today: date) -> list[Occurrence]:

@@ -2,25 +2,28 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from bot.core.clock import VN_TZ
 from bot.core.db import Database
-from scheduler.desk_report import OVERDUE, PENDING, SUBMITTED, ReportNotFound, status_reports
+from bot.core.errors import NotFound
+from scheduler.usecases.status import OVERDUE, PENDING, SUBMITTED, status_reports
 from scheduler.status_chart import status_chart_png
 from scheduler.status_xlsx import COLUMNS, STATE_FILL, status_workbook
 from tests.desk.helpers import seed_status
 
 TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 9, tzinfo=VN_TZ)
 
 
 def test_report_counts_reachability_and_states(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
     seed_status(db, clock.now())
     with db.session() as s:
-        [r] = status_reports(s, TODAY)
+        [r] = status_reports(s, NOW)
     assert (r.code, r.period, r.due) == ("cchc-quy", "2026-Q4", date(2026, 12, 10))
     assert [u.name for u in r.units] == ["Sở Tư pháp", "Sở Y tế", "UBND phường C", "UBND xã A", "UBND xã B"]
     stp = r.units[0]
@@ -31,24 +34,24 @@ def test_report_counts_reachability_and_states(db: Database, clock) -> None:  # 
     after = date(2026, 12, 11)
     assert r.counts(after)["UBND cấp xã"] == {SUBMITTED: 0, PENDING: 0, OVERDUE: 3} and r.days_left(TODAY) == 15
     assert r.as_dict()["deadline"] == {"code": "cchc-quy", "title": "Báo cáo CCHC quý"}
-    assert r.as_dict()["units"][0]["at"].startswith("2026-11-24T02:30")
+    assert r.as_dict()["units"][0]["at"] == "2026-11-24T09:30:00+07:00"
 
 
 def test_named_period_and_unknown_code_or_period(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
     seed_status(db, clock.now())
     with db.session() as s:
-        [q1] = status_reports(s, TODAY, "cchc-quy", "2027-Q1")
+        [q1] = status_reports(s, NOW, "cchc-quy", "2027-Q1")
         assert q1.due == date(2027, 3, 10) and not any(u.submitted for u in q1.units)
-        with pytest.raises(ReportNotFound, match="Không có hạn mã «xyz»"):
-            status_reports(s, TODAY, "xyz")
-        with pytest.raises(ReportNotFound, match="không có kỳ «2031-Q9»"):
-            status_reports(s, TODAY, "cchc-quy", "2031-Q9")
+        with pytest.raises(NotFound, match="Không có hạn mã «xyz»"):
+            status_reports(s, NOW, "xyz")
+        with pytest.raises(NotFound, match="không có kỳ «2031-Q9»"):
+            status_reports(s, NOW, "cchc-quy", "2031-Q9")
 
 
 def test_workbook_sheets_header_filters_colours_and_summary(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
     seed_status(db, clock.now())
     with db.session() as s:
-        reports = status_reports(s, TODAY) + status_reports(s, TODAY, "cchc-quy", "2027-Q1")
+        reports = status_reports(s, NOW) + status_reports(s, NOW, "cchc-quy", "2027-Q1")
     wb = load_workbook(io.BytesIO(status_workbook(reports, TODAY)))
     assert wb.sheetnames == ["Tổng hợp", "cchc-quy 2026-Q4", "cchc-quy 2027-Q1"]
     ws = wb["cchc-quy 2026-Q4"]
@@ -72,7 +75,7 @@ def test_chart_is_a_phone_sized_png_with_vietnamese_glyphs(db: Database, clock, 
 
     seed_status(db, clock.now())
     with db.session() as s:
-        reports = status_reports(s, TODAY)
+        reports = status_reports(s, NOW)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font" when a letter cannot be drawn
         png = status_chart_png(reports, TODAY)

@@ -8,7 +8,8 @@ from starlette.responses import Response
 
 from bot.web.dashboard.auth import Admin, admin_page, bot_app
 from bot.web.dashboard.render import page
-from scheduler.desk_report import OVERDUE, STATES, SUBMITTED, ReportNotFound, StatusReport, status_reports
+from bot.core.errors import NotFound
+from scheduler.usecases.status import OVERDUE, STATES, SUBMITTED, StatusReport, status_reports
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_vn
 
@@ -17,18 +18,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _reports(request: Request) -> tuple[list[StatusReport], date]:
     app = bot_app(request)
-    today = as_vn(app.clock.now()).date()
+    now = app.clock.now()
     code = request.query_params.get("ma", "")[:40].lower()
     period = request.query_params.get("ky", "")[:20]
     with app.db.session() as s:
-        return status_reports(s, today, code, period), today
+        return status_reports(s, now, code, period, escalate=app.settings.escalation_days), as_vn(now).date()
 
 
 @admin_page
 async def overview(request: Request, admin: Admin) -> Response:
     try:
         reports, today = _reports(request)
-    except ReportNotFound as e:
+    except NotFound as e:
         return page(request, "message.html", {"title": "Tổng quan", "text": str(e)}, status=404)
     cards = []
     for r in reports:
@@ -49,7 +50,7 @@ async def export(request: Request, admin: Admin) -> Response:
 
     try:
         reports, today = _reports(request)
-    except ReportNotFound as e:
+    except NotFound as e:
         return page(request, "message.html", {"title": "Xuất Excel", "text": str(e)}, status=404)
     name = f"tinh-hinh-{today:%Y%m%d}.xlsx"
     return Response(status_workbook(reports, today), media_type=XLSX,
@@ -62,7 +63,7 @@ async def chart(request: Request, admin: Admin) -> Response:
 
     try:
         reports, today = _reports(request)
-    except ReportNotFound:
+    except NotFound:
         return Response(status_code=404)
     return Response(status_chart_png(reports, today), media_type="image/png",
                     headers={"Cache-Control": "no-store"})
