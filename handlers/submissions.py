@@ -142,7 +142,8 @@ def _original_text(ctx: Context, occ_id: int) -> tuple[str, tuple[Button, ...]] 
     sent = sent_reminder(ctx.session, ctx.msg.chat, ctx.msg.message_id or "", ctx.now())
     if sent is None:
         return None
-    reply = reminder_reply(sent, buttons=ctx.app.capabilities(ctx.msg.chat.channel).buttons)
+    caps = ctx.app.capabilities(ctx.msg.chat.channel)
+    reply = reminder_reply(sent, buttons=caps.buttons, max_length=caps.max_length)
     return reply.text, reply.buttons
 
 

@@ -73,6 +73,19 @@ def due_ids(session: Session, c: Claimer, now: datetime, limit: int = 5000) -> l
     return list(session.scalars(q))
 
 
+def by_chat(session: Session, ids: Sequence[int]) -> list[list[int]]:
+    """The deliveries `ids` grouped by chat (one digest each), in the order of each chat's first row in `ids`."""
+    chat_of: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        chat_of.update(session.execute(select(Delivery.id, Delivery.chat_id)
+                                       .where(Delivery.id.in_(ids[i:i + 500]))).all())
+    groups: dict[int, list[int]] = {}
+    for delivery_id in ids:
+        if delivery_id in chat_of:
+            groups.setdefault(chat_of[delivery_id], []).append(delivery_id)
+    return list(groups.values())
+
+
 def claim(session: Session, delivery_id: int, c: Claimer, now: datetime) -> bool:
     """Conditional UPDATE pending -> sending; True only for the one process whose update hit the row."""
     result = session.execute(

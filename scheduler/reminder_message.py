@@ -25,17 +25,25 @@ def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
 
 
 def reminder_message(s: Session, ds: Sequence[Delivery], occs: Sequence[Occurrence | None], chat: Chat,
-                     now: datetime, *, late: bool, final: bool = False) -> ReminderMessage:
-    """The reminders of these deliveries to `chat`; `final` (restoring a sent one): `owed` is read again."""
+                     now: datetime, *, late: bool | Sequence[bool], final: bool = False) -> ReminderMessage:
+    """The reminders of these deliveries to `chat`; `final` (restoring a sent one): `owed` is read again.
+
+    `late`: one flag for all, or one per delivery. A digest has one part per period (an admin's repeated
+    /nhacngay of the same period is one part), ordered by due date, then deadline code.
+    """
     cal = calendar_for(s)
+    flags = [late] * len(ds) if isinstance(late, bool) else list(late)
+    latest: dict[int, tuple[Delivery, Occurrence, bool]] = {}
+    for d, occ, is_late in zip(ds, occs, flags):
+        if occ is not None and (occ.id not in latest
+                                or as_utc(d.scheduled_for) >= as_utc(latest[occ.id][0].scheduled_for)):
+            latest[occ.id] = (d, occ, is_late)
     items: list[ReminderItem] = []
     focal: list[FocalPoint] = []
-    for d, occ in zip(ds, occs):
-        if occ is None:
-            continue
+    for d, occ, is_late in sorted(latest.values(), key=lambda x: (x[1].due, x[1].deadline.code, x[1].period, x[0].id)):
         view, fps = _view(s, d, occ, chat, cal)
         focal += [f for f in fps if f not in focal]
-        items.append(ReminderItem(view, occ.id, as_utc(d.scheduled_for) if late and is_planned(d.lead) else None,
+        items.append(ReminderItem(view, occ.id, as_utc(d.scheduled_for) if is_late and is_planned(d.lead) else None,
                                   is_manual(d.lead), not final or bool(owing_units(s, occ, chat))))
     return ReminderMessage(tuple(items), as_vn(now).date(), chat.kind == "group",
                            tuple((f.user_id, f.display_name or "") for f in focal))

@@ -82,17 +82,22 @@ class Host(Protocol):
 
 @dataclass(frozen=True)
 class _Job:
-    delivery_id: int
+    """One message about to be sent: the deliveries it carries (one, or several as a digest) and their chat."""
+
+    delivery_ids: tuple[int, ...]
     chat: ChatRef
     reply: Reply
-    late: bool
-    deadline: str = ""
-    occurrence: int | None = None
+    late: tuple[bool, ...]  # per delivery
+    deadline: str = ""  # the deadline codes, comma-separated
+    occurrences: tuple[int, ...] = ()
+
+    def ids_text(self) -> str:
+        return ",".join(map(str, self.delivery_ids))
 
     def log_fields(self) -> dict[str, object]:
-        """Structured fields of this delivery's log lines (LOG_FORMAT=json)."""
+        """Structured fields of this message's log lines (LOG_FORMAT=json): the first delivery and occurrence."""
         return {"channel": self.chat.channel, "chat": self.chat.chat_id, "deadline": self.deadline,
-                "occurrence": self.occurrence, "delivery": self.delivery_id}
+                "occurrence": self.occurrences[0] if self.occurrences else None, "delivery": self.delivery_ids[0]}
 
 
 class ReminderService:
@@ -322,7 +327,7 @@ class ReminderService:
     # ------------------------------------------------------------------ sending
 
     async def tick(self) -> int:
-        """Send every pending reminder whose time has come; returns how many were sent.
+        """Send every pending reminder whose time has come, one message per chat; returns how many reminders went out.
 
         The work runs on a database worker thread (the sends on the serving loop): a slow database makes the
         tick late, never the chats."""
@@ -341,9 +346,10 @@ class ReminderService:
             dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))
             ids = dl.due_ids(s, self.claimer, now)
             ids = self._supersede(s, ids)
+            groups = dl.by_chat(s, ids)
         sent = 0
-        for delivery_id in ids:
-            sent += await self._deliver(delivery_id)
+        for group in groups:
+            sent += await self._deliver_group(group)
         self.app.health.ticked(now)
         self.app.metrics.ticked_at(now)
         return sent
@@ -370,53 +376,76 @@ class ReminderService:
         return sorted(keep, key=order.__getitem__)
 
     async def _deliver(self, delivery_id: int) -> int:
-        """Claim, send and record one delivery; returns 1 when a message went out."""
+        """Claim, send and record one delivery; returns 1 when it went out."""
+        return await self._deliver_group([delivery_id])
+
+    async def _deliver_group(self, ids: Sequence[int]) -> int:
+        """Claim, send and record the due deliveries of one chat as one message (a digest when several).
+
+        Returns how many deliveries went out (0 when another process had claimed them all).
+        """
         now = self.app.clock.now()
         with self.app.db.session() as s:
-            job, fallback_needed = self._prepare(s, delivery_id, now)
-        if fallback_needed:
-            return await self._fallback(delivery_id)
+            job, fallback = self._prepare(s, ids, now)
+        sent = await self._fallback(fallback) if fallback else 0
         if job is None:
-            return 0
-        return await self._send(job, self.app.channels[job.chat.channel], job.chat.chat_id)
+            return sent
+        return sent + await self._send(job, self.app.channels[job.chat.channel], job.chat.chat_id)
 
-    def _prepare(self, s: Session, delivery_id: int, now: datetime) -> tuple[_Job | None, bool]:
-        d = s.get(Delivery, delivery_id)
-        if d is None or d.status not in (dl.PENDING, dl.SENDING):
-            return None, False
-        occ = s.get(Occurrence, d.occurrence_id)
-        chat = s.get(Chat, d.chat_id)
-        assert occ is not None and chat is not None
-        deadline = occ.deadline
+    def _prepare(self, s: Session, ids: Sequence[int], now: datetime) -> tuple[_Job | None, list[int]]:
+        """Drop what is no longer wanted, claim the rest in one transaction, render them as one message.
+
+        Returns the job (None when nothing was claimed) and the deliveries of an unreachable group to send
+        1:1 to the focal points instead. Rows are claimed in id order, so replicas racing on one chat's rows
+        never deadlock; a row another replica claimed first is simply left to it (it sends it, this process
+        sends the rest): a reminder is never sent twice, at worst one chat gets two messages that tick.
+        """
         today = as_vn(now).date()
-        reason = ""
-        if not deadline.active:
-            reason = "deadline removed"
-        elif is_before(d.lead) and occ.legal_due < today:
-            reason = "expired: due date passed"
-        elif escalation_step(d.lead) and as_vn(d.scheduled_for).date() < today:
-            reason = "expired: its day has passed"
-        elif d.unit_id is not None and find_ack(s, occ.id, d.unit_id) is not None:
-            reason = "acknowledged"
-        elif d.unit_id is None and not owing_units(s, occ, chat):
-            reason = "acknowledged"
-        if reason:
-            self._drop(s, d, reason)
-            return None, False
-        if not chat.active:
-            self._drop(s, d, "chat unreachable")
-            return None, chat.kind == "group" and d.unit_id is not None
-        if chat.channel not in self.app.channels:
-            return None, False  # another replica serves this channel
-        if not dl.claim(s, d.id, self.claimer, now):
-            return None, False
-        s.commit()  # the claim is durable before anything is sent
-        late = is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER
-        reply = reminder_reply(reminder_message(s, [d], [occ], chat, now, late=late),
-                               buttons=self.app.capabilities(chat.channel).buttons)
+        kept: list[tuple[Delivery, Occurrence]] = []
+        fallback: list[int] = []
+        chat: Chat | None = None
+        for d in sorted((r for r in (s.get(Delivery, i) for i in ids) if r is not None), key=lambda r: r.id):
+            if d.status not in (dl.PENDING, dl.SENDING):
+                continue
+            occ = s.get(Occurrence, d.occurrence_id)
+            chat = s.get(Chat, d.chat_id)
+            assert occ is not None and chat is not None
+            reason = self._unwanted(s, d, occ, chat, today)
+            if reason:
+                self._drop(s, d, reason)
+            elif not chat.active:
+                self._drop(s, d, "chat unreachable")
+                if chat.kind == "group" and d.unit_id is not None:
+                    fallback.append(d.id)
+            elif chat.channel in self.app.channels:  # else another replica serves this channel
+                kept.append((d, occ))
+        claimed = [(d, o) for d, o in kept if dl.claim(s, d.id, self.claimer, now)]
+        s.commit()  # the claims are durable before anything is sent
+        if not claimed or chat is None:
+            return None, fallback
+        late = tuple(is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER for d, _ in claimed)
+        caps = self.app.capabilities(chat.channel)
+        reply = reminder_reply(reminder_message(s, [d for d, _ in claimed], [o for _, o in claimed], chat, now,
+                                                late=late), buttons=caps.buttons, max_length=caps.max_length)
         if chat.thread_id:  # the unit registered a forum topic of the group as its place
             reply = replace(reply, thread_id=chat.thread_id)
-        return _Job(d.id, ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply, late, deadline.code, occ.id), False
+        codes = ",".join(dict.fromkeys(o.deadline.code for _, o in claimed))
+        return _Job(tuple(d.id for d, _ in claimed), ChatRef(chat.channel, chat.chat_id, chat.thread_id), reply,
+                    late, codes, tuple(o.id for _, o in claimed)), fallback
+
+    def _unwanted(self, s: Session, d: Delivery, occ: Occurrence, chat: Chat, today: date) -> str:
+        """Why this delivery should not be sent any more ("" when it should)."""
+        if not occ.deadline.active:
+            return "deadline removed"
+        if is_before(d.lead) and occ.legal_due < today:
+            return "expired: due date passed"
+        if escalation_step(d.lead) and as_vn(d.scheduled_for).date() < today:
+            return "expired: its day has passed"
+        if d.unit_id is not None and find_ack(s, occ.id, d.unit_id) is not None:
+            return "acknowledged"
+        if d.unit_id is None and not owing_units(s, occ, chat):
+            return "acknowledged"
+        return ""
 
     def _drop(self, s: Session, d: Delivery, reason: str) -> None:
         if d.status == dl.PENDING:
@@ -436,88 +465,104 @@ class ReminderService:
         except ChatUnreachable as e:
             self.app.metrics.send_error(job.chat.channel, e)
             with self.app.db.session() as s:
-                dl.mark(s, job.delivery_id, self.claimer, dl.FAILED, outcome=f"unreachable: {e}"[:500])
-            self.app.metrics.reminder_failed(job.chat.channel)
+                for delivery_id in job.delivery_ids:
+                    dl.mark(s, delivery_id, self.claimer, dl.FAILED, outcome=f"unreachable: {e}"[:500])
+            for _ in job.delivery_ids:
+                self.app.metrics.reminder_failed(job.chat.channel)
             await self.app.chat_gone(ChatRef(job.chat.channel, chat_id), str(e))
-            return await self._fallback(job.delivery_id)
+            return await self._fallback(list(job.delivery_ids))
         except TransientSendError as e:
             self.app.metrics.send_error(job.chat.channel, e)
             return self._retry_later(job, e, e.retry_after)
         except Exception as e:  # an adapter bug must not lose the reminder either
             self.app.metrics.send_error(job.chat.channel, e)
-            log.exception("sending delivery %s failed", job.delivery_id, extra=job.log_fields())
+            log.exception("sending delivery %s failed", job.ids_text(), extra=job.log_fields())
             return self._retry_later(job, e)
         await self._record_sent(job, sent.message_id if sent else None, f"moved to {chat_id}" if moved else "")
-        self.app.metrics.reminder_sent(job.chat.channel, late=job.late)
-        log.info("reminder %s sent to %s%s", job.delivery_id, job.chat, " (late)" if job.late else "",
+        for late in job.late:
+            self.app.metrics.reminder_sent(job.chat.channel, late=late)
+        log.info("reminder %s sent to %s%s", job.ids_text(), job.chat, " (late)" if any(job.late) else "",
                  extra=job.log_fields())
-        return 1
+        return len(job.delivery_ids)
 
     async def _record_sent(self, job: _Job, message_id: str | None, outcome: str) -> None:
-        """Write `sent`, retrying while the database is unreachable: giving up would send the reminder again."""
+        """Write `sent` for every delivery of the message in one transaction, retrying while the database is
+        unreachable: giving up would send the reminders again."""
         wait = 1.0
         for attempt in range(1, SENT_WRITE_ATTEMPTS + 1):
             try:
                 with self.app.db.session() as s:
-                    dl.mark(s, job.delivery_id, self.claimer, dl.SENT, sent_at=as_utc(self.app.clock.now()),
-                            message_id=message_id, late=job.late, outcome=outcome)
+                    at = as_utc(self.app.clock.now())
+                    for delivery_id, late in zip(job.delivery_ids, job.late):
+                        dl.mark(s, delivery_id, self.claimer, dl.SENT, sent_at=at, message_id=message_id, late=late,
+                                outcome=outcome)
                 return
             except OperationalError as e:
                 if attempt == SENT_WRITE_ATTEMPTS:
                     raise
                 log.warning("recording delivery %s as sent failed (%s); retrying in %.0f s",
-                            job.delivery_id, type(e).__name__, wait)
+                            job.ids_text(), type(e).__name__, wait)
                 await self._sleep(wait)
                 wait = min(wait * 2, 30.0)
 
     def _retry_later(self, job: _Job, error: Exception, retry_after: float | None = None) -> int:
+        """Put the message's deliveries back to pending, each with its own backoff (30 s doubling, at most an hour)."""
         now = self.app.clock.now()
+        waits = []
         with self.app.db.session() as s:
-            attempts = s.scalar(select(Delivery.attempts).where(Delivery.id == job.delivery_id)) or 1
-            wait = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
-            if retry_after is not None:
-                wait = max(wait, timedelta(seconds=retry_after))
-            dl.mark(s, job.delivery_id, self.claimer, dl.PENDING, next_attempt_at=as_utc(now) + wait,
-                    outcome=f"retry: {error}"[:500])
-        log.warning("delivery %s to %s failed (%s); retrying in %s", job.delivery_id, job.chat, error, wait,
+            for delivery_id in job.delivery_ids:
+                attempts = s.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 1
+                wait = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+                if retry_after is not None:
+                    wait = max(wait, timedelta(seconds=retry_after))
+                waits.append(wait)
+                dl.mark(s, delivery_id, self.claimer, dl.PENDING, next_attempt_at=as_utc(now) + wait,
+                        outcome=f"retry: {error}"[:500])
+        log.warning("delivery %s to %s failed (%s); retrying in %s", job.ids_text(), job.chat, error, min(waits),
                     extra=job.log_fields())
         return 0
 
-    async def _fallback(self, delivery_id: int) -> int:
-        """The group cannot be reached: send this reminder 1:1 to the unit's focal points on that channel."""
+    async def _fallback(self, delivery_ids: Sequence[int]) -> int:
+        """The group cannot be reached: send these reminders 1:1 to the units' focal points on that channel,
+        one message per focal point's chat."""
+        created: list[int] = []
         with self.app.db.session() as s:
-            d = s.get(Delivery, delivery_id)
-            chat = s.get(Chat, d.chat_id) if d else None
-            if d is None or chat is None:
-                return 0
-            occ = s.get(Occurrence, d.occurrence_id)
-            unit_ids = [d.unit_id] if d.unit_id is not None else (owing_units(s, occ, chat) if occ else [])
-            reach = reminder_targets(s, unit_ids, channel=chat.channel)
-            rows = []
-            for unit_id in unit_ids:
-                targets = [t for t in reach[unit_id] if t.fallback]
-                if not targets:
-                    log.warning("unit %s has no reachable chat on %s for delivery %s", unit_id, chat.channel, d.id)
-                rows += [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=unit_id,
-                              scheduled_for=d.scheduled_for) for t in targets]
-            if not rows:
-                return 0
-            dl.add_rows(s, rows)
-            ids = list(s.scalars(select(Delivery.id).where(
-                Delivery.occurrence_id == d.occurrence_id, Delivery.lead == d.lead,
-                Delivery.chat_id.in_([r["chat_id"] for r in rows]), Delivery.status == dl.PENDING)))
+            for delivery_id in delivery_ids:
+                d = s.get(Delivery, delivery_id)
+                chat = s.get(Chat, d.chat_id) if d else None
+                if d is None or chat is None:
+                    continue
+                occ = s.get(Occurrence, d.occurrence_id)
+                unit_ids = [d.unit_id] if d.unit_id is not None else (owing_units(s, occ, chat) if occ else [])
+                reach = reminder_targets(s, unit_ids, channel=chat.channel)
+                rows = []
+                for unit_id in unit_ids:
+                    targets = [t for t in reach[unit_id] if t.fallback]
+                    if not targets:
+                        log.warning("unit %s has no reachable chat on %s for delivery %s", unit_id, chat.channel, d.id)
+                    rows += [dict(occurrence_id=d.occurrence_id, chat_id=t.chat_pk, lead=d.lead, unit_id=unit_id,
+                                  scheduled_for=d.scheduled_for) for t in targets]
+                if not rows:
+                    continue
+                dl.add_rows(s, rows)
+                created += s.scalars(select(Delivery.id).where(
+                    Delivery.occurrence_id == d.occurrence_id, Delivery.lead == d.lead,
+                    Delivery.chat_id.in_([r["chat_id"] for r in rows]), Delivery.status == dl.PENDING))
+            groups = dl.by_chat(s, list(dict.fromkeys(created)))
         sent = 0
-        for i in ids:
-            sent += await self._deliver(i)
+        for group in groups:
+            sent += await self._deliver_group(group)
         return sent
 
     # ------------------------------------------------------------------ admin actions
 
     async def send_now(self, delivery_ids: Sequence[int]) -> int:
-        """Send deliveries queued for now (an admin's /nhacngay); returns how many messages went out."""
+        """Send deliveries queued for now (an admin's /nhacngay), one message per chat; returns how many went out."""
+        with self.app.db.session() as s:
+            groups = dl.by_chat(s, list(delivery_ids))
         sent = 0
-        for i in delivery_ids:
-            sent += await self._deliver(i)
+        for group in groups:
+            sent += await self._deliver_group(group)
         return sent
 
     async def send_overdue_notices(self) -> int:

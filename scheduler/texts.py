@@ -82,12 +82,9 @@ def due_lines(v: ReminderView, today: date) -> list[str]:
 
 
 def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: datetime | None = None,
-                  manual: bool = False) -> str:
-    """The reminder a unit's chat receives (requirement 7)."""
-    head = "📣 Nhắc hạn (Sở Nội vụ nhắc ngay)" if manual else "🔔 Nhắc hạn"
-    if v.escalation and not manual:
-        head = f"⏰ Nhắc lần {v.escalation} sau hạn — chưa xác nhận nộp"
-    lines = [f"{head}: {v.title} — {v.label}"]
+                  manual: bool = False, in_digest: bool = False) -> str:
+    """The reminder a unit's chat receives (requirement 7); `in_digest`: one part of a digest, with its code."""
+    lines = [_head(v, manual)]
     if late_since is not None:
         lines.append(f"⏰ Nhắc muộn: lẽ ra gửi lúc {hhmm_date(late_since)} nhưng bot tạm ngừng hoạt động hoặc mất kết nối.")
     lines.append(f"• Đơn vị: {v.unit_name}")
@@ -103,16 +100,38 @@ def reminder_text(v: ReminderView, *, today: date, buttons: bool, late_since: da
         lines.append(f"• Căn cứ: {v.source}")
     if v.focal_names:
         lines.append(f"• Đầu mối: {', '.join(v.focal_names)}")
-    if buttons:  # elsewhere the adapter shows the reply's fallback hint "Gõ /danop <mã> khi đã nộp."
+    if in_digest:
+        lines.append(f"• Khi đã nộp: /danop {v.code}")
+    elif buttons:  # elsewhere the adapter shows the reply's fallback hint "Gõ /danop <mã> khi đã nộp."
         lines.append(f"Khi đã nộp, bấm nút «✅ Đã nộp» bên dưới (hoặc gõ /danop {v.code}).")
     return "\n".join(lines)
 
 
-def digest_text(parts: Sequence[str], *, buttons: bool) -> str:
-    """Several reminders to one chat on one day, as one message."""
+def _head(v: ReminderView, manual: bool) -> str:
+    head = "📣 Nhắc hạn (Sở Nội vụ nhắc ngay)" if manual else "🔔 Nhắc hạn"
+    if v.escalation and not manual:
+        head = f"⏰ Nhắc lần {v.escalation} sau hạn — chưa xác nhận nộp"
+    return f"{head}: {v.title} — {v.label}"
+
+
+def short_reminder_text(v: ReminderView, *, today: date, late_since: datetime | None = None,
+                        manual: bool = False) -> str:
+    """One part of a digest too long to send whole: the head, the unit, the due date and the code."""
+    lines = [_head(v, manual)]
+    if late_since is not None:
+        lines.append(f"⏰ Nhắc muộn (lẽ ra gửi lúc {hhmm_date(late_since)}).")
+    lines.append(f"• Đơn vị: {v.unit_name}")
+    lines += due_lines(v, today)
+    lines.append(f"• Khi đã nộp: /danop {v.code}")
+    return "\n".join(lines)
+
+
+def digest_text(parts: Sequence[str], *, buttons: bool, codes: Sequence[str] = ()) -> str:
+    """Several reminders to one chat at one time, as one message: each part says its /danop code."""
     head = f"🔔 Hôm nay có {len(parts)} báo cáo cần nhắc:"
     body = "\n\n———\n".join(parts)
-    tail = ("Khi đã nộp báo cáo nào, bấm nút «✅ Đã nộp <mã>» tương ứng bên dưới (hoặc gõ /danop <mã>)."
+    typed = ", ".join(f"/danop {c}" for c in codes) or "/danop <mã>"
+    tail = (f"Khi đã nộp báo cáo nào, bấm nút «✅ Đã nộp <mã>» tương ứng bên dưới (hoặc gõ {typed})."
             if buttons else "")
     return "\n\n".join(x for x in (head, body, tail) if x)
 
@@ -156,24 +175,41 @@ def overdue_digest_text(items: Sequence[OverdueItem], today: date) -> str:
     return "\n".join(lines)
 
 
-def reminder_reply(m: ReminderMessage, *, buttons: bool) -> Reply:
-    """The message of one reminder, or one digest of several to the same chat: one confirm button per deadline
-    still owed. `buttons`: whether the channel shows buttons."""
+def reminder_reply(m: ReminderMessage, *, buttons: bool, max_length: int | None = None) -> Reply:
+    """The message of one reminder, or one digest of several to the same chat: one confirm button per period still
+    owed. `buttons`: whether the channel shows buttons; `max_length`: its message size (UTF-16 units, as Telegram
+    counts): a digest whose whole parts would not fit in one message is sent with each part shortened (head, unit,
+    due date, code), so that the buttons stay under the text they belong to."""
     one = len(m.items) == 1
-    texts = [reminder_text(i.view, today=m.today, buttons=buttons and one, late_since=i.late_since, manual=i.manual)
-             for i in m.items]
+    texts = [reminder_text(i.view, today=m.today, buttons=buttons and one, late_since=i.late_since, manual=i.manual,
+                           in_digest=not one) for i in m.items]
+    all_codes = [i.view.code for i in m.items]
     codes: list[str] = []
     keys: list[Button] = []
     for i in m.items:
-        if i.view.code not in codes and i.owed:
-            codes.append(i.view.code)
-            keys.append(Button("✅ Đã nộp" if one else f"✅ Đã nộp {i.view.code}", f"{ACK_PREFIX}:{i.occurrence_id}"))
+        if not i.owed:
+            continue
+        codes += [] if i.view.code in codes else [i.view.code]
+        label = "✅ Đã nộp" if one else f"✅ Đã nộp {i.view.code}"
+        if not one and all_codes.count(i.view.code) > 1:  # two periods of one deadline: say which
+            label += f" ({i.view.label})"
+        keys.append(Button(label, f"{ACK_PREFIX}:{i.occurrence_id}"))
     if one:
         text = texts[0]
         hint = f"Gõ /danop {m.items[0].view.code} khi đã nộp."
     else:
-        text = digest_text(texts, buttons=buttons)
+        text = digest_text(texts, buttons=buttons, codes=codes)
+        if max_length is not None and _utf16_len(text) > max_length - DIGEST_MARGIN:
+            text = digest_text([short_reminder_text(i.view, today=m.today, late_since=i.late_since, manual=i.manual)
+                                for i in m.items], buttons=buttons, codes=codes)
         hint = "Khi đã nộp, gõ /danop <mã>: " + ", ".join(f"/danop {c}" for c in codes) + "."
     mentions = tuple(user for user, _ in m.focal_points) if m.group else ()
     names = {f"name:{user}": name for user, name in m.focal_points if name and user in mentions}
     return Reply(text, buttons=tuple(keys), mentions=mentions, fallback_hint=hint if codes else "", meta=names)
+
+
+DIGEST_MARGIN = 300  # room for the mention line and the typed hint an adapter adds to a digest
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

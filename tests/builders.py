@@ -51,3 +51,32 @@ def acks(app) -> list[tuple[str, str, str]]:
     """(channel, user, note) of every acknowledgement stored."""
     with app.db.session() as s:
         return [(a.by_channel, a.by_user, a.note) for a in s.scalars(select(Acknowledgement))]
+
+
+def seed_two_deadlines_one_day(app, channel: str, group: str, *, kind: str = "group") -> int:
+    """Sở Tư pháp with its chat on `channel` and two deadlines due Thursday 10/12/2026, so that their reminders
+    fall on the same days (3, 7, 9 and 10 December at 08:00): «bcn» (Báo cáo năm) and «cchc» (the CCHC report).
+    Returns the unit id."""
+    with app.db.session() as s:
+        unit = add_unit(s, "Sở Tư pháp", "so", ["STP"])
+        s.add(Chat(channel=channel, chat_id=group, kind=kind, title="Nhóm STP", active=True, unit_id=unit.id))
+        created = datetime(2026, 11, 1, tzinfo=VN_TZ)
+        create_deadline(s, dict(code="bcn", title="Báo cáo năm", rule="chậm nhất ngày 10/12 hằng năm",
+                                audience_types=["so"], leads=[7, 3, 1, 0]), at=created, by="test")
+        create_deadline(s, dict(code="cchc", title="Báo cáo CCHC định kỳ", what="Báo cáo kết quả CCHC",
+                                rule="ngày 10 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm",
+                                submit_to="Sở Nội vụ", source="Công văn 581/BNV-CCHC", audience_types=["so"],
+                                leads=[7, 3, 1, 0]), at=created, by="test")
+        return unit.id
+
+
+def occurrence_ids(app) -> dict[str, int]:
+    """Deadline code -> id of its occurrence due 10/12/2026."""
+    from datetime import date
+
+    from scheduler.models import Deadline, Occurrence
+
+    with app.db.session() as s:
+        rows = s.execute(select(Deadline.code, Occurrence.id).join(Occurrence, Occurrence.deadline_id == Deadline.id)
+                         .where(Occurrence.due == date(2026, 12, 10))).all()
+        return {code: occ for code, occ in rows}

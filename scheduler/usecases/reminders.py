@@ -73,4 +73,4 @@ def sent_reminder(session: Session, chat: ChatRef, message_id: str, now: datetim
     if not ds:
         return None
     occs = [session.get(Occurrence, d.occurrence_id) for d in ds]
-    return reminder_message(session, ds, occs, row, ds[0].sent_at or now, late=ds[0].late, final=True)
+    return reminder_message(session, ds, occs, row, ds[0].sent_at or now, late=[d.late for d in ds], final=True)
