@@ -8,6 +8,9 @@ fanout     one reminder to N groups: the real engine (ReminderService.tick) and 
            (tests/channels/emulator, started here; falls back to bench/fake_bot_api.py when Node is missing).
            The time is printed beside the 30-messages-per-second floor (N/30 s) as a ratio.
 questions  `--users` questions handed to App.handle at the same moment, `--rounds` times; p50/p95/max latency.
+flood      2,000 updates from one chat to the Telegram webhook, and another user's /start in the middle: seconds
+           from its POST to its reply (goal: within 3 s); askers: --users questions posted at once, webhook to
+           reply p50/p95 (goal: p95 within 1 s) — bench/_fairness.py.
 isolation  one group spends its 20-messages-per-minute budget, 20 more answers queue behind it, then a private
            /help: the seconds until that private answer arrives (goal: within 2 s), through the real adapter
            polling the npm emulator (needs Node.js).
@@ -145,7 +148,7 @@ async def questions(args: argparse.Namespace) -> list[str]:
                 f"  response time from arrival: p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
                 f"max {max(ms):.0f} ms",
                 f"  handling time per question: p50 {percentile(own, 0.5):.1f} ms, p95 {percentile(own, 0.95):.1f} ms; "
-                f"throughput {len(ms) / wall:.1f} answers/s (one event loop: questions are answered one after another)"]
+                f"throughput {len(ms) / wall:.1f} answers/s (on the DB_WORKERS threads, one GIL)"]
     finally:
         if scratch:
             drop_database("cchc_load_questions")
@@ -213,19 +216,46 @@ async def _fetched(emulator: object, offset: int) -> bool:
     return await _offset(emulator) >= offset
 
 
+async def _fair(args: argparse.Namespace, which: str) -> list[str]:
+    """flood / askers (bench/_fairness.py): from the webhook to the reply, through the core's per-chat queues."""
+    from bench import _fairness
+
+    work = workdir(f"load-{which}-")
+    db_url, scratch = database(args, f"cchc_load_{which}", work)
+    try:
+        return await getattr(_fairness, which)(args, db_url, work, "PostgreSQL" if scratch else "SQLite")
+    finally:
+        if scratch:
+            drop_database(f"cchc_load_{which}")
+
+
+async def flood(args: argparse.Namespace) -> list[str]:
+    return await _fair(args, "flood")
+
+
+async def askers(args: argparse.Namespace) -> list[str]:
+    return await _fair(args, "askers")
+
+
 async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--groups", type=int, default=1000)
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--only", default="fanout,questions,isolation")
+    ap.add_argument("--only", default="fanout,questions,isolation,flood,askers")
+    ap.add_argument("--flood", type=int, default=2000, help="flood: updates from the one flooding chat")
+    ap.add_argument("--round-trip", type=float, default=0.1,
+                    help="flood, askers: seconds the fake Bot API takes to answer a sendMessage")
+    ap.add_argument("--send-rate", type=float, default=None,
+                    help="askers: the bot's messages per second (TELEGRAM_SEND_RATE; default the setting's)")
     ap.add_argument("--sqlite", action="store_true", help="a scratch SQLite file instead of PostgreSQL")
     ap.add_argument("--sequential", action="store_true", help="isolation: handle updates one at a time (as before)")
     _replicas.add_arguments(ap)
     args = ap.parse_args()
     if args.replicas and "--only" not in sys.argv:
         args.only = "replicas"
-    modes = {"fanout": fanout, "questions": questions, "isolation": isolation, "replicas": _replicas.replicas}
+    modes = {"fanout": fanout, "questions": questions, "isolation": isolation, "replicas": _replicas.replicas,
+             "flood": flood, "askers": askers}
     for name in args.only.split(","):
         lines = await modes[name.strip()](args)
         print("\n".join(lines), flush=True)
