@@ -104,7 +104,8 @@ CASES = {
         "donvi them", "Sở Y tế (so)", True, chat=("/donvi them Sở Y tế | sở",),
         cli=("units", "add", "Sở Y tế", "--type", "so"), web=("/don-vi/them", {"name": "Sở Y tế", "type": "sở"})),
     "donvi bidanh": Case(
-        "donvi bidanh", "Sở Tư pháp += TP", False,  # a name to find the unit by: reminders unchanged chat=("/donvi bidanh Sở Tư pháp | TP",),
+        "donvi bidanh", "Sở Tư pháp += TP", False,  # a name to find the unit by: reminders unchanged
+        chat=("/donvi bidanh Sở Tư pháp | TP",),
         cli=("units", "alias", "Sở Tư pháp", "TP"), web=("/don-vi/ten-khac", {"name": "Sở Tư pháp", "alias": "TP"})),
     "donvi xoa": Case(
         "donvi xoa", "Sở Tư pháp", True, chat=("/donvi xoa Sở Tư pháp",), cli=("units", "remove", "Sở Tư pháp"),
