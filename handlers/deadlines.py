@@ -1,6 +1,7 @@
 """Deadline commands: /han, /themhan, /suahan, /xoahan, /nhacngay, /caidat (/tinhhinh is in handlers/status.py)."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from bot.core.messages import Reply
@@ -12,7 +13,7 @@ from scheduler.daysoff import calendar_for
 from bot.core.errors import Invalid, NotFound
 from scheduler.deadline_form import FIELD_HELP, describe, parse_assignments
 from scheduler.models import Deadline
-from scheduler.presets import presets
+from scheduler.presets import preset_unit, presets
 from scheduler.repo import get_deadline, list_deadlines
 from scheduler.service import ReminderService
 from scheduler.usecases import deadlines as cases
@@ -26,7 +27,8 @@ from scheduler.vi_dates import format_date_vi
 THEMHAN_USAGE = ("Cú pháp: /themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>\n"
                  "Ví dụ: /themhan Báo cáo CCHC quý | ngày 10 tháng cuối quý | sở, xã | 7,3,1,0\n"
                  "Đối tượng: «sở», «xã», «tất cả» hoặc tên đơn vị; nhắc trước: số ngày, mặc định 7,3,1,0. "
-                 "Có thể thêm trường thứ 5 là căn cứ (số văn bản), và «| ma=<mã ngắn>» (tối đa 12 ký tự).")
+                 "Có thể thêm trường thứ 5 là căn cứ (số văn bản), «| ma=<mã ngắn>» (tối đa 12 ký tự) và "
+                 "«| tru=<đơn vị>, …» (đơn vị không phải nộp, ví dụ tru=SNV).")
 NO_UNIT = ("Chat này chưa gắn với đơn vị nào. Trong nhóm của đơn vị, gõ /dangky <tên đơn vị>; "
            "đầu mối nhắn riêng cho bot: /dangky <tên đơn vị>.")
 
@@ -84,8 +86,8 @@ def _find_deadline(ctx: Context, code: str, hint: str) -> Deadline | str:
          role=Role.ADMIN, order=50)
 async def add_deadline(ctx: Context) -> Reply | str:
     parts = [p.strip() for p in ctx.args.split("|")]
-    code = next((p.split("=", 1)[1].strip() for p in parts if fold(p).startswith("ma=")), "")
-    parts = [p for p in parts if not fold(p).startswith("ma=")]
+    options = [p for p in parts if re.match(r"(ma|tru)\s*=", fold(p))]  # «| ma=bc-q», «| tru=SNV, STP»
+    parts = [p for p in parts if p not in options]
     if len(parts) < 3 or len(parts) > 5 or not all(parts[:3]):
         return THEMHAN_USAGE
     raw = {"title": parts[0], "rule": parts[1], "audience": parts[2]}
@@ -93,8 +95,12 @@ async def add_deadline(ctx: Context) -> Reply | str:
         raw["leads"] = parts[3]
     if len(parts) > 4 and parts[4]:
         raw["source"] = parts[4]
-    if code:
-        raw["code"] = code
+    try:
+        for option in options:
+            raw.update(parse_assignments(option))
+    except ValueError as e:
+        return f"{e}\n\n{THEMHAN_USAGE}"
+    raw = {k: v for k, v in raw.items() if k != "code" or v}
     cal = calendar_for(ctx.session)
     try:
         fields = cases.check_deadline(ctx.session, raw, ctx.app.settings)
@@ -128,7 +134,7 @@ async def edit_deadline(ctx: Context) -> Reply | str:
         return f"{e}\n\n{usage}"
     merged = {"code": d.code, "title": d.title, "rule": d.rule, "audience_types": d.audience_types,
               "audience_units": d.audience_units, "leads": d.leads, "remind_at": d.remind_at, "what": d.what,
-              "submit_to": d.submit_to, "source": d.source, **fields}
+              "submit_to": d.submit_to, "source": d.source, "audience_exclude": d.audience_exclude or [], **fields}
     summary = f"Hạn {d.code} sau khi sửa:\n" + describe(ctx.session, merged, cal, today_of(ctx))
     return confirm.ask(ctx, "edit_deadline", {"code": d.code, "fields": fields}, summary)
 
@@ -204,7 +210,8 @@ async def install_preset(ctx: Context) -> Reply | str:
     lines = [f"Cài bộ hạn «{preset.title}».", preset.about, ""]
     for fields in preset.deadlines:
         shown = {**fields, "leads": list(ctx.app.settings.default_leads), "remind_at": ctx.app.settings.reminder_time,
-                 "audience_units": []}
+                 "audience_units": [], "audience_exclude": [u.id if u else name for name in fields.get("audience_exclude", [])
+                                                            for u in [preset_unit(ctx.session, name)]]}
         if fields["audience_units"]:
             shown["audience_types"] = []
         text = describe(ctx.session, shown, cal, today_of(ctx), count=2)

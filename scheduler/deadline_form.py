@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.core.vietnamese import fold
+from scheduler.presets import home_affairs
 from scheduler.repo import get_deadline, valid_code
 from scheduler.rules import RuleError, parse_rule
 from scheduler.pipeline import schedule
@@ -26,8 +27,10 @@ FIELDS = {
     "gio": "remind_at", "gionhac": "remind_at", "time": "remind_at", "noidung": "what", "what": "what",
     "noinop": "submit_to", "nopcho": "submit_to", "submit_to": "submit_to",
     "nguon": "source", "cancu": "source", "source": "source", "ma": "code", "code": "code",
+    "tru": "exclude", "loaitru": "exclude", "exclude": "exclude",
 }
-FIELD_HELP = "ma, ten, quytac, doituong, nhactruoc, gio, noidung, noinop, nguon"
+FIELD_HELP = "ma, ten, quytac, doituong, nhactruoc, gio, noidung, noinop, nguon, tru"
+NO_EXCLUSION = {"", "khong", "khong co", "-", "bo", "none"}  # tru= with one of these clears the exclusions
 MAX_TEXT = 1000
 
 
@@ -95,6 +98,8 @@ def build_fields(session: Session, raw: Mapping[str, str], cal: WorkCalendar, de
     for key, label in (("what", "Nội dung"), ("submit_to", "Nơi nộp"), ("source", "Căn cứ")):
         if key in raw:
             out[key] = _text(raw[key], label)
+    if "exclude" in raw:
+        out["audience_exclude"] = parse_exclusions(session, raw["exclude"])
     if "code" in raw and raw["code"]:
         code = raw["code"].strip().lower()
         if not valid_code(code):
@@ -119,6 +124,31 @@ def parse_assignments(text: str) -> dict[str, str]:
     return out
 
 
+def parse_exclusions(session: Session, text: str) -> list[int]:
+    """'SNV, Sở Tư pháp' -> unit ids left out of the audience (names or aliases, diacritics-insensitive);
+    'không' or nothing -> none. ValueError (Vietnamese) for a unit that does not exist."""
+    if fold(text) in NO_EXCLUSION:
+        return []
+    ids: list[int] = []
+    for item in (i.strip() for i in re.split(r"[,;]|\bvà\b|\bva\b", text)):
+        if not item:
+            continue
+        found = match_unit(session, item)
+        unit = found.unit or (home_affairs(session) if fold(item) in ("snv", "so noi vu") else None)
+        if unit is None:
+            hint = f" Có phải: {', '.join(found.suggestions)}?" if found.suggestions else ""
+            raise ValueError(f"Không có đơn vị «{item}» để loại trừ.{hint} Ghi tên hoặc tên gọi khác của đơn vị, "
+                             "cách nhau bằng dấu phẩy (ví dụ: tru=SNV), hoặc tru=không để bỏ loại trừ.")
+        ids.append(unit.id)
+    return sorted(set(ids))
+
+
+def exclusion_text(session: Session, excluded: list[int | str]) -> str:
+    """Unit names of the exclusions (ids, or names of units a preset will add)."""
+    names = {u.id: u.name for u in list_units(session, active_only=False)}
+    return ", ".join(names.get(i, str(i)) if isinstance(i, int) else i for i in excluded)
+
+
 def audience_text(session: Session, types: list[str], unit_ids: list[int]) -> str:
     units = {u.id: u for u in list_units(session)}
     parts = [TYPE_LABELS[t] + f" ({sum(1 for u in units.values() if u.type == t)} đơn vị)" for t in types]
@@ -135,6 +165,8 @@ def describe(session: Session, fields: Mapping[str, Any], cal: WorkCalendar, tod
         lines.append(f"• Mã: {fields['code']}")
     lines.append(f"• Quy tắc hạn: «{fields['rule']}» — hiểu là: {rule.understood()}")
     lines.append(f"• Đối tượng: {audience_text(session, fields.get('audience_types', []), fields.get('audience_units', []))}")
+    if fields.get("audience_exclude"):
+        lines.append(f"• Trừ (không nhắc, không tính): {exclusion_text(session, list(fields['audience_exclude']))}")
     leads = fields.get("leads", [])
     lines.append(f"• Nhắc trước: {', '.join(str(x) for x in leads)} ngày, lúc {at:%H:%M}")
     for key, label in (("what", "Cần nộp"), ("submit_to", "Nộp cho / cách nộp"), ("source", "Căn cứ")):

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from scheduler.repo import create_deadline, get_deadline
-from scheduler.units import add_unit, find_unit
+from bot.core.vietnamese import fold
+from scheduler.models import Unit
+from scheduler.units import add_unit, find_unit, list_units, name_keys
 
 HOME_AFFAIRS = "Sở Nội vụ"  # the unit that sends the province's CCHC report to Bộ Nội vụ
 CCHC_SET = "tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm"
@@ -23,7 +25,7 @@ class Preset:
     key: str
     title: str
     about: str  # where the dates come from
-    deadlines: tuple[dict[str, Any], ...]  # Deadline fields; "audience_units" holds unit names here
+    deadlines: tuple[dict[str, Any], ...]  # Deadline fields; "audience_units", "audience_exclude" hold unit names
 
 
 def presets(settings: Settings, unit_day: int | None = None) -> dict[str, Preset]:
@@ -40,7 +42,8 @@ def presets(settings: Settings, unit_day: int | None = None) -> dict[str, Preset
                       "Quý III hoặc Năm)",
                  submit_to="Sở Nội vụ (Phòng CCHC), qua hệ thống quản lý văn bản và điều hành",
                  source=f"{SRC_581}; ngày nộp của đơn vị do tỉnh quy định (mặc định ngày {day})",
-                 audience_types=["so", "xa"], audience_units=[]),
+                 audience_types=["so", "xa"], audience_units=[],
+                 audience_exclude=[HOME_AFFAIRS]),  # the unit receiving the report does not report to itself
             dict(code="cchc-tinh", title="Báo cáo CCHC của tỉnh gửi Bộ Nội vụ", rule=f"chậm nhất ngày 20 {CCHC_SET}",
                  what="Báo cáo CCHC của UBND tỉnh (tổng hợp từ báo cáo các đơn vị)",
                  submit_to="Bộ Nội vụ (Vụ Cải cách hành chính), qua hệ thống báo cáo",
@@ -66,6 +69,25 @@ def presets(settings: Settings, unit_day: int | None = None) -> dict[str, Preset
     return {cchc.key: cchc, d7946.key: d7946}
 
 
+def home_affairs(session: Session) -> Unit | None:
+    """The province's Sở Nội vụ however it was written: "Sở Nội vụ", "SỞ NỘI VỤ tỉnh …", "So Noi vu", alias SNV."""
+    def named(u: Unit) -> bool:
+        return any(k in ("snv", "so noi vu") or k.startswith("so noi vu ") for k in name_keys(u))
+    found = [u for u in list_units(session, active_only=False) if named(u)]
+    return next((u for u in found if u.active), found[0] if found else None)
+
+
+def preset_unit(session: Session, name: str) -> Unit | None:
+    """The existing unit a preset's unit name means (Sở Nội vụ found by `home_affairs`)."""
+    return home_affairs(session) if fold(name) == fold(HOME_AFFAIRS) else find_unit(session, name)
+
+
+def _unit_for(session: Session, name: str, at: datetime) -> Unit:
+    unit = preset_unit(session, name) or add_unit(session, name, "so", ["SNV"] if name == HOME_AFFAIRS else [], at=at)
+    unit.active = True
+    return unit
+
+
 def install(session: Session, preset: Preset, settings: Settings, *, at: datetime, by: str) -> tuple[list[str], list[str]]:
     """Create the preset's deadlines; (codes created, codes that already existed and were left alone)."""
     created: list[str] = []
@@ -74,12 +96,10 @@ def install(session: Session, preset: Preset, settings: Settings, *, at: datetim
         if get_deadline(session, fields["code"]) is not None:
             kept.append(fields["code"])
             continue
-        unit_ids = []
-        for name in fields["audience_units"]:
-            unit = find_unit(session, name) or add_unit(session, name, "so", ["SNV"] if name == HOME_AFFAIRS else [], at=at)
-            unit.active = True
-            unit_ids.append(unit.id)
-        create_deadline(session, {**fields, "audience_units": unit_ids, "leads": list(settings.default_leads),
+        unit_ids = [_unit_for(session, name, at).id for name in fields["audience_units"]]
+        left_out = [_unit_for(session, name, at).id for name in fields.get("audience_exclude", [])]
+        create_deadline(session, {**fields, "audience_units": unit_ids, "audience_exclude": left_out,
+                                  "leads": list(settings.default_leads),
                                   "remind_at": settings.reminder_time}, at=at, by=by)
         created.append(fields["code"])
     return created, kept

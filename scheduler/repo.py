@@ -82,7 +82,8 @@ def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, b
         raise ValueError(f"Mã «{code}» đã được dùng.")
     d = Deadline(code=code, title=fields["title"], what=fields.get("what", ""), submit_to=fields.get("submit_to", ""),
                  rule=fields["rule"], audience_types=list(fields.get("audience_types", [])),
-                 audience_units=list(fields.get("audience_units", [])), leads=list(fields["leads"]),
+                 audience_units=list(fields.get("audience_units", [])),
+                 audience_exclude=list(fields.get("audience_exclude", [])), leads=list(fields["leads"]),
                  remind_at=fields.get("remind_at", "08:00"), source=fields.get("source", ""), active=True,
                  created_at=at, created_by=by)
     session.add(d)

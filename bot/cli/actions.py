@@ -39,7 +39,8 @@ def register(sub: Any) -> None:
     p.add_argument("code")
     for flag, dest in (("--title", "title"), ("--rule", "rule"), ("--audience", "audience"), ("--leads", "leads"),
                        ("--time", "remind_at"), ("--what", "what"), ("--submit-to", "submit_to"),
-                       ("--source", "source"), ("--new-code", "new_code")):
+                       ("--source", "source"), ("--new-code", "new_code"),
+                       ("--exclude", "exclude")):
         p.add_argument(flag, dest=dest)
     p.set_defaults(handler=cmd_deadlines_edit)
 
@@ -98,7 +99,7 @@ def register(sub: Any) -> None:
 def cmd_deadlines_edit(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.usecases import deadlines as cases
 
-    raw = {k: v for k in ("title", "rule", "audience", "leads", "remind_at", "what", "submit_to", "source")
+    raw = {k: v for k in ("title", "rule", "audience", "leads", "remind_at", "what", "submit_to", "source", "exclude")
            if (v := getattr(args, k)) is not None}
     if args.new_code is not None:
         raw["code"] = args.new_code

@@ -57,6 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--what")
     p.add_argument("--submit-to", dest="submit_to")
     p.add_argument("--source")
+    p.add_argument("--exclude", help='units left out of the audience, e.g. "SNV, Sở Tư pháp"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_deadlines_add)
 
@@ -136,7 +137,8 @@ def cmd_deadlines_add(args: argparse.Namespace, settings: Settings) -> int:
     now = app.clock.now()
     raw = {k: v for k, v in {"title": args.title, "rule": args.rule, "audience": args.audience, "leads": args.leads,
                              "remind_at": args.remind_at, "code": args.code, "what": args.what,
-                             "submit_to": args.submit_to, "source": args.source}.items() if v is not None}
+                             "submit_to": args.submit_to, "source": args.source,
+                             "exclude": args.exclude}.items() if v is not None}
     try:
         with app.db.session() as s:
             fields = deadline_cases.check_deadline(s, raw, settings)

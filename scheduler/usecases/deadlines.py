@@ -35,6 +35,7 @@ class DeadlineView:
     what: str
     submit_to: str
     source: str
+    exclude: tuple[str, ...] = ()  # unit names left out of the audience
 
     def as_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -52,7 +53,8 @@ def view(session: Session, d: Deadline) -> DeadlineView:
     return DeadlineView(d.code, d.title, d.rule, tuple(d.audience_types or ()),
                         tuple(names.get(i, str(i)) for i in d.audience_units or ()),
                         tuple(names[i] for i in repo.audience_unit_ids(d, units)), tuple(d.leads), d.remind_at,
-                        d.what, d.submit_to, d.source)
+                        d.what, d.submit_to, d.source,
+                        tuple(names.get(i, str(i)) for i in d.audience_exclude or ()))
 
 
 def find_deadline(session: Session, code: str) -> Deadline:
