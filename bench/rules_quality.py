@@ -1,6 +1,9 @@
 """Due-rule parser accuracy on a realistic rule set, per family and per split (tune / heldout).
 
-    python bench/rules_quality.py [bench/data/rules_realistic.jsonl] [--show-failures tune|heldout|all]
+    python bench/rules_quality.py [PATH …] [--show-failures tune|heldout|all]
+
+Without a path it reports both sets: bench/data/rules_realistic.jsonl (set 1) and rules_realistic2.jsonl (set 2,
+written independently by someone who had not read the parser).
 
 Each line: {"rule", "from", "due": [YYYY-MM-DD, …] | null, "family", "split", "refuse": bool}.
 A rule is right when it parses and its first len(due) occurrences due on or after `from` have exactly
@@ -21,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from scheduler.rules import RuleError, parse_rule  # noqa: E402
 from scheduler.workdays import WorkCalendar  # noqa: E402
 
-DEFAULT = ROOT / "bench" / "data" / "rules_realistic.jsonl"
+DEFAULT = [ROOT / "bench" / "data" / "rules_realistic.jsonl", ROOT / "bench" / "data" / "rules_realistic2.jsonl"]
 
 
 def judge(row: dict, cal: WorkCalendar) -> tuple[bool, str]:
@@ -37,12 +40,9 @@ def judge(row: dict, cal: WorkCalendar) -> tuple[bool, str]:
     return got == want, "got " + ", ".join(d.isoformat() for d in got)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path", nargs="?", default=str(DEFAULT))
-    ap.add_argument("--show-failures", choices=["tune", "heldout", "all"])
-    args = ap.parse_args(argv)
-    rows = [json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()]
+def report(path: Path, show_failures: str | None) -> None:
+    """Print one set's score per family and split, and its failures when asked."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     cal = WorkCalendar()
     score: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     failures = []
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             failures.append((row, did))
     splits = sorted({r["split"] for r in rows})
     families = sorted({r["family"] for r in rows}) + ["ALL"]
+    print(f"== {path.name}")
     print(f"{'family':<16}" + "".join(f"{s:>16}" for s in splits))
     for fam in families:
         cells = []
@@ -62,11 +63,22 @@ def main(argv: list[str] | None = None) -> int:
             right, n = score.get((fam, s), [0, 0])
             cells.append(f"{right}/{n} ({100 * right / n:.0f}%)" if n else "-")
         print(f"{fam:<16}" + "".join(f"{c:>16}" for c in cells))
-    if args.show_failures:
+    if show_failures:
         for row, did in failures:
-            if args.show_failures in ("all", row["split"]):
+            if show_failures in ("all", row["split"]):
                 print(f"\n[{row['split']}/{row['family']}] {row['rule']!r} from {row['from']}\n  want "
                       f"{'refusal' if row.get('refuse') else ', '.join(row['due'])}\n  {did}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="*", default=[str(p) for p in DEFAULT])
+    ap.add_argument("--show-failures", choices=["tune", "heldout", "all"])
+    args = ap.parse_args(argv)
+    for i, path in enumerate(args.path):
+        if i:
+            print()
+        report(Path(path), args.show_failures)
     return 0
 
 

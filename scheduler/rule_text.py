@@ -85,8 +85,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
     (r"\b(?:mung|mong)\s+(?=\d)", ""),
     (r"\bhan cuoi\b", "han chot"),
-    # "trước 16h00 thứ Sáu": the time is strict, the day is the due day
-    (rf"\btruoc\s+{_TIME}\s*(?=(?:ngay|thu|chu nhat)\b)", "cham nhat "),
+    # "trước 16h00 thứ Sáu", "trước 10h sáng thứ Hai": the time is strict, the day is the due day
+    (rf"\btruoc\s+{_TIME}\s*(?:(?:buoi\s+)?(?:sang|chieu|trua|toi)\s+)?(?=(?:ngay|thu|chu nhat)\b)", "cham nhat "),
     (rf"(?<![\d/]){_TIME}(?![\d/])", " "),
     (r"\b(?:buoi\s+)?(?:sang|chieu|trua|toi)\s+(?=(?:ngay|thu|chu nhat)\b)", ""),
     (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " "),

@@ -20,15 +20,7 @@ from scheduler.rule_text import INVISIBLE, normalize
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-EXAMPLES = (
-    "«chậm nhất ngày 30/01 hằng năm», «trước ngày 15/6 hằng năm», «ngày 15 tháng cuối quý», "
-    "«chậm nhất ngày 15 tháng đầu quý sau», «ngày 5 hằng tháng», «trong quý III/2027», "
-    "«trong tháng 6-7/2027», «30/01/2027», «6 tháng đầu năm 2027», «thứ Sáu hằng tuần», "
-    "«ngày cuối cùng của tháng», «ngày 15 các tháng 1, 4, 7 và 10», «Báo cáo tháng: ngày 25 hằng tháng», "
-    "«từ ngày 01/12 đến ngày 15/12/2027», "
-    "«ngày 20 tháng cuối kỳ báo cáo quý I, 6 tháng, quý III và năm», "
-    "«trong thời hạn 05 ngày làm việc kể từ 15/3/2027»"
-)
+EXAMPLE = "«ngày 5 hằng tháng»"  # the one example when a rule is empty
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
@@ -732,7 +724,8 @@ _LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang c
              r"thang (?P<mm>\d{{1,2}}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
              rf"(?: {_EVERY} (?:thang|quy|nam))?")
 GRAMMAR: tuple[Production, ...] = (
-    Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi (?:moi |cac )?ky(?: bao cao)?(?: (?P<list>{_SET_LIST}))?",
+    Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi(?: cung)? (?:moi |cac )?ky(?: (?:cac|moi) ky)?(?: bao cao)?"
+               rf"(?: (?P<list>{_SET_LIST}))?",
                _report_set),
     Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
                               rf"(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
@@ -852,6 +845,15 @@ def _label_kinds(label: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+def _label_aside(s: str) -> tuple[str, tuple[str, ...]] | None:
+    """'ke hoach cchc nam : truoc ngay 31/01' -> ('truoc ngay 31/01', ('Y',)): the body of a rule whose label is
+    not a report type (a plan, a task) and the period words of that label, which only complete the body's recurrence."""
+    parts = [p.strip() for p in s.split(" : ")]
+    if len(parts) < 2 or not parts[-1] or any(_DATE_TOKEN.search(p) for p in parts[:-1]):
+        return None
+    return parts[-1], _label_kinds(" ".join(parts[:-1]))
+
+
 def _split_label(s: str) -> tuple[str, tuple[str, ...]]:
     """'bao cao quy : ngay 10 thang cuoi quy' -> ('ngay 10 thang cuoi quy', ('Q',)); other labels join the body."""
     parts = [p.strip() for p in s.split(" : ")]
@@ -914,7 +916,7 @@ def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
 
 def _refusal(s: str, ctx: _Ctx) -> RuleError:
     """Why nothing matched, by its real cause, with the closest accepted form."""
-    clean = ctx.text
+    clean = _quoted(ctx.text)[1:-1]
     q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b", s)
     if q:
         return RuleError(f"Quý {q.group(1).upper()} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
@@ -971,7 +973,50 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
     if re.fullmatch(rf"{LEAD}ngay \d{{1,2}}", s):
         return RuleError(f"«{clean}» chưa nêu tháng: ví dụ «ngày 5 hằng tháng», «ngày 15 tháng cuối quý», "
                          "«ngày 15 tháng đầu quý sau».")
-    return RuleError(f"Không hiểu quy tắc hạn «{clean}». Các dạng được hiểu, ví dụ: {EXAMPLES}.")
+    return _unrecognised(s, ctx.text)
+
+
+def _quoted(text: str, limit: int = 70) -> str:
+    return f"«{text if len(text) <= limit else text[:limit - 1].rstrip() + '…'}»"
+
+
+_WEEKDAY_OF = {"cn": 6, **{str(n): n - 2 for n in range(2, 8)}}
+
+
+def _unrecognised(s: str, clean: str) -> RuleError:
+    """A rule no form matched: the part that was understood, or what date it lacks, and the one closest form."""
+    whole = _quoted(clean)
+    for ph in sorted(find_phrases(clean), key=lambda p: p.start - p.end):
+        piece = clean[ph.start:ph.end].strip()
+        if ph.production.kind != "rule" or len(piece) >= len(clean):
+            continue
+        try:
+            canonical = parse_rule(piece).canonical
+        except RuleError:
+            continue
+        rest = (clean[:ph.start] + " … " + clean[ph.end:]).strip(" …,;:.-")
+        return RuleError(f"Không hiểu phần {_quoted(rest, 50)} của quy tắc hạn; phần hiểu được: {_quoted(piece, 50)}. "
+                         f"Nếu đúng ý, hãy ghi: {_quoted(canonical, 90)}.")
+    date_token = _DATE_TOKEN.search(s)
+    weekday = re.search(r"\bthu (\d|cn)\b", s)
+    day = re.search(r"\bngay (\d{1,2})\b(?!/)", s)
+    if date_token:
+        d, mo, y = date_token.groups()
+        form = f"chậm nhất ngày {int(d):02d}/{int(mo):02d}" + (f"/{y}" if y else " hằng năm")
+        cause = f"có ngày {date_token.group(0)} nhưng chưa rõ là một lần hay lặp lại thế nào"
+    elif weekday and weekday.group(1) in _WEEKDAY_OF:
+        form = f"{WEEKDAY_NAMES[_WEEKDAY_OF[weekday.group(1)]]} hằng tuần"
+        cause = "có thứ trong tuần nhưng chưa rõ lặp lại thế nào"
+    elif day:
+        d = int(day.group(1))
+        form = f"ngày {d} tháng cuối quý" if re.search(r"\bquy\b", s) else f"ngày {d} hằng tháng"
+        cause = f"có ngày {d} nhưng chưa rõ của tháng nào"
+    else:
+        form = next((f for word, f in (("quy", "ngày 15 tháng cuối quý"), ("tuan", "thứ Sáu hằng tuần"),
+                                       ("thang", "ngày 5 hằng tháng"), ("nam", "chậm nhất ngày 30/01 hằng năm"))
+                     if re.search(rf"\b{word}\b", s)), "30/01/2027")
+        cause = "không nêu ngày, tháng hay thứ nào để tính hạn"
+    return RuleError(f"Không hiểu quy tắc hạn {whole}: {cause}. Dạng gần nhất được hiểu: «{form}».")
 
 
 def _completions(s: str, kinds: tuple[str, ...]) -> list[str]:
@@ -1010,25 +1055,40 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
     working day of a period.
     """
     if not isinstance(text, str) or not text.strip():
-        raise RuleError(f"Chưa có quy tắc hạn. Ví dụ: {EXAMPLES}")
+        raise RuleError(f"Chưa có quy tắc hạn. Ví dụ: {EXAMPLE}, «chậm nhất ngày 30/01 hằng năm».")
     if len(text) > 500:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
     first: tuple[str, _Ctx] | None = None
     for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
-        s = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
-        s, kinds = _split_label(s)
-        s = s.replace(" : ", " ").replace(":", " ").strip()
-        s = _FILLER.sub("", s)
-        s = _move_leading_recurrence(s)
-        s = re.sub(r"\s+", " ", s).strip()
+        normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
+        s, kinds = _split_label(normalised)
+        s = _body(s)
         ctx = _Ctx(clean, calendar, kinds)
         first = first or (s, ctx)
-        rule = _match(s, ctx)
-        for alt in ([] if rule else _completions(s, kinds)):
-            rule = _match(alt, ctx)
-            if rule:
-                break
+        rule = _match_completed(s, kinds, ctx)
+        aside = None if kinds else _label_aside(normalised)
+        if rule is None and aside is not None:
+            # "Kế hoạch kiểm tra CCHC năm: trước ngày 31/01 hằng năm": the label names the work, not the period
+            rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
             return rule
     raise _refusal(*first)
+
+
+def _body(s: str) -> str:
+    """The rule's words without separators, filler words in front and a leading recurrence."""
+    s = s.replace(" : ", " ").replace(":", " ").strip()
+    s = _FILLER.sub("", s)
+    s = _move_leading_recurrence(s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _match_completed(s: str, kinds: tuple[str, ...], ctx: _Ctx) -> DueRule | None:
+    """The rule as written, else the first completion (`_completions`) that matches."""
+    rule = _match(s, ctx)
+    for alt in ([] if rule else _completions(s, kinds)):
+        rule = _match(alt, ctx)
+        if rule:
+            break
+    return rule

@@ -222,10 +222,11 @@ def test_missing_year_is_explained():
 
 
 @pytest.mark.parametrize("rule", ["", "   ", "xyz", "nộp sớm nhé", "ngày mai"])
-def test_unknown_rules_get_examples(rule):
+def test_unknown_rules_get_a_short_example(rule):
     with pytest.raises(RuleError) as e:
         parse_rule(rule)
-    assert "ví dụ" in str(e.value).lower() or "các dạng" in str(e.value).lower()
+    msg = str(e.value)
+    assert ("ví dụ" in msg.lower() or "dạng gần nhất" in msg.lower()) and len(msg) <= 300, msg
 
 
 def test_nfc_and_nfd_input_are_the_same():

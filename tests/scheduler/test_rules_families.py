@@ -295,3 +295,74 @@ def test_a_range_with_an_end_date_is_never_refused_as_having_no_date():
 def test_abbreviations_officials_type(rule, start, want):
     for text in variants(rule)[:3]:
         assert dues(text, start, len(want)) == want
+
+
+# ---------------------------------------------------------------- set 2 (bench/data/rules_realistic2.jsonl)
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("Kế hoạch kiểm tra CCHC năm: trước ngày 31/01 hằng năm", D(2027, 6, 1), [D(2028, 1, 30), D(2029, 1, 30)]),
+    ("Kế hoạch CCHC năm của UBND cấp xã: chậm nhất ngày 28/02 của năm kế hoạch", D(2027, 3, 1),
+     [D(2028, 2, 28), D(2029, 2, 28)]),
+    ("Kế hoạch tuyên truyền CCHC: ngày 15 tháng cuối quý", D(2027, 10, 1), [D(2027, 12, 15), D(2028, 3, 15)]),
+    ("Kế hoạch năm: trước ngày 15/12", D(2027, 1, 1), [D(2027, 12, 14), D(2028, 12, 14)]),
+])
+def test_a_label_of_several_words_naming_the_work(rule, start, want):
+    for text in variants(rule)[:3]:
+        assert dues(text, start, len(want)) == want
+
+
+def test_a_plan_is_labelled_with_the_year_it_is_due_in():
+    # a plan for the year (not a report on the year before): no report kind is taken from "Kế hoạch … năm"
+    got = occ("Kế hoạch CCHC năm của UBND cấp xã: chậm nhất ngày 28/02 của năm kế hoạch", D(2027, 3, 1), 1)
+    assert got == [("2028", "Năm 2028", D(2028, 2, 28))]
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("trước 10h sáng thứ Hai hằng tuần", D(2027, 10, 13), [D(2027, 10, 18), D(2027, 10, 25)]),
+    ("trước 16 giờ chiều thứ Sáu hằng tuần", D(2027, 10, 13), [D(2027, 10, 15), D(2027, 10, 22)]),
+    ("trước 9h30 buổi sáng thứ 3 hằng tuần", D(2027, 10, 13), [D(2027, 10, 19), D(2027, 10, 26)]),
+    ("trước 10h sáng ngày 15/3/2027", D(2027, 1, 1), [D(2027, 3, 15)]),
+])
+def test_a_time_of_day_makes_the_named_day_the_due_day(rule, start, want):
+    # the convention of set 1 ("trước 16h00 thứ Sáu hằng tuần" is due on Friday): only the hour is strict
+    for text in variants(rule)[:3]:
+        assert dues(text, start, len(want)) == want
+
+
+@pytest.mark.parametrize("rule", variants("Ngày 20 tháng cuối kỳ của các kỳ báo cáo quý I, 6 tháng, quý III, năm")
+                         + ["ngày 20 tháng cuối cùng của kỳ báo cáo quý I, 6 tháng, quý III và năm"])
+def test_report_set_with_of_the_periods(rule):
+    assert occ(rule, D(2028, 3, 21), 2) == [("2028-H1", "6 tháng đầu năm 2028", D(2028, 6, 20)),
+                                            ("2028-Q3", "Quý III/2028", D(2028, 9, 20))]
+
+
+@pytest.mark.parametrize("rule,part,understood,form", [
+    ("ngày 15 tháng cuối quý và gửi bản giấy về Sở", "«và gửi bản giấy về Sở»", "«ngày 15 tháng cuối quý»",
+     "«chậm nhất ngày 15 tháng cuối quý»"),
+])
+def test_a_refusal_names_the_part_not_understood_and_the_closest_form(rule, part, understood, form):
+    with pytest.raises(RuleError) as e:
+        parse_rule(rule)
+    msg = str(e.value)
+    assert part in msg and understood in msg and form in msg and len(msg) <= 300, msg
+
+
+@pytest.mark.parametrize("rule,cause,form", [
+    ("khi có văn bản hướng dẫn của Bộ Nội vụ", "không nêu ngày, tháng hay thứ", "«30/01/2027»"),
+    ("xyz 15/3", "có ngày 15/3", "«chậm nhất ngày 15/03 hằng năm»"),
+    ("thứ 6 hai tuần một lần", "thứ trong tuần", "«thứ Sáu hằng tuần»"),
+    ("ngày 10 định kỳ", "chưa rõ của tháng nào", "«ngày 10 hằng tháng»"),
+])
+def test_an_unrecognised_rule_gets_its_cause_and_one_closest_form(rule, cause, form):
+    for text in (rule, strip_diacritics(rule)):
+        with pytest.raises(RuleError) as e:
+            parse_rule(text)
+        msg = str(e.value)
+        assert cause.lower() in msg.lower() and form.lower() in msg.lower(), msg
+        assert len(msg) <= 300 and msg.count("«") == 2, msg  # the rule itself and one example
+
+
+def test_a_refusal_of_a_long_rule_stays_short():
+    with pytest.raises(RuleError) as e:
+        parse_rule("gửi bản giấy về Sở Nội vụ trước khi họp giao ban của UBND tỉnh, " * 6)
+    assert len(str(e.value)) <= 300
