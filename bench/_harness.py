@@ -104,10 +104,15 @@ def plan_reminder_due_now(app: App) -> int:
 
 
 def delivery_states(app: App) -> dict[str, int]:
+    """Deliveries per status, of those due by now (the plan also holds later ones, e.g. the due date's reminder)."""
+    from datetime import timezone
+
     from scheduler.models import Delivery
 
     with app.db.session() as s:
-        rows = s.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()
+        rows = s.execute(select(Delivery.status, func.count())
+                         .where(Delivery.scheduled_for <= datetime.now(timezone.utc))
+                         .group_by(Delivery.status)).all()
     return {status: int(n) for status, n in rows}
 
 
@@ -138,13 +143,22 @@ class BotProcess:
     """`python -m bot run` (through bench/_run_bot.py, which only shortens the engine's timers)."""
 
     def __init__(self, name: str, *, db_url: str, api_url: str, workdir: Path, tick: float, lease: float,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, data_dir: Path | None = None,
+                 heartbeat: float | None = None, stale: float | None = None) -> None:
+        """`data_dir`: this bot's own (two replicas on one host need their own for distinct default ids);
+        `heartbeat`/`stale`: the replica heartbeat's period and staleness (production: 10 s and 60 s)."""
         self.name = name
         self.log_path = workdir / f"{name}.log"
         self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api_url,
-                    "DATABASE_URL": db_url, "DATA_DIR": str(workdir / "data"), "LOG_LEVEL": "INFO", "ADMIN_IDS": "",
-                    "BENCH_TICK_SECONDS": str(tick), "BENCH_LEASE_SECONDS": str(lease), "PYTHONUNBUFFERED": "1",
-                    **(extra_env or {})}
+                    "DATABASE_URL": db_url, "DATA_DIR": str(data_dir or workdir / "data"), "LOG_LEVEL": "INFO",
+                    "ADMIN_IDS": "", "BENCH_TICK_SECONDS": str(tick), "BENCH_LEASE_SECONDS": str(lease),
+                    "PYTHONUNBUFFERED": "1"}
+        self.env.pop("INSTANCE_ID", None)  # only what the scenario sets (extra_env)
+        if heartbeat is not None:
+            self.env["BENCH_HEARTBEAT_SECONDS"] = str(heartbeat)
+        if stale is not None:
+            self.env["BENCH_STALE_SECONDS"] = str(stale)
+        self.env.update(extra_env or {})
         for var in ("ZALO_BOT_TOKEN", "ZALO_OA_APP_ID", "TELEGRAM_WEBHOOK_URL"):
             self.env.pop(var, None)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -162,12 +176,16 @@ class BotProcess:
 
     def wait_ready(self, timeout: float = 90) -> None:
         """Until this start's log says the reminder scheduler runs (the channel is up and the first tick done)."""
+        self.wait_log("bench: reminder service started", timeout)
+
+    def wait_log(self, needle: str, timeout: float = 90) -> None:
+        """Until this start's log has `needle` (e.g. "instance id:", once the replica registered)."""
         deadline = time.monotonic() + timeout
         marker = f"===== start #{self.starts} ====="
         while time.monotonic() < deadline:
             log = self.log_path.read_text(errors="replace")
             current = log[log.rfind(marker):]
-            if "bench: reminder service started" in current:
+            if needle in current:
                 return
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")

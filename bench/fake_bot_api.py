@@ -1,6 +1,14 @@
 """A counting fake of the Telegram Bot API for fault and load runs: records every sendMessage per chat.
 
-Run standalone: `python bench/fake_bot_api.py --port 8081 [--fail-rate 0.1] [--delay-rate 0.05]`.
+Answers in the shapes of https://core.telegram.org/bots/api: `{"ok": true, "result": …}` with a `User` for getMe,
+a list of `Update` for getUpdates, a `Message` (message_id, from, date, chat with its type, text) for sendMessage,
+`true` for the set…/delete… methods, and `{"ok": false, "error_code", "description"}` for errors.
+
+`latency` is the round trip of every call (Telegram from Vietnam: ~150 ms); a sendMessage is accepted, i.e.
+counted, half-way through it, so a client killed during the second half has had its message delivered without
+knowing it (the one duplicate a crash can cause).
+
+Run standalone: `python bench/fake_bot_api.py --port 8081 [--latency 0.15] [--fail-rate 0.1] [--delay-rate 0.05]`.
 GET /stats returns {"per_chat": {chat_id: count}, "calls": n, "failures": n}.
 """
 from __future__ import annotations
@@ -27,10 +35,22 @@ class FakeBotApi:
         self.next_message_id = 1
         self.server: ThreadingHTTPServer | None = None
 
+    BOT = {"id": 42, "is_bot": True, "first_name": "CCHC", "username": "cchc_bot"}
+
     def answer(self, method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+        half = self.latency / 2
+        if half:
+            time.sleep(half)  # the request's way there
+        try:
+            return self._answer(method, params)
+        finally:
+            if half:
+                time.sleep(half)  # the answer's way back
+
+    def _answer(self, method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
         if method == "getMe":
-            return 200, {"ok": True, "result": {"id": 42, "is_bot": True, "first_name": "CCHC", "username": "cchc_bot",
-                                                "can_join_groups": True, "can_read_all_group_messages": False,
+            return 200, {"ok": True, "result": {**self.BOT, "can_join_groups": True,
+                                                "can_read_all_group_messages": False,
                                                 "supports_inline_queries": False}}
         if method == "getUpdates":
             time.sleep(min(float(params.get("timeout", 0) or 0), 1.0))
@@ -49,11 +69,8 @@ class FakeBotApi:
                 self.next_message_id += 1
             if delayed:
                 time.sleep(self.delay)
-            elif self.latency:
-                time.sleep(self.latency)
-            return 200, {"ok": True, "result": {"message_id": mid, "date": int(time.time()),
-                                                "chat": {"id": int(chat) if chat.lstrip("-").isdigit() else 0, "type": "group"},
-                                                "text": params.get("text", "")}}
+            return 200, {"ok": True, "result": {"message_id": mid, "from": self.BOT, "date": int(time.time()),
+                                                "chat": _chat(chat), "text": params.get("text", "")}}
         return 200, {"ok": True, "result": True}
 
     def stats(self) -> dict:  # type: ignore[type-arg]
@@ -110,12 +127,23 @@ class FakeBotApi:
             self.server.shutdown()
 
 
+def _chat(chat_id: str) -> dict:  # type: ignore[type-arg]
+    """A `Chat` as the docs shape it: supergroups -100…, basic groups negative, private chats positive."""
+    n = int(chat_id) if chat_id.lstrip("-").isdigit() else 0
+    if chat_id.startswith("-100"):
+        return {"id": n, "type": "supergroup", "title": f"Nhóm {n}"}
+    if n < 0:
+        return {"id": n, "type": "group", "title": f"Nhóm {n}"}
+    return {"id": n, "type": "private", "first_name": f"Người {n}"}
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8081)
     ap.add_argument("--fail-rate", type=float, default=0.0)
     ap.add_argument("--delay-rate", type=float, default=0.0)
+    ap.add_argument("--latency", type=float, default=0.15, help="round trip of every call, seconds")
     a = ap.parse_args()
-    fake = FakeBotApi(fail_rate=a.fail_rate, delay_rate=a.delay_rate)
+    fake = FakeBotApi(fail_rate=a.fail_rate, delay_rate=a.delay_rate, latency=a.latency)
     print(f"fake Bot API on 127.0.0.1:{fake.start(a.port)}", flush=True)
     threading.Event().wait()

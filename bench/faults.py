@@ -2,12 +2,16 @@
 
 Scenarios (each on its own scratch database, a fan-out of one reminder to N Telegram groups through
 bench/fake_bot_api.py, two bot processes sharing the database):
+  crash    --runs runs; in each, --kills kill -9 at random moments of the fan-out (random victim), the victim
+           restarted after a random pause, half the runs with INSTANCE_ID set and half with none (the default
+           id: host + data directory); a Bot API round trip of --latency s (Telegram: ~150 ms); production lease;
   kill     kill -9 one process in the middle of the fan-out, then restart it;
   outage   the database unreachable (a TCP proxy between the bots and PostgreSQL is cut) for --outage s;
   telegram Telegram answers 502 (--fail-rate) or too late for the client (--delay-rate: the message is
            accepted, the answer comes after PTB's 5 s read timeout).
 
-    .venv/bin/python bench/faults.py [--groups 500] [--outage 60] [--only kill,outage,telegram]
+    .venv/bin/python bench/faults.py [--groups 500] [--outage 60] [--only crash,kill,outage,telegram]
+        [--runs 6] [--kills 2] [--latency 0.15] [--seed 1]
 
 The engine's tick (30 s) and claim lease (10 min) are shortened with --tick/--lease so that a run
 takes minutes; everything else is the production code path.
@@ -15,9 +19,11 @@ takes minutes; everything else is the production code path.
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -58,7 +64,8 @@ def unsettled(app) -> list[str]:  # type: ignore[no-untyped-def]
     from scheduler.models import Delivery
 
     with app.db.session() as s:
-        rows = s.scalars(select(Delivery).where(Delivery.status.in_(("pending", "sending")))).all()
+        rows = s.scalars(select(Delivery).where(Delivery.status.in_(("pending", "sending")),
+                                                Delivery.scheduled_for <= datetime.now(timezone.utc))).all()
         return [f"{r.id}: {r.status}, attempts {r.attempts}, next attempt {r.next_attempt_at}, claimed by "
                 f"{r.claimed_by or '-'}, {r.outcome or 'no error'}" for r in rows]
 
@@ -75,7 +82,9 @@ def result(name: str, app, api: CountingApi, chats: list[str], started: float, f
 
 
 def start_bots(names: list[str], *, db_url: str, api_url: str, work: Path, args: argparse.Namespace) -> list[BotProcess]:
-    bots = [BotProcess(n, db_url=db_url, api_url=api_url, workdir=work, tick=args.tick, lease=args.lease) for n in names]
+    # Each its own data directory: two replicas sharing a host and data directory would share the default id.
+    bots = [BotProcess(n, db_url=db_url, api_url=api_url, workdir=work, tick=args.tick, lease=args.lease,
+                       data_dir=work / f"data-{n}") for n in names]
     for b in bots:  # one after the other: the first start also loads the bundled knowledge base
         b.start()
         b.wait_ready()
@@ -106,7 +115,7 @@ def scenario_kill(args: argparse.Namespace) -> Outcome:
         finished = settle(app, api, chats, args.lease + 240)  # past two retry backoffs (30 s, 60 s)
         out = result("kill -9 + restart", app, api, chats, started, finished)
         out.notes.append(f"killed {victim.name} after {at_kill} messages; {in_flight} claim(s) in flight at the kill, "
-                         f"taken over after the {args.lease:g} s lease")
+                         f"taken back by its restart under the same default instance id")
         return out
     finally:
         for b in bots:
@@ -186,13 +195,106 @@ def scenario_telegram(args: argparse.Namespace) -> Outcome:
         drop_database("cchc_faults_telegram")
 
 
-SCENARIOS = {"kill": scenario_kill, "outage": scenario_outage, "telegram": scenario_telegram}
+@dataclass
+class CrashRun:
+    run: int
+    mode: str
+    groups: int
+    kills: int
+    sent: int
+    lost: int
+    duplicated: int
+    seconds: float
+    pauses: list[float]
+    settled: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def crash_run(n: int, same_id: bool, args: argparse.Namespace, rng: random.Random) -> CrashRun:
+    """One run: two replicas, `args.kills` kill -9 at random moments of the fan-out, each victim restarted."""
+    name = f"cchc_faults_crash{n}"
+    work = workdir(f"faults-crash{n}-")
+    db_url = fresh_database(name)
+    api = CountingApi(latency=args.latency)
+    api_url = f"http://127.0.0.1:{api.start()}/bot"
+    bots: list[BotProcess] = []
+    try:
+        for who in ("a", "b"):
+            extra = {"INSTANCE_ID": f"replica-{who}"} if same_id else {}
+            bots.append(BotProcess(f"crash{n}-{who}", db_url=db_url, api_url=api_url, workdir=work, tick=args.tick,
+                                   lease=args.crash_lease, data_dir=work / f"data-{who}", extra_env=extra,
+                                   heartbeat=args.heartbeat, stale=args.stale))
+        for b in bots:
+            b.start()
+            b.wait_ready()
+        app = bench_app(db_url, work / "planner")
+        chats = seed_groups(app, args.groups)
+        started = time.monotonic()
+        plan_reminder_due_now(app)
+        # Kill moments: random shares of the fan-out, in order (the fan-out takes about groups × latency / 2 s).
+        marks = sorted(rng.uniform(0.05, 0.85) for _ in range(args.kills))
+        pauses: list[float] = []
+        for mark in marks:
+            if not wait_until(lambda: api.total_sent() >= int(mark * args.groups), 300, step=0.01):
+                break
+            time.sleep(rng.uniform(0, 0.3))  # not on a message boundary
+            victim = rng.choice(bots)
+            victim.kill9()
+            pause = rng.uniform(0.2, args.stale * 1.5)  # some restarts come after the heartbeat went stale
+            pauses.append(round(pause, 1))
+            time.sleep(pause)
+            victim.start()
+            victim.wait_log("instance id:")  # registered (its first tick may be the rest of the fan-out)
+        finished = settle(app, api, chats, 240)
+        per_chat = api.stats()["per_chat"]
+        lost, dup = lost_and_duplicated(chats, per_chat)
+        out = CrashRun(n, "INSTANCE_ID set" if same_id else "no INSTANCE_ID", len(chats), len(pauses),
+                       sum(per_chat.get(c, 0) for c in chats), lost, dup, time.monotonic() - started, pauses, finished)
+        if not finished:
+            out.notes.append(f"not settled; deliveries: {delivery_states(app)}")
+            out.notes += [f"  delivery {row}" for row in unsettled(app)]
+        refused = sum(b.log_count("Bot không khởi động") for b in bots)
+        if refused:
+            out.notes.append(f"{refused} restart(s) refused as a live duplicate")
+        return out
+    finally:
+        for b in bots:
+            b.stop()
+        api.stop()
+        drop_database(name)
+
+
+def scenario_crash(args: argparse.Namespace) -> list[CrashRun]:
+    rng = random.Random(args.seed)
+    runs = []
+    for n in range(1, args.runs + 1):
+        same_id = n % 2 == 1
+        print(f"  run {n}: {'INSTANCE_ID set' if same_id else 'no INSTANCE_ID'}", flush=True)
+        runs.append(crash_run(n, same_id, args, rng))
+    return runs
+
+
+def print_crash_runs(runs: list[CrashRun]) -> None:
+    print_table(["run", "restart", "groups", "kills", "messages", "lost", "duplicated", "≤ kills", "restart pauses s",
+                 "seconds"],
+                [[r.run, r.mode, r.groups, r.kills, r.sent, r.lost, r.duplicated,
+                  "yes" if r.duplicated <= r.kills else "NO", ", ".join(f"{p:g}" for p in r.pauses),
+                  f"{r.seconds:.1f}"] for r in runs])
+    kills = sum(r.kills for r in runs)
+    print(f"total: {len(runs)} runs, {kills} kills, {sum(r.lost for r in runs)} lost, "
+          f"{sum(r.duplicated for r in runs)} duplicated")
+    for r in runs:
+        for note in r.notes:
+            print(f"- run {r.run}: {note}")
+
+
+SCENARIOS = {"crash": scenario_crash, "kill": scenario_kill, "outage": scenario_outage, "telegram": scenario_telegram}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--groups", type=int, default=500)
-    ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: kill,outage,telegram")
+    ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated: crash,kill,outage,telegram")
     ap.add_argument("--outage", type=float, default=60.0, help="seconds the database is unreachable")
     ap.add_argument("--kill-at", type=float, default=0.3, help="share of the fan-out sent before the kill")
     ap.add_argument("--fail-rate", type=float, default=0.1)
@@ -200,19 +302,36 @@ def main() -> int:
     ap.add_argument("--delay", type=float, default=8.0, help="seconds a delayed answer takes (PTB times out at 5)")
     ap.add_argument("--tick", type=float, default=2.0, help="engine tick in seconds (production: 30)")
     ap.add_argument("--lease", type=float, default=20.0, help="claim lease in seconds (production: 600)")
+    ap.add_argument("--runs", type=int, default=6, help="crash: runs (odd ones with INSTANCE_ID, even ones without)")
+    ap.add_argument("--kills", type=int, default=2, help="crash: kill -9 per run")
+    ap.add_argument("--latency", type=float, default=0.15, help="crash: Bot API round trip in seconds")
+    ap.add_argument("--crash-lease", type=float, default=600.0, help="crash: claim lease (production: 600)")
+    ap.add_argument("--heartbeat", type=float, default=2.0, help="crash: heartbeat period (production: 10)")
+    ap.add_argument("--stale", type=float, default=10.0, help="crash: heartbeat staleness (production: 60)")
+    ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    outcomes = []
+    outcomes: list[Outcome] = []
+    crash_runs: list[CrashRun] = []
     for name in args.only.split(","):
         print(f"… {name}", flush=True)
-        outcomes.append(SCENARIOS[name.strip()](args))
+        if name.strip() == "crash":
+            crash_runs = scenario_crash(args)
+        else:
+            outcomes.append(SCENARIOS[name.strip()](args))
     print()
+    if crash_runs:
+        print_crash_runs(crash_runs)
+        print()
+    if not outcomes:
+        return 0 if all(r.lost == 0 and r.duplicated <= r.kills for r in crash_runs) else 1
     print_table(["scenario", "groups", "messages", "lost", "duplicated", "seconds"],
                 [[o.scenario, o.groups, o.sent, o.lost, o.duplicated, f"{o.seconds:.1f}"] for o in outcomes])
     print()
     for o in outcomes:
         for note in o.notes:
             print(f"- {o.scenario}: {note}")
-    return 0 if all(o.lost == 0 for o in outcomes) else 1
+    ok = all(r.lost == 0 and r.duplicated <= r.kills for r in crash_runs)
+    return 0 if ok and all(o.lost == 0 for o in outcomes) else 1
 
 
 if __name__ == "__main__":

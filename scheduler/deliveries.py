@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from scheduler.leads import LEGAL_DAY, MANUAL_TOP
 from scheduler.models import Delivery, Occurrence
 from bot.core.db import insert_ignore
-from bot.core.replicas import gone_instances
+from bot.core import replicas
 from scheduler.timeutil import as_utc
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
@@ -23,7 +23,8 @@ class Claimer:
     """Who claims rows: this process, when it started, and after how long another process's claim is stale.
 
     `take_from_gone`: this process has itself been beating without a gap for a whole STALE_AFTER (so the
-    database was reachable), and may take over at once the claims of replicas that stopped or stopped beating.
+    database was reachable), and may take over the claims of replicas that stopped or stopped beating, once
+    the claim too is STALE_AFTER old (a claim just made is never taken from a process that is sending it).
     """
 
     instance_id: str
@@ -57,9 +58,10 @@ def claimable(c: Claimer, now: datetime):  # type: ignore[no-untyped-def]
         and_(Delivery.status == SENDING, Delivery.claimed_at < stale),
         and_(Delivery.status == SENDING, Delivery.claimed_by == c.instance_id, Delivery.claimed_at < as_utc(c.started_at)),
     ]
-    if c.take_from_gone:
+    if c.take_from_gone:  # and only a claim that is itself that old: a fresh one is never taken from its owner
         abandoned.append(and_(Delivery.status == SENDING, Delivery.claimed_by != c.instance_id,
-                              Delivery.claimed_by.in_(gone_instances(now))))
+                              Delivery.claimed_at < as_utc(now) - replicas.STALE_AFTER,
+                              Delivery.claimed_by.in_(replicas.gone_instances(now))))
     return or_(*abandoned)
 
 

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -113,6 +114,8 @@ class ReminderService:
         self._beating_since: datetime | None = None  # first beat of the current run of beats without a gap
         self._last_beat: datetime | None = None
         self.lost_identity = False  # another process took this instance id: this one stops claiming
+        self._beater: threading.Thread | None = None
+        self._stop_beating = threading.Event()
         self._sleep = sleep
         self.claimer = dl.Claimer(self.instance_id, app.clock.now(), LEASE)
         self._dirty = True  # a re-plan failed or never ran
@@ -127,6 +130,7 @@ class ReminderService:
         """Re-plan, send what was missed while the bot was down (marked late), then schedule the jobs."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+        self.start_heartbeat()  # before the first tick: sending what was missed may take minutes
         await self.app.db.call(self.replan)
         sent = await self.tick()
         if sent:
@@ -138,9 +142,6 @@ class ReminderService:
                       max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.add_job(self.replan_job, "cron", hour=0, minute=1, id="replan",
                       max_instances=1, coalesce=True, misfire_grace_time=None)
-        # Its own job, so that a long fan-out (one tick) does not make this replica look dead to the others.
-        sched.add_job(self.heartbeat_job, "interval", seconds=replicas.HEARTBEAT_EVERY.total_seconds(),
-                      id="heartbeat", max_instances=1, coalesce=True, misfire_grace_time=None)
         sched.start()
         self._scheduler = sched
         self.app.health.scheduler_started(timedelta(seconds=TICK_SECONDS))
@@ -150,6 +151,10 @@ class ReminderService:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        self._stop_beating.set()
+        if self._beater is not None:
+            await asyncio.to_thread(self._beater.join, 5)
+            self._beater = None
         if self._last_beat is not None and not self.lost_identity:
             def stopped() -> None:
                 with self.app.db.session() as s:
@@ -189,12 +194,22 @@ class ReminderService:
         self._last_beat = now
         return True
 
-    def heartbeat_job(self) -> None:
-        """The periodic heartbeat; a failure (database down) is left to the outage log of the tick."""
-        try:
-            self.heartbeat()
-        except Exception as e:
-            log.debug("heartbeat failed: %s", e)
+    def start_heartbeat(self) -> None:
+        """Beat every HEARTBEAT_EVERY from a thread of its own: a long fan-out, or a moment of the event loop
+        waiting on the database, does not make this live replica look dead to the others."""
+        if self._beater is not None:
+            return
+        self._stop_beating.clear()
+        self._beater = threading.Thread(target=self._beat_loop, name="replica-heartbeat", daemon=True)
+        self._beater.start()
+
+    def _beat_loop(self) -> None:
+        while not self._stop_beating.wait(replicas.HEARTBEAT_EVERY.total_seconds()):
+            try:
+                if not self.heartbeat():
+                    return
+            except Exception as e:  # the database is down: the tick's outage log says so
+                log.debug("heartbeat failed: %s", e)
 
     def _may_take_from_gone(self, now: datetime) -> bool:
         """Beating without a gap for a whole STALE_AFTER: the others' silence is theirs, not the database's."""
@@ -349,6 +364,8 @@ class ReminderService:
             groups = dl.by_chat(s, ids)
         sent = 0
         for group in groups:
+            if self.lost_identity:  # another process runs under this id now: claiming would race it
+                break
             sent += await self._deliver_group(group)
         self.app.health.ticked(now)
         self.app.metrics.ticked_at(now)

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -217,6 +217,25 @@ async def test_another_replica_takes_over_a_dead_replicas_claim_once_its_heartbe
     assert statuses(app) == Counter({"sent": len(GROUPS)})
     per_chat = Counter(m.chat_id for m in crashing.sent + channel_b.sent)
     assert set(per_chat.values()) == {1} and len(per_chat) == len(GROUPS)
+
+
+async def test_a_fresh_claim_is_never_taken_even_from_a_replica_that_looks_dead(app, clock):
+    """Its heartbeat may be late (a stalled thread, its own database trouble) while it sends: only old claims go."""
+    from sqlalchemy import update
+
+    await crash_after(app, clock, 0, Identity("host-a"))
+    with app.db.session() as s:  # host-a's heartbeat looks long dead, its claim (at T0) is fresh
+        s.execute(update(Heartbeat).where(Heartbeat.instance_id == "host-a").values(beat_at=(T0 - LEASE).astimezone(timezone.utc)))
+    clock_b = FixedClock(T0 - replicas.STALE_AFTER * 2)
+    b = ReminderService(second_app(app, RecordingChannel("fake"), clock_b), identity=Identity("host-b"))
+    while clock_b.now() < T0 + replicas.STALE_AFTER / 2:
+        b.heartbeat()
+        clock_b.advance(replicas.HEARTBEAT_EVERY)
+    await b.tick()
+    assert statuses(app)["sending"] == 1
+    clock_b.set(T0 + replicas.STALE_AFTER + timedelta(seconds=1))
+    await b.tick()
+    assert statuses(app) == Counter({"sent": len(GROUPS)})
 
 
 async def test_no_takeover_right_after_the_database_comes_back(app, clock):
