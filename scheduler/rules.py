@@ -1072,8 +1072,24 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
             # "Kế hoạch kiểm tra CCHC năm: trước ngày 31/01 hằng năm": the label names the work, not the period
             rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
+            _refuse_dropped_exception(clean)
             return rule
     raise _refusal(*first)
+
+
+_EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|đối với|trường hợp|ngoai tru|tru|rieng|doi voi|truong hop)"
+                        r"\b[^)]*?\d[^)]*)")
+
+
+def _refuse_dropped_exception(clean: str) -> None:
+    """A rule read without its exception ("…, trừ quý IV nộp ngày 5/12", "(riêng quý IV: ngày 10/12)") would remind
+    on the wrong day for the excepted period: refuse it rather than drop the exception silently."""
+    found = _EXCEPTION.search(clean)
+    if found is None:
+        return
+    tail = found.group(1).strip(" ,.;")
+    raise RuleError(f"Quy tắc hạn có ngoại lệ «{tail[:80]}» mà bot chưa tính được. Hãy tạo hạn chung không kèm "
+                    "ngoại lệ, và một hạn riêng cho trường hợp ngoại lệ (ví dụ «trước ngày 05/12 hằng năm»).")
 
 
 def _body(s: str) -> str:

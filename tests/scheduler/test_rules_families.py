@@ -366,3 +366,24 @@ def test_a_refusal_of_a_long_rule_stays_short():
     with pytest.raises(RuleError) as e:
         parse_rule("gửi bản giấy về Sở Nội vụ trước khi họp giao ban của UBND tỉnh, " * 6)
     assert len(str(e.value)) <= 300
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 10 tháng cuối quý, trừ quý IV nộp ngày 5/12",
+    "ngay 10 thang cuoi quy, tru quy IV nop ngay 5/12",
+    "ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)",
+    "ngày 5 hằng tháng; đối với cấp xã ngày 8",
+])
+def test_an_exception_with_its_own_date_is_refused_not_dropped(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert "ngoại lệ" in str(err.value) and len(str(err.value)) <= 300
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 15 tháng cuối quý, nếu trùng ngày nghỉ thì nộp ngày làm việc tiếp theo",
+    "Đối với UBND cấp xã: ngày 10 hằng tháng",
+    "ngày 5 hằng tháng (theo Công văn số 581/BNV-CCHC)",
+])
+def test_conditions_and_remarks_without_a_date_of_their_own_still_parse(text: str) -> None:
+    assert parse_rule(text).recurring
