@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import date
 from typing import Any
 
 from bot.cli.desk import _subcommands
 from bot.core.actors import CONSOLE
 from bot.core.config import Settings
 from bot.core.errors import DomainError, NotFound
+from bot.cli.args import fail, iso_day
 from scheduler.vi_dates import format_date_vi
 
 
@@ -19,18 +18,6 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.app import build_app
 
     return build_app(settings)
-
-
-def _fail(message: str) -> int:
-    sys.stderr.write(message + "\n")
-    return 2
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày phải có dạng YYYY-MM-DD: {text!r}") from None
 
 
 def register(sub: Any) -> None:
@@ -79,7 +66,7 @@ def register(sub: Any) -> None:
     for verb, help_text in (("add", "a day off"), ("work", "a working day on a day off"),
                             ("remove", "drop an admin's adjustment")):
         p = osub.add_parser(verb, help=help_text)
-        p.add_argument("day", type=_day, help="YYYY-MM-DD")
+        p.add_argument("day", type=iso_day, help="YYYY-MM-DD")
         p.add_argument("--note", default="")
         p.set_defaults(handler=cmd_daysoff_change, verb=verb)
 
@@ -104,7 +91,7 @@ def cmd_deadlines_edit(args: argparse.Namespace, settings: Settings) -> int:
     if args.new_code is not None:
         raw["code"] = args.new_code
     if not raw:
-        return _fail("Không có gì để sửa: ghi ít nhất một trường, ví dụ --rule \"ngày 15 tháng cuối quý\".")
+        return fail("Không có gì để sửa: ghi ít nhất một trường, ví dụ --rule \"ngày 15 tháng cuối quý\".")
     app = _app(settings)
     try:
         with app.db.session() as s:
@@ -112,9 +99,9 @@ def cmd_deadlines_edit(args: argparse.Namespace, settings: Settings) -> int:
             fields = cases.check_deadline(s, raw, settings, partial=True)
             d = cases.edit_deadline(s, app.clock.now(), CONSOLE, args.code, fields)
     except NotFound:
-        return _fail(f"Không có hạn mã «{args.code}».")
+        return fail(f"Không có hạn mã «{args.code}».")
     except DomainError as e:
-        return _fail(str(e))
+        return fail(str(e))
     print(f"Đã sửa hạn {d.code}: {d.title} — {d.rule}.")
     return 0
 
@@ -127,7 +114,7 @@ def cmd_reminders_now(args: argparse.Namespace, settings: Settings) -> int:
         with app.db.session() as s:
             queued = remind_now(s, app.clock.now(), CONSOLE, args.code, escalate=settings.escalation_days)
     except NotFound:
-        return _fail(f"Không có hạn mã «{args.code}».")
+        return fail(f"Không có hạn mã «{args.code}».")
     if not queued.delivery_ids:
         print(f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký).")
     else:
@@ -147,7 +134,7 @@ def cmd_acks_confirm(args: argparse.Namespace, settings: Settings) -> int:
         reasons = {"no_unit": f"Không có đơn vị «{args.unit}».", "unknown_code": f"Không có hạn mã «{args.code}».",
                    "not_audience": f"Hạn {args.code} không áp dụng cho {args.unit}.",
                    "nothing_open": f"{args.unit} không còn kỳ nào của hạn {args.code} đang chờ xác nhận."}
-        return _fail(reasons.get(r.status, f"Không xác nhận được ({r.status})."))
+        return fail(reasons.get(r.status, f"Không xác nhận được ({r.status})."))
     for c in r.confirmed:
         note = f", số {c.note}" if c.note else ""
         print(f"{c.unit} đã nộp «{c.title}» — {c.label}" + ("" if c.new else f" (xác nhận trước đó bởi {c.by})") + note)
@@ -161,9 +148,9 @@ def cmd_acks_undo(args: argparse.Namespace, settings: Settings) -> int:
     with app.db.session() as s:
         r = undo(s, app.clock.now(), CONSOLE, settings, text=f"{args.code} {args.unit}")
     if r.status == "not_found":
-        return _fail(f"Không có xác nhận nộp nào của «{args.unit}» cho hạn {args.code}.")
+        return fail(f"Không có xác nhận nộp nào của «{args.unit}» cho hạn {args.code}.")
     if r.status == "closed":
-        return _fail(f"Kỳ {r.label} của hạn {r.code} đã kết thúc; xác nhận của {r.unit} được giữ nguyên.")
+        return fail(f"Kỳ {r.label} của hạn {r.code} đã kết thúc; xác nhận của {r.unit} được giữ nguyên.")
     print(f"Đã hủy xác nhận nộp của {r.unit} cho hạn {r.code} — {r.label}.")
     return 0
 
@@ -178,7 +165,7 @@ def cmd_units_invite(args: argparse.Namespace, settings: Settings) -> int:
         with app.db.session() as s:
             made = make_invite(s, app.clock.now(), CONSOLE, args.name)
     except NotFound as e:
-        return _fail(f"Không có đơn vị «{args.name}»." + (f" Có phải: {', '.join(e.suggestions)}?" if e.suggestions
+        return fail(f"Không có đơn vị «{args.name}»." + (f" Có phải: {', '.join(e.suggestions)}?" if e.suggestions
                                                            else ""))
     print(f"Mã mời đầu mối của {made.unit}: {made.code} (Zalo: nhắn cho bot «dangky {made.code}»; Telegram: "
           f"liên kết /start dk_{made.code} của bot).")
@@ -203,9 +190,9 @@ def cmd_focal_decide(args: argparse.Namespace, settings: Settings) -> int:
     with app.db.session() as s:
         d = decide(s, app.clock.now(), CONSOLE, args.code, approve=args.approve)
     if d.status == "not_found":
-        return _fail(f"Không có yêu cầu đăng ký mã «{args.code}».")
+        return fail(f"Không có yêu cầu đăng ký mã «{args.code}».")
     if d.status == "already":
-        return _fail(f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.")
+        return fail(f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.")
     print(f"Đã {'duyệt' if args.approve else 'từ chối'} {d.name} làm đầu mối của {d.unit} (mã {d.code}). "
           "Người xin chưa được báo trong chat: hãy báo họ.")
     return 0
@@ -266,7 +253,7 @@ def cmd_admins_change(args: argparse.Namespace, settings: Settings) -> int:
     channel, sep, user = args.who.partition(":")
     channel, user = channel.strip().lower(), user.strip()
     if not sep or not channel.isidentifier() or not user or any(ch.isspace() for ch in user) or len(user) > 64:
-        return _fail("Ghi người dùng dạng kênh:mã, ví dụ telegram:123456.")
+        return fail("Ghi người dùng dạng kênh:mã, ví dụ telegram:123456.")
     app = _app(settings)
     with app.db.session() as s:
         if args.grant:

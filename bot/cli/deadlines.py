@@ -12,6 +12,7 @@ from bot.app import build_app
 from bot.core.actors import CONSOLE
 from bot.core.config import Settings
 from bot.core.errors import NotFound
+from bot.cli.args import fail, iso_day
 from scheduler.usecases import deadlines as deadline_cases
 from scheduler.usecases import units as unit_cases
 from scheduler.preview import register_cli as register_preview
@@ -24,18 +25,6 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
 
 def _print(data: Any, as_json: bool, text: str) -> None:
     sys.stdout.write((json.dumps(data, ensure_ascii=False, indent=2) if as_json else text) + "\n")
-
-
-def _fail(message: str) -> int:
-    sys.stderr.write(message + "\n")
-    return 2
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ngày phải có dạng YYYY-MM-DD: {text!r}") from None
 
 
 def register(sub: Any) -> None:
@@ -75,7 +64,7 @@ def register(sub: Any) -> None:
 
     p = dsub.add_parser("ics", help="write an RFC 5545 calendar of upcoming deadlines")
     p.add_argument("--unit", help="only deadlines addressed to this unit")
-    p.add_argument("--from", dest="start", type=_date, help="first day (default today)")
+    p.add_argument("--from", dest="start", type=iso_day, help="first day (default today)")
     p.add_argument("--days", type=int, default=400, help="how many days ahead (default 400)")
     p.add_argument("--out", type=Path, help="file to write (default standard output)")
     p.set_defaults(handler=cmd_deadlines_ics)
@@ -102,8 +91,8 @@ def register(sub: Any) -> None:
     reminders = sub.add_parser("reminders", help="reminders: dry-run plan")
     rsub = reminders.add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
     p = rsub.add_parser("plan", help="every reminder that would be sent between two dates (nothing is sent)")
-    p.add_argument("--from", dest="start", type=_date, required=True)
-    p.add_argument("--to", dest="end", type=_date, required=True)
+    p.add_argument("--from", dest="start", type=iso_day, required=True)
+    p.add_argument("--to", dest="end", type=iso_day, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_reminders_plan)
 
@@ -121,7 +110,7 @@ def cmd_deadlines_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.unit:
             unit = find_unit(s, args.unit)
             if unit is None:
-                return _fail(f"Không có đơn vị «{args.unit}».")
+                return fail(f"Không có đơn vị «{args.unit}».")
             deadlines = [d for d in deadlines if unit.id in audience_unit_ids(d, units)]
         data = [deadline_cases.view(s, d).as_dict() for d in deadlines]
     text = "\n".join(f"{d['code']}\t{d['title']}\t{d['rule']}\t{', '.join(d['units']) or '-'}" for d in data)
@@ -145,7 +134,7 @@ def cmd_deadlines_add(args: argparse.Namespace, settings: Settings) -> int:
             d = deadline_cases.add_deadline(s, now, CONSOLE, fields)
             text = f"Đã thêm hạn {d.code}.\n" + describe(s, {**fields, "code": d.code}, calendar_for(s), as_vn(now).date())
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     _print(d.as_dict(), args.json, text)
     return 0
 
@@ -156,7 +145,7 @@ def cmd_deadlines_remove(args: argparse.Namespace, settings: Settings) -> int:
         with app.db.session() as s:
             deadline_cases.remove_deadline(s, app.clock.now(), CONSOLE, args.code)
     except NotFound:
-        return _fail(f"Không có hạn mã «{args.code}».")
+        return fail(f"Không có hạn mã «{args.code}».")
     _print({"removed": args.code}, args.json, f"Đã xóa hạn {args.code}.")
     return 0
 
@@ -165,7 +154,7 @@ def cmd_deadlines_presets(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.presets import presets
 
     if args.day is not None and not 1 <= args.day <= 19:
-        return _fail("--day phải từ 1 đến 19.")
+        return fail("--day phải từ 1 đến 19.")
     available = presets(settings, args.day)
     if not args.install:
         data = [{"name": p.key, "title": p.title, "about": p.about,
@@ -173,7 +162,7 @@ def cmd_deadlines_presets(args: argparse.Namespace, settings: Settings) -> int:
         _print(data, args.json, "\n".join(f"{p.key}\t{p.title}\n\t{p.about}" for p in available.values()))
         return 0
     if not args.name:
-        return _fail("Ghi bộ hạn cần cài: --name cchc hoặc --name 7946.")
+        return fail("Ghi bộ hạn cần cài: --name cchc hoặc --name 7946.")
     app = _app(settings)
     with app.db.session() as s:
         done = deadline_cases.install_preset(s, app.clock.now(), CONSOLE, available[args.name], settings, day=args.day)
@@ -197,7 +186,7 @@ def cmd_deadlines_ics(args: argparse.Namespace, settings: Settings) -> int:
         if args.unit:
             unit = find_unit(s, args.unit)
             if unit is None:
-                return _fail(f"Không có đơn vị «{args.unit}».")
+                return fail(f"Không có đơn vị «{args.unit}».")
         data = deadlines_calendar(list_deadlines(s), list_units(s), calendar_for(s), start=start,
                                   end=start + timedelta(days=args.days), now=now, unit=unit)
     if args.out:
@@ -232,13 +221,13 @@ def cmd_units_add(args: argparse.Namespace, settings: Settings) -> int:
 
     type_ = parse_unit_type(args.type)
     if type_ not in ("so", "xa"):
-        return _fail("--type phải là so (sở/ban/ngành) hoặc xa (UBND cấp xã); cấp huyện không còn từ 01/7/2025.")
+        return fail("--type phải là so (sở/ban/ngành) hoặc xa (UBND cấp xã); cấp huyện không còn từ 01/7/2025.")
     app = _app(settings)
     try:
         with app.db.session() as s:
             unit = unit_cases.add_unit(s, app.clock.now(), CONSOLE, args.name, type_, args.alias)
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     data = {"name": unit.name, "type": unit.type, "aliases": list(unit.aliases)}
     _print(data, args.json, f"Đã thêm {data['name']}.")
     return 0
@@ -250,7 +239,7 @@ def cmd_units_remove(args: argparse.Namespace, settings: Settings) -> int:
         with app.db.session() as s:
             unit_cases.remove_unit(s, app.clock.now(), CONSOLE, args.name)
     except NotFound as e:
-        return _fail(f"Không có đơn vị «{args.name}»." +
+        return fail(f"Không có đơn vị «{args.name}»." +
                      (f" Có phải: {', '.join(e.suggestions)}?" if e.suggestions else ""))
     print(f"Đã ngừng theo dõi {args.name}.")
     return 0
@@ -262,9 +251,9 @@ def cmd_units_alias(args: argparse.Namespace, settings: Settings) -> int:
         with app.db.session() as s:
             unit_cases.add_alias(s, app.clock.now(), CONSOLE, args.name, args.alias)
     except NotFound:
-        return _fail(f"Không có đơn vị «{args.name}».")
+        return fail(f"Không có đơn vị «{args.name}».")
     except ValueError as e:
-        return _fail(str(e))
+        return fail(str(e))
     print(f"{args.name}: thêm bí danh {args.alias}.")
     return 0
 
@@ -275,7 +264,7 @@ def cmd_reminders_plan(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.dryrun import planned_reminders
 
     if args.end < args.start:
-        return _fail("--to phải sau --from.")
+        return fail("--to phải sau --from.")
     app = _app(settings)
     with app.db.session() as s:
         data = planned_reminders(s, args.start, args.end, escalate=settings.escalation_days)
