@@ -7,7 +7,6 @@ PostgreSQL (SQLite serialises writers) and is skipped on SQLite with the reason.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import Counter
 from datetime import datetime
 
@@ -20,7 +19,7 @@ from scheduler.models import Chat, Deadline, Delivery, Occurrence
 from scheduler.repo import create_deadline
 from scheduler.service import LEASE, ReminderService
 from scheduler.units import add_unit
-from tests.reliability.test_replicas import YieldingChannel, replica
+from tests.reliability.test_replicas import YieldingChannel, replica, tick_concurrently
 
 CHATS = 60
 SENT_AT = datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ)  # the 7-day reminders of both deadlines (due 10/12/2026)
@@ -117,25 +116,8 @@ async def test_three_replicas_in_threads_send_each_chat_one_digest(app, clock, d
     seed(app)
     clock.set(SENT_AT)
     replicas = [replica(app, db_url, FixedClock(SENT_AT)) for _ in range(3)]
-    start = threading.Barrier(len(replicas))
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def run(a, n: int) -> None:  # type: ignore[no-untyped-def]
-        service = ReminderService(a, instance_id=f"thread-{n}")
-        try:
-            start.wait()
-            results.append(asyncio.run(service.tick()))
-        except BaseException as e:  # reported below, in the test's thread
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(a, n)) for n, (a, _, _) in enumerate(replicas)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        assert errors == []
+        results = tick_concurrently([a for a, _, _ in replicas])
         channels = [ch for _, ch, _ in replicas]
         assert sum(results) == 2 * CHATS
         assert set(parts(channels).values()) == {1}  # no reminder twice

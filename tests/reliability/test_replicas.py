@@ -49,6 +49,29 @@ def replica(app: App, db_url: str, clock: FixedClock) -> tuple[App, YieldingChan
     return build_app(app.settings, clock=clock, channels={"fake": channel}, db=db), channel, db
 
 
+def tick_concurrently(apps: list[App]) -> list[int]:
+    """One tick of one engine per app, each in its own OS thread, started together; the ticks' results."""
+    start = threading.Barrier(len(apps))
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(a: App, n: int) -> None:
+        service = ReminderService(a, instance_id=f"thread-{n}")
+        try:
+            start.wait()
+            results.append(asyncio.run(service.tick()))  # plans (dirty on creation), then claims and sends
+        except BaseException as e:  # reported below, in the test's thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(a, n)) for n, a in enumerate(apps)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    return results
+
+
 def assert_each_chat_once(channels: list[YieldingChannel]) -> None:
     per_chat = Counter(m.chat_id for ch in channels for m in ch.sent)
     assert set(per_chat) == {g for _, _, g in GROUPS}, "a chat got nothing"
@@ -88,25 +111,8 @@ async def test_three_replicas_in_threads_deliver_each_reminder_once(app, clock, 
     seed(app, units=GROUPS, audience=("xa",))
     clock.set(SENT_AT)
     replicas = [replica(app, db_url, FixedClock(SENT_AT)) for _ in range(3)]
-    start = threading.Barrier(len(replicas))
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def run(a: App, n: int) -> None:
-        service = ReminderService(a, instance_id=f"thread-{n}")
-        try:
-            start.wait()
-            results.append(asyncio.run(service.tick()))  # plans (dirty on creation), then claims and sends
-        except BaseException as e:  # reported below, in the test's thread
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(a, n)) for n, (a, _, _) in enumerate(replicas)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-        assert errors == []
+        results = tick_concurrently([a for a, _, _ in replicas])
         assert sum(results) == FAN_OUT
         assert_each_chat_once([ch for _, ch, _ in replicas])
         assert statuses(app) == Counter({"sent": FAN_OUT})
