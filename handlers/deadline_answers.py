@@ -10,7 +10,8 @@ from handlers.context import Context
 from handlers.deadlines import today_of
 from scheduler.models import Deadline
 from scheduler.repo import audience_unit_ids, list_deadlines
-from scheduler.usecases.periods import DeadlinePeriods, PeriodView, periods
+from scheduler.standing import CONFIRM_LATE
+from scheduler.usecases.periods import DeadlinePeriods, PeriodView, current_periods, periods
 from scheduler.texts import days_left_text
 from scheduler.units import list_units, units_for_chat
 from scheduler.vi_dates import format_date_vi
@@ -57,21 +58,23 @@ def deadline_answer(ctx: Context, question: str) -> str | None:
     best = max(s for s, _ in scored)
     chosen = [d for s, d in scored if s == best][:2]
     period = next((v for k, v in _PERIODS.items() if re.search(rf"\b{k}\b", f)), "")
-    lines = [_due_line(d, units, today, period)
-             for d in periods(ctx.session, ctx.now(), chosen, legal_from=today - timedelta(days=7))]
+    now = current_periods(ctx.session, ctx.now(), chosen, escalate=ctx.app.settings.escalation_days,
+                          unit_ids={u.id for u in units})
+    wide = periods(ctx.session, ctx.now(), chosen, legal_from=today - CONFIRM_LATE) if period else now
+    lines = [_due_line(d, _pick(d, named, period), units, today) for d, named in zip(now, wide)]
     return "\n\n".join(line for line in lines if line) or None
 
 
-def _pick(d: DeadlinePeriods, period: str) -> PeriodView | None:
+def _pick(d: DeadlinePeriods, wide: DeadlinePeriods, period: str) -> PeriodView | None:
+    """The period named in the question (the nearest of that name), else the current one (scheduler.standing)."""
     if period:
-        named = [o for o in d.periods if fold(period) in fold(o.label)]
+        named = [o for o in wide.periods if fold(period) in fold(o.label)]
         if named:
             return named[0]
-    return d.periods[0] if d.periods else None
+    return d.periods[-1] if d.periods else None
 
 
-def _due_line(d: DeadlinePeriods, units: list, today: date, period: str) -> str:
-    occ = _pick(d, period)
+def _due_line(d: DeadlinePeriods, occ: PeriodView | None, units: list, today: date) -> str:
     if occ is None:
         return ""
     out = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from bot.core.messages import Reply
 from handlers import confirm
@@ -18,7 +18,7 @@ from scheduler.repo import get_deadline, list_deadlines
 from scheduler.service import ReminderService
 from scheduler.usecases import deadlines as cases
 from scheduler.usecases import reminders as reminder_cases
-from scheduler.usecases.periods import periods
+from scheduler.usecases.periods import current_periods
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_vn
 from scheduler.units import units_for_chat
@@ -48,12 +48,11 @@ async def upcoming(ctx: Context) -> str:
         return NO_UNIT
     unit_ids = {u.id for u in units}
     rows: list[tuple[date, str, str]] = []
-    for d in periods(ctx.session, ctx.now(), deadlines, legal_from=today - timedelta(days=30)):
+    for d in current_periods(ctx.session, ctx.now(), deadlines, escalate=ctx.app.settings.escalation_days,
+                             unit_ids=unit_ids):
         if not d.audience & unit_ids and not ctx.is_admin:
             continue
-        owed = [o for o in d.periods if o.legal_due < today and o.owing & unit_ids
-                and not o.owing & unit_ids <= o.done]
-        for o in owed + [o for o in d.periods if o.legal_due >= today][:1]:
+        for o in d.periods:
             done, audience = o.done, o.owing
             mine = audience & unit_ids
             if mine:

@@ -10,6 +10,7 @@ from handlers.registry import Role, command
 from scheduler.repo import list_deadlines
 from scheduler.texts import days_left_text
 from scheduler.timeutil import as_vn, hhmm_date
+from scheduler.standing import is_overdue
 from scheduler.usecases.status import StatusReport, UnitStatus, status_reports, type_label
 from scheduler.vi_dates import format_date_vi
 
@@ -52,7 +53,7 @@ def detail_text(r: StatusReport, today: date) -> str:
         lines.append("Kỳ này không có đơn vị nào phải nộp.")
         return "\n".join(lines)
     if missing:
-        late = today > r.legal_due
+        late = is_overdue(r, today)
         lines += ["", f"{'Quá hạn, chưa nộp' if late else 'Chưa nộp'} ({len(missing)}):"]
         shown = 0
         for t in r.types():

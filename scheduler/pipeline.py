@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import VN_TZ
 from scheduler.models import Deadline
 from scheduler.rules import DueRule, RuleError, parse_rule
-from scheduler.timing import escalation_days, legal_due, parse_time, period_reminders
+from scheduler.standing import open_until
+from scheduler.timing import legal_due, parse_time, period_reminders
 from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def schedule(rule: DueRule, leads: Sequence[int], cal: WorkCalendar, at: time = 
         legal = legal_due(p.due, cal)
         out.append(Scheduled(p.period, p.label, p.due, legal, p.cutoff,
                              tuple(period_reminders(p.due, leads, cal, at, tz, escalate=escalate)),
-                             max([legal, *escalation_days(legal, cal, escalate)])))
+                             open_until(legal, cal, escalate)))
     return out
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +15,6 @@ from scheduler.changes import bump
 from scheduler.models import Acknowledgement, Deadline, Occurrence, Unit
 from scheduler.timeutil import as_utc, as_vn
 
-OVERDUE_WINDOW = timedelta(days=30)  # an overdue occurrence may still be confirmed this long after its due date
-STATUS_GRACE = timedelta(days=7)  # /tinhhinh keeps showing a period this long after its due date
-OPEN_AHEAD = timedelta(days=45)  # /danop without a code accepts periods due within this many days
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -143,21 +140,6 @@ def occurrences_of(session: Session, deadline_id: int, *, due_from: date | None 
     if due_to is not None:
         q = q.where(Occurrence.due <= due_to)
     return list(session.scalars(q.order_by(Occurrence.due)))
-
-
-def current_occurrence(session: Session, deadline_id: int, today: date) -> Occurrence | None:
-    """The period being worked on: the first not more than a week past its legal due date that the deadline owes."""
-    deadline = session.get(Deadline, deadline_id)
-    since = deadline.created_at if deadline is not None else None
-    found = [o for o in occurrences_of(session, deadline_id, due_from=today - STATUS_GRACE) if owes(o.legal_due, since)]
-    return found[0] if found else None
-
-
-def open_occurrences(session: Session, deadline_id: int, unit_id: int, today: date) -> list[Occurrence]:
-    """Periods a unit may confirm now: not yet confirmed, due soon or overdue by at most 30 days."""
-    found = occurrences_of(session, deadline_id, due_from=today - OVERDUE_WINDOW, due_to=today + OPEN_AHEAD)
-    done = acked_pairs(session, [o.id for o in found])
-    return [o for o in found if (o.id, unit_id) not in done]
 
 
 # --- acknowledgements ----------------------------------------------------------------------------

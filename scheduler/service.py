@@ -49,7 +49,8 @@ from scheduler.reminder_message import owing_units, reminder_message
 from scheduler.texts import OverdueItem, overdue_digest_text, reminder_reply
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.occurrences import materialise
-from scheduler.timing import escalation_days, parse_time
+from scheduler.standing import escalation_day
+from scheduler.timing import parse_time
 from scheduler.units import list_units, natural_key
 
 log = logging.getLogger(__name__)
@@ -609,8 +610,8 @@ class ReminderService:
             units = {u.id: u for u in list_units(s)}
             items: list[OverdueItem] = []
             for occ in occs:
-                window = escalation_days(occ.legal_due, cal, days)
-                if today not in window:
+                step, steps = escalation_day(occ, today, cal, days)
+                if not step:
                     continue
                 audience = period_audience(occ.deadline, occ.legal_due, units.values())
                 done = {u for _, u in acked_pairs(s, [occ.id])}
@@ -618,7 +619,7 @@ class ReminderService:
                 if missing:
                     items.append(OverdueItem(occ.deadline.title, occ.deadline.code, occ.label or occ.period,
                                              occ.legal_due, tuple(missing), len(audience),
-                                             window.index(today) + 1, len(window)))
+                                             step, steps))
             if not items:
                 return 0
             insert_ignore(s, AdminDigest.__table__, [dict(day=today, kind="overdue", claimed_by=self.instance_id)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -20,15 +20,15 @@ from scheduler.changes import bump
 from scheduler.chats import find_chat
 from scheduler.daysoff import calendar_for
 from scheduler.models import Acknowledgement, Deadline, Delivery, FocalPoint, Occurrence, Unit
-from scheduler.repo import acknowledge, find_ack, get_deadline, list_deadlines, occurrences_of, period_audience
+from scheduler import standing
+from scheduler.repo import acknowledge, audience_unit_ids, find_ack, get_deadline, list_deadlines, period_audience
 from scheduler.occurrences import materialise
 from scheduler.timeutil import as_utc, as_vn
-from scheduler.timing import escalation_days
 from scheduler.units import list_units, match_unit, name_keys, natural_key, units_for_chat
+from scheduler.usecases.periods import recent_occurrences
+from scheduler.workdays import WorkCalendar
 
 POLICIES = ("members", "focal")  # see Settings.confirm_policy
-OPEN_BACK_DAYS = 30  # a period may still be confirmed this long after its legal due date
-OPEN_AHEAD_DAYS = 45  # … and this long before its due date
 _NOTE = re.compile(r"(?:^|[\s,;.:(])(?:số|so|s\u1ed1)\s*[:.]?\s*([0-9][^\s,;()]*)", re.I)
 _DOCNO = re.compile(r"(?:^|[\s,;(])([0-9]{1,6}/[A-Za-zĐđ0-9\-]+(?:/[A-Za-zĐđ0-9\-]+)*)")
 _FILLER = {"bao", "cao", "roi", "a", "nhe", "nha", "xong", "ah", "nhé", "ạ", "cho", "cua", "ky", "nay", "cac", "ban"}
@@ -115,9 +115,16 @@ def _unit_name_spans(session: Session, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _open_periods(session: Session, d: Deadline, today: date) -> list[Occurrence]:
-    return [o for o in occurrences_of(session, d.id, due_from=today - timedelta(days=OPEN_BACK_DAYS),
-                                      due_to=today + timedelta(days=OPEN_AHEAD_DAYS))]
+def _confirmable(session: Session, d: Deadline, units: list[Unit], all_units: list[Unit], today: date,
+                 cal: WorkCalendar, escalate: int) -> list[tuple[Occurrence, list[Unit]]]:
+    """The deadline's periods a confirmation naming none may be for (`standing.confirmable`, per unit: what each
+    owes), earliest first, each with the units it may be for."""
+    occs = recent_occurrences(session, d, today)
+    owing = {o.id: set(period_audience(d, o.legal_due, all_units)) for o in occs}
+    per_unit = {u.id: {o.id for o in standing.confirmable(occs, today, cal, escalate, lambda o, u=u: u.id in owing[o.id])}
+                for u in units}
+    return [(o, [u for u in units if o.id in per_unit[u.id]]) for o in occs
+            if any(o.id in ids for ids in per_unit.values())]
 
 
 def _allowed(session: Session, actor: Actor, units: list[Unit], in_group: bool, policy: str) -> bool:
@@ -181,7 +188,8 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
         occ = session.get(Occurrence, occurrence_id)
         if occ is None or not occ.deadline.active:
             return ConfirmResult("nothing_open", units=names)
-        periods = [(occ.deadline, [occ])]
+        owing = set(period_audience(occ.deadline, occ.legal_due, all_units))
+        periods = [(occ.deadline, [(occ, [u for u in units if u.id in owing])])]
     else:
         if parsed.code:
             d = get_deadline(session, parsed.code)
@@ -193,24 +201,23 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
         cal = calendar_for(session)
         for d in deadlines:
             materialise(session, d, cal, today, escalate=settings.escalation_days)
-        periods = [(d, _open_periods(session, d, today)) for d in deadlines]
+        periods = [(d, _confirmable(session, d, units, all_units, today, cal, settings.escalation_days))
+                   for d in deadlines]
+    addressed = {u.id for u in units} & {i for d, _ in periods for i in audience_unit_ids(d, all_units)}
     choices: list[Choice] = []
-    any_audience = False
     already: tuple[Occurrence, list[Unit]] | None = None
     for d, occs in periods:
-        for occ in occs:
-            owing = set(period_audience(d, occ.legal_due, all_units))
-            mine = [u for u in units if u.id in owing]
-            any_audience = any_audience or bool(mine)
+        for occ, mine in occs:
             todo = [u for u in mine if find_ack(session, occ.id, u.id) is None]
-            if mine and not todo and already is None and occ.legal_due >= today - timedelta(days=7):
-                already = (occ, mine)
-            if occurrence_id is not None and mine and not todo:
-                return _done(session, now, actor, occ, mine, parsed.note, [])
+            if mine and not todo:
+                if occurrence_id is not None:
+                    return _done(session, now, actor, occ, mine, parsed.note, [])
+                already = (occ, mine)  # the latest confirmed: the current period when all are confirmed
             if todo:
                 choices += [Choice(d.code, d.title, occ.label or occ.period, occ.due, occ.id, u.id, u.name)
                             for u in todo]
-                break  # the earliest open period of each deadline
+                break  # the earliest period each deadline is owed
+    any_audience = bool(addressed) if occurrence_id is None else any(mine for _, occs in periods for _, mine in occs)
     if not choices and already is not None and (parsed.code or len(periods) == 1):
         return _done(session, now, actor, already[0], already[1], parsed.note, [])
     if not choices:
@@ -287,9 +294,7 @@ def undo(session: Session, now: datetime, actor: Actor, settings: Settings, *, t
     if not (is_admin or mine):
         record(session, now, actor, "huynop", f"{occ.deadline.code} {occ.period} {unit.name}", outcome="denied")
         return UndoResult("not_allowed", base.unit, base.code, base.label, base.by)
-    cal = calendar_for(session)
-    window = [occ.legal_due, *escalation_days(occ.legal_due, cal, settings.escalation_days)]
-    if as_vn(now).date() > max(window):
+    if not standing.is_open(occ, as_vn(now).date(), calendar_for(session), settings.escalation_days):
         return UndoResult("closed", base.unit, base.code, base.label, base.by)
     session.delete(ack)
     # reminders set aside because of this confirmation come back (those whose time has not passed)

@@ -1,7 +1,7 @@
 """Reading use cases of a deadline's periods: which are stored around today, who owes them, who confirmed them."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from scheduler.daysoff import calendar_for
 from scheduler.models import Deadline, Occurrence
 from scheduler.occurrences import materialise
-from scheduler.repo import acks_of, audience_unit_ids, current_occurrence, occurrences_of, period_audience
+from scheduler import standing
+from scheduler.repo import acked_pairs, acks_of, audience_unit_ids, occurrences_of, owes, period_audience
 from scheduler.timeutil import as_vn
 from scheduler.units import list_units
+from scheduler.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,44 @@ def periods(session: Session, now: datetime, deadlines: Sequence[Deadline], *, l
                  lambda d: occurrences_of(session, d.id, due_from=legal_from, due_to=due_to))
 
 
-def current_periods(session: Session, now: datetime, deadlines: Sequence[Deadline]) -> list[DeadlinePeriods]:
-    """Each deadline with the period being worked on (none when there is no such period)."""
-    today = as_vn(now).date()
+def recent_occurrences(session: Session, deadline: Deadline, today: date) -> list[Occurrence]:
+    """The stored periods a deadline may still be worked on, confirmed or overdue for (see scheduler.standing)."""
+    return occurrences_of(session, deadline.id, due_from=today - standing.LOOK_BACK)
 
-    def current(d: Deadline) -> list[Occurrence]:
-        occ = current_occurrence(session, d.id, today)
-        return [occ] if occ is not None else []
-    return _read(session, now, deadlines, current)
+
+def current_occurrence(session: Session, deadline: Deadline, today: date, cal: WorkCalendar,
+                       escalate: int) -> Occurrence | None:
+    """The deadline's current period (`standing.current`): the first it owes whose window is still open."""
+    return standing.current(recent_occurrences(session, deadline, today), today, cal, escalate,
+                            lambda o: owes(o.legal_due, deadline.created_at))
+
+
+def current_periods(session: Session, now: datetime, deadlines: Sequence[Deadline], *, escalate: int,
+                    unit_ids: Collection[int] = ()) -> list[DeadlinePeriods]:
+    """Each deadline's periods as they stand today (scheduler.standing): for the units `unit_ids` it addresses, the
+    earlier periods they still owe and may confirm late, then the first period they owe that is open; otherwise
+    the deadline's current period. None for a deadline with no such period."""
+    today = as_vn(now).date()
+    cal = calendar_for(session)
+    units = list_units(session)
+    wanted = set(unit_ids)
+
+    def pick(d: Deadline) -> list[Occurrence]:
+        occs = recent_occurrences(session, d, today)
+        mine = wanted & set(audience_unit_ids(d, units))
+        if not mine:
+            now_p = standing.current(occs, today, cal, escalate, lambda o: owes(o.legal_due, d.created_at))
+            return [now_p] if now_p is not None else []
+        owing = {o.id: mine & set(period_audience(d, o.legal_due, units)) for o in occs}
+        done = acked_pairs(session, [o.id for o in occs])
+
+        def owed(o: Occurrence) -> bool:
+            return bool(owing[o.id])
+        late = [o for o in standing.owed_late(occs, today, cal, escalate, owed)
+                if any((o.id, u) not in done for u in owing[o.id])]
+        now_p = standing.current(occs, today, cal, escalate, owed)
+        return late + ([now_p] if now_p is not None else [])
+    return _read(session, now, deadlines, pick)
 
 
 def _read(session: Session, now: datetime, deadlines: Sequence[Deadline], pick) -> list[DeadlinePeriods]:  # type: ignore[no-untyped-def]

@@ -20,11 +20,12 @@ from scheduler.models import Delivery, Occurrence
 from scheduler.occurrences import materialise
 from scheduler.plan import Target
 from scheduler.reminder_message import reminder_message
-from scheduler.repo import acked_pairs, current_occurrence, period_audience
+from scheduler.repo import acked_pairs, period_audience
 from scheduler.texts import ReminderMessage
 from scheduler.timeutil import as_utc, as_vn
 from scheduler.units import list_units
 from scheduler.usecases.deadlines import find_deadline
+from scheduler.usecases.periods import current_occurrence
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ def remind_now(session: Session, now: datetime, actor: Actor, code: str, *, esca
     d = find_deadline(session, code)
     record(session, now, actor, "nhacngay", d.code)
     today = as_vn(now).date()
-    materialise(session, d, calendar_for(session), today, escalate=escalate)
-    occ = current_occurrence(session, d.id, today)
+    cal = calendar_for(session)
+    materialise(session, d, cal, today, escalate=escalate)
+    occ = current_occurrence(session, d, today, cal, escalate)
     if occ is None:
         return RemindersQueued(d.code, "", ())
     acked = {u for _, u in acked_pairs(session, [occ.id])}

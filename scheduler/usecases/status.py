@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,14 +15,14 @@ from scheduler.models import Chat, ClusterMember, Deadline, FocalPoint, Occurren
 from scheduler.repo import acks_of, get_deadline, list_deadlines, occurrences_of, owes, period_audience
 from scheduler.occurrences import materialise
 from scheduler.timeutil import as_vn
-from scheduler.timing import escalation_days as escalation_window
+from scheduler.standing import is_overdue
+from scheduler.usecases.periods import current_occurrence
 from scheduler.units import TYPE_LABELS, list_units, natural_key
 from scheduler.workdays import WorkCalendar
 
 SUBMITTED, PENDING, OVERDUE = "Đã nộp", "Chưa nộp", "Quá hạn"
 STATES = (SUBMITTED, PENDING, OVERDUE)
 TYPE_ORDER = tuple(TYPE_LABELS)  # so, xa, huyen: the order unit types are listed in
-_LOOK_BACK = timedelta(days=62)  # longer than any escalation window (at most 30 working days)
 
 
 def type_rank(unit_type: str) -> int:
@@ -58,7 +58,7 @@ class StatusReport:
     def state(self, unit: UnitStatus, today: date) -> str:
         if unit.submitted:
             return SUBMITTED
-        return OVERDUE if today > self.legal_due else PENDING
+        return OVERDUE if is_overdue(self, today) else PENDING
 
     def days_left(self, today: date) -> int:
         return (self.legal_due - today).days
@@ -96,14 +96,9 @@ class StatusReport:
 
 def open_occurrence(session: Session, deadline: Deadline, today: date, cal: WorkCalendar,
                     escalate: int) -> Occurrence | None:
-    """The open period: the first the deadline owes whose escalation window (legal due date + `escalate`
-    working days, see ESCALATION_DAYS) has not ended before today."""
-    for occ in occurrences_of(session, deadline.id, due_from=today - _LOOK_BACK):
-        if not owes(occ.legal_due, deadline.created_at):
-            continue
-        if max([occ.legal_due, *escalation_window(occ.legal_due, cal, escalate)]) >= today:
-            return occ
-    return None
+    """The open period: the deadline's current one (scheduler.standing.current — the first it owes whose window,
+    the legal due date + `escalate` working days (ESCALATION_DAYS), has not ended)."""
+    return current_occurrence(session, deadline, today, cal, escalate)
 
 
 def find_period(session: Session, deadline: Deadline, period: str) -> Occurrence:

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.core.clock import VN_TZ
-from scheduler.models import Chat, Unit
-from scheduler.repo import acknowledge, create_deadline, current_occurrence
+from scheduler.models import Chat, Deadline, Unit
+from scheduler.daysoff import calendar_for
+from scheduler.repo import acknowledge, create_deadline
 from scheduler.service import ReminderService
 from scheduler.units import add_unit
+from scheduler.usecases.periods import current_occurrence
 
 
 def at(y: int, m: int, d: int, hh: int = 8, mm: int = 0) -> datetime:
@@ -38,7 +40,7 @@ async def test_units_not_confirmed_are_reminded_each_working_day_for_three_days(
     clock.set(at(2026, 12, 10, 9))
     service.replan()
     with app.db.session() as s:
-        occ = current_occurrence(s, 1, clock.now().date())
+        occ = current_occurrence(s, s.get(Deadline, 1), clock.now().date(), calendar_for(s), 3)
         acknowledge(s, occ.id, ids["Sở Tư pháp"], channel="fake", user_id="u1", name="A", at=clock.now())
     channel.clear()
     sent_days = []
@@ -78,7 +80,7 @@ async def test_a_confirmation_stops_the_escalation(app, clock, channel):
     clock.set(at(2026, 12, 11, 8, 1))
     await service.tick()
     with app.db.session() as s:
-        occ = current_occurrence(s, 1, clock.now().date())
+        occ = current_occurrence(s, s.get(Deadline, 1), clock.now().date(), calendar_for(s), 3)
         acknowledge(s, occ.id, ids["Sở Tài chính"], channel="fake", user_id="u2", name="B", at=clock.now())
     clock.set(at(2026, 12, 14, 8, 1))
     await service.tick()

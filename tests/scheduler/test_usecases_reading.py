@@ -32,7 +32,7 @@ def test_periods_are_stored_and_read_with_who_owes_and_who_confirmed(app, clock)
         assert before.audience == q4.owing == {units["stp"], units["syt"]} and q4.done == frozenset()
         acknowledge(s, q4.occurrence_id, units["stp"], channel="fake", user_id="u1", name="Anh Nam", at=clock.now())
     with app.db.session() as s:
-        [now] = current_periods(s, clock.now(), list_deadlines(s))
+        [now] = current_periods(s, clock.now(), list_deadlines(s), escalate=3)
         [q4] = now.periods
         assert q4.period == "2026-Q4" and q4.done == {units["stp"]}
         assert [(a.by, a.note) for a in q4.acks] == [("Anh Nam", "")]
