@@ -117,6 +117,8 @@ def test_an_admin_works_the_dashboard_in_chromium(tmp_path: Path, screens: Path)
             expect(page.locator("#preview.bad")).to_contain_text("không có thật")
             form.locator("[name=rule]").fill("ngày 10 tháng cuối quý")
             expect(page.locator("#preview")).to_contain_text("10/12/2026")
+            form.locator("[name=exclude]").fill("Tân Lập")  # an excluded unit is neither reminded nor counted
+            expect(page.locator("#preview")).to_contain_text("Trừ (không nhắc, không tính): UBND xã Tân Lập")
             expect(page.locator("#preview")).not_to_have_class("bad")
             page.screenshot(path=str(screens / "han-nop-xem-truoc.png"), full_page=True)
             form.locator("button[type=submit]").click()
@@ -124,14 +126,14 @@ def test_an_admin_works_the_dashboard_in_chromium(tmp_path: Path, screens: Path)
 
             # 4. The overview, then a focal point confirms in chat, and the overview counts it.
             page.goto(f"{base}/tong-quan")
-            assert page.inner_text(".done-count") == "0/3"
+            assert page.inner_text(".done-count") == "0/2"
             with ThreadPoolExecutor(1) as chat_side:  # Playwright's sync API owns this thread's event loop
                 [said] = chat_side.submit(asyncio.run, app.handle(msg("/danop", channel="telegram", chat="123456",
                                                                       user="123456"))).result()
             assert "Sở Tư pháp" in said.text
             with page.expect_response(lambda r: r.url.endswith("/bieu-do.png")) as chart:
                 page.reload()
-            assert page.inner_text(".done-count") == "1/3"
+            assert page.inner_text(".done-count") == "1/2"
             assert chart.value.status == 200 and chart.value.headers["content-type"] == "image/png"
 
             # 5. The export downloads and opens.

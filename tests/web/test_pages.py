@@ -98,6 +98,41 @@ def test_deadline_preview_add_edit_delete_and_presets(app: App, admin) -> None: 
     assert entries[-1][1:] == ("telegram", "1001", "web")
 
 
+def test_deadline_form_sets_changes_and_clears_exclusions_like_tru(app: App, admin) -> None:  # type: ignore[no-untyped-def]
+    from scheduler.units import add_unit
+
+    with app.db.session() as s:
+        snv, stp = add_unit(s, "Sở Nội vụ", "so", ["SNV"]).id, add_unit(s, "Sở Tư pháp", "so").id
+    csrf = csrf_of(admin.get("/han-nop").text)
+    fields = {"csrf": csrf, "title": "Báo cáo CCHC quý", "rule": "ngày 10 tháng cuối quý", "audience": "sở",
+              "exclude": "SNV"}
+    assert "Trừ (không nhắc, không tính): Sở Nội vụ" in admin.post("/han-nop/xem-truoc", data=fields).text
+    added = admin.post("/han-nop/them", data=fields)
+    assert "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
+    assert 'name="exclude" value="Sở Nội vụ"' in added.text  # the edit form shows the exclusion as a name
+
+    def stored() -> list[int]:
+        with app.db.session() as s:
+            d = s.scalar(select(Deadline))
+            assert d is not None
+            return list(d.audience_exclude or [])
+    assert stored() == [snv]
+    before = len(audit(app))
+    bad = admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "exclude": "SNV, Sở Không Có"})
+    assert bad.status_code == 422 and "Không có đơn vị «Sở Không Có» để loại trừ" in bad.text
+    assert stored() == [snv] and len(audit(app)) == before  # nothing changed, nothing audited
+    admin.post("/han-nop/bc-cchc-q/sua", data={"csrf": csrf, "leads": "5,1"})  # a form without the field
+    assert stored() == [snv]
+    assert "Đã sửa hạn bc-cchc-q" in admin.post("/han-nop/bc-cchc-q/sua",
+                                               data={**fields, "exclude": "Sở Nội vụ, so tu phap"}).text
+    assert stored() == sorted([snv, stp])
+    admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "exclude": ""})  # emptied: cleared, as tru=không
+    assert stored() == []
+    edits = [e for e in audit(app) if e.action == "edit_deadline"]
+    assert len(edits) == 3 and f"'audience_exclude': [{snv}, {stp}]" in edits[1].detail
+    assert "'audience_exclude': []" in edits[2].detail and edits[2].chat_id == "web"
+
+
 def test_units_import_is_checked_before_it_is_stored(app: App, admin) -> None:  # type: ignore[no-untyped-def]
     page = admin.get("/don-vi").text
     csrf = csrf_of(page)

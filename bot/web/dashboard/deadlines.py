@@ -18,7 +18,7 @@ from scheduler.usecases import deadlines as cases
 
 NOT_ALLOWED = "Bạn không có quyền thực hiện thay đổi này (đã ghi lại)."
 
-FIELDS = ("title", "rule", "audience", "leads", "source", "what", "submit_to", "remind_at", "code")
+FIELDS = ("title", "rule", "audience", "exclude", "leads", "source", "what", "submit_to", "remind_at", "code")
 TYPE_WORDS = {"so": "sở", "xa": "xã"}
 
 
@@ -28,16 +28,24 @@ def audience_text(d: Deadline, names: dict[int, str]) -> str:
                       *(names[i] for i in d.audience_units or [] if i in names)])
 
 
+def exclude_text(d: Deadline, names: dict[int, str]) -> str:
+    """The units left out of the audience as an admin would type them ('Sở Nội vụ, Sở Tư pháp')."""
+    return ", ".join(names[i] for i in d.audience_exclude or [] if i in names)
+
+
 def _raw(form, *, partial: bool) -> dict[str, str]:  # type: ignore[no-untyped-def]
     raw = {k: form_text(form, k) for k in FIELDS}
-    return {k: v for k, v in raw.items() if v or (not partial and k in ("title", "rule", "audience"))}
+    # an edit form always sends its exclusions: emptied, they are cleared (as /suahan <mã> tru=không)
+    return {k: v for k, v in raw.items()
+            if v or (not partial and k in ("title", "rule", "audience")) or (partial and k == "exclude" and k in form)}
 
 
 def _listing(request: Request, *, status: int = 200, **extra) -> Response:  # type: ignore[no-untyped-def]
     app = bot_app(request)
     with app.db.session() as s:
         names = {u.id: u.name for u in list_units(s)}
-        rows = [{"d": d, "audience": audience_text(d, names)} for d in list_deadlines(s)]
+        rows = [{"d": d, "audience": audience_text(d, names), "exclude": exclude_text(d, names)}
+                for d in list_deadlines(s)]
     return page(request, "deadlines.html", {"title": "Hạn nộp", "rows": rows,
                                             "presets": list(presets(app.settings).values()),
                                             "form": {}, **extra}, status=status)
