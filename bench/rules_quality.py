@@ -2,8 +2,9 @@
 
     python bench/rules_quality.py [PATH …] [--show-failures tune|heldout|all]
 
-Without a path it reports both sets: bench/data/rules_realistic.jsonl (set 1) and rules_realistic2.jsonl (set 2,
-written independently by someone who had not read the parser).
+Without a path it reports the three sets: bench/data/rules_realistic.jsonl (set 1), rules_realistic2.jsonl (set 2,
+written independently by someone who had not read the parser) and rules_realistic3.jsonl (set 3, written
+independently, without reading the parser, as rules pasted from directives: the task described around the rule).
 
 Each line: {"rule", "from", "due": [YYYY-MM-DD, …] | null, "family", "split", "refuse": bool}.
 A rule is right when it parses and its first len(due) occurrences due on or after `from` have exactly
@@ -24,7 +25,9 @@ sys.path.insert(0, str(ROOT))
 from scheduler.rules import RuleError, parse_rule  # noqa: E402
 from scheduler.workdays import WorkCalendar  # noqa: E402
 
-DEFAULT = [ROOT / "bench" / "data" / "rules_realistic.jsonl", ROOT / "bench" / "data" / "rules_realistic2.jsonl"]
+DEFAULT = [ROOT / "bench" / "data" / "rules_realistic.jsonl", ROOT / "bench" / "data" / "rules_realistic2.jsonl",
+           # set 3: written independently, without reading the parser (rules with their task around them)
+           ROOT / "bench" / "data" / "rules_realistic3.jsonl"]
 
 
 def judge(row: dict, cal: WorkCalendar) -> tuple[bool, str]:
