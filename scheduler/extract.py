@@ -118,8 +118,8 @@ def find_deadlines(text: str, today: date) -> list[FoundDeadline]:
             occ = rule.occurrences(today, 4)
             past = False
         else:
-            occ = rule.occurrences(date(1900, 1, 1), 1)
-            past = bool(occ) and occ[0].due < today
+            occ = rule.occurrences(date(1900, 1, 1), 12)  # "trước ngày 15/11/2028 và trước ngày 15/5/2029": both
+            past = bool(occ) and occ[-1].due < today
         found.append(FoundDeadline(phrase, sentence, section, a, phrase, rule.understood(), rule.recurring,
                                    occ, past, action))
     return found

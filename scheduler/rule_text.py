@@ -83,6 +83,17 @@ _Rewrite = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
     (r"\s*~\s*", " - "),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
+    # "không muộn hơn ngày 28", "trước hoặc vào ngày 15/9", "vào hoặc trước ngày 15/9": the day itself counts
+    (r"\bkhong\s+(?:muon|tre|cham)\s+hon\b", "cham nhat"),
+    (r"\btruoc\s+(?:hoac|hay)\s+(?:vao\s+|dung\s+|trong\s+)?(?=ngay\b)", "cham nhat "),
+    (r"\b(?:vao|dung|trong)\s+(?:hoac|hay)\s+truoc\s+(?=ngay\b)", "cham nhat "),
+    # "Sáu tháng một lần", "định kỳ sáu tháng": six months, not "after a month"
+    (r"(?:^|(?<=dinh ky )|(?<=bao cao )|(?<=moi )|(?<=hang )|(?<=ky )|(?<=bc ))(sau|chin)\s+thang\b(?!\s*\d)",
+     lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
+    (r"\b(sau|chin)\s+thang(?=\s+(?:(?:mot|1)\s+lan|(?:dau|cuoi)\s+nam)\b)",
+     lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
+    # "mỗi quý một lần" is "hằng quý"
+    (r"\bmoi\s+(tuan|thang|quy|nam)\s+(?:mot|1)\s+lan\b", r"hang \1"),
     (r"\b(?:mung|mong)\s+(?=\d)", ""),
     (r"\bhan cuoi\b", "han chot"),
     # "trước 16h00 thứ Sáu", "trước 10h sáng thứ Hai": the time is strict, the day is the due day
@@ -96,6 +107,9 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\b(moi|hang)\s+t\s?([2-7])\b", r"\1 thu \2"),
     (r"\bcn\b(?=\s+(?:hang|moi|cac)\s+tuan)", "thu cn"),
     (r"\bq\s?\.?\s?(iv|iii|ii|i|[1-4])\b", r"quy \1"),
+    # "quý I, II, III" names three quarters
+    (r"\bquy\s+(?:iv|iii|ii|i|[1-4])(?:\s*(?:,|va|hoac)\s*(?:iv|iii|ii|i)\b)+",
+     lambda m: " , ".join("quy " + q for q in re.findall(r"iv|iii|ii|i|[1-4]", m.group(0)[3:]))),
     (r"\bchu\s+nhat\b", "thu cn"),
     _PARENS,
     (r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"\3/\2/\1"),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from scheduler import rule_task
 from scheduler.rule_text import INVISIBLE, normalize
 from scheduler.workdays import WorkCalendar
 
@@ -210,7 +211,25 @@ def _list_kinds(months: list[int], ctx: _Ctx) -> list[str]:
 
 
 def _kind_name(kind: str) -> str:
+    if kind in ("Q1", "Q2", "Q3", "Q4"):
+        return KIND_NAMES[kind].replace("Quý", "quý")
     return {"Q": "quý", "H": "6 tháng", "M": "tháng", "D": "ngày hạn"}.get(kind) or KIND_NAMES[kind].lower()
+
+
+def _ky_kinds(ctx: _Ctx) -> list[str]:
+    """The report periods a "kỳ" stands for: the label's named kinds, or every quarter / the year."""
+    named = [k for k in ctx.kinds if k in PERIOD_KINDS]
+    if named:
+        return named
+    return {("Q",): ["Q1", "Q2", "Q3", "Q4"], ("Y",): ["Y"]}.get(ctx.kinds, [])
+
+
+def _quarters(ctx: _Ctx) -> list[int]:
+    """The quarters a quarterly rule covers: those the label names ("Báo cáo quý I, II, III: …"), else all four."""
+    named = [k for k in ctx.kinds if k in PERIOD_KINDS]
+    if named and all(k.startswith("Q") for k in named):
+        return sorted(int(k[1]) for k in named)
+    return [1, 2, 3, 4]
 
 
 # ---------------------------------------------------------------- building rules from matches
@@ -324,6 +343,8 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
     strict = _strict(m)
     next_year = re.search(r"sau|tiep|ke tiep", _yearly_word(m)) is not None
     named = [k for k in ctx.kinds if k in PERIOD_KINDS]
+    if named == ["H1", "H2"]:  # "Báo cáo 6 tháng: …": the half whose last month has begun by the due date
+        named = ["H1" if 6 <= (date(2001, mo, d) - _shift(strict)).month <= 11 else "H2"]
     kind = named[0] if len(named) == 1 else None
 
     def per_year(y: int) -> list[Period]:
@@ -349,7 +370,9 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
 
 
 def _annual_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
-    pairs = [(int(d), int(mo)) for d, mo in re.findall(r"(\d{1,2})/(\d{1,2})", m.group("list"))]
+    items = re.findall(r"(?:(cham nhat|truoc) )?(?:ngay )?(\d{1,2})/(\d{1,2})", m.group("list"))
+    _same_lead(_strict(m), [lead for lead, _, _ in items])
+    pairs = [(int(d), int(mo)) for _, d, mo in items]
     for d, mo in pairs:
         _day(str(d), "«ngày 20/3, 20/6, 20/9 và 20/12 hằng năm»")
         _check_dm(d, mo)
@@ -453,37 +476,49 @@ def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> DueRule:
                  per_year, canonical=f"{'trước ' if strict else ''}{name} {which} của tháng")
 
 
+def _quarter_label(qs: list[int]) -> tuple[str, str]:
+    """('Quý I, II, III: ', 'Báo cáo quý I, quý II, quý III: ') for some quarters, ('Hằng quý, ', '') for all."""
+    if qs == [1, 2, 3, 4]:
+        return "Hằng quý, ", ""
+    return ("Các quý " + ", ".join(ROMAN[q] for q in qs) + ", ",
+            "Báo cáo " + ", ".join(f"quý {ROMAN[q]}" for q in qs) + ": ")
+
+
 def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"), "«ngày 15 tháng cuối quý»")
     strict = _strict(m)
+    qs = _quarters(ctx)
 
     def per_year(y: int) -> list[Period]:
-        return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q, d) - _shift(strict)) for q in range(1, 5)]
+        return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q, d) - _shift(strict)) for q in qs]
 
-    dates = ", ".join(f"{d}/{mo}" for mo in (3, 6, 9, 12))
+    dates = ", ".join(f"{d}/{3 * q}" for q in qs)
     note = (f"trước ngày {d} tháng cuối quý ({dates}; hạn cuối là ngày liền trước)" if strict
             else f"chậm nhất ngày {d} tháng cuối quý ({dates})")
-    summary = f"Hằng quý, {note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý."
-    return _rule(ctx, summary, per_year, "chậm nhất ngày {d} tháng cuối quý",
-                 canonical=f"{_lead(strict)} ngày {d} tháng cuối quý")
+    every, label = _quarter_label(qs)
+    summary = f"{every}{note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý."
+    return _rule(ctx, summary, per_year, f"{label}chậm nhất ngày {{d}} tháng cuối quý",
+                 canonical=f"{label}{_lead(strict)} ngày {d} tháng cuối quý")
 
 
 def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
     d = _day(m.group("d"), "«chậm nhất ngày 15 tháng đầu quý sau»")
     strict = _strict(m)
+    qs = _quarters(ctx)
 
     def per_year(y: int) -> list[Period]:
         out = []
-        for q in range(1, 5):
+        for q in qs:
             ny, nm = _month_shift(y, 3 * q, 1)
             out.append(period_occurrence(f"Q{q}", y, _clamped(ny, nm, d) - _shift(strict)))
         return out
 
-    dates = ", ".join(f"{d}/{mo}" for mo in (4, 7, 10, 1))
+    dates = ", ".join(f"{d}/{3 * q % 12 + 1}" for q in qs) + (" năm sau" if 4 in qs else "")
     note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
-    summary = (f"Hằng quý, {note} tháng đầu quý sau ({dates} năm sau) cho báo cáo của quý trước; "
+    every, label = _quarter_label(qs)
+    summary = (f"{every}{note} tháng đầu quý sau ({dates}) cho báo cáo của quý trước; "
                "chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý.")
-    return _rule(ctx, summary, per_year, canonical=f"{_lead(strict)} ngày {d} tháng đầu quý sau")
+    return _rule(ctx, summary, per_year, canonical=f"{label}{_lead(strict)} ngày {d} tháng đầu quý sau")
 
 
 _SET_ITEM = re.compile(r"quy ([1-4])|6 thang cuoi nam|6 thang(?: dau nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam")
@@ -515,7 +550,7 @@ def _report_set(m: re.Match[str], ctx: _Ctx) -> DueRule:
     if m.group("list"):
         kinds = _set_kinds(m.group("list"))
     else:
-        kinds = [k for k in ctx.kinds if k in PERIOD_KINDS]
+        kinds = _ky_kinds(ctx)
         if not kinds:
             raise RuleError("«tháng cuối kỳ» chưa nêu các kỳ báo cáo. Ví dụ: «ngày 20 tháng cuối kỳ báo cáo quý I, "
                             "6 tháng, quý III và năm».")
@@ -556,12 +591,16 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
             return [period_occurrence("Y", y, last(date(y, 12, 31)))]
         what = spoken = "năm"
     elif m.group("mm"):
-        mo = int(m.group("mm"))
-        _check_month(mo)
+        months = sorted({int(x) for x in re.findall(r"\d{1,2}", m.group("mm"))})
+        for mo in months:
+            _check_month(mo)
+        kinds = _list_kinds(months, ctx) if len(months) > 1 else ["D"]
 
         def per_year(y: int) -> list[Period]:
-            return [Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))]
-        what = spoken = f"tháng {mo} hằng năm"
+            return [Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", last(_last_day(y, mo)), None, date(y, mo, 1))
+                    if k in ("D", "M") else _period(k, last(_last_day(y, mo))) for mo, k in zip(months, kinds)]
+        listed = ", ".join(map(str, months[:-1])) + " và " + str(months[-1]) if len(months) > 1 else str(months[0])
+        what = spoken = f"tháng {listed} hằng năm"
     else:
         def per_year(y: int) -> list[Period]:
             out = []
@@ -667,6 +706,159 @@ def _counted(m: re.Match[str], ctx: _Ctx) -> DueRule:
                  f"trong thời hạn {what} kể từ {_dmy(anchor)}")
 
 
+def _period_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'chậm nhất ngày 05 của tháng đầu kỳ sau' after a label naming the periods ("Báo cáo 6 tháng …")."""
+    d = _day(m.group("d"), "«Báo cáo 6 tháng: chậm nhất ngày 05 tháng đầu kỳ sau»")
+    strict = _strict(m)
+    kinds = _ky_kinds(ctx)
+    if not kinds:
+        raise RuleError("«tháng đầu kỳ sau» chưa nêu kỳ báo cáo là kỳ nào. Ví dụ: «Báo cáo 6 tháng: chậm nhất ngày 05 "
+                        "tháng đầu kỳ sau», «chậm nhất ngày 15 tháng đầu quý sau».")
+
+    def per_year(y: int) -> list[Period]:
+        out = []
+        for k in kinds:
+            ny, nm = _month_shift(y, KINDS[k].last, 1)
+            out.append(period_occurrence(k, y, _clamped(ny, nm, d) - _shift(strict)))
+        return out
+
+    parts = []
+    for k in kinds:
+        ny, nm = _month_shift(2001, KINDS[k].last, 1)
+        parts.append(f"{KINDS[k].label.format(y='').strip().rstrip('/')} (hạn {d}/{nm}{' năm sau' if ny > 2001 else ''})")
+    note = f"trước ngày {d} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất ngày {d}"
+    names = "6 tháng" if kinds == ["H1", "H2"] else ", ".join(_kind_name(k) for k in kinds)
+    return _rule(ctx, f"Mỗi năm {len(kinds)} kỳ báo cáo, {note} tháng đầu kỳ sau: " + "; ".join(parts) + ".",
+                 per_year, canonical=f"Báo cáo {names}: {_lead(strict)} ngày {d} tháng đầu kỳ sau")
+
+
+_START_UNITS = {"thang": ("tháng", 1), "quy": ("quý", 3), "nam": ("năm", 12)}
+
+
+def _start_unit(unit: str) -> str:
+    return "quy" if "quy" in unit else "nam" if unit == "nam" else "thang"
+
+
+def _nth_day_of_start(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'ngày làm việc thứ 3 của mỗi tháng', 'trong 05 ngày làm việc đầu quý': early in a period, for the one before."""
+    g = m.groupdict()
+    n = 1 if g.get("first") else int(g.get("n") or g.get("n2") or 0)
+    working = bool(g.get("wd") or g.get("wd2"))
+    unit = _start_unit(g.get("unit") or g.get("unit2") or "")
+    if not 1 <= n <= (20 if working else 28):
+        raise RuleError(f"«{n} ngày {'làm việc ' if working else ''}đầu {_START_UNITS[unit][0]}» không có thật trong "
+                        "mọi kỳ. Ví dụ: «trong 05 ngày làm việc đầu tháng», «ngày làm việc thứ 3 của mỗi tháng».")
+    step = _START_UNITS[unit][1]
+    cal = ctx.cal
+
+    def due_in(y: int, mo: int) -> date:
+        if not working:
+            return date(y, mo, n)
+        return cal.add_working_days(date(y, mo, 1) - timedelta(days=1), n)
+
+    def per_year(y: int) -> list[Period]:
+        out = []
+        for mo in range(1, 13, step):
+            due = due_in(y, mo)
+            if unit == "thang":
+                out.append(_month_period(due, previous=True))
+            elif unit == "quy":
+                out.append(period_occurrence(f"Q{(mo - 1) // 3 or 4}", y if mo > 1 else y - 1, due))
+            else:
+                out.append(period_occurrence("Y", y - 1, due))
+        return out
+
+    name, _ = _START_UNITS[unit]
+    month = {"thang": "mỗi tháng", "quy": "tháng đầu mỗi quý (tháng 1, 4, 7, 10)", "nam": "tháng 1 hằng năm"}[unit]
+    which = {"thang": "tháng trước", "quy": "quý trước", "nam": "năm trước"}[unit]
+    day = ("ngày làm việc đầu tiên" if n == 1 else f"ngày làm việc thứ {n}") if working else f"ngày {n}"
+    extra = " (không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ)" if working else ""
+    spoken = {"thang": "tháng", "quy": "quý", "nam": "năm"}[unit]
+    if working:
+        canonical = f"ngày làm việc {'đầu tiên' if n == 1 else f'thứ {n}'} của {spoken}"
+    else:
+        canonical = f"trong {n:02d} ngày đầu {spoken}"
+    return _rule(ctx, f"Định kỳ: {day} của {month}{extra}; báo cáo của {which}.", per_year, canonical=canonical)
+
+
+def _counted_from_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'trong thời hạn 05 ngày làm việc kể từ ngày kết thúc quý': counted from the end of each period."""
+    n = int(m.group("n"))
+    if not 1 <= n <= 90:
+        raise RuleError(f"Thời hạn {n} ngày kể từ ngày kết thúc kỳ phải từ 1 đến 90 ngày. Ví dụ: «trong thời hạn 05 "
+                        "ngày làm việc kể từ ngày kết thúc quý».")
+    working = bool(m.group("wd"))
+    unit = m.group("unit")
+    if unit.startswith("ky"):
+        kinds = _ky_kinds(ctx)
+        if not kinds:
+            raise RuleError("«kể từ ngày kết thúc kỳ báo cáo» chưa nêu kỳ nào. Ví dụ: «trong thời hạn 05 ngày làm việc "
+                            "kể từ ngày kết thúc quý», «Báo cáo 6 tháng: trong 10 ngày kể từ ngày kết thúc kỳ».")
+    else:
+        kinds = {"thang": ["M"], "quy": ["Q1", "Q2", "Q3", "Q4"], "6 thang": ["H1", "H2"], "nam": ["Y"]}[unit]
+    cal = ctx.cal
+
+    def after(end: date) -> date:
+        return cal.add_working_days(end, n) if working else end + timedelta(days=n)
+
+    def per_year(y: int) -> list[Period]:
+        if kinds == ["M"]:
+            out = []
+            for mo in range(1, 13):
+                cy, cm = _month_shift(y, mo, -1)
+                out.append(Period(f"{y}-{mo:02d}", f"Tháng {mo}/{y}", after(_last_day(y, mo)),
+                                  (date(cy, cm, 15), date(y, mo, 14))))
+            return out
+        return [period_occurrence(k, y, after(_last_day(y, KINDS[k].last))) for k in kinds]
+
+    what = f"{n} ngày làm việc" if working else f"{n} ngày"
+    names = "tháng" if kinds == ["M"] else ", ".join(_kind_name(k) for k in kinds)
+    if unit.startswith("ky"):
+        canonical = f"Báo cáo {names}: trong thời hạn {what} kể từ ngày kết thúc kỳ"
+    else:
+        canonical = f"trong thời hạn {what} kể từ ngày kết thúc {unit.replace('thang', 'tháng').replace('quy', 'quý').replace('nam', 'năm')}"
+    return _rule(ctx, f"Định kỳ: trong thời hạn {what} kể từ ngày kết thúc mỗi kỳ ({names}).", per_year,
+                 canonical=canonical)
+
+
+def _monthly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'ngày 1 và 15 hằng tháng': several due days each month."""
+    days = sorted({_day(x, "«ngày 1 và 15 hằng tháng»") for x in re.findall(r"\d{1,2}", m.group("d") + " " + m.group("more"))})
+    strict = _strict(m)
+
+    def per_year(y: int) -> list[Period]:
+        out = []
+        for mo in range(1, 13):
+            for d in days:
+                due = _clamped(y, mo, d) - _shift(strict)
+                out.append(Period(due.isoformat(), f"Hạn {_dmy(due)}", due))
+        return out
+
+    listed = ", ".join(map(str, days[:-1])) + " và " + str(days[-1])
+    note = f"trước các ngày {listed} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {listed}"
+    return _rule(ctx, f"Hằng tháng, {note}; mỗi ngày là một hạn riêng.", per_year,
+                 canonical=f"{_lead(strict)} ngày {listed} hằng tháng")
+
+
+def _single_list(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'trước ngày 15/11/2028 và trước ngày 15/5/2029': several one-off dates, one lead for all."""
+    strict = _strict(m)
+    items = re.findall(r"(?:(cham nhat|truoc) )?(?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4})", m.group("list"))
+    _same_lead(strict, [lead for lead, *_ in items])
+    stated = sorted({_real_date(int(y), int(mo), int(d)) for _, d, mo, y in items})
+    occs = tuple(Period(due.isoformat(), f"Ngày {_dmy(due)}", due) for due in (x - _shift(strict) for x in stated))
+    listed = ", ".join(_dmy(x) for x in stated[:-1]) + " và " + _dmy(stated[-1])
+    note = f"trước các ngày {listed} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {listed}"
+    return DueRule(ctx.text, False, f"{len(stated)} lần: {note}.", occs, canonical=f"{_lead(strict)} ngày {listed}")
+
+
+def _same_lead(strict: bool, leads: list[str]) -> None:
+    """Every date of a list is 'trước' or every one 'chậm nhất': a mixed list is refused."""
+    if any(lead and ("truoc" in lead) != strict for lead in leads):
+        raise RuleError("Danh sách ngày vừa có «trước ngày» vừa có «chậm nhất ngày»: hãy tạo hai hạn riêng, ví dụ "
+                        "«trước ngày 01/7 hằng năm» và «chậm nhất ngày 31/12 hằng năm».")
+
+
 # ---------------------------------------------------------------- the grammar
 
 Handler = Callable[[re.Match[str], _Ctx], DueRule]
@@ -680,6 +872,9 @@ DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
 YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau(?: lien ke)?|nam tiep theo|"
           r"nam ke tiep|nam lien sau|nam lien ke)")
 _EVERY = r"(?:hang|moi|cac)"
+_ITEM_LEAD = r"(?:(?:cham nhat|truoc) )?"  # "trước ngày 30/6 và trước ngày 31/12"
+DMY_PLAIN = r"\d{1,2}/\d{1,2}/\d{4}"
+_START_UNIT = r"(?:thang dau(?: tien)? (?:(?:moi|hang|cac) )?quy|thang|quy|nam)"
 _SET_LIST = (r"(?:(?:bao cao )?(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
              r"(?: (?:va|hoac))? ?)+")
 
@@ -721,14 +916,25 @@ def _compiled(p: str) -> re.Pattern[str]:
 _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace("?P<yearly>", "?:")
                       + r"|\d{1,2} (?:hang|moi) thang|\d{1,2} thang cuoi quy")
 _LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|"
-             r"thang (?P<mm>\d{{1,2}}) (?:hang|moi) nam|thang|quy|nam|6 thang)"
+             r"thang (?P<mm>\d{{1,2}}(?:(?: va| hoac)? (?:thang )?\d{{1,2}})*) (?:hang|moi) nam|thang|quy|nam|6 thang)"
              rf"(?: {_EVERY} (?:thang|quy|nam))?")
 GRAMMAR: tuple[Production, ...] = (
     Production("report_set", rf"{{LEAD}}ngay {D} thang cuoi(?: cung)? (?:moi |cac )?ky(?: (?:cac|moi) ky)?(?: bao cao)?"
                rf"(?: (?P<list>{_SET_LIST}))?",
                _report_set),
+    Production("period_next", rf"{{LEAD}}ngay {D} thang dau(?: tien)? (?:moi |cac )?ky(?: bao cao)? "
+                              r"(?:sau|tiep theo|ke tiep(?: theo)?|lien sau|lien ke)", _period_next),
+    Production("nth_day_of_start", rf"{{LEAD}}(?:ngay(?P<wd> lam viec) (?:thu (?P<n>\d{{1,2}})|(?P<first>dau tien)) "
+                                   rf"(?:(?:moi|hang|cac) )?(?P<unit>{_START_UNIT})|"
+                                   rf"(?:vong |thoi han )?(?P<n2>\d{{1,2}}) ngay(?P<wd2> lam viec)? dau(?: tien)? "
+                                   rf"(?:(?:moi|hang|cac) )?(?P<unit2>{_START_UNIT}))(?: {_EVERY} (?:thang|quy|nam))?",
+               _nth_day_of_start),
+    Production("counted_from_end", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
+                                   r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
+                                   r"(?:ngay )?(?:ket thuc|cuoi(?: cung)?) (?:(?:moi|cac) )?"
+                                   r"(?P<unit>6 thang|thang|quy|nam|ky(?: bao cao)?)", _counted_from_end),
     Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
-                              rf"(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
+                              rf"(?:trong )?(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
                _quarter_end),
     Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|"
                                rf"quy ke tiep(?: theo)?|quy lien sau|(?:{_EVERY} )?quy)|"
@@ -742,6 +948,8 @@ GRAMMAR: tuple[Production, ...] = (
                _in_period_yearly),
     Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
                _month_list),
+    Production("monthly_days", rf"{{LEAD}}ngay {D}(?P<more>(?: (?:va|hoac) (?:ngay )?\d{{1,2}})+) {_EVERY} thang",
+               _monthly_days),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
     Production("weekday_of_month", rf"{{LEAD}}(?:ngay )?thu (?P<wd>\d|cn) (?:(?P<last>tuan cuoi(?: cung)?|cuoi(?: cung)?)|"
@@ -749,8 +957,10 @@ GRAMMAR: tuple[Production, ...] = (
                _weekday_of_month),
     Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|"
                          rf"(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
-    Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?(?:ngay )?"
-                              rf"\d{{1,2}}/\d{{1,2}})+) {YEARLY}", _annual_list),
+    Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?{_ITEM_LEAD}"
+                              rf"(?:ngay )?\d{{1,2}}/\d{{1,2}})+) {YEARLY}", _annual_list),
+    Production("single_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>{DMY_PLAIN}(?: (?:va |hoac )?{_ITEM_LEAD}"
+                              rf"(?:ngay )?{DMY_PLAIN})+)", _single_list, lead_in_text=True),
     Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
     Production("counted", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
                           r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
@@ -842,6 +1052,8 @@ def _label_kinds(label: str) -> tuple[str, ...]:
         kind = {"Qn": f"Q{m.group('Qn')}", "M9": "9M"}.get(k, k)
         if kind not in kinds:
             kinds.append(kind)
+    if kinds == ["H1"] and not re.search(r"\b6 thang dau nam\b", label):
+        kinds.append("H2")  # "Báo cáo 6 tháng", "6 tháng một lần": both halves
     return tuple(kinds)
 
 
@@ -1074,7 +1286,132 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
         if rule is not None:
             _refuse_dropped_exception(clean)
             return rule
+    composite = _clauses_rule(clean, calendar)
+    if composite is not None:
+        return composite
+    rule = _task_reading(clean, calendar)
+    if rule is not None:
+        _refuse_dropped_exception(clean)
+        return rule
     raise _refusal(*first)
+
+
+# ---------------------------------------------------------------- a rule inside a task description
+
+_UNIT_WORDS = {"W": "tuan", "M": "thang", "Q": "quy", "Y": "nam"}
+_PER_YEAR = {"W": {52, 53}, "M": {12}, "Q": {4}, "H": {2}, "Y": {1}}
+
+
+def _label_counts(kinds: tuple[str, ...]) -> set[int] | None:
+    """How many periods a year the label's kinds stand for; None when they do not say one number."""
+    if not kinds:
+        return None
+    if all(k in PERIOD_KINDS for k in kinds):
+        return {1, 2} if kinds == ("H1", "H2") else {len(kinds)}
+    if len(kinds) == 1:
+        return _PER_YEAR.get(kinds[0], set())
+    return set()
+
+
+def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """'Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm': the rule read from its timing words alone, when
+    the words left over carry no timing (they describe the work), and the period words among them agree with it."""
+    for remarks in ("periods", "drop"):
+        reading = rule_task.read(normalize(clean, remarks=remarks), clean)
+        mains = reading.of("main")
+        if len(mains) != 1:
+            continue
+        frames, labels, contents = reading.of("frame"), reading.of("label"), reading.of("content")
+        units = [u for u in map(rule_task.frame_unit, frames) if u]
+        lead = [f"hang {_UNIT_WORDS[u]}" for u in units if u != "H"]
+        kinds: list[str] = ["H1", "H2"] if "H" in units else []
+        report_kinds = list(kinds)
+        for lab in labels:
+            found = _label_kinds(lab.text)
+            kinds += found
+            if rule_task.report_label(reading, lab):
+                report_kinds += found
+        ctx = _Ctx(clean, calendar, tuple(dict.fromkeys(report_kinds)))
+        rule = _match_completed(_body(" ".join(lead + [mains[0].text])), tuple(dict.fromkeys(kinds)), ctx)
+        if rule is None:
+            continue
+        _check_agreement(rule, reading, units, tuple(dict.fromkeys(k for lab in labels for k in _label_kinds(lab.text))),
+                         contents)
+        return replace(rule, summary=f"{rule.summary} {_task_note(reading)}")
+    return None
+
+
+def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str], label_kinds: tuple[str, ...],
+                     contents: list[rule_task.Run]) -> None:
+    """The recurrence words around the rule ("hằng quý", "Kế hoạch … năm", "báo cáo tháng trước") say as many
+    periods a year as the rule gives; otherwise the rule is refused rather than half-understood."""
+    said = [r for r in reading.runs if r.kind in ("frame", "label", "content")]
+    if not said:
+        return
+    if not rule.recurring:
+        if units:
+            raise _disagree(rule, said, "một lần")
+        return
+    n = len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31)))
+    wanted = [_PER_YEAR[u] for u in units] + [_PER_YEAR[rule_task.content_unit(c)] for c in contents]
+    label_counts = _label_counts(label_kinds)
+    if label_counts is not None:
+        wanted.append(label_counts)
+    if any(n not in w for w in wanted):
+        raise _disagree(rule, said, f"{n} lần mỗi năm")
+
+
+def _disagree(rule: DueRule, said: list[rule_task.Run], gives: str) -> RuleError:
+    words = ", ".join(_quoted(r.source, 40) for r in said)
+    return RuleError(f"Chưa rõ ý: {words} nói về kỳ khác với hạn đọc được (hạn «{rule.canonical}» cho {gives}). "
+                     f"Nếu hạn là «{rule.canonical}», hãy ghi đúng như vậy; nếu không, hãy ghi rõ kỳ, ví dụ «ngày 15 "
+                     "tháng cuối quý», «ngày 5 hằng tháng», «chậm nhất ngày 30/01 hằng năm».")
+
+
+def _task_note(reading: rule_task.Reading) -> str:
+    """What was taken as the due rule and what as the work, for the admin to check."""
+    timing = " … ".join(r.source for r in reading.runs if r.kind in ("frame", "main") and r.source)
+    task = " … ".join(r.source for r in reading.runs if r.kind == "task" and r.source)
+    note = f"(Hạn đọc từ: «{timing}»"
+    if task:
+        note += f"; phần «{_quoted(task, 120)[1:-1]}» là nội dung công việc, không tính vào hạn"
+    for lab in reading.of("label"):
+        note += f"; «{lab.source}» trong tên công việc là kỳ, khớp với hạn"
+    for c in reading.of("content"):
+        note += f"; «{c.source}» là kỳ của nội dung báo cáo, không phải hạn nộp"
+    return note + ".)"
+
+
+# ---------------------------------------------------------------- several report kinds, each with its own rule
+
+_CLAUSE_SPLIT = re.compile(r"\s*;\s*|,\s*(?=(?:báo cáo|bao cao|bc|BC|Báo cáo|Bao cao)\b)")
+
+
+def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """'Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12': one rule per report
+    kind, joined, when every clause names its report and their periods do not overlap."""
+    parts = [p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean) if p.strip(" ,.")]
+    if len(parts) < 2 or not all(re.match(r"(?i)(?:báo cáo|bao cao|bc)\b", p) for p in parts):
+        return None
+    rules = []
+    for p in parts:
+        try:
+            rules.append(parse_rule(p, calendar))
+        except RuleError:
+            return None
+    if not all(r.recurring for r in rules):
+        return None
+    ids = [o.period for r in rules for o in r.occurrences_between(date(2031, 1, 1), date(2032, 12, 31))]
+    if len(ids) != len(set(ids)) or any(not r.canonical.lower().startswith("báo cáo") for r in rules):
+        return None
+
+    def per_year(y: int) -> list[Period]:
+        return [o for r in rules if r._per_year is not None for o in r._per_year(y)]
+
+    summary = " ".join(f"{i}) {r.summary}" for i, r in enumerate(rules, 1))
+    warnings = tuple(w for r in rules for w in r.warnings)
+    return DueRule(clean, True, f"Gồm {len(rules)} quy tắc: {summary}", _per_year=per_year, warnings=warnings,
+                   canonical="; ".join(r.canonical for r in rules))
 
 
 _EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|đối với|trường hợp|ngoai tru|tru|rieng|doi voi|truong hop)"

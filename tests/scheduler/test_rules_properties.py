@@ -17,7 +17,8 @@ from scheduler.workdays import WorkCalendar
 CAL = WorkCalendar()
 WORDS = ["chậm nhất", "muộn nhất", "trước", "ngày", "tháng", "năm", "quý", "hằng", "hàng", "cuối", "đầu", "sau",
          "kỳ báo cáo", "6 tháng", "và", "trong", "thời hạn", "ngày làm việc", "kể từ", "III", "IV", "I", "của",
-         "kế hoạch", "/", "-", ".", ",", "thường xuyên", "đột xuất", "từ"]
+         "kế hoạch", "/", "-", ".", ",", "thường xuyên", "đột xuất", "từ", "một lần", "mỗi", "ngày làm việc thứ",
+         "kết thúc", "kỳ sau", "sáu", "đăng ký", "tuần trước", ";", "gửi báo cáo", "đầu tiên", "Báo cáo", "hoặc vào"]
 rule_like = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 2100).map(str),
                                st.builds(lambda d, m, y: f"{d}/{m}/{y}", st.integers(0, 40), st.integers(0, 15),
                                          st.integers(1800, 2300))),
@@ -102,7 +103,17 @@ FAMILIES = VALID + ["ngày 15 các tháng 1, 4, 7 và 10", "Báo cáo tháng: ng
                     "chậm nhất ngày 20/01 năm sau", "ngày 10 tháng sau", "ngày làm việc cuối cùng của tháng",
                     "ngày cuối cùng của quý", "thứ Sáu hằng tuần", "từ ngày 01/12 đến ngày 15/12/2027",
                     "không quá 05 ngày làm việc kể từ 05/11/2027", "hạn nộp 31/3/27", "trong tháng 6 hằng năm",
-                    "Báo cáo 9 tháng: ngày 20/9 hằng năm", "ngày 5 hằng tháng (theo Nghị định 09/2019/NĐ-CP)"]
+                    "Báo cáo 9 tháng: ngày 20/9 hằng năm", "ngày 5 hằng tháng (theo Nghị định 09/2019/NĐ-CP)",
+                    # rule set 3: the task around the rule, six months, early working days, counted from a period's end
+                    "Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm",
+                    "Hằng quý, chậm nhất ngày 10 tháng cuối quý, báo cáo tình hình giải quyết hồ sơ TTHC",
+                    "Mỗi tháng một lần, gửi báo cáo trước ngày 10", "Báo cáo 6 tháng một lần, chậm nhất ngày 10 tháng cuối kỳ",
+                    "Báo cáo 6 tháng: chậm nhất ngày 05 tháng đầu kỳ sau", "ngày làm việc thứ 3 của mỗi tháng",
+                    "trong 07 ngày làm việc đầu tháng đầu quý", "trong thời hạn 05 ngày làm việc kể từ ngày kết thúc quý",
+                    "ngày cuối cùng của tháng 6 và tháng 12 hằng năm", "trước ngày 01/7 và trước ngày 01/01 hằng năm",
+                    "trước ngày 15/11/28 và trước ngày 15/5/29", "ngày 1 và 15 hằng tháng",
+                    "Chậm nhất 17h thứ Sáu hằng tuần gửi lịch công tác tuần sau",
+                    "Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12"]
 
 
 @st.composite
@@ -187,3 +198,22 @@ def test_parse_describe_parse_round_trip(text, start):
     assert [(o.period, o.due) for o in again.occurrences(start, 5)] == [(o.period, o.due)
                                                                         for o in rule.occurrences(start, 5)]
     assert again.canonical == rule.canonical
+
+
+TASKS_BEFORE = ["", "Kế hoạch CCHC ban hành ", "Các đơn vị gửi báo cáo về Sở Nội vụ ", "Đề nghị các cơ quan, đơn vị gửi ",
+                "Cập nhật dữ liệu lên phần mềm một cửa ", "Báo cáo kết quả thực hiện "]
+TASKS_AFTER = ["", ", để tổng hợp", " qua hệ thống quản lý văn bản", " (bản mềm gửi qua email)",
+               ", báo cáo tình hình giải quyết hồ sơ TTHC", " để theo dõi./."]
+PLAIN = [r for r in VALID if r != "năm 2026"] + ["thứ Sáu hằng tuần", "ngày làm việc cuối cùng của tháng",
+                                                 "ngày làm việc thứ 3 của mỗi tháng", "ngày 1 và 15 hằng tháng",
+                                                 "trong thời hạn 05 ngày làm việc kể từ ngày kết thúc quý"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(TASKS_BEFORE), st.sampled_from(PLAIN), st.sampled_from(TASKS_AFTER), dates)
+def test_task_words_around_a_rule_do_not_change_it(before, rule, after, start):
+    """Words that carry no timing (the task) around a rule leave its periods and due dates as they are."""
+    want = [(o.period, o.due) for o in parse_rule(rule).occurrences(start, 4)]
+    wrapped = parse_rule(f"{before}{rule}{after}")
+    assert [(o.period, o.due) for o in wrapped.occurrences(start, 4)] == want
+    assert wrapped.understood()

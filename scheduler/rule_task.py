@@ -1,0 +1,163 @@
+"""A due rule pasted with its task around it: which words carry the timing and which only describe the work."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from scheduler.rule_text import Mapped
+
+# Task words that look like timing words once diacritics are gone ("quy định", "kết quả", "đầu mối", "một cửa").
+_TASK_COMPOUND = re.compile(
+    r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
+    r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
+    r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien)(?= |$)(?! (?:\d|cn)(?= |$))")
+# Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.
+_ATOM = re.compile(
+    r"(?:\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam|ky|"
+    r"dinh ky|hang|moi|cac|(?:mot|1) lan|lan|cham nhat|truoc|sau|den het|den|het|han chot|han nop|han|trong|toi da|"
+    r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
+    r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|kip thoi|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
+    r"neu|tru|rieng|ngoai tru|truong hop|chu nhat|gio|phut)(?= |$)")
+# Runs made only of these carry no timing by themselves ("các đơn vị", "trễ hạn", "từ", "và").
+_WEAK = frozenset({"va", "hoac", "cac", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het"})
+_EDGE_WEAK = frozenset({"va", "hoac", "cac", "tu", "den", "trong", "toi", "nay", "han"})
+_LABEL = re.compile(r"(?:(?:quy [1-4]|(?:6|9) thang(?: (?:dau|cuoi) nam)?|nam|quy|thang|tuan)(?: (?:va|hoac))? ?)+")
+_FRAME = re.compile(r"(?:dinh ky )?(?:(?:hang|moi) (?P<unit>tuan|thang|quy|nam)|(?P<six>6) thang)(?: (?:mot|1) lan)?"
+                    r"|dinh ky")
+# "báo cáo tháng trước", "lịch công tác tuần sau": the period the work is about, not when it is due
+_CONTENT = re.compile(r"^(?P<unit>tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)"
+                      r"(?= |$)(?! (?:ngay|thu|\d|khi|ket thuc|lan|ky|[a-z]+ \d))")
+_REPORT = re.compile(r"\b(?:bao cao|bc|so lieu)\b")
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive words of one kind: "task", "main" (the timing), "frame", "label" or "content"."""
+
+    kind: str
+    text: str  # as the grammar reads it
+    source: str  # as written
+    span: tuple[int, int] = (0, 0)  # of `source` in the rule as written
+
+
+@dataclass(frozen=True)
+class Reading:
+    runs: tuple[Run, ...]
+
+    def of(self, kind: str) -> list[Run]:
+        return [r for r in self.runs if r.kind == kind]
+
+
+def _tokens(m: Mapped) -> list[tuple[int, int]]:
+    return [(t.start(), t.end()) for t in re.finditer(r"[^ ]+", m.text)]
+
+
+def read(m: Mapped, clean: str) -> Reading:
+    """Split a normalised rule into runs; ':' and '.' end a run."""
+    toks = _tokens(m)
+    text = m.text
+    marks: list[str] = []  # per token: "t" timing, "x" task, "|" separator
+    i = 0
+    while i < len(toks):
+        a = toks[i][0]
+        if text[toks[i][0]:toks[i][1]] in (":", "."):
+            marks.append("|")
+            i += 1
+            continue
+        found = _TASK_COMPOUND.match(text, a)
+        kind = "x"
+        if not found:
+            found = _ATOM.match(text, a)
+            kind = "t" if found else "x"
+        n = text[a:found.end()].count(" ") + 1 if found else 1
+        marks += [kind] * n
+        i += n
+    runs: list[Run] = []
+    i = 0
+    while i < len(toks):
+        if marks[i] == "|":
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and marks[j] == marks[i]:
+            j += 1
+        if marks[i] == "t":
+            # connectives at the edges of a timing run belong to the task ("… của tháng, các đơn vị …")
+            while j > i and text[toks[j - 1][0]:toks[j - 1][1]] in _EDGE_WEAK:
+                j -= 1
+            while j > i and text[toks[i][0]:toks[i][1]] in ("va", "hoac", "cac"):
+                runs.append(_run("task", m, clean, toks[i], toks[i]))
+                i += 1
+            if j == i:
+                j = i + 1
+                while j < len(toks) and marks[j] == marks[i]:
+                    j += 1
+                runs.append(_run("task", m, clean, toks[i], toks[j - 1]))
+                i = j
+                continue
+        words = text[toks[i][0]:toks[j - 1][1]]
+        kind = "main" if marks[i] == "t" else "task"
+        if kind == "main" and all(w in _WEAK for w in words.split()):
+            kind = "task"
+        runs.append(_run(kind, m, clean, toks[i], toks[j - 1]))
+        i = j
+    return Reading(tuple(_classify(_merge(runs, clean))))
+
+
+def _run(kind: str, m: Mapped, clean: str, first: tuple[int, int], last: tuple[int, int]) -> Run:
+    a, b = m.span(first[0], last[1])
+    while a > 0 and not clean[a - 1].isspace():  # whole words of the source, even where a rewrite moved offsets
+        a -= 1
+    while b < len(clean) and clean[b].isalnum():
+        b += 1
+    return Run(kind, m.text[first[0]:last[1]], clean[a:b].strip(" ,;:.()-–/"), (a, b))
+
+
+def _merge(runs: list[Run], _clean: str) -> list[Run]:
+    """Neighbouring task runs as one piece of the source."""
+    out: list[Run] = []
+    for r in runs:
+        if out and out[-1].kind == r.kind == "task":
+            a, b = out[-1].span[0], max(out[-1].span[1], r.span[1])
+            out[-1] = Run("task", f"{out[-1].text} {r.text}", _clean[a:b].strip(" ,;:.()-–/"), (a, b))
+        else:
+            out.append(r)
+    return out
+
+
+def _classify(runs: list[Run]) -> list[Run]:
+    """Timing runs that only name the period of the work (labels, "tháng trước") or its recurrence (frames)."""
+    out: list[Run] = []
+    for k, r in enumerate(runs):
+        after_task = k == 0 or runs[k - 1].kind == "task"
+        before_task = k == len(runs) - 1 or runs[k + 1].kind == "task"
+        if r.kind != "main":
+            out.append(r)
+        elif _FRAME.fullmatch(r.text):
+            out.append(replace(r, kind="frame"))
+        elif after_task and k > 0 and _LABEL.fullmatch(r.text):
+            out.append(replace(r, kind="label"))
+        elif after_task and k > 0 and before_task and _CONTENT.match(r.text) and _CONTENT.match(r.text).end() == len(r.text):
+            out.append(replace(r, kind="content"))
+        else:
+            out.append(r)
+    return out
+
+
+def report_label(reading: Reading, label: Run) -> bool:
+    """A label right after report words ("Báo cáo CCHC năm") names the report's period, not only the work's."""
+    runs = list(reading.runs)
+    k = runs.index(label)
+    return k > 0 and _REPORT.search(runs[k - 1].text) is not None
+
+
+def frame_unit(frame: Run) -> str:
+    """'W', 'M', 'Q', 'Y', 'H' (six months) or '' (just "định kỳ")."""
+    f = _FRAME.fullmatch(frame.text)
+    if f is None or not (f.group("unit") or f.group("six")):
+        return ""
+    return "H" if f.group("six") else {"tuan": "W", "thang": "M", "quy": "Q", "nam": "Y"}[f.group("unit")]
+
+
+def content_unit(content: Run) -> str:
+    return {"tuan": "W", "thang": "M", "quy": "Q", "nam": "Y"}[content.text.split()[0]]
