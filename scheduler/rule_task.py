@@ -161,3 +161,18 @@ def frame_unit(frame: Run) -> str:
 
 def content_unit(content: Run) -> str:
     return {"tuan": "W", "thang": "M", "quy": "Q", "nam": "Y"}[content.text.split()[0]]
+
+
+def timing_words(m: Mapped, source: str) -> list[str]:
+    """The words of `source` (normalised as `m`) that carry timing, as written: why a leftover is not only the task."""
+    out: list[str] = []
+    for a, _ in _tokens(m):
+        if _TASK_COMPOUND.match(m.text, a):
+            continue
+        found = _ATOM.match(m.text, a)
+        if found and found.group(0) not in _WEAK:
+            sa, sb = m.span(a, found.end())
+            word = source[sa:sb].strip(" ,;:.()")
+            if word and word not in out:
+                out.append(word)
+    return out

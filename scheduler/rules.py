@@ -1207,6 +1207,12 @@ def _unrecognised(s: str, clean: str) -> RuleError:
         except RuleError:
             continue
         rest = (clean[:ph.start] + " … " + clean[ph.end:]).strip(" …,;:.-")
+        timing = rule_task.timing_words(normalize(rest, remarks="drop"), rest)
+        if timing:
+            words = ", ".join(f"«{w}»" for w in timing[:3])
+            return RuleError(f"Phần {_quoted(rest, 50)} có từ chỉ thời gian ({words}) nên chưa rõ đó là nội dung công việc "
+                             f"hay một phần của hạn; phần hiểu được: {_quoted(piece, 50)}. Nếu đúng ý, hãy ghi: "
+                             f"{_quoted(canonical, 90)}.")
         return RuleError(f"Không hiểu phần {_quoted(rest, 50)} của quy tắc hạn; phần hiểu được: {_quoted(piece, 50)}. "
                          f"Nếu đúng ý, hãy ghi: {_quoted(canonical, 90)}.")
     date_token = _DATE_TOKEN.search(s)

@@ -184,3 +184,12 @@ def test_new_forms_are_found_in_a_directive():
     assert found["trong thời hạn 05 ngày làm việc kể từ ngày kết thúc quý"][:2] == [D(2027, 1, 8), D(2027, 4, 7)]
     assert found["trước ngày 15/11/2028 và trước ngày 15/5/2029"] == [D(2028, 11, 14), D(2029, 5, 14)]
     assert found["ngày làm việc thứ 3 của mỗi tháng"][:1] == [D(2027, 1, 6)]
+
+
+@pytest.mark.parametrize("rule,words", [
+    ("Gửi báo cáo tháng trước ngày 5 hằng tháng", "«tháng»"),  # "report of last month" or "before the 5th"?
+    ("Sau khi được phê duyệt, gửi báo cáo trước ngày 5 hằng tháng", "«Sau», «khi»"),
+])
+def test_a_refusal_names_the_timing_words_left_over(rule, words):
+    msg = refused(rule)
+    assert f"có từ chỉ thời gian ({words})" in msg and "«trước ngày 5 hằng tháng»" in msg, msg
