@@ -10,20 +10,25 @@ from scheduler.rule_text import Mapped
 _TASK_COMPOUND = re.compile(
     r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
     r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
-    r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien)(?= |$)(?! (?:\d|cn)(?= |$))")
+    r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|truoc het|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien|doi moi|moi truong|thuong mai|ngan hang|hang hoa|khach hang|mat hang|cua hang|dien tu|tu dong|tu danh gia|tu cham|tu kiem tra|sau sat|chieu sau|ngay cang|ky luat|ky nang|ky duyet|ky vong|dau thau|dau gia|dau noi|dau tranh|(?:mau|mau so|bieu|bieu mau|bieu so|phu luc|phu luc so|muc|dieu|khoan|diem|chuong|phan) (?:\d+|[ivx]+)(?:[.,]\d+)*)(?= |$)(?! (?:\d|cn)(?= |$))")
 # Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.
 _ATOM = re.compile(
-    r"(?:\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam|ky|"
-    r"dinh ky|hang|moi|cac|(?:mot|1) lan|lan|cham nhat|truoc|sau|den het|den|het|han chot|han nop|han|trong|toi da|"
+    r"(?:(?:hai|ba|bon|sau|bay|tam|chin|muoi|nua|vai) (?:tuan|thang|quy|nam|ngay|lan)|"
+    r"\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam|ky|"
+    r"dinh ky|hang|moi|cac|(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|sau|den het|den|het|han chot|han nop|han|trong|toi da|"
     r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
-    r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|kip thoi|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
+    r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
     r"neu|tru|rieng|ngoai tru|truong hop|chu nhat|gio|phut)(?= |$)")
 # Runs made only of these carry no timing by themselves ("các đơn vị", "trễ hạn", "từ", "và").
-_WEAK = frozenset({"va", "hoac", "cac", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het"})
+_WEAK = frozenset({"va", "hoac", "cac", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
+                   "kip thoi", "trong vong", "vong", "dung thoi han", "dung han", "thoi han", "thoi gian"})
+# "… điện tử chậm nhất ngày 10": a loose "từ"/"đến"/"trong" before a lead belongs to the task
+_AFTER_LOOSE = re.compile(r"(?:cham nhat|truoc|han chot|han nop|khong qua|toi da)(?= |$)")
 _EDGE_WEAK = frozenset({"va", "hoac", "cac", "tu", "den", "trong", "toi", "nay", "han"})
 _LABEL = re.compile(r"(?:(?:quy [1-4]|(?:6|9) thang(?: (?:dau|cuoi) nam)?|nam|quy|thang|tuan)(?: (?:va|hoac))? ?)+")
-_FRAME = re.compile(r"(?:dinh ky )?(?:(?:hang|moi) (?P<unit>tuan|thang|quy|nam)|(?P<six>6) thang)(?: (?:mot|1) lan)?"
-                    r"|dinh ky")
+_FRAME = re.compile(r"(?:dinh ky )?(?:hang|moi) (?P<unit>tuan|thang|quy|nam)(?: (?:mot|1) lan)?"
+                    r"|(?:dinh ky (?P<six>6) thang(?: (?:mot|1) lan)?|(?P<six2>6) thang (?:mot|1) lan)"
+                    r"|(?P<unit2>tuan|thang|quy|nam) (?:mot|1) lan|dinh ky")
 # "báo cáo tháng trước", "lịch công tác tuần sau": the period the work is about, not when it is due
 _CONTENT = re.compile(r"^(?P<unit>tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)"
                       r"(?= |$)(?! (?:ngay|thu|\d|khi|ket thuc|lan|ky|[a-z]+ \d))")
@@ -85,7 +90,9 @@ def read(m: Mapped, clean: str) -> Reading:
             # connectives at the edges of a timing run belong to the task ("… của tháng, các đơn vị …")
             while j > i and text[toks[j - 1][0]:toks[j - 1][1]] in _EDGE_WEAK:
                 j -= 1
-            while j > i and text[toks[i][0]:toks[i][1]] in ("va", "hoac", "cac"):
+            while j > i and (text[toks[i][0]:toks[i][1]] in ("va", "hoac", "cac") or (
+                    text[toks[i][0]:toks[i][1]] in ("tu", "den", "trong")
+                    and _AFTER_LOOSE.match(text, toks[i][1] + 1) is not None)):
                 runs.append(_run("task", m, clean, toks[i], toks[i]))
                 i += 1
             if j == i:
@@ -131,17 +138,49 @@ def _classify(runs: list[Run]) -> list[Run]:
     for k, r in enumerate(runs):
         after_task = k == 0 or runs[k - 1].kind == "task"
         before_task = k == len(runs) - 1 or runs[k + 1].kind == "task"
+        split = _leading_label(r) if r.kind == "main" and after_task and k > 0 else None
+        split = split or (_edge_frame(r) if r.kind == "main" else None)
         if r.kind != "main":
             out.append(r)
         elif _FRAME.fullmatch(r.text):
             out.append(replace(r, kind="frame"))
         elif after_task and k > 0 and _LABEL.fullmatch(r.text):
             out.append(replace(r, kind="label"))
-        elif after_task and k > 0 and before_task and _CONTENT.match(r.text) and _CONTENT.match(r.text).end() == len(r.text):
+        elif after_task and k > 0 and before_task and _CONTENT.fullmatch(r.text):
             out.append(replace(r, kind="content"))
+        elif split:
+            out += split
         else:
             out.append(r)
     return out
+
+
+_BODY_LEAD = re.compile(r"(?:cham nhat|truoc|ngay|thu (?:\d|cn)|trong|han chot|han nop|den het|toi da|khong qua)(?= |$)")
+
+
+def _leading_label(r: Run) -> list[Run] | None:
+    """'quý trước ngày 15 tháng cuối quý' after report words: the report's period, then the rule (as the grammar
+    reads "Báo cáo quý trước ngày 15 …")."""
+    words = r.text.split()
+    for n in range(min(len(words) - 1, 4), 0, -1):
+        head, rest = " ".join(words[:n]), " ".join(words[n:])
+        if _LABEL.fullmatch(head) and _BODY_LEAD.match(rest) and re.search(r"\d|\bngay\b", rest):
+            cut = r.source.split()
+            src = " ".join(cut[:n]) if len(cut) > n else r.source
+            return [Run("label", head, src, r.span), Run("main", rest, " ".join(cut[n:]) or r.source, r.span)]
+    return None
+
+
+def _edge_frame(r: Run) -> list[Run] | None:
+    """'6 tháng một lần chậm nhất ngày 15 tháng cuối kỳ' (or the frame after the rule): the frame kept apart."""
+    words = r.text.split()
+    for n in range(min(len(words) - 1, 5), 1, -1):
+        for head, rest, frame_first in ((words[:n], words[n:], True), (words[-n:], words[:-n], False)):
+            f = _FRAME.fullmatch(" ".join(head))
+            if f and (f.group("six") or f.group("six2") or f.group("unit2")) and re.search(r"\d|\bngay\b", " ".join(rest)):
+                frame, main = Run("frame", " ".join(head), r.source, r.span), Run("main", " ".join(rest), r.source, r.span)
+                return [frame, main] if frame_first else [main, frame]
+    return None
 
 
 def report_label(reading: Reading, label: Run) -> bool:
@@ -154,9 +193,11 @@ def report_label(reading: Reading, label: Run) -> bool:
 def frame_unit(frame: Run) -> str:
     """'W', 'M', 'Q', 'Y', 'H' (six months) or '' (just "định kỳ")."""
     f = _FRAME.fullmatch(frame.text)
-    if f is None or not (f.group("unit") or f.group("six")):
+    unit = f and (f.group("unit") or f.group("unit2"))
+    six = f and (f.group("six") or f.group("six2"))
+    if f is None or not (unit or six):
         return ""
-    return "H" if f.group("six") else {"tuan": "W", "thang": "M", "quy": "Q", "nam": "Y"}[f.group("unit")]
+    return "H" if six else {"tuan": "W", "thang": "M", "quy": "Q", "nam": "Y"}[unit]
 
 
 def content_unit(content: Run) -> str:
@@ -166,10 +207,17 @@ def content_unit(content: Run) -> str:
 def timing_words(m: Mapped, source: str) -> list[str]:
     """The words of `source` (normalised as `m`) that carry timing, as written: why a leftover is not only the task."""
     out: list[str] = []
+    done = 0
     for a, _ in _tokens(m):
-        if _TASK_COMPOUND.match(m.text, a):
+        if a < done:
+            continue
+        compound = _TASK_COMPOUND.match(m.text, a)
+        if compound:
+            done = compound.end()
             continue
         found = _ATOM.match(m.text, a)
+        if found:
+            done = found.end()
         if found and found.group(0) not in _WEAK:
             sa, sb = m.span(a, found.end())
             word = source[sa:sb].strip(" ,;:.()")

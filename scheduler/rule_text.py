@@ -87,11 +87,25 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bkhong\s+(?:muon|tre|cham)\s+hon\b", "cham nhat"),
     (r"\btruoc\s+(?:hoac|hay)\s+(?:vao\s+|dung\s+|trong\s+)?(?=ngay\b)", "cham nhat "),
     (r"\b(?:vao|dung|trong)\s+(?:hoac|hay)\s+truoc\s+(?=ngay\b)", "cham nhat "),
+    # "06 tháng", "03 tháng một lần": the number of months without its leading zero
+    (r"(?<![\d/.\-])0(\d)\s+(?=(?:tuan|thang|quy|nam)\b)", r"\1 "),
     # "Sáu tháng một lần", "định kỳ sáu tháng": six months, not "after a month"
     (r"(?:^|(?<=dinh ky )|(?<=bao cao )|(?<=moi )|(?<=hang )|(?<=ky )|(?<=bc ))(sau|chin)\s+thang\b(?!\s*\d)",
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
     (r"\b(sau|chin)\s+thang(?=\s+(?:(?:mot|1)\s+lan|(?:dau|cuoi)\s+nam)\b)",
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
+    # "báo cáo bán niên" is the six-month report
+    (r"\bban\s+nien\b", "6 thang"),
+    # "6 tháng/lần", "quý/lần"
+    (r"\b(tuan|thang|quy|nam)\s*/\s*(?:(?:mot|1)\s+)?lan\b", r"\1 mot lan"),
+    # "3 tháng một lần" is quarterly, "12 tháng một lần" yearly, "1 tuần 1 lần" weekly
+    (r"\b(?:1|mot)\s+(tuan|thang|quy|nam)\s+(?:mot|1)\s+lan\b", r"hang \1"),
+    (r"\b(?:moi|hang)\s+(?:1|mot)\s+(tuan|thang|quy|nam)\b", r"hang \1"),
+    (r"\b(?:moi|hang)\s+(?:3|ba)\s+thang\b", "hang quy"),
+    (r"\b(?:moi|hang)\s+(?:6|sau)\s+thang\b", "6 thang mot lan"),
+    (r"\b(?:moi|hang)\s+12\s+thang\b", "hang nam"),
+    (r"\b(?:3|ba)\s+thang\s+(?:mot|1)\s+lan\b", "hang quy"),
+    (r"\b(?:12|muoi hai)\s+thang\s+(?:mot|1)\s+lan\b", "hang nam"),
     # "mỗi quý một lần" is "hằng quý"
     (r"\bmoi\s+(tuan|thang|quy|nam)\s+(?:mot|1)\s+lan\b", r"hang \1"),
     (r"\b(?:mung|mong)\s+(?=\d)", ""),
@@ -124,6 +138,12 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      r"(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
      r"(?![\d/\-]|\.\d)(?!\s*(?:/|nam\s+\d))",
      lambda m: f"ngay {m.group(1)} cac thang " + "_".join(re.findall(r"\d{1,2}", m.group(2)))),
+    # "ngày 5 của tháng đầu năm sau", "ngày 15 tháng cuối năm": a day of January or December
+    (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+dau(?:\s+tien)?\s+(?:cua\s+)?nam\s+(?=sau|tiep theo|ke tiep)",
+     r"ngay \1/1 nam "),
+    (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(dau(?:\s+tien)?|cuoi(?:\s+cung)?)\s+(?:cua\s+)?nam\b(?!\s*\d)"
+     r"(?:\s+(?:hang|moi)\s+nam\b)?",
+     lambda m: f"ngay {m.group(1)}/{1 if m.group(2).startswith('dau') else 12} hang nam"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),

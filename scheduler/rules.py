@@ -218,10 +218,12 @@ def _kind_name(kind: str) -> str:
 
 def _ky_kinds(ctx: _Ctx) -> list[str]:
     """The report periods a "kỳ" stands for: the label's named kinds, or every quarter / the year."""
-    named = [k for k in ctx.kinds if k in PERIOD_KINDS]
-    if named:
-        return named
-    return {("Q",): ["Q1", "Q2", "Q3", "Q4"], ("Y",): ["Y"]}.get(ctx.kinds, [])
+    out: list[str] = []
+    for k in ctx.kinds:
+        if k not in PERIOD_KINDS and k != "Q":
+            return []  # a month or a week is not a "kỳ" of these rules: refused with an example
+        out += ["Q1", "Q2", "Q3", "Q4"] if k == "Q" else [k]
+    return sorted(dict.fromkeys(out), key=lambda k: (KINDS[k].last, KINDS[k].last - KINDS[k].first))
 
 
 def _quarters(ctx: _Ctx) -> list[int]:
@@ -445,6 +447,36 @@ def _weekly(m: re.Match[str], ctx: _Ctx) -> DueRule:
     return _rule(ctx, f"Hằng tuần, {note}.", per_year, canonical=f"{'trước ' if strict else ''}{name} hằng tuần")
 
 
+def _weekly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'thứ Hai và thứ Năm hằng tuần': several due days each week, each its own deadline."""
+    tokens = [m.group("wd"), *re.findall(r"thu (\d|cn)", m.group("more"))]
+    days: list[int] = []
+    for token in tokens:
+        wd = 6 if token == "cn" else int(token) - 2
+        if not 0 <= wd <= 6 or (wd == 6 and token != "cn"):
+            raise RuleError(f"Không có «thứ {token}» trong tuần. Ví dụ: «thứ Hai và thứ Năm hằng tuần».")
+        days.append(wd)
+    days = sorted(set(days))
+    strict = _strict(m)
+
+    def per_year(y: int) -> list[Period]:
+        out = []
+        d = date(y, 1, 1)
+        while d.year == y:
+            if d.weekday() in days:
+                due = d - _shift(strict)
+                out.append(Period(due.isoformat(), f"{WEEKDAY_NAMES[d.weekday()][:1].upper()}"
+                                  f"{WEEKDAY_NAMES[d.weekday()][1:]} {_dmy(d)}", due))
+            d += timedelta(days=1)
+        return out
+
+    names = [WEEKDAY_NAMES[w] for w in days]
+    listed = ", ".join(names[:-1]) + " và " + names[-1]
+    note = f"trước {listed} (hạn cuối là ngày liền trước)" if strict else listed
+    return _rule(ctx, f"Hằng tuần, {note}; mỗi ngày là một hạn riêng.", per_year,
+                 canonical=f"{'trước ' if strict else ''}{listed} hằng tuần")
+
+
 def _weekday_of_month(m: re.Match[str], ctx: _Ctx) -> DueRule:
     """'thứ Sáu tuần cuối cùng của tháng', 'thứ Hai đầu tiên của tháng'."""
     token = m.group("wd")
@@ -499,6 +531,22 @@ def _quarter_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
     summary = f"{every}{note}; chốt số liệu từ ngày 15 tháng cuối quý trước đến ngày 14 tháng cuối quý."
     return _rule(ctx, summary, per_year, f"{label}chậm nhất ngày {{d}} tháng cuối quý",
                  canonical=f"{label}{_lead(strict)} ngày {d} tháng cuối quý")
+
+
+def _quarter_mid(m: re.Match[str], ctx: _Ctx) -> DueRule:
+    """'ngày 15 của tháng thứ hai của quý': the middle month of each quarter, for that quarter."""
+    d = _day(m.group("d"), "«ngày 15 tháng thứ hai của quý»")
+    strict = _strict(m)
+    qs = _quarters(ctx)
+
+    def per_year(y: int) -> list[Period]:
+        return [period_occurrence(f"Q{q}", y, _clamped(y, 3 * q - 1, d) - _shift(strict)) for q in qs]
+
+    dates = ", ".join(f"{d}/{3 * q - 1}" for q in qs)
+    note = f"trước ngày {d}" if strict else f"chậm nhất ngày {d}"
+    every, label = _quarter_label(qs)
+    return _rule(ctx, f"{every}{note} tháng thứ hai của quý ({dates}) cho báo cáo của quý đó.", per_year,
+                 canonical=f"{label}{_lead(strict)} ngày {d} tháng thứ hai của quý")
 
 
 def _quarter_next(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -874,7 +922,8 @@ YEARLY = (r"(?P<yearly>hang nam|moi nam|cac nam|nam ke hoach|trong nam|nam sau(?
 _EVERY = r"(?:hang|moi|cac)"
 _ITEM_LEAD = r"(?:(?:cham nhat|truoc) )?"  # "trước ngày 30/6 và trước ngày 31/12"
 DMY_PLAIN = r"\d{1,2}/\d{1,2}/\d{4}"
-_START_UNIT = r"(?:thang dau(?: tien)? (?:(?:moi|hang|cac) )?quy|thang|quy|nam)"
+_START_UNIT = (r"(?:thang dau(?: tien)? (?:(?:moi|hang|cac) )?quy|thang|quy|nam)"
+               r"(?: (?:sau|tiep theo|ke tiep|lien sau))?")  # "đầu tháng sau": the same, read from the report's side
 _SET_LIST = (r"(?:(?:bao cao )?(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
              r"(?: (?:va|hoac))? ?)+")
 
@@ -936,6 +985,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
                               rf"(?:trong )?(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
                _quarter_end),
+    Production("quarter_mid", rf"{{LEAD}}ngay {D} (?:thang thu 2|thang giua) (?:trong )?(?:{_EVERY} )?quy"
+                              rf"(?: {_EVERY} quy)?", _quarter_mid),
     Production("quarter_next", rf"{{LEAD}}ngay {D} (?:(?:thang dau(?: tien)?|thang thu nhat) (?:quy sau|quy tiep theo|"
                                rf"quy ke tiep(?: theo)?|quy lien sau|(?:{_EVERY} )?quy)|"
                                r"quy sau|quy tiep theo|quy ke tiep)"
@@ -955,6 +1006,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("weekday_of_month", rf"{{LEAD}}(?:ngay )?thu (?P<wd>\d|cn) (?:(?P<last>tuan cuoi(?: cung)?|cuoi(?: cung)?)|"
                                    r"(?:tuan )?dau(?: tien)?) (?:(?:moi|hang|cac) )?thang(?: (?:hang|moi) thang)?",
                _weekday_of_month),
+    Production("weekly_days", rf"{{LEAD}}(?:(?:ngay |cac ngay )?thu (?P<wd>\d|cn)(?P<more>(?: (?:va |hoac )?(?:ngay )?thu (?:\d|cn))+)"
+                              rf" {_EVERY} tuan)", _weekly_days),
     Production("weekly", rf"{{LEAD}}(?:(?:ngay )?thu (?P<wd>\d|cn) {_EVERY} tuan|"
                          rf"(?:hang|moi|cac) thu (?P<wd2>\d|cn)(?: {_EVERY} tuan)?)", _weekly),
     Production("annual_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>\d{{1,2}}/\d{{1,2}}(?: (?:va |hoac )?{_ITEM_LEAD}"
@@ -1057,11 +1110,16 @@ def _label_kinds(label: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+def _rule_in_label(label: str) -> bool:
+    """A "label" holding a date or a day ("… trước ngày 15 tháng cuối quý; Báo cáo năm: …") is a rule, not a label."""
+    return _DATE_TOKEN.search(label) is not None or re.search(r"\bngay \d|\bthu (?:\d|cn)\b", label) is not None
+
+
 def _label_aside(s: str) -> tuple[str, tuple[str, ...]] | None:
     """'ke hoach cchc nam : truoc ngay 31/01' -> ('truoc ngay 31/01', ('Y',)): the body of a rule whose label is
     not a report type (a plan, a task) and the period words of that label, which only complete the body's recurrence."""
     parts = [p.strip() for p in s.split(" : ")]
-    if len(parts) < 2 or not parts[-1] or any(_DATE_TOKEN.search(p) for p in parts[:-1]):
+    if len(parts) < 2 or not parts[-1] or any(_rule_in_label(p) for p in parts[:-1]):
         return None
     return parts[-1], _label_kinds(" ".join(parts[:-1]))
 
@@ -1077,7 +1135,7 @@ def _split_label(s: str) -> tuple[str, tuple[str, ...]]:
         return parts[0], ()
     body = parts[-1]
     labels = parts[:-1]
-    if any(_DATE_TOKEN.search(p) for p in labels):
+    if any(_rule_in_label(p) for p in labels):
         return " ".join(parts), ()
     label = " ".join(labels)
     report = re.match(r"^(?:bao cao|bc|bcao|ky bao cao|ky)\b", label) is not None
@@ -1277,6 +1335,7 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
     if len(text) > 500:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
+    _refuse_other_spacing(clean)
     first: tuple[str, _Ctx] | None = None
     for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
         normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
@@ -1330,20 +1389,16 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         frames, labels, contents = reading.of("frame"), reading.of("label"), reading.of("content")
         units = [u for u in map(rule_task.frame_unit, frames) if u]
         lead = [f"hang {_UNIT_WORDS[u]}" for u in units if u != "H"]
-        kinds: list[str] = ["H1", "H2"] if "H" in units else []
-        report_kinds = list(kinds)
-        for lab in labels:
-            found = _label_kinds(lab.text)
-            kinds += found
-            if rule_task.report_label(reading, lab):
-                report_kinds += found
-        ctx = _Ctx(clean, calendar, tuple(dict.fromkeys(report_kinds)))
-        rule = _match_completed(_body(" ".join(lead + [mains[0].text])), tuple(dict.fromkeys(kinds)), ctx)
+        six = ["H1", "H2"] if "H" in units else []
+        label_kinds = _label_kinds(" ".join(lab.text for lab in labels))
+        report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
+        kinds = tuple(dict.fromkeys([*six, *label_kinds]))
+        ctx = _Ctx(clean, calendar, tuple(dict.fromkeys([*six, *report_kinds])))
+        rule = _match_completed(_body(" ".join(lead + [mains[0].text])), kinds, ctx)
         if rule is None:
             continue
-        _check_agreement(rule, reading, units, tuple(dict.fromkeys(k for lab in labels for k in _label_kinds(lab.text))),
-                         contents)
-        return replace(rule, summary=f"{rule.summary} {_task_note(reading)}")
+        _check_agreement(rule, reading, units, label_kinds, contents)
+        return replace(rule, summary=f"{rule.summary} {_task_note(reading)}".strip())
     return None
 
 
@@ -1376,8 +1431,10 @@ def _disagree(rule: DueRule, said: list[rule_task.Run], gives: str) -> RuleError
 
 def _task_note(reading: rule_task.Reading) -> str:
     """What was taken as the due rule and what as the work, for the admin to check."""
-    timing = " … ".join(r.source for r in reading.runs if r.kind in ("frame", "main") and r.source)
+    timing = " … ".join(dict.fromkeys(r.source for r in reading.runs if r.kind in ("frame", "main") and r.source))
     task = " … ".join(r.source for r in reading.runs if r.kind == "task" and r.source)
+    if not task and not reading.of("content") and not reading.of("label"):
+        return ""
     note = f"(Hạn đọc từ: «{timing}»"
     if task:
         note += f"; phần «{_quoted(task, 120)[1:-1]}» là nội dung công việc, không tính vào hạn"
@@ -1394,10 +1451,11 @@ _CLAUSE_SPLIT = re.compile(r"\s*;\s*|,\s*(?=(?:báo cáo|bao cao|bc|BC|Báo cáo
 
 
 def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
-    """'Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12': one rule per report
-    kind, joined, when every clause names its report and their periods do not overlap."""
+    """'Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12': one rule per clause
+    (split at ";", or at ", báo cáo …" when every clause names its report), joined when each is recurring and
+    their periods do not overlap."""
     parts = [p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean) if p.strip(" ,.")]
-    if len(parts) < 2 or not all(re.match(r"(?i)(?:báo cáo|bao cao|bc)\b", p) for p in parts):
+    if len(parts) < 2 or (";" not in clean and not all(re.match(r"(?i)(?:báo cáo|bao cao|bc)\b", p) for p in parts)):
         return None
     rules = []
     for p in parts:
@@ -1408,7 +1466,7 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     if not all(r.recurring for r in rules):
         return None
     ids = [o.period for r in rules for o in r.occurrences_between(date(2031, 1, 1), date(2032, 12, 31))]
-    if len(ids) != len(set(ids)) or any(not r.canonical.lower().startswith("báo cáo") for r in rules):
+    if len(ids) != len(set(ids)):
         return None
 
     def per_year(y: int) -> list[Period]:
@@ -1433,6 +1491,23 @@ def _refuse_dropped_exception(clean: str) -> None:
     tail = found.group(1).strip(" ,.;")
     raise RuleError(f"Quy tắc hạn có ngoại lệ «{tail[:80]}» mà bot chưa tính được. Hãy tạo hạn chung không kèm "
                     "ngoại lệ, và một hạn riêng cho trường hợp ngoại lệ (ví dụ «trước ngày 05/12 hằng năm»).")
+
+
+_OTHER_SPACING = re.compile(r"\b(?:(?:hai|ba|bon|bay|tam|chin|muoi|nua|\d{1,2}) (?:tuan|thang|nam|quy) (?:mot|1) lan|"
+                            r"(?:moi|hang|cach) (?:hai|ba|bon|nua|\d{1,2}) (?:tuan|thang|nam|quy)|cach tuan|cach thang)\b")
+
+
+def _refuse_other_spacing(clean: str) -> None:
+    """'hai tuần một lần', 'mỗi 2 tháng', 'tháng hai lần': a spacing the grammar does not have is refused, not read as
+    weekly or monthly ('6 tháng một lần' is both halves, '3 tháng một lần' quarterly)."""
+    mapped = normalize(clean, remarks="drop")
+    found = _OTHER_SPACING.search(mapped.text)
+    if found and not re.search(r"\b6 thang\b", found.group(0)):
+        a, b = mapped.span(*found.span())
+        form = "thứ Sáu hằng tuần" if "tuan" in found.group(0) else "ngày 5 hằng tháng"
+        raise RuleError(f"Chu kỳ «{clean[a:b]}» chưa được hỗ trợ: bot nhắc theo tuần, tháng, quý, 6 tháng hoặc năm, "
+                        f"hoặc theo các ngày liệt kê (ví dụ ngày 15 các tháng 2, 4, 6, 8, 10 và 12). Dạng gần nhất "
+                        f"được hiểu: «{form}».")
 
 
 def _body(s: str) -> str:

@@ -187,9 +187,65 @@ def test_new_forms_are_found_in_a_directive():
 
 
 @pytest.mark.parametrize("rule,words", [
-    ("Gửi báo cáo tháng trước ngày 5 hằng tháng", "«tháng»"),  # "report of last month" or "before the 5th"?
     ("Sau khi được phê duyệt, gửi báo cáo trước ngày 5 hằng tháng", "«Sau», «khi»"),
+    ("Gửi báo cáo sau ngày họp giao ban, trước ngày 5 hằng tháng", "«sau ngày»"),
 ])
 def test_a_refusal_names_the_timing_words_left_over(rule, words):
     msg = refused(rule)
     assert f"có từ chỉ thời gian ({words})" in msg and "«trước ngày 5 hằng tháng»" in msg, msg
+
+
+def test_a_report_period_before_the_lead_reads_as_the_grammar_reads_it():
+    """'… báo cáo tháng trước ngày 5' is the monthly report due before the 5th, as in 'Báo cáo tháng trước ngày 5'."""
+    want = dues("Báo cáo tháng trước ngày 5 hằng tháng", D(2027, 1, 1))
+    assert dues("Các đơn vị gửi báo cáo tháng trước ngày 5 hằng tháng", D(2027, 1, 1)) == want == [
+        D(2027, 1, 4), D(2027, 2, 4), D(2027, 3, 4)]
+    assert dues("Các đơn vị gửi báo cáo quý trước ngày 15 tháng cuối quý", D(2027, 1, 1)) == [
+        D(2027, 3, 14), D(2027, 6, 14), D(2027, 9, 14)]
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("Báo cáo vào thứ Hai và thứ Năm hằng tuần", D(2027, 1, 1), [D(2027, 1, 4), D(2027, 1, 7), D(2027, 1, 11)]),
+    ("ngày 15 của tháng thứ hai của quý", D(2027, 1, 1), [D(2027, 2, 15), D(2027, 5, 15), D(2027, 8, 15)]),
+    ("trước ngày 5 của tháng đầu năm sau", D(2027, 1, 1), [D(2027, 1, 4), D(2028, 1, 4)]),
+    ("chậm nhất ngày 15 tháng cuối năm", D(2027, 1, 1), [D(2027, 12, 15), D(2028, 12, 15)]),
+    ("Báo cáo tháng gửi trong 3 ngày làm việc đầu tháng sau", D(2027, 3, 1), [D(2027, 3, 3), D(2027, 4, 5)]),
+    ("Quý một lần, gửi báo cáo trước ngày 10 tháng cuối quý", D(2027, 1, 1), [D(2027, 3, 9), D(2027, 6, 9)]),
+    ("Báo cáo theo Mẫu số 01 gửi chậm nhất ngày 5 hằng tháng", D(2027, 1, 1), [D(2027, 1, 5), D(2027, 2, 5)]),
+    ("Báo cáo tình hình thương mại điện tử, đổi mới, môi trường chậm nhất ngày 10 hằng tháng", D(2027, 1, 1),
+     [D(2027, 1, 10), D(2027, 2, 10)]),
+    ("Chậm nhất ngày 20 tháng 6 và ngày 20 tháng 12, các đơn vị gửi báo cáo 6 tháng và báo cáo năm", D(2027, 1, 1),
+     [D(2027, 6, 20), D(2027, 12, 20)]),
+])
+def test_more_forms_written_as_directives_write_them(rule, start, want):
+    assert dues(rule, start, len(want)) == want
+
+
+def test_quarters_and_year_in_a_kỳ_rule_are_all_their_periods():
+    """'Báo cáo quý và năm … tháng cuối kỳ' is every quarter and the year (it was the year alone: three missed)."""
+    got = [p for p, _, _ in periods("Báo cáo quý và năm chậm nhất ngày 15 tháng cuối kỳ", D(2027, 1, 1), 5)]
+    assert got == ["2027-Q1", "2027-Q2", "2027-Q3", "2027", "2027-Q4"]
+
+
+@pytest.mark.parametrize("rule", ["thứ 6 hai tuần một lần", "Báo cáo hai tháng một lần, ngày 5", "mỗi 2 tháng, ngày 10",
+                                  "Báo cáo 2 tuần/lần vào thứ Sáu", "Báo cáo tháng: chậm nhất ngày 10 tháng cuối kỳ"])
+def test_other_spacings_are_refused(rule):
+    """A spacing the grammar lacks is refused, never read as weekly or monthly."""
+    refused(rule)
+
+
+def test_three_months_once_is_quarterly():
+    assert dues("Ba tháng một lần, gửi báo cáo chậm nhất ngày 10 tháng cuối quý", D(2027, 1, 1), 2) == [
+        D(2027, 3, 10), D(2027, 6, 10)]
+
+
+@pytest.mark.parametrize("rule", ["Mỗi 6 tháng, chậm nhất ngày 15 tháng cuối kỳ", "Chậm nhất ngày 15 tháng cuối kỳ, 6 tháng một lần",
+                                  "Báo cáo định kỳ 06 tháng/lần, chậm nhất ngày 15 tháng cuối kỳ",
+                                  "Báo cáo bán niên: chậm nhất ngày 15 tháng cuối kỳ"])
+def test_six_months_written_other_ways(rule):
+    assert [(p, d) for p, _, d in periods(rule, D(2027, 1, 1), 2)] == [("2027-H1", D(2027, 6, 15)),
+                                                                        ("2027-H2", D(2027, 12, 15))]
+
+
+def test_every_three_months_is_quarterly():
+    assert dues("mỗi 3 tháng, ngày 10 tháng cuối quý", D(2027, 1, 1), 2) == [D(2027, 3, 10), D(2027, 6, 10)]
