@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 
@@ -22,6 +24,7 @@ from bot.core.ports import Capabilities, Channel, ChatMoved, ChatUnreachable, Co
 from bot.schema import ensure_schema
 from handlers.router import ERROR_TEXT, QUESTION_COMMAND, after_mention, handle, load_commands, parse
 from knowledge.service import KnowledgeBase
+from scheduler import outbox
 from scheduler.chats import deactivate_chat, move_chat
 from scheduler.service import ReminderService
 from bot.core.metrics import Metrics
@@ -208,6 +211,12 @@ class App:
             ids = set(self.settings.admin_ids.get(name, frozenset())) | {u for c, u in db_admins if c == name}
             targets += [(name, uid) for uid in sorted(ids)]
         return targets
+
+    async def send_notices(self, ids: Sequence[int]) -> int:
+        """Send these outbox notices now (a change made in this process); what is left goes on the reminder tick."""
+        by = self.reminders.instance_id if self.reminders else (
+            self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}")
+        return await self.db.workers.run(outbox.deliver, self, by, ids)
 
     async def notify_admins(self, text: str | Reply) -> int:
         """Send `text` to every admin; returns how many received it."""

@@ -20,6 +20,7 @@ import bot.core.models  # noqa: F401
 import bot.core.replicas  # noqa: F401
 import knowledge.models  # noqa: F401
 import scheduler.models  # noqa: F401
+import scheduler.outbox  # noqa: F401
 from bot.core.db import Base, Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,7 +1,8 @@
 """What a handler receives: the message, its arguments, the caller's role and the services."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -33,6 +34,8 @@ class Services(Protocol):
 
     async def deliver(self, msg: IncomingMessage, replies: list[Reply]) -> None: ...
 
+    async def send_notices(self, ids: Sequence[int]) -> int: ...
+
 
 @dataclass
 class Context:
@@ -42,6 +45,7 @@ class Context:
     role: Role
     command: str  # the command name as resolved ("" for plain text)
     args: str  # text after the command, stripped
+    notices: list[int] = field(default_factory=list)  # outbox notices to send once the session is committed
 
     @property
     def is_admin(self) -> bool:

@@ -180,6 +180,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             return [Reply(unknown_command(name, registry))]
         func = cmd.func
 
+    ctx: Context | None = None
     try:
         # Its own short transaction: a handler may need another connection to write (SQLite allows one writer).
         with app.db.session() as session:
@@ -201,4 +202,9 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     except Exception:
         log.exception("handler %s failed for %s", name, msg.chat)
         return [Reply(ERROR_TEXT)]
+    if ctx is not None and ctx.notices:  # committed with the change: sent now, or by a reminder tick if this fails
+        try:
+            await app.send_notices(ctx.notices)
+        except Exception:
+            log.exception("sending notices %s failed; the reminder tick retries them", ctx.notices)
     return replies

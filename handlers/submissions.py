@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from bot.core.messages import Button, ChatRef, Reply
+from bot.core.messages import Button, Reply
 from bot.core.vietnamese import fold
 from handlers import questions
 from handlers.context import Context
@@ -170,31 +170,20 @@ def _decision_replies(ctx: Context, code: str, approve: bool, *, from_button: bo
         d = decide(ctx.session, ctx.now(), ctx.actor, code, approve=approve)
     except Forbidden:
         return [Reply("Chỉ quản trị viên Sở Nội vụ mới duyệt được yêu cầu làm đầu mối.")]
+    if d.notice_id is not None:
+        ctx.notices.append(d.notice_id)  # the requester is told through the outbox, once the change is committed
     return decision_replies(d, code, approve, from_button=from_button)
 
 
 def decision_replies(d: Decision, code: str, approve: bool, *, from_button: bool = False) -> list[Reply]:
-    """The admin's answer, then the requester's (in their private chat) when there is one."""
+    """The admin's answer (the requester's goes through the outbox: `Decision.notice_id`)."""
     if d.status == "not_found":
         return [Reply(f"Không có yêu cầu đăng ký mã «{code[:20]}».", replace_origin=from_button)]
     if d.status == "already":
         return [Reply(f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.", replace_origin=from_button)]
     verb = "duyệt" if approve else "từ chối"
-    out = [Reply(f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).",
-                 replace_origin=from_button)]
-    text = requester_text(d, approve)
-    if text and d.private_chat_id:
-        out.append(Reply(text, to=ChatRef(d.channel, d.private_chat_id)))
-    return out
-
-
-def requester_text(d: Decision, approve: bool) -> str:
-    """What the requester is told of an admin's decision, in their private chat ("" when nothing was decided)."""
-    if d.status not in ("approved", "refused"):
-        return ""
-    return (f"✅ Quản trị viên đã duyệt bạn là đầu mối của {d.unit}. Từ nay bạn xác nhận nộp được (gõ «đã nộp» "
-            "hoặc /danop) và nhận nhắc riêng khi nhóm của đơn vị không nhận được tin." if approve else
-            f"Yêu cầu làm đầu mối của {d.unit} chưa được duyệt. Nếu cần, xin liên hệ Phòng CCHC, Sở Nội vụ.")
+    return [Reply(f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).",
+                  replace_origin=from_button)]
 
 
 @command("duyet", "Duyệt yêu cầu làm đầu mối", usage="/duyet <mã>", role=Role.ADMIN, order=60)

@@ -40,7 +40,7 @@ from scheduler import deliveries as dl
 from scheduler.chats import reminder_targets
 from scheduler.daysoff import calendar_for
 from bot.core.db import insert_ignore
-from scheduler import changes
+from scheduler import changes, outbox
 from scheduler.leads import escalation_step, is_before, is_planned
 from scheduler.models import AdminDigest, Chat, Deadline, Delivery, Occurrence
 from scheduler.plan import PlannedOccurrence, plan_deliveries
@@ -137,6 +137,7 @@ class ReminderService:
         if sent:
             log.info("sent %d reminders on start", sent)
         await self.send_overdue_notices()
+        await self.send_notices()
         sched = AsyncIOScheduler(timezone=VN_TZ)
         # The job store is in memory (the database is the source of truth), so jobs are bound methods.
         sched.add_job(self.run_tick, "interval", seconds=TICK_SECONDS, id="tick",
@@ -225,6 +226,7 @@ class ReminderService:
         try:
             await self.tick()
             await self.send_overdue_notices()
+            await self.send_notices()
         except Exception as e:  # retried on the next tick
             self.outage.failed(e)
             self.app.metrics.tick(time.perf_counter() - started, ok=False)
@@ -582,6 +584,12 @@ class ReminderService:
         for group in groups:
             sent += await self._deliver_group(group)
         return sent
+
+    async def send_notices(self) -> int:
+        """The outbox's notices that other processes wrote (e.g. a request approved from the CLI); how many went out."""
+        if self.lost_identity:
+            return 0
+        return await self.app.db.workers.run(outbox.deliver, self.app, self.instance_id)
 
     async def send_overdue_notices(self) -> int:
         """Each escalation day (working days after a legal due date), one digest to the admins of every period

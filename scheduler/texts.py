@@ -1,4 +1,4 @@
-"""Vietnamese texts of reminders, overdue notices and status lists."""
+"""Vietnamese texts of reminders, overdue notices, status lists and the outbox's notices."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -213,3 +213,11 @@ DIGEST_MARGIN = 300  # room for the mention line and the typed hint an adapter a
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def focal_decision_text(unit: str, approved: bool) -> str:
+    """What a focal-point requester is told, in private, of an admin's decision on their request."""
+    if approved:
+        return (f"✅ Quản trị viên đã duyệt bạn là đầu mối của {unit}. Từ nay bạn xác nhận nộp được (gõ «đã nộp» "
+                "hoặc /danop) và nhận nhắc riêng khi nhóm của đơn vị không nhận được tin.")
+    return f"Yêu cầu làm đầu mối của {unit} chưa được duyệt. Nếu cần, xin liên hệ Phòng CCHC, Sở Nội vụ."

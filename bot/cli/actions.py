@@ -193,8 +193,9 @@ def cmd_focal_decide(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"Không có yêu cầu đăng ký mã «{args.code}».")
     if d.status == "already":
         return fail(f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.")
-    print(f"Đã {'duyệt' if args.approve else 'từ chối'} {d.name} làm đầu mối của {d.unit} (mã {d.code}). "
-          "Người xin chưa được báo trong chat: hãy báo họ.")
+    told = ("Bot đang chạy sẽ báo người xin trong chat ở nhịp nhắc tiếp theo (trong vòng 30 giây)."
+            if d.notice_id is not None else "Người xin chưa nhắn riêng cho bot nên không báo được trong chat.")
+    print(f"Đã {'duyệt' if args.approve else 'từ chối'} {d.name} làm đầu mối của {d.unit} (mã {d.code}). {told}")
     return 0
 
 

@@ -15,6 +15,7 @@ from bot.core.audit import record, require
 from bot.core.errors import Forbidden
 from bot.core.messages import ChatRef
 from bot.core.roles import Role
+from scheduler import outbox
 from scheduler.changes import bump
 from scheduler.chats import find_chat
 from scheduler.invites import find_invite, new_invite
@@ -70,6 +71,7 @@ class Decision:
     name: str = ""
     channel: str = ""
     private_chat_id: str | None = None
+    notice_id: int | None = None  # the outbox notice telling the requester (scheduler.outbox), when they can be told
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ def request_focal(session: Session, now: datetime, actor: Actor, unit: Unit) -> 
 
 
 def decide(session: Session, now: datetime, actor: Actor, code: str, *, approve: bool) -> Decision:
-    """An admin approves or refuses a focal-point request (audited; the plan changes when approved)."""
+    """An admin approves or refuses a focal-point request (audited; the plan changes when approved; the requester's
+    notice is written to the outbox in the same transaction)."""
     action = "duyet" if approve else "tuchoi"
     require(session, now, actor, Role.ADMIN, action, code)
     fp_id = _parse_code(code)
@@ -185,7 +188,11 @@ def decide(session: Session, now: datetime, actor: Actor, code: str, *, approve:
     fp.decided_by = actor.key[:100]
     bump(session, "focal point decided")
     record(session, now, actor, action, f"{request_code(fp)} {base['name']} -> {base['unit']}")
-    return Decision(fp.status, **base)
+    notice = None
+    if fp.private_chat_id:  # told by whichever process serves the channel, whatever entry point decided
+        notice = outbox.enqueue(session, now, ChatRef(fp.channel, fp.private_chat_id), outbox.FOCAL_DECISION,
+                                {"unit": base["unit"], "approved": approve})
+    return Decision(fp.status, notice_id=notice, **base)
 
 
 def pending_requests(session: Session) -> list[tuple[FocalPoint, Unit]]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -12,16 +11,12 @@ from starlette.responses import Response
 from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from bot.core.errors import DomainError, Forbidden, NotFound
-from bot.core.messages import ChatRef, Reply
-from bot.core.ports import SendError
 from scheduler.usecases.units import import_units
-from handlers.submissions import requester_text
 from scheduler.unit_import import MAX_BYTES, ImportFileError, template_xlsx
 from scheduler.units import TYPE_LABELS, focal_points, list_units, parse_unit_type, unit_chats
 from scheduler.usecases import units as unit_cases
 from scheduler.usecases.registrations import APPROVED, decide as decide_request, pending_requests, request_code
 
-log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,21 +114,10 @@ async def decide(request: Request, admin: Admin) -> Response:
         return _listing(request, error=f"Không có yêu cầu đăng ký mã «{code}».", status=422)
     if d.status == "already":
         return _listing(request, error=f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.", status=422)
-    text = requester_text(d, approve)
-    if text and d.private_chat_id:
-        await _tell(app, ChatRef(d.channel, d.private_chat_id), Reply(text))
+    if d.notice_id is not None:  # the requester is told through the outbox, as from chat and the CLI
+        await app.send_notices([d.notice_id])
     verb = "duyệt" if approve else "từ chối"
     return _listing(request, flash=f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).")
-
-
-async def _tell(app, to: ChatRef, reply: Reply) -> None:  # type: ignore[no-untyped-def]
-    channel = app.channels.get(to.channel)
-    if channel is None:
-        return
-    try:
-        await channel.send(to.chat_id, reply)
-    except SendError as e:
-        log.warning("message to %s failed: %s", to, e)
 
 
 @admin_page
