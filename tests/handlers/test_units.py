@@ -53,7 +53,7 @@ async def test_ordinary_member_cannot_register_a_group(app):
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "dangky")).outcome == "denied"
 
 
-async def test_private_dangky_is_a_request_the_admins_approve(app):
+async def test_private_dangky_is_a_request_the_admins_approve(app, channel):
     await add_units(app)
     mine, ask = await app.handle(msg("/dangky Tư pháp", chat="p7", user="u7"))
     assert "chờ" not in mine.text or "đầu mối của Sở Tư pháp" in mine.text
@@ -64,8 +64,8 @@ async def test_private_dangky_is_a_request_the_admins_approve(app):
         fp = s.scalar(select(FocalPoint))
         assert (fp.user_id, fp.private_chat_id, fp.display_name, fp.status) == ("u7", "p7", "Người u7", "pending")
     code = ask.buttons[0].data.split(":")[-1]
-    done, told = await app.handle(admin_msg(f"/duyet {code}"))
-    assert "Đã duyệt" in done.text and told.to is not None and told.to.chat_id == "p7"
+    [done] = await app.handle(admin_msg(f"/duyet {code}"))
+    assert "Đã duyệt" in done.text and "đã duyệt bạn là đầu mối" in channel.texts("p7")[-1]  # through the outbox
     with app.db.session() as s:
         assert s.scalar(select(FocalPoint)).status == "approved"
 
