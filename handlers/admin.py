@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.registry import Role, command
-from bot.core.admins import grant, list_admins, revoke
+from bot.core.admins import GRANT, REVOKE, grant, list_admins, revoke
 from bot.core.vietnamese import fold
 
 USAGE = ("Cú pháp:\n/quyen — danh sách quản trị viên\n"
@@ -22,7 +22,7 @@ def _who(ctx: Context, text: str) -> tuple[str, str] | None:
 
 
 @command("quyen", "Cấp hoặc thu hồi quyền quản trị", usage="/quyen [them|xoa <kênh:mã>]", role=Role.SUPERADMIN,
-         order=70)
+         verbs={"them": GRANT, "xoa": REVOKE}, order=70)
 async def permissions(ctx: Context) -> str:
     parts = ctx.args.split(maxsplit=2)
     if not parts:

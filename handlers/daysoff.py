@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from handlers.context import Context
-from handlers.registry import Role, command
+from handlers.registry import command
 from bot.core.vietnamese import fold
 from scheduler.daysoff import list_overrides
 from scheduler.usecases import daysoff as cases
@@ -59,7 +59,7 @@ def _days(start: date, end: date) -> list[date]:
 
 
 @command("ngaynghi", "Xem, thêm, bỏ ngày nghỉ; đặt ngày làm việc", usage="/ngaynghi [them|bo|lamviec <ngày> [ghi chú]]",
-         role=Role.ADMIN, order=80)
+         action=cases.DAYS_OFF, order=80)
 async def days_off(ctx: Context) -> str:
     today = ctx.now().date()
     parts = ctx.args.split(maxsplit=2)

@@ -7,7 +7,7 @@ from datetime import date
 from bot.core.messages import Reply
 from handlers import confirm
 from handlers.context import Context
-from handlers.registry import Role, command
+from handlers.registry import command
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from bot.core.errors import Invalid, NotFound
@@ -82,7 +82,7 @@ def _find_deadline(ctx: Context, code: str, hint: str) -> Deadline | str:
 # ------------------------------------------------------------------ admin: add, edit, remove
 
 @command("themhan", "Thêm hạn nộp (có xác nhận)", usage="/themhan <tên> | <quy tắc hạn> | <đối tượng> | <nhắc trước>",
-         role=Role.ADMIN, order=50)
+         action=cases.ADD_DEADLINE, order=50)
 async def add_deadline(ctx: Context) -> Reply | str:
     parts = [p.strip() for p in ctx.args.split("|")]
     options = [p for p in parts if re.match(r"(ma|tru)\s*=", fold(p))]  # «| ma=bc-q», «| tru=SNV, STP»
@@ -115,7 +115,8 @@ async def _do_add(ctx: Context, fields: dict) -> str:
     return f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch; sửa: /suahan {d.code} …, xóa: /xoahan {d.code}."
 
 
-@command("suahan", "Sửa một hạn (có xác nhận)", usage="/suahan <mã> <trường>=<giá trị> …", role=Role.ADMIN, order=51)
+@command("suahan", "Sửa một hạn (có xác nhận)", usage="/suahan <mã> <trường>=<giá trị> …", action=cases.EDIT_DEADLINE,
+         order=51)
 async def edit_deadline(ctx: Context) -> Reply | str:
     usage = (f"Cú pháp: /suahan <mã> <trường>=<giá trị> …\nTrường: {FIELD_HELP}.\n"
              "Ví dụ: /suahan cchc-donvi quytac=chậm nhất ngày 15 tháng cuối quý nhactruoc=5,1")
@@ -144,7 +145,7 @@ async def _do_edit(ctx: Context, payload: dict) -> str:
     return f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại."
 
 
-@command("xoahan", "Xóa một hạn (có xác nhận)", usage="/xoahan <mã>", role=Role.ADMIN, order=52)
+@command("xoahan", "Xóa một hạn (có xác nhận)", usage="/xoahan <mã>", action=cases.REMOVE_DEADLINE, order=52)
 async def delete_deadline(ctx: Context) -> Reply | str:
     code = ctx.args.split()[0] if ctx.args else ""
     if not code:
@@ -165,7 +166,8 @@ async def _do_remove(ctx: Context, payload: dict) -> str:
 
 # ------------------------------------------------------------------ admin: reminding now
 
-@command("nhacngay", "Nhắc ngay các đơn vị chưa nộp", usage="/nhacngay <mã>", role=Role.ADMIN, order=54)
+@command("nhacngay", "Nhắc ngay các đơn vị chưa nộp", usage="/nhacngay <mã>", action=reminder_cases.REMIND_NOW,
+         order=54)
 async def remind_now(ctx: Context) -> str:
     code = ctx.args.split()[0] if ctx.args else ""
     if not code:
@@ -186,7 +188,7 @@ async def remind_now(ctx: Context) -> str:
 # ------------------------------------------------------------------ admin: presets
 
 @command("caidat", "Cài bộ hạn có sẵn: cchc (báo cáo CCHC), 7946 (kế hoạch CCHC năm)", usage="/caidat [cchc [ngày]|7946]",
-         role=Role.ADMIN, order=55)
+         action=cases.INSTALL_PRESET, order=55)
 async def install_preset(ctx: Context) -> Reply | str:
     parts = ctx.args.split()
     available = presets(ctx.app.settings)

@@ -8,11 +8,11 @@ import segno
 from bot.core.audit import record
 from bot.core.messages import OutgoingFile, Reply
 from handlers.context import Context
-from handlers.registry import Role, command
+from handlers.registry import command
 from bot.core.errors import NotFound
 from handlers.units import _hint, register_focal_point
 from scheduler.invites import find_invite
-from scheduler.usecases.registrations import make_invite
+from scheduler.usecases.registrations import INVITE, make_invite
 
 PAYLOAD_PREFIX = "dk_"  # /start dk_<code>: a deep-link payload (at most 64 characters of A–Z a–z 0–9 _ -)
 TELEGRAM = "telegram"
@@ -29,7 +29,7 @@ def qr_png(link: str) -> bytes:
     return out.getvalue()
 
 
-@command("moi", "Tạo liên kết và mã QR mời đầu mối của một đơn vị", usage="/moi <đơn vị>", role=Role.ADMIN,
+@command("moi", "Tạo liên kết và mã QR mời đầu mối của một đơn vị", usage="/moi <đơn vị>", action=INVITE,
          order=56)
 async def invite(ctx: Context) -> Reply:
     name = " ".join(ctx.args.split())

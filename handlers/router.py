@@ -5,11 +5,15 @@ import importlib
 import logging
 import re
 from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.core.messages import IncomingMessage, Reply
 from handlers import COMMAND_MODULES
 from bot.core.actors import Actor
-from bot.core.audit import record
+from bot.core.audit import require
+from bot.core.errors import Forbidden
 from handlers.context import Context, Services
 from handlers.conversation import ascii_command, suggestion
 from handlers.plain_words import PLAIN_WORDS
@@ -129,6 +133,19 @@ def _as_replies(result: HandlerResult) -> list[Reply]:
     return list(result)
 
 
+def _refusal(session: Session, now: datetime, actor: Actor, cmd: Command, args: str) -> Reply | None:
+    """The caller may not do what the command asks: the use case's own check (audited), then chat's refusal text."""
+    action, detail = cmd.action_for(args)
+    try:
+        require(session, now, actor, action, detail)
+    except Forbidden:
+        if cmd.refusal:
+            return Reply(cmd.refusal)
+        what = "quản trị viên cấp cao" if action.role == Role.SUPERADMIN else "quản trị viên (Sở Nội vụ)"
+        return Reply(f"Lệnh /{cmd.name} chỉ dành cho {what}. Yêu cầu đã được ghi lại.")
+    return None
+
+
 async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
@@ -191,10 +208,10 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
                 cmd, name, args = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip()
                 assert cmd is not None
                 func = cmd.func
-            if cmd is not None and role < cmd.role:
-                record(session, app.clock.now(), Actor.of(msg, role), cmd.name, args, outcome="denied")
-                what = "quản trị viên cấp cao" if cmd.role == Role.SUPERADMIN else "quản trị viên (Sở Nội vụ)"
-                return [Reply(f"Lệnh /{cmd.name} chỉ dành cho {what}. Yêu cầu đã được ghi lại.")]
+            if cmd is not None:
+                refused = _refusal(session, app.clock.now(), Actor.of(msg, role), cmd, args)
+                if refused is not None:
+                    return [refused]
             ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)
             replies = _as_replies(await func(ctx))
             if first_contact and caps.disclose_automation and replies:

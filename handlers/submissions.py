@@ -11,14 +11,14 @@ from bot.core.messages import Button, Reply
 from bot.core.vietnamese import fold
 from handlers import questions
 from handlers.context import Context
-from handlers.registry import Role, callback, command
+from handlers.registry import callback, command
 from bot.core.errors import Forbidden
 from scheduler.models import Chat
 from scheduler.texts import ACK_PREFIX, reminder_reply
 from scheduler.usecases.reminders import sent_reminder
 from scheduler.timeutil import hhmm_date
 from scheduler.usecases.acknowledgements import ConfirmResult, Confirmed, UndoResult, confirm, undo
-from scheduler.usecases.registrations import Decision, decide
+from scheduler.usecases.registrations import APPROVE, REFUSE, Decision, decide
 from scheduler.vi_dates import format_date_vi
 
 PHRASES = ("đã nộp", "da nop", "đã gửi báo cáo", "đã gửi", "da gui", "nộp rồi", "nop roi", "gửi rồi", "gui roi",
@@ -186,14 +186,14 @@ def decision_replies(d: Decision, code: str, approve: bool, *, from_button: bool
                   replace_origin=from_button)]
 
 
-@command("duyet", "Duyệt yêu cầu làm đầu mối", usage="/duyet <mã>", role=Role.ADMIN, order=60)
+@command("duyet", "Duyệt yêu cầu làm đầu mối", usage="/duyet <mã>", action=APPROVE, order=60)
 async def approve_cmd(ctx: Context) -> list[Reply] | str:
     if not ctx.args:
         return "Cú pháp: /duyet <mã yêu cầu>, ví dụ: /duyet dk12 (mã có trong tin báo yêu cầu)."
     return _decision_replies(ctx, ctx.args.split()[0], True, from_button=False)
 
 
-@command("tuchoi", "Từ chối yêu cầu làm đầu mối", usage="/tuchoi <mã>", role=Role.ADMIN, order=61)
+@command("tuchoi", "Từ chối yêu cầu làm đầu mối", usage="/tuchoi <mã>", action=REFUSE, order=61)
 async def refuse_cmd(ctx: Context) -> list[Reply] | str:
     if not ctx.args:
         return "Cú pháp: /tuchoi <mã yêu cầu>, ví dụ: /tuchoi dk12."

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.config import Settings
 from bot.core.errors import Invalid, NotFound
 from bot.core.roles import Role
@@ -23,6 +23,11 @@ from knowledge.ingest import parse_bytes
 from knowledge.limits import Limits
 from knowledge.readers import Progress
 from knowledge.service import IngestResult, bundled_hashes, document_label, store_parsed
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+ADD_DOCUMENT = Action("document", Role.ADMIN)
+REMOVE_DOCUMENT = Action("kb remove", Role.ADMIN)
+SET_STATUS = Action("kb set", Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -48,27 +53,27 @@ def add_document(session: Session, now: datetime, actor: Actor, settings: Settin
 
     Raises knowledge.errors.IngestError, with the Vietnamese reason, when the file cannot be read.
     """
-    require(session, now, actor, Role.ADMIN, "document", file_name)
+    require(session, now, actor, ADD_DOCUMENT, file_name)
     parsed = parse_bytes(file_name, data, Limits.from_settings(settings), progress)
     result = store_parsed(session, parsed, now)
-    record(session, now, actor, "document", f"{file_name} -> {result.document_id}")
+    record(session, now, actor, ADD_DOCUMENT.name, f"{file_name} -> {result.document_id}")
     return result
 
 
 def remove_document(session: Session, now: datetime, actor: Actor, doc_id: int) -> None:
     """Take a document and its passages out of the knowledge base."""
-    require(session, now, actor, Role.ADMIN, "kb remove", str(doc_id))
+    require(session, now, actor, REMOVE_DOCUMENT, str(doc_id))
     if not repo.remove_document(session, doc_id):
         raise _missing(doc_id)
-    record(session, now, actor, "kb remove", str(doc_id))
+    record(session, now, actor, REMOVE_DOCUMENT.name, str(doc_id))
 
 
 def remove_bundled(session: Session, now: datetime, actor: Actor) -> list[int]:
     """Take out the directives shipped with the bot (matched by content); the ids removed."""
-    require(session, now, actor, Role.ADMIN, "kb remove", "bundled")
+    require(session, now, actor, REMOVE_DOCUMENT, "bundled")
     removed = [doc.id for doc in (repo.find_by_hash(session, h) for h in bundled_hashes())
                if doc is not None and repo.remove_document(session, doc.id)]
-    record(session, now, actor, "kb remove", "bundled " + " ".join(map(str, removed)))
+    record(session, now, actor, REMOVE_DOCUMENT.name, "bundled " + " ".join(map(str, removed)))
     return removed
 
 
@@ -76,10 +81,10 @@ def set_status(session: Session, now: datetime, actor: Actor, doc_id: int, statu
     """Mark a document draft, in force or replaced: what citations in answers say of it."""
     if status not in doc_status.LABELS:
         raise Invalid(f"Trạng thái «{status[:20]}» không hợp lệ; dùng: {doc_status.CHOICES}.")
-    require(session, now, actor, Role.ADMIN, "kb set", f"{doc_id} {status}")
+    require(session, now, actor, SET_STATUS, f"{doc_id} {status}")
     if not repo.set_status(session, doc_id, status, draft=status == doc_status.DRAFT):
         raise _missing(doc_id)
-    record(session, now, actor, "kb set", f"{doc_id} {status}")
+    record(session, now, actor, SET_STATUS.name, f"{doc_id} {status}")
 
 
 def list_documents(session: Session) -> list[DocumentView]:

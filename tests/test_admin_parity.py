@@ -248,3 +248,92 @@ async def test_an_admin_action_is_audited_and_signalled_the_same_from_every_entr
     detail = case.detail(app) if callable(case.detail) else case.detail.format(x=x)
     assert entries == [(case.action, detail, "ok", WHO[entry])]
     assert (after > before) == case.bumps, (before, after)
+
+
+# ------------------------------------------------------------------ refusals
+
+@dataclass(frozen=True)
+class Refusal:
+    """A forbidden action: its audit entry's action and detail, and how a non-admin asks for it from each entry point.
+
+    The CLI has no such caller: `python -m bot` acts as the operator (CONSOLE, a super-admin), since whoever runs it
+    already holds the database and the settings. The detail is the request as the entry point received it, so these
+    cases are the ones whose chat arguments and form fields say the same thing (`/xoahan bcn` is audited "bcn" from
+    chat but "{'code': 'bcn'}" from the form: same action, actor and outcome)."""
+
+    action: str
+    detail: str  # "{x}": setup's value
+    chat: str = ""  # typed by a non-admin
+    button: str = ""  # a button's payload, pressed by a non-admin
+    web: tuple[str, dict[str, str]] | None = None  # posted by a session whose user is no longer an admin
+    setup: Callable[[App], str] = field(default=lambda app: "")
+
+
+REFUSALS = {
+    "donvi xoa": Refusal("donvi xoa", "Sở Tư pháp", chat="/donvi xoa Sở Tư pháp",
+                         web=("/don-vi/xoa", {"name": "Sở Tư pháp"})),
+    "donvi bidanh": Refusal("donvi bidanh", "Sở Tư pháp | TP", chat="/donvi bidanh Sở Tư pháp | TP"),
+    "duyet": Refusal("duyet", "{x}", chat="/duyet {x}", button="dk:ok:{x}",
+                     web=("/don-vi/yeu-cau", {"code": "{x}", "verb": "duyet"}), setup=_request),
+    "tuchoi": Refusal("tuchoi", "{x}", chat="/tuchoi {x}", button="dk:no:{x}",
+                      web=("/don-vi/yeu-cau", {"code": "{x}", "verb": "tuchoi"}), setup=_request),
+    "nhacngay": Refusal("nhacngay", "bcn", chat="/nhacngay bcn"),
+    "moi": Refusal("moi", "Sở Tư pháp", chat="/moi Sở Tư pháp"),
+    "kb remove": Refusal("kb remove", "{x}", web=("/van-ban/{x}/xoa", {}), setup=_document),
+    "quyen xoa": Refusal("quyen xoa", "telegram:555", chat="/quyen xoa telegram:555", setup=lambda app: _admin(app)),
+}
+REFUSED = [(name, entry) for name, r in REFUSALS.items()
+           for entry, has in (("chat", r.chat), ("button", r.button), ("web", r.web)) if has]
+REFUSED_WHO = {"chat": ("fake", "u5", "c5"), "button": ("fake", "u5", "c5"), "web": ("zalo", "z9", "web")}
+
+
+def _web_session_of_a_revoked_admin(app: App) -> tuple[TestClient, str]:
+    """A dashboard session of zalo:z9, whose admin right is taken away after signing in; its CSRF token."""
+    from bot.core.admins import revoke_admin
+
+    with app.db.session() as s:
+        grant_admin(s, "zalo", "z9", by="test", at=app.clock.now())
+    client = TestClient(create_app(app), base_url="http://testserver", follow_redirects=False)
+    assert sign_in(client, link_token(app, "zalo", "z9")).status_code == 303
+    csrf = csrf_of(client.get("/han-nop").text)
+    with app.db.session() as s:
+        revoke_admin(s, "zalo", "z9")
+    return client, csrf
+
+
+def _snapshot(app: App) -> tuple:  # type: ignore[type-arg]
+    from scheduler.models import FocalPoint
+
+    with app.db.session() as s:
+        return (plan_version(s), [(u.name, u.active, tuple(u.aliases)) for u in s.scalars(select(Unit))],
+                [fp.status for fp in s.scalars(select(FocalPoint))], s.scalar(select(func.count(Document.id))))
+
+
+@pytest.mark.parametrize(("name", "entry"), REFUSED, ids=[f"{n}-{e}" for n, e in REFUSED])
+async def test_a_forbidden_action_is_refused_and_audited_the_same_from_every_entry_point(
+        app: App, name: str, entry: str) -> None:
+    case = REFUSALS[name]
+    seed_unit_with_deadline(app, "fake", "g1")
+    x = case.setup(app)
+    if entry == "web":
+        client, csrf = _web_session_of_a_revoked_admin(app)
+    else:
+        await app.handle(admin_msg("/help", user="u5", chat="c5"))  # the chat is recorded first
+    before = _snapshot(app)
+    with app.db.session() as s:
+        last = s.scalar(select(func.max(AuditEntry.id))) or 0
+    if entry == "web":
+        assert case.web is not None
+        path, form = case.web
+        r = client.post(path.format(x=x), data={"csrf": csrf, **{k: v.format(x=x) for k, v in form.items()}})
+        assert r.status_code in (403, 422) and "quyền" in r.text
+    else:
+        m = admin_msg(case.chat.format(x=x), user="u5", chat="c5") if entry == "chat" else \
+            admin_msg(callback=case.button.format(x=x), user="u5", chat="c5")
+        replies = await app.handle(m)
+        assert any("dành cho" in r.text or "quản trị viên" in r.text for r in replies), [r.text for r in replies]
+    with app.db.session() as s:
+        entries = [(e.action, e.detail, e.outcome, (e.channel, e.user_id, e.chat_id))
+                   for e in s.scalars(select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id))]
+    assert entries == [(case.action, case.detail.format(x=x), "denied", REFUSED_WHO[entry])]
+    assert _snapshot(app) == before  # nothing changed, the plan version included

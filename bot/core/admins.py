@@ -9,9 +9,13 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.core.actors import Actor
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.models import Admin
 from bot.core.roles import Role
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+GRANT = Action("quyen them", Role.SUPERADMIN)
+REVOKE = Action("quyen xoa", Role.SUPERADMIN)
 
 
 def resolve_role(settings: Settings, session: Session, channel: str, user_id: str) -> Role:
@@ -53,15 +57,15 @@ def grant(session: Session, now: datetime, actor: Actor, channel: str, user_id: 
     """Make a user a bot admin (super-admins only)."""
     name = name.strip()[:200]
     detail = f"{channel}:{user_id} {name}".strip()
-    require(session, now, actor, Role.SUPERADMIN, "quyen them", detail)
+    require(session, now, actor, GRANT, detail)
     done = grant_admin(session, channel, user_id, by=actor.key, at=now.astimezone(timezone.utc), name=name)
-    record(session, now, actor, "quyen them", detail)
+    record(session, now, actor, GRANT.name, detail)
     return AdminChange(channel, user_id, done)
 
 
 def revoke(session: Session, now: datetime, actor: Actor, settings: Settings, channel: str, user_id: str) -> AdminChange:
     """Take a user's admin role away (super-admins only; ADMIN_IDS stay super-admins)."""
-    require(session, now, actor, Role.SUPERADMIN, "quyen xoa", f"{channel}:{user_id}")
+    require(session, now, actor, REVOKE, f"{channel}:{user_id}")
     done = revoke_admin(session, channel, user_id)
-    record(session, now, actor, "quyen xoa", f"{channel}:{user_id}")
+    record(session, now, actor, REVOKE.name, f"{channel}:{user_id}")
     return AdminChange(channel, user_id, done, user_id in settings.admin_ids.get(channel, frozenset()))

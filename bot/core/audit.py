@@ -1,7 +1,8 @@
-"""The audit log of admin actions and refused attempts."""
+"""The audit log of admin actions and refused attempts, and the one access check that writes a refusal to it."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -27,9 +28,19 @@ def recent(session: Session, limit: int = 20) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
 
 
-def require(session: Session, at: datetime, actor: Actor, needed: Role, action: str, detail: str = "") -> None:
-    """The one role check of the use cases: a refusal is audited, then raised as Forbidden."""
-    if actor.role >= needed:
+@dataclass(frozen=True)
+class Action:
+    """What an actor may be refused: its name in the audit log and the least role that may do it.
+
+    Declared once, next to the use case that does it; chat commands name the same object (handlers.registry)."""
+
+    name: str
+    role: Role
+
+
+def require(session: Session, at: datetime, actor: Actor, action: Action, detail: str = "") -> None:
+    """The one access check, for every entry point: a refusal is audited (action, detail, actor), then raised."""
+    if actor.role >= action.role:
         return
-    record(session, at, actor, action, detail, outcome="denied")
-    raise Forbidden(action, needed)
+    record(session, at, actor, action.name, detail, outcome="denied")
+    raise Forbidden(action.name, action.role)

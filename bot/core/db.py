@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bot.core.errors import Forbidden
 from bot.core.workers import DbWorkers
 
 T = TypeVar("T")
@@ -95,11 +96,18 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on error."""
+        """One unit of work: committed on success, rolled back on error — except a refusal (`Forbidden`), whose
+        audit entry is kept: the use cases check the role before they write anything, so that entry is all there is."""
         s = self._factory()
         try:
             yield s
             s.commit()
+        except Forbidden:
+            try:
+                s.commit()
+            except Exception:  # the refusal stands even when its entry cannot be written
+                s.rollback()
+            raise
         except BaseException:
             s.rollback()
             raise

@@ -8,11 +8,14 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.roles import Role
 from scheduler.daysoff import load_overrides, remove_override, set_override
 from scheduler.models import DayOverride
 from scheduler.workdays import ADMIN_DAY_OFF, WorkCalendar
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+DAYS_OFF = Action("ngaynghi", Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,11 @@ def _note(note: str) -> str:
 
 
 def _audit(session: Session, now: datetime, actor: Actor, verb: str, day: date, note: str) -> None:
-    record(session, now, actor, "ngaynghi", f"{verb} {day.isoformat()} {note}".strip())
+    record(session, now, actor, DAYS_OFF.name, f"{verb} {day.isoformat()} {note}".strip())
 
 
 def _allowed(session: Session, now: datetime, actor: Actor, verb: str, day: date, note: str) -> None:
-    require(session, now, actor, Role.ADMIN, "ngaynghi", f"{verb} {day.isoformat()} {note}".strip())
+    require(session, now, actor, DAYS_OFF, f"{verb} {day.isoformat()} {note}".strip())
 
 
 def add_day_off(session: Session, now: datetime, actor: Actor, day: date, note: str = "") -> DayOffSet:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
 from bot.core.roles import Role
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.config import Settings
 from bot.core.errors import Invalid, NotFound
 from scheduler import repo
@@ -20,6 +20,12 @@ from scheduler.models import Deadline
 from scheduler.presets import Preset, install
 from scheduler.timeutil import as_utc
 from scheduler.units import list_units
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+ADD_DEADLINE = Action("add_deadline", Role.ADMIN)
+EDIT_DEADLINE = Action("edit_deadline", Role.ADMIN)
+REMOVE_DEADLINE = Action("remove_deadline", Role.ADMIN)
+INSTALL_PRESET = Action("install_preset", Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -80,32 +86,32 @@ def check_deadline(session: Session, raw: Mapping[str, str], settings: Settings,
 def add_deadline(session: Session, now: datetime, actor: Actor, fields: Mapping[str, Any]) -> DeadlineView:
     """Store a new deadline from checked fields."""
     detail = str(dict(fields))
-    require(session, now, actor, Role.ADMIN, "add_deadline", detail)
+    require(session, now, actor, ADD_DEADLINE, detail)
     try:
         d = repo.create_deadline(session, dict(fields), at=as_utc(now), by=actor.key)
     except ValueError as e:
         raise Invalid(str(e)) from None
-    record(session, now, actor, "add_deadline", detail)
+    record(session, now, actor, ADD_DEADLINE.name, detail)
     return view(session, d)
 
 
 def edit_deadline(session: Session, now: datetime, actor: Actor, code: str, fields: Mapping[str, Any]) -> DeadlineView:
     """Change some fields of a deadline (checked with `check_deadline(partial=True)`)."""
     detail = str({"code": code, "fields": dict(fields)})
-    require(session, now, actor, Role.ADMIN, "edit_deadline", detail)
+    require(session, now, actor, EDIT_DEADLINE, detail)
     d = find_deadline(session, code)
     repo.update_deadline(d, dict(fields))
-    record(session, now, actor, "edit_deadline", detail)
+    record(session, now, actor, EDIT_DEADLINE.name, detail)
     return view(session, d)
 
 
 def remove_deadline(session: Session, now: datetime, actor: Actor, code: str) -> DeadlineView:
     """Stop reminding a deadline (its history is kept)."""
-    require(session, now, actor, Role.ADMIN, "remove_deadline", str({"code": code}))
+    require(session, now, actor, REMOVE_DEADLINE, str({"code": code}))
     d = find_deadline(session, code)
     removed = view(session, d)
     repo.remove_deadline(d)
-    record(session, now, actor, "remove_deadline", str({"code": code}))
+    record(session, now, actor, REMOVE_DEADLINE.name, str({"code": code}))
     return removed
 
 
@@ -113,7 +119,7 @@ def install_preset(session: Session, now: datetime, actor: Actor, preset: Preset
                    day: int | None = None) -> PresetInstalled:
     """Create the preset's deadlines that do not exist yet."""
     detail = str({"key": preset.key, "day": day})
-    require(session, now, actor, Role.ADMIN, "install_preset", detail)
+    require(session, now, actor, INSTALL_PRESET, detail)
     created, kept = install(session, preset, settings, at=as_utc(now), by=actor.key)
-    record(session, now, actor, "install_preset", detail)
+    record(session, now, actor, INSTALL_PRESET.name, detail)
     return PresetInstalled(tuple(created), tuple(kept))

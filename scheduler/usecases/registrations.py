@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.errors import Forbidden
 from bot.core.messages import ChatRef
 from bot.core.roles import Role
@@ -23,6 +23,11 @@ from scheduler.models import FocalPoint, Unit
 from scheduler.timeutil import as_utc
 from scheduler.units import add_focal_point, add_to_cluster, link_chat, units_for_chat
 from scheduler.usecases.units import find_unit_named
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+INVITE = Action("moi", Role.ADMIN)
+APPROVE = Action("duyet", Role.ADMIN)
+REFUSE = Action("tuchoi", Role.ADMIN)
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 
@@ -108,10 +113,10 @@ def units_named(session: Session, names: Sequence[str]) -> Named:
 
 def make_invite(session: Session, now: datetime, actor: Actor, name: str) -> InviteMade:
     """A new onboarding code for the unit a typed name means (printed on the letter sent to the unit)."""
-    require(session, now, actor, Role.ADMIN, "moi", name)
+    require(session, now, actor, INVITE, name)
     unit = find_unit_named(session, name)
     code = new_invite(session, unit, by=actor.key, at=as_utc(now)).code
-    record(session, now, actor, "moi", f"{unit.name} {code}")
+    record(session, now, actor, INVITE.name, f"{unit.name} {code}")
     return InviteMade(unit.name, code)
 
 
@@ -173,8 +178,8 @@ def request_focal(session: Session, now: datetime, actor: Actor, unit: Unit) -> 
 def decide(session: Session, now: datetime, actor: Actor, code: str, *, approve: bool) -> Decision:
     """An admin approves or refuses a focal-point request (audited; the plan changes when approved; the requester's
     notice is written to the outbox in the same transaction)."""
-    action = "duyet" if approve else "tuchoi"
-    require(session, now, actor, Role.ADMIN, action, code)
+    action = APPROVE if approve else REFUSE
+    require(session, now, actor, action, code)
     fp_id = _parse_code(code)
     fp = session.get(FocalPoint, fp_id) if fp_id is not None else None
     if fp is None:
@@ -187,7 +192,7 @@ def decide(session: Session, now: datetime, actor: Actor, code: str, *, approve:
     fp.status = APPROVED if approve else REFUSED
     fp.decided_by = actor.key[:100]
     bump(session, "focal point decided")
-    record(session, now, actor, action, f"{request_code(fp)} {base['name']} -> {base['unit']}")
+    record(session, now, actor, action.name, f"{request_code(fp)} {base['name']} -> {base['unit']}")
     notice = None
     if fp.private_chat_id:  # told by whichever process serves the channel, whatever entry point decided
         notice = outbox.enqueue(session, now, ChatRef(fp.channel, fp.private_chat_id), outbox.FOCAL_DECISION,

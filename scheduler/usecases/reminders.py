@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.messages import ChatRef
 from bot.core.roles import Role
 from scheduler import deliveries as dl
@@ -27,6 +27,9 @@ from scheduler.units import list_units
 from scheduler.usecases.deadlines import find_deadline
 from scheduler.usecases.periods import current_occurrence
 
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+REMIND_NOW = Action("nhacngay", Role.ADMIN)
+
 
 @dataclass(frozen=True)
 class RemindersQueued:
@@ -37,9 +40,9 @@ class RemindersQueued:
 
 def remind_now(session: Session, now: datetime, actor: Actor, code: str, *, escalate: int = 3) -> RemindersQueued:
     """Queue a reminder, due now, to each chat of the units owing the deadline's current period."""
-    require(session, now, actor, Role.ADMIN, "nhacngay", code)
+    require(session, now, actor, REMIND_NOW, code)
     d = find_deadline(session, code)
-    record(session, now, actor, "nhacngay", d.code)
+    record(session, now, actor, REMIND_NOW.name, d.code)
     today = as_vn(now).date()
     cal = calendar_for(session)
     materialise(session, d, cal, today, escalate=escalate)

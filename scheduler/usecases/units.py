@@ -8,12 +8,18 @@ from sqlalchemy.orm import Session
 
 from bot.core.actors import Actor
 from bot.core.roles import Role
-from bot.core.audit import record, require
+from bot.core.audit import Action, record, require
 from bot.core.errors import Invalid, NotFound
 from scheduler import units as repo
 from scheduler.models import Unit
 from scheduler.timeutil import as_utc
 from scheduler.unit_import import ImportCheck, apply_rows, check_rows, read_table
+
+# What each use case may refuse (bot.core.audit.require); chat commands name the same actions.
+ADD_UNIT = Action("donvi them", Role.ADMIN)
+REMOVE_UNIT = Action("donvi xoa", Role.ADMIN)
+ADD_ALIAS = Action("donvi bidanh", Role.ADMIN)
+IMPORT_UNITS = Action("donvi nhap", Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -38,33 +44,33 @@ def find_unit_named(session: Session, name: str) -> Unit:
 def add_unit(session: Session, now: datetime, actor: Actor, name: str, type_: str,
              aliases: list[str] | None = None) -> UnitView:
     """Follow a new unit (or again a removed one); `type_` is "so" or "xa"."""
-    require(session, now, actor, Role.ADMIN, "donvi them", f"{name} ({type_})")
+    require(session, now, actor, ADD_UNIT, f"{name} ({type_})")
     try:
         unit = repo.add_unit(session, name, type_, aliases, at=as_utc(now))
     except ValueError as e:
         raise Invalid(str(e)) from None
-    record(session, now, actor, "donvi them", f"{unit.name} ({type_})")
+    record(session, now, actor, ADD_UNIT.name, f"{unit.name} ({type_})")
     return _view(unit)
 
 
 def remove_unit(session: Session, now: datetime, actor: Actor, name: str) -> UnitView:
     """Stop following a unit: its groups are unlinked, its history kept."""
-    require(session, now, actor, Role.ADMIN, "donvi xoa", name)
+    require(session, now, actor, REMOVE_UNIT, name)
     unit = find_unit_named(session, name)
     repo.remove_unit(session, unit)
-    record(session, now, actor, "donvi xoa", unit.name)
+    record(session, now, actor, REMOVE_UNIT.name, unit.name)
     return _view(unit)
 
 
 def add_alias(session: Session, now: datetime, actor: Actor, name: str, alias: str) -> UnitView:
     """Another name the unit is found by."""
-    require(session, now, actor, Role.ADMIN, "donvi bidanh", f"{name} += {alias}")
+    require(session, now, actor, ADD_ALIAS, f"{name} += {alias}")
     unit = find_unit_named(session, name)
     try:
         repo.add_alias(session, unit, alias)
     except ValueError as e:
         raise Invalid(str(e)) from None
-    record(session, now, actor, "donvi bidanh", f"{unit.name} += {alias}")
+    record(session, now, actor, ADD_ALIAS.name, f"{unit.name} += {alias}")
     return _view(unit)
 
 
@@ -75,12 +81,12 @@ def import_units(session: Session, now: datetime, actor: Actor, data: bytes, fil
     Raises scheduler.unit_import.ImportFileError when the file itself cannot be read.
     """
     if not dry_run:
-        require(session, now, actor, Role.ADMIN, "donvi nhap", file_name)
+        require(session, now, actor, IMPORT_UNITS, file_name)
     check = check_rows(session, read_table(data, file_name))
     if dry_run or not check.ok:
         return check
     apply_rows(session, check)
-    record(session, now, actor, "donvi nhap",
+    record(session, now, actor, IMPORT_UNITS.name,
            f"{file_name}: thêm {check.count('add')}, cập nhật {check.count('update')}, "
            f"không đổi {check.count('unchanged')}")
     return check

@@ -67,7 +67,7 @@ async def test_admin_command_refused_and_logged(app):
     assert "chỉ dành cho" in reply.text
     with app.db.session() as s:
         entry = s.scalars(select(AuditEntry)).one()
-    assert entry.outcome == "denied" and entry.action == cmd.name
+    assert entry.outcome == "denied" and entry.action == cmd.action_for("")[0].name  # the use case's action
 
 
 def test_capabilities_default():

@@ -57,4 +57,4 @@ async def test_admin_paths(matrix_app, cmd, channel, who, kind, chat_admin, role
         denials = s.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
     assert bool(denials) == refused
     if refused:
-        assert denials[0].action == cmd.name and denials[0].user_id == who and denials[0].channel == channel
+        assert denials[0].action == cmd.action_for("")[0].name and denials[0].user_id == who and denials[0].channel == channel

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Admin", "admin_page", "bot_app", "form_text", "root"]
+__all__ = ["Admin", "action_page", "admin_page", "bot_app", "form_text", "root"]
 
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.requests import Request
@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.core.admins import resolve_role
 from bot.core.audit import record
+from bot.core.errors import Forbidden
 from bot.core.login_links import SESSION_TTL, WebIdentity, same, session_identity, signing_key
 from bot.core.actors import Actor
 from bot.web.dashboard.render import bot_app, page, root
@@ -57,8 +58,9 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(COOKIE, path=root(request) or "/", httponly=True, samesite="strict")
 
 
-def current_admin(request: Request) -> Admin | None | Role:
-    """The signed-in admin; None without a live session; the Role when the session's user is no longer an admin."""
+def current_admin(request: Request) -> Admin | None:
+    """The signed-in user with their role as chat resolves it now (it may have dropped below admin); None without a
+    live session."""
     app = bot_app(request)
     raw = request.cookies.get(COOKIE, "")
     if not raw:
@@ -72,8 +74,6 @@ def current_admin(request: Request) -> Admin | None | Role:
         if identity is None:
             return None
         role = resolve_role(app.settings, s, identity.channel, identity.user_id)
-    if role < Role.ADMIN:
-        return role
     return Admin(identity, role, token)
 
 
@@ -82,7 +82,19 @@ Page = Callable[[Request, Admin], Awaitable[Response]]
 
 def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
     """Only for a signed-in admin; a POST must carry the session's CSRF token (field `csrf`)."""
+    return _guarded(func, acts=False)
 
+
+def action_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
+    """A form that runs a use case: as `admin_page`, except that a signed-in user who is no longer an admin is let
+    through to the use case, whose own check refuses them (audited under its action, as chat and the CLI are)."""
+    return _guarded(func, acts=True)
+
+
+NOT_AN_ADMIN = "Tài khoản này không (hoặc không còn) là quản trị viên của bot."
+
+
+def _guarded(func: Page, *, acts: bool) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(func)
     async def endpoint(request: Request) -> Response:
         admin = current_admin(request)
@@ -92,10 +104,8 @@ def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
             return page(request, "message.html", {"title": "Chưa đăng nhập",
                                                   "text": "Phiên đăng nhập đã hết. Gõ /web trong tin nhắn riêng với bot "
                                                           "để lấy liên kết đăng nhập mới."}, status=401)
-        if isinstance(admin, Role):
-            return page(request, "message.html", {"title": "Không có quyền",
-                                                  "text": "Tài khoản này không (hoặc không còn) là quản trị viên của bot."},
-                        status=403)
+        if admin.role < Role.ADMIN and not (acts and request.method == "POST"):
+            return page(request, "message.html", {"title": "Không có quyền", "text": NOT_AN_ADMIN}, status=403)
         if request.method != "GET":
             form = await request.form()
             if not same(str(form.get("csrf", "")), admin.identity.csrf):
@@ -107,7 +117,10 @@ def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
                                                       "text": "Mã chống giả mạo (CSRF) không đúng: hãy tải lại trang "
                                                               "rồi làm lại."}, status=403)
         request.state.admin = admin
-        return await func(request, admin)
+        try:
+            return await func(request, admin)
+        except Forbidden:  # the use case refused (and audited it); a page may also show its own text instead
+            return page(request, "message.html", {"title": "Không có quyền", "text": NOT_AN_ADMIN}, status=403)
 
     return endpoint
 

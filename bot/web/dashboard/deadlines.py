@@ -4,7 +4,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
+from bot.web.dashboard.auth import Admin, action_page, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from bot.core.errors import DomainError, Forbidden, NotFound
 from scheduler.daysoff import calendar_for
@@ -80,7 +80,7 @@ def _refused(request: Request, e: DomainError, **extra) -> Response:  # type: ig
     return _listing(request, error=error, status=422, **extra)
 
 
-@admin_page
+@action_page
 async def add(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     form = await request.form()
@@ -94,7 +94,7 @@ async def add(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"✅ Đã lưu hạn «{d.title}», mã {d.code}. Bot sẽ nhắc theo lịch.")
 
 
-@admin_page
+@action_page
 async def edit(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     code = request.path_params["code"]
@@ -110,7 +110,7 @@ async def edit(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"✅ Đã sửa hạn {d.code}. Lịch nhắc được tính lại.")
 
 
-@admin_page
+@action_page
 async def remove(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     try:
@@ -121,7 +121,7 @@ async def remove(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"🗑 Đã xóa hạn {d.code} «{d.title}».")
 
 
-@admin_page
+@action_page
 async def install_preset(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     form = await request.form()

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from bot.core.clock import VN_TZ
 from bot.core.models import AuditEntry
-from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
+from bot.web.dashboard.auth import Admin, action_page, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from bot.core.errors import Forbidden, NotFound
 from scheduler.usecases import daysoff as day_cases
@@ -43,7 +43,7 @@ async def documents(request: Request, admin: Admin) -> Response:
     return _documents(request)
 
 
-@admin_page
+@action_page
 async def upload(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     form = await request.form()
@@ -83,7 +83,7 @@ async def document(request: Request, admin: Admin) -> Response:
     return page(request, "document.html", {"title": doc.title or doc.file_name, "doc": doc, "passages": passages})
 
 
-@admin_page
+@action_page
 async def remove_document(request: Request, admin: Admin) -> Response:
     app = bot_app(request)
     doc_id = request.path_params["doc_id"]
@@ -95,7 +95,7 @@ async def remove_document(request: Request, admin: Admin) -> Response:
     return _documents(request, flash=f"🗑 Đã xóa văn bản mã {doc_id} khỏi kho tri thức.")
 
 
-@admin_page
+@action_page
 async def set_status(request: Request, admin: Admin) -> Response:
     """Draft, in force or replaced: what citations in answers say of the document."""
     app = bot_app(request)
@@ -134,7 +134,7 @@ async def days_off(request: Request, admin: Admin) -> Response:
     return _days_off(request)
 
 
-@admin_page
+@action_page
 async def change_day(request: Request, admin: Admin) -> Response:
     """Add a day off, or drop an admin's adjustment: the use cases /ngaynghi calls (same audit, re-planning)."""
     app = bot_app(request)

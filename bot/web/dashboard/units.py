@@ -8,7 +8,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.web.dashboard.auth import Admin, admin_page, bot_app, form_text
+from bot.web.dashboard.auth import Admin, action_page, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from bot.core.errors import DomainError, Forbidden, NotFound
 from scheduler.usecases.units import import_units
@@ -49,7 +49,7 @@ def _failed(request: Request, e: DomainError) -> Response:
     return _listing(request, error=error, status=422)
 
 
-@admin_page
+@action_page
 async def add(request: Request, admin: Admin) -> Response:
     form = await request.form()
     name, type_text, aliases = form_text(form, "name", 200), form_text(form, "type", 20), form_text(form, "aliases", 500)
@@ -71,7 +71,7 @@ async def add(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"✅ Đã thêm {unit.name} ({TYPE_LABELS[type_]}).")
 
 
-@admin_page
+@action_page
 async def alias(request: Request, admin: Admin) -> Response:
     form = await request.form()
     name, other = form_text(form, "name", 200), form_text(form, "alias", 200)
@@ -86,7 +86,7 @@ async def alias(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"✅ {unit.name} có thêm bí danh «{other}».")
 
 
-@admin_page
+@action_page
 async def remove(request: Request, admin: Admin) -> Response:
     form = await request.form()
     app = bot_app(request)
@@ -98,7 +98,7 @@ async def remove(request: Request, admin: Admin) -> Response:
     return _listing(request, flash=f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết.")
 
 
-@admin_page
+@action_page
 async def decide(request: Request, admin: Admin) -> Response:
     """Approve or refuse a focal-point request (the use case /duyet and /tuchoi call); the requester is told in chat."""
     form = await request.form()
