@@ -1,7 +1,7 @@
 """outbox: messages to a chat written with the change they tell of, sent once by the process serving the channel
 
 Revision ID: f1a2b3c4d5e6
-Revises: e5f7a9b1c3d5
+Revises: f2b4d6e8a0c1
 Create Date: 2026-12-01 15:50:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = 'f1a2b3c4d5e6'
-down_revision = 'e5f7a9b1c3d5'
+down_revision = 'f2b4d6e8a0c1'
 branch_labels = None
 depends_on = None
 
