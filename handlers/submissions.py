@@ -47,6 +47,9 @@ def confirmed_text(result: ConfirmResult) -> str:
     lines = [f"✅ Đã ghi nhận: {c.unit} đã nộp «{c.title}» — {c.label} (người xác nhận: {_who(c)}). "
              f"Bot sẽ không nhắc đơn vị kỳ này nữa. Nhầm? Gõ /huynop {c.code}." for c in new]
     lines += [f"{c.unit} đã được xác nhận nộp «{c.title}» — {c.label} trước đó ({_who(c)})." for c in old]
+    if result.extra.get("still_owed"):
+        lines.append(f"Kỳ {result.extra['still_owed']} vẫn chờ xác nhận: khi đã nộp kỳ này, gõ lại «đã nộp» "
+                     f"(hoặc /danop {result.code}).")
     return "\n".join(lines)
 
 

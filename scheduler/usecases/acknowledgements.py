@@ -3,7 +3,7 @@ reminder, the CLI), with the report number; undo it while its period is open."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select, update
@@ -62,7 +62,8 @@ class Confirmed:
 @dataclass(frozen=True)
 class ConfirmResult:
     """What happened; `status` is one of: done, ask_deadline, ask_unit, no_unit, pending_focal, not_allowed,
-    unknown_code, not_audience, nothing_open, unit_not_here."""
+    unknown_code, not_audience, nothing_open, unit_not_here. `extra["still_owed"]`: on done, the later periods of the
+    same deadline the unit still owes (a late report was recorded for the earliest)."""
 
     status: str
     confirmed: tuple[Confirmed, ...] = ()
@@ -234,7 +235,12 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
     occ = session.get(Occurrence, occ_ids[0])
     assert occ is not None
     todo_units = [u for u in units if u.id == choices[0].unit_id]
-    return _done(session, now, actor, occ, [], parsed.note, todo_units)
+    done = _done(session, now, actor, occ, [], parsed.note, todo_units)
+    # a late report recorded while the current period is also owed: say so, so that the reply is not read as both
+    later = [o.label or o.period for d, occs in periods if d.id == occ.deadline_id for o, mine in occs
+             if o.due > occ.due and any(u.id == choices[0].unit_id for u in mine)
+             and find_ack(session, o.id, choices[0].unit_id) is None]
+    return replace(done, extra={"still_owed": ", ".join(later)}) if later else done
 
 
 def _done(session: Session, now: datetime, actor: Actor, occ: Occurrence, before: list[Unit], note: str,

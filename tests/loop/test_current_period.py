@@ -158,8 +158,9 @@ async def test_a_late_confirmation_is_for_the_period_still_owed_and_says_so(app,
     assert "Tháng 2/2027" in unit_han and "đã quá hạn 15 ngày" in unit_han and "Tháng 3/2027" in unit_han
     typed = await one(app, msg("đã nộp", chat="g1", kind="group", user="m1"))
     assert "Sở Tư pháp đã nộp «Báo cáo CCHC» — Tháng 2/2027" in typed
+    assert "Kỳ Tháng 3/2027 vẫn chờ xác nhận" in typed  # the reply is not read as confirming the current period
     typed = await one(app, msg("đã nộp", chat="g1", kind="group", user="m1"))
-    assert "Sở Tư pháp đã nộp «Báo cáo CCHC» — Tháng 3/2027" in typed
+    assert "Sở Tư pháp đã nộp «Báo cáo CCHC» — Tháng 3/2027" in typed and "vẫn chờ" not in typed
     with app.db.session() as s:
         tinhhinh = deadline_status(s, clock.now(), "cchc", "2027-02")
         assert [u.name for u in tinhhinh.units if u.submitted] == ["Sở Tư pháp"]
