@@ -47,7 +47,8 @@ class App:
         self.metrics = Metrics()
         self.health = Health()
         self.dispatcher = FairDispatcher(self._work, self._tell_busy, limit=settings.chat_queue_limit,
-                                         urgent=self.urgent)
+                                         urgent=self.urgent,
+                                         on_drop=lambda msg: self.metrics.message_dropped(msg.chat.channel))
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

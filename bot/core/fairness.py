@@ -59,8 +59,10 @@ class FairDispatcher:
 
     def __init__(self, work: Callable[[Job], Awaitable[list[Reply]]],
                  busy: Callable[[Job], Awaitable[None]], *, limit: int,
-                 urgent: Callable[[IncomingMessage], bool]) -> None:
+                 urgent: Callable[[IncomingMessage], bool],
+                 on_drop: Callable[[IncomingMessage], None] | None = None) -> None:
         self._work = work
+        self._on_drop = on_drop  # told of each dropped message (the dropped-messages metric)
         self._busy = busy
         self.limit = limit
         self._urgent = urgent
@@ -99,6 +101,8 @@ class FairDispatcher:
     def _drop(self, queue: _ChatQueue, job: Job) -> None:
         self.dropped += 1
         job.finish([])
+        if self._on_drop is not None:
+            self._on_drop(job.msg)
         if queue.told_busy:
             return
         queue.told_busy = True

@@ -44,6 +44,9 @@ class Metrics:
                                  ["outcome"], registry=r)
         self.question_seconds = Histogram("cchc_question_seconds", "Time to answer one question",
                                           buckets=QUESTION_BUCKETS, registry=r)
+        self.messages_dropped = Counter("cchc_messages_dropped",
+                                        "Incoming messages dropped because their chat's queue was over CHAT_QUEUE_LIMIT",
+                                        ["channel"], registry=r)
         self.send_errors = Counter("cchc_channel_send_errors", "Failed sends by channel and kind",
                                    ["channel", "kind"], registry=r)
         self.tick_seconds = Histogram("cchc_scheduler_tick_seconds", "Duration of one scheduler tick",
@@ -72,6 +75,9 @@ class Metrics:
     def question(self, *, answered: bool, seconds: float) -> None:
         self.questions.labels("answered" if answered else "declined").inc()
         self.question_seconds.observe(seconds)
+
+    def message_dropped(self, channel: str) -> None:
+        self.messages_dropped.labels(channel).inc()
 
     def send_error(self, channel: str, error: BaseException) -> None:
         self.send_errors.labels(channel, error_kind(error)).inc()

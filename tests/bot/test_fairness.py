@@ -154,3 +154,19 @@ async def test_the_urgent_messages_are_commands_buttons_and_typed_confirmations(
     assert not app.urgent(message("c", "/hoi hạn nộp báo cáo"))  # a question, even with its command
     assert not app.urgent(message("c", "kế hoạch cchc nộp khi nào"))
     assert app.urgent(replace(message("c", "@Trợ lý CCHC /han"), chat_kind="group", mentioned=True))
+
+
+async def test_dropped_messages_are_counted_in_the_metrics(app: App) -> None:
+    channel = GatedChannel("flood")
+    app.channels["fake"] = channel
+    limit = app.settings.chat_queue_limit
+    flood = [app.submit(message("flood", f"câu hỏi {i}"), channel) for i in range(limit + 30)]
+    await channel.waiting.wait()  # `limit` queued before the chat's worker took the first, 30 dropped
+    counted = app.metrics.registry.get_sample_value("cchc_messages_dropped_total", {"channel": "fake"})
+    assert counted == 30 == app.dispatcher.dropped
+    app.submit(message("other", "/start"), channel)  # another chat drops nothing
+    channel.gate.set()
+    await app.idle()
+    assert all(f.done() for f in flood)
+    exposition = app.metrics.exposition()[0].decode()
+    assert 'cchc_messages_dropped_total{channel="fake"} 30.0' in exposition
