@@ -3,6 +3,7 @@ process is not ready, the event loop stays free, and a reminder due meanwhile is
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -94,3 +95,38 @@ async def test_a_tick_on_a_hung_database_leaves_the_loop_free_and_the_reminder_i
     clock.set(datetime(2026, 12, 3, 9, tzinfo=VN_TZ))
     assert await service.tick() == 1  # not lost: sent on the first tick after the outage, marked late
     assert "Nhắc hạn" in channel.sent[0].reply.text
+
+
+async def test_a_dashboard_page_waiting_on_the_database_leaves_healthz_answering_and_readyz_not_ready(app: App) -> None:
+    from sqlalchemy import event
+
+    from tests.web.conftest import link_token
+
+    web = WebServer(create_app(app), "127.0.0.1:0")
+    await web.start()
+    gate, waiting = threading.Event(), threading.Event()
+
+    def hold(*_args: object) -> None:  # every connection taken from the pool waits here: a database that hangs
+        waiting.set()
+        if not gate.wait(60):
+            raise RuntimeError("the held database was never released")
+
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{web.port}", timeout=90) as client:
+            signed_in = await client.post("/dang-nhap", data={"t": link_token(app)})
+            assert signed_in.status_code == 303
+            event.listen(app.db.engine, "checkout", hold)
+            page = asyncio.create_task(client.get("/tong-quan"))
+            await asyncio.to_thread(waiting.wait, 60)  # the page is inside its database call
+            health = await client.get("/healthz")  # served by the loop meanwhile
+            assert health.status_code == 200 and not page.done()
+            ready = await client.get("/readyz")  # its probe waits on the held database too: not ready
+            assert ready.status_code == 503 and not page.done()
+            assert any("cơ sở dữ liệu" in p for p in ready.json()["problems"])
+            gate.set()
+            assert (await page).status_code == 200
+    finally:
+        gate.set()
+        if event.contains(app.db.engine, "checkout", hold):
+            event.remove(app.db.engine, "checkout", hold)
+        await web.stop()

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Admin", "action_page", "admin_page", "bot_app", "form_text", "root"]
+__all__ = ["Admin", "action_page", "admin_page", "bot_app", "form_text", "off_loop", "root"]
 
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.requests import Request
@@ -78,14 +78,30 @@ def current_admin(request: Request) -> Admin | None:
 
 
 Page = Callable[[Request, Admin], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def admin_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Only for a signed-in admin; a POST must carry the session's CSRF token (field `csrf`)."""
+def off_loop(func: Endpoint) -> Endpoint:
+    """The page runs whole on a database worker (its sessions, templates, charts): the serving loop never waits.
+
+    The request body is read first, on the serving loop (the ASGI channel lives there); the page's own
+    `await request.form()` then gets the parsed form back at once."""
+
+    @functools.wraps(func)
+    async def endpoint(request: Request) -> Response:
+        if request.method != "GET":
+            await request.form()
+        return await bot_app(request).db.workers.run(func, request)
+
+    return endpoint
+
+
+def admin_page(func: Page) -> Endpoint:
+    """Only for a signed-in admin; a POST must carry the session's CSRF token (field `csrf`). Runs off the loop."""
     return _guarded(func, acts=False)
 
 
-def action_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
+def action_page(func: Page) -> Endpoint:
     """A form that runs a use case: as `admin_page`, except that a signed-in user who is no longer an admin is let
     through to the use case, whose own check refuses them (audited under its action, as chat and the CLI are)."""
     return _guarded(func, acts=True)
@@ -94,8 +110,9 @@ def action_page(func: Page) -> Callable[[Request], Awaitable[Response]]:
 NOT_AN_ADMIN = "Tài khoản này không (hoặc không còn) là quản trị viên của bot."
 
 
-def _guarded(func: Page, *, acts: bool) -> Callable[[Request], Awaitable[Response]]:
+def _guarded(func: Page, *, acts: bool) -> Endpoint:
     @functools.wraps(func)
+    @off_loop
     async def endpoint(request: Request) -> Response:
         admin = current_admin(request)
         if admin is None:

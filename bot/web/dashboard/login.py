@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.core.audit import record
 from bot.core.login_links import end_session, redeem_link
-from bot.web.dashboard.auth import Admin, admin_page, bot_app, clear_session_cookie, root, set_session_cookie
+from bot.web.dashboard.auth import Admin, admin_page, bot_app, clear_session_cookie, off_loop, root, set_session_cookie
 from bot.web.dashboard.render import page
 from bot.core.actors import Actor
 
@@ -18,6 +18,7 @@ async def login_form(request: Request) -> Response:
     return page(request, "login.html", {"title": "Đăng nhập", "token": token})
 
 
+@off_loop
 async def login(request: Request) -> Response:
     form = await request.form()
     token = str(form.get("t", ""))[:100]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from bot.web.dashboard.auth import Admin, action_page, admin_page, bot_app, form_text
 from bot.web.dashboard.render import page
 from bot.core.errors import DomainError, Forbidden, NotFound
+from bot.core.workers import on_loop
 from scheduler.usecases.units import import_units
 from scheduler.unit_import import MAX_BYTES, ImportFileError, template_xlsx
 from scheduler.units import TYPE_LABELS, focal_points, list_units, parse_unit_type, unit_chats
@@ -115,7 +116,7 @@ async def decide(request: Request, admin: Admin) -> Response:
     if d.status == "already":
         return _listing(request, error=f"Yêu cầu {d.code} ({d.name} — {d.unit}) đã được xử lý trước đó.", status=422)
     if d.notice_id is not None:  # the requester is told through the outbox, as from chat and the CLI
-        await app.send_notices([d.notice_id])
+        await on_loop(app.send_notices([d.notice_id]))  # the page runs on a worker; the channels live on the loop
     verb = "duyệt" if approve else "từ chối"
     return _listing(request, flash=f"{'✅' if approve else '✖️'} Đã {verb} {d.name} làm đầu mối của {d.unit} (mã {d.code}).")
 
