@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -16,6 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.core.logs import one_line
+from bot.core.network import MAX_DELAY, PROXY_HINT, PROXY_VARS, backoff, proxy_setting
+
+__all__ = ["MAX_DELAY", "PROXY_HINT", "PROXY_VARS", "backoff", "network_failure", "proxy_setting", "serving_app",
+           "start_channel", "wait_for_database"]
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -23,10 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_DELAY = 60.0  # during an outage, at most one attempt (and one log line) per minute
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
-PROXY_HINT = ("if this server reaches the Internet only through a proxy, set HTTPS_PROXY=http://proxy:port "
-              "(and NO_PROXY=127.0.0.1,localhost) in .env or the environment; now {current}")
 
 
 def env_file(environ: Mapping[str, str]) -> Path | None:
@@ -69,11 +68,6 @@ def serving_app(settings: Settings, source: Path | None, **kwargs: Any) -> "App"
     return build_app(settings, **kwargs)
 
 
-def backoff(attempt: int, first: float = 1.0, cap: float = MAX_DELAY) -> float:
-    """1, 2, 4, … seconds, at most `cap`."""
-    return min(cap, first * 2 ** max(0, attempt - 1))
-
-
 def wait_for_database(db: Database, *, sleep: Callable[[float], None] = time.sleep,
                       max_attempts: int | None = None) -> int:
     """Block until the database answers (one log line per attempt); returns the attempts it took.
@@ -113,13 +107,6 @@ def network_failure(error: BaseException) -> bool:
     return False
 
 
-def proxy_setting(environ: Mapping[str, str] | None = None) -> str:
-    """The proxy variables in force, credentials hidden."""
-    env = os.environ if environ is None else environ
-    found = [f"{k}={_hide_credentials(env[k])}" for k in PROXY_VARS if env.get(k)]
-    return ", ".join(found) if found else "no proxy variable is set"
-
-
 async def start_channel(channel: "Channel", app: "App", *,
                         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                         max_attempts: int | None = None) -> int:
@@ -141,10 +128,3 @@ async def start_channel(channel: "Channel", app: "App", *,
         app.health.channel_started(channel.name)
         return attempt
 
-
-def _hide_credentials(url: str) -> str:
-    try:
-        u = httpx.URL(url)
-    except Exception:  # not a URL: show nothing of it
-        return "***"
-    return str(u.copy_with(username="***", password=None)) if u.userinfo else url

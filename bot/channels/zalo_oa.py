@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.channels.watch import update_arrived, update_processed
 from bot.channels.webhook_http import WebhookServer
 from bot.core.config import Settings
 from bot.core.messages import ChatRef, IncomingMessage, Reply, Sender
+from bot.core.network import backoff, proxy_hint
 
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,10 @@ class OAAuthError(SendError):
     """The refresh token was refused: an operator must issue a new one (ZALO_OA_REFRESH_TOKEN)."""
 
 
+class _RefreshUnavailable(Exception):
+    """Zalo's OAuth server could not be reached or answered 5xx / not JSON: worth another attempt."""
+
+
 def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
     """The `X-ZEvent-Signature` value Zalo puts on an OA webhook call."""
     return "mac=" + hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret_key.encode()).hexdigest()
@@ -55,10 +61,17 @@ class ZaloOAChannel:
                                 bare_commands=True, disclose_automation=True)
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
-                 timeout: float = 20.0) -> None:
+                 timeout: float = 20.0, refresh_attempts: int = 4, retry_delay: float = 1.0,
+                 max_retry_delay: float = 30.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.settings = settings
+        self._timeout = timeout
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
         self._lock = asyncio.Lock()
+        self.refresh_attempts, self.retry_delay, self.max_retry_delay = refresh_attempts, retry_delay, max_retry_delay
+        self._sleep = sleep
+        # The token's transaction runs here, not on the database workers: a send on the serving loop must never
+        # wait for a worker (the workers may all be handlers waiting for their sends).
+        self._token_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="zalo-oa-token")
         self._access = ""
         self._expires: datetime | None = None
         self._app: Inbound | None = None
@@ -75,7 +88,9 @@ class ZaloOAChannel:
     async def access_token(self, *, rejected: str = "") -> str:
         """A valid access token, refreshing (and storing the rotated refresh token) when needed.
 
-        `rejected` is a token Zalo just called expired: it is not reused even if it looks fresh.
+        `rejected` is a token Zalo just called expired: it is not reused even if it looks fresh. The database work
+        runs on a thread of its own and the refresh's HTTP call on the serving loop, which never waits for either;
+        a refresh that cannot reach Zalo (network error, 5xx) is retried with backoff, then a TransientSendError.
         """
         if self._app is None:
             raise SendError("the Zalo OA channel is not started")
@@ -83,24 +98,49 @@ class ZaloOAChannel:
             now = self._now()
             if self._access and self._access != rejected and self._expires and self._expires > now + MARGIN:
                 return self._access
-            with self._app.db.session() as s:
-                self._seed(s, now)
-                access = get_secret(s, ACCESS)
-                expires = _aware(access.expires_at) if access else None
-                if access and access.value and access.value != rejected and expires and expires > now + MARGIN:
-                    self._access, self._expires = access.value, expires
+            loop = asyncio.get_running_loop()
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    self._access, self._expires = await loop.run_in_executor(
+                        self._token_thread, self._obtain, loop, now, rejected)
                     return self._access
-                refresh = get_secret(s, REFRESH, for_update=True)  # other replicas wait here
-                if refresh is None:
-                    raise OAAuthError("no Zalo OA refresh token: set ZALO_OA_REFRESH_TOKEN")
-                new_access, new_refresh, lifetime = await self._refresh(refresh.value)
-                expires = now + timedelta(seconds=lifetime)
-                # One transaction: the rotated refresh token and its access token are stored together or not at all.
-                put_secret(s, REFRESH, new_refresh, now=now)
-                put_secret(s, ACCESS, new_access, now=now, expires_at=expires)
-            self._access, self._expires = new_access, expires
-            log.info("Zalo OA access token refreshed; valid until %s", expires.isoformat(timespec="minutes"))
-            return new_access
+                except _RefreshUnavailable as e:
+                    if attempt >= self.refresh_attempts:
+                        log.warning("Zalo OA token refresh failed %d times (%s); sends wait for the next try; %s",
+                                    attempt, e, proxy_hint())
+                        raise TransientSendError(f"Zalo OA token refresh failed: {e}") from None
+                    delay = backoff(attempt, self.retry_delay, self.max_retry_delay)
+                    log.warning("Zalo OA token refresh failed (%s); attempt %d, retrying in %.0f s; %s",
+                                e, attempt, delay, proxy_hint())
+                    await self._sleep(delay)
+                    now = self._now()
+
+    def _obtain(self, loop: asyncio.AbstractEventLoop, now: datetime, rejected: str) -> tuple[str, datetime]:
+        """On the token thread: the stored access token if still good, else a refresh stored in one transaction."""
+        assert self._app is not None
+        with self._app.db.session() as s:
+            self._seed(s, now)
+            access = get_secret(s, ACCESS)
+            expires = _aware(access.expires_at) if access else None
+            if access and access.value and access.value != rejected and expires and expires > now + MARGIN:
+                return access.value, expires
+            refresh = get_secret(s, REFRESH, for_update=True)  # other replicas wait here
+            if refresh is None:
+                raise OAAuthError("no Zalo OA refresh token: set ZALO_OA_REFRESH_TOKEN")
+            call = asyncio.run_coroutine_threadsafe(self._refresh(refresh.value), loop)
+            try:
+                new_access, new_refresh, lifetime = call.result(timeout=self._timeout + 10)
+            except concurrent.futures.TimeoutError:
+                call.cancel()
+                raise _RefreshUnavailable("no answer") from None
+            expires = now + timedelta(seconds=lifetime)
+            # One transaction: the rotated refresh token and its access token are stored together or not at all.
+            put_secret(s, REFRESH, new_refresh, now=now)
+            put_secret(s, ACCESS, new_access, now=now, expires_at=expires)
+        log.info("Zalo OA access token refreshed; valid until %s", expires.isoformat(timespec="minutes"))
+        return new_access, expires
 
     def _seed(self, session: Any, now: datetime) -> None:
         """Take ZALO_OA_REFRESH_TOKEN as the chain's start the first time, and again when the operator changes it."""
@@ -120,9 +160,14 @@ class ZaloOAChannel:
         form = {"app_id": self.settings.zalo_oa_app_id, "grant_type": "refresh_token", "refresh_token": refresh_token}
         try:
             response = await self._http.post(url, data=form, headers={"secret_key": self.settings.zalo_oa_app_secret})
+        except httpx.HTTPError as e:
+            raise _RefreshUnavailable(type(e).__name__) from None
+        if response.status_code >= 500:
+            raise _RefreshUnavailable(f"HTTP {response.status_code}")
+        try:
             body = response.json()
-        except (httpx.HTTPError, ValueError) as e:
-            raise TransientSendError(f"Zalo OA token refresh failed: {type(e).__name__}") from None
+        except ValueError:
+            raise _RefreshUnavailable(f"HTTP {response.status_code}, not JSON") from None
         if not isinstance(body, dict) or not body.get("access_token") or not body.get("refresh_token"):
             code = body.get("error") if isinstance(body, dict) else None
             log.error("Zalo OA refused the refresh token (error %s): issue a new ZALO_OA_REFRESH_TOKEN", code)
@@ -262,3 +307,4 @@ class ZaloOAChannel:
             self.webhook = None
         await self.idle()
         await self._http.aclose()
+        self._token_thread.shutdown(wait=False)

@@ -26,6 +26,7 @@ class FakeOA:
     refreshes: int = 0
     sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (path, body)
     fail_next: list[dict[str, Any]] = field(default_factory=list)  # answers for the next message calls
+    fail_refresh: list[int] = field(default_factory=list)  # HTTP statuses for the next refresh calls (a gateway's page)
     port: int = 0
 
     @property
@@ -103,6 +104,10 @@ class _Base(RequestHandler):
 
 class _OAuth(_Base):
     def post(self) -> None:
+        if self.fake.fail_refresh:  # Zalo's gateway in trouble: an HTML error page, the refresh token not spent
+            self.set_status(self.fake.fail_refresh.pop(0))
+            self.set_header("Content-Type", "text/html")
+            return self.finish("<html><body><h1>502 Bad Gateway</h1></body></html>")
         form = {k: v[0] for k, v in parse_qs(self.request.body.decode()).items()}
         ok = (self.request.headers.get("secret_key") == APP_SECRET_KEY and form.get("app_id") == APP_ID
               and form.get("grant_type") == "refresh_token" and form.get("refresh_token") == self.fake.refresh_token)
