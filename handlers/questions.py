@@ -1,7 +1,6 @@
 """/hoi and plain-text questions: answers from the knowledge base with citations, and the "Xem thêm" button."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from bot.core.messages import Button, Reply
@@ -35,10 +34,9 @@ async def ask(ctx: Context) -> Reply:
     if own is not None:
         ctx.app.metrics.question(answered=True, seconds=time.perf_counter() - started)
         return Reply(own)
-    await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
     chat = ctx.msg.chat
     previous = last_turn(ctx.session, chat.channel, chat.chat_id, ctx.now())
-    answer = ctx.app.knowledge.answer(question, previous=previous)
+    answer = ctx.app.knowledge.answer(question, previous=previous)  # on a database worker: a re-index waits there
     ctx.app.metrics.question(answered=answer.answered, seconds=time.perf_counter() - started)
     remember_turn(ctx.session, chat.channel, chat.chat_id, answer, ctx.now())
     if answer.answered and answer.more is not None:

@@ -41,6 +41,14 @@ def version(session: Session) -> str:
     return str(v or 0)
 
 
+def stamp(session: Session) -> str:
+    """`version` and the number of documents as "version:count", in one statement (asked before every answer)."""
+    version = select(KbVersion.version).where(KbVersion.id == 1).scalar_subquery()
+    count = select(func.count(Document.id)).scalar_subquery()
+    v, n = session.execute(select(version, count)).one()
+    return f"{v or 0}:{int(n or 0)}"
+
+
 def count_documents(session: Session) -> int:
     return int(session.scalar(select(func.count(Document.id))) or 0)
 

@@ -128,7 +128,15 @@ class KnowledgeBase:
 
     def _stamp(self) -> str:
         with self.db.session() as s:
-            return repo.version(s) + ":" + str(repo.count_documents(s))
+            return repo.stamp(s)
+
+    def _current(self) -> _Loaded:
+        """The loaded index when the store has not changed (one small query), else reloaded under the lock."""
+        loaded, stamp = self._loaded, self._stamp()
+        if loaded is not None and loaded.stamp == stamp:
+            return loaded
+        with self._refresh_lock:
+            return self._refresh()
 
     def _refresh(self) -> _Loaded:
         stamp = self._stamp()
@@ -222,8 +230,8 @@ class KnowledgeBase:
         """The answer to a question, or a short decline; `previous` is the chat's last turn, for follow-ups
         (`forced`: complete the question from that turn even when it does not say it leans on it)."""
         if not self._bootstrapped:
-            self.ensure_ready()
-        loaded = self._refresh()
+            self.refresh()
+        loaded = self._current()
         intent = understand(question)
         docs = self._documents(loaded)
         if intent.wants_documents:
