@@ -248,6 +248,8 @@ async def main() -> int:
                     help="flood, askers: seconds the fake Bot API takes to answer a sendMessage")
     ap.add_argument("--send-rate", type=float, default=None,
                     help="askers: the bot's messages per second (TELEGRAM_SEND_RATE; default the setting's)")
+    ap.add_argument("--client-in-process", action="store_true",
+                    help="askers: post the webhooks from the bot's own process (as before) instead of a process of its own")
     ap.add_argument("--sqlite", action="store_true", help="a scratch SQLite file instead of PostgreSQL")
     ap.add_argument("--sequential", action="store_true", help="isolation: handle updates one at a time (as before)")
     _replicas.add_arguments(ap)

@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -96,6 +97,7 @@ class KnowledgeBase:
         self._loaded: _Loaded | None = None
         self._bootstrapped = False
         self._refresh_lock = threading.Lock()
+        self._local = threading.local()
 
     # --- index lifecycle -------------------------------------------------------------------
     @property
@@ -127,7 +129,7 @@ class KnowledgeBase:
                 self._refresh()
 
     def _stamp(self) -> str:
-        with self.db.session() as s:
+        with self._session() as s:
             return repo.stamp(s)
 
     def _current(self) -> _Loaded:
@@ -209,7 +211,7 @@ class KnowledgeBase:
             return passage_info(p, d), "\n".join(texts)
 
     def documents_info(self) -> list[DocInfo]:
-        with self.db.session() as s:
+        with self._session() as s:
             return [doc_info(d) for d, _ in repo.list_documents(s)]
 
     # --- questions ---------------------------------------------------------------------------
@@ -221,16 +223,34 @@ class KnowledgeBase:
     def _doc_of(self, loaded: "_Loaded") -> dict[int, int]:
         """Document id of each index position."""
         if loaded.doc_of is None:
-            with self.db.session() as s:
+            with self._session() as s:
                 by_passage = dict(repo.passage_documents(s))
             loaded.doc_of = {i: by_passage.get(pid, -1) for i, pid in enumerate(loaded.passage_ids)}
         return loaded.doc_of
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """The session of the answer under way on this thread, else a new one: an answer's reads share one."""
+        current = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        with self.db.session() as s:
+            self._local.session = s
+            try:
+                yield s
+            finally:
+                self._local.session = None
 
     def answer(self, question: str, top: int = 3, previous: Turn | None = None, forced: Turn | None = None) -> Answer:
         """The answer to a question, or a short decline; `previous` is the chat's last turn, for follow-ups
         (`forced`: complete the question from that turn even when it does not say it leans on it)."""
         if not self._bootstrapped:
             self.refresh()
+        with self._session():  # the stamp, the passages and their sections read over one connection
+            return self._answer(question, top, previous, forced)
+
+    def _answer(self, question: str, top: int, previous: Turn | None, forced: Turn | None) -> Answer:
         loaded = self._current()
         intent = understand(question)
         docs = self._documents(loaded)
@@ -364,7 +384,7 @@ class KnowledgeBase:
         if not hits:
             return Answer(question, False, "", kind="declined")
         hits = sorted(hits, key=lambda h: -h.score)
-        with self.db.session() as s:
+        with self._session() as s:
             rows = repo.passages_by_id(s, [loaded.passage_ids[h.doc] for h in hits])
         kinds = intent.kinds
         ranked = [Source(passage_info(*rows[loaded.passage_ids[h.doc]]), h.score) for h in hits
@@ -452,7 +472,7 @@ class KnowledgeBase:
         opening_words = " ".join(body.split()[:SUBJECT_WORDS])
         if not passage.section or holds(opening_words, ["who"]) or holds(passage.section_label(), ["who"]):
             return answer
-        with self.db.session() as s:
+        with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
             opening = next(iter(repo.section_passages(s, found[0])), None) if found else None
         if opening is None or opening.id == passage.id:
@@ -472,7 +492,7 @@ class KnowledgeBase:
         shared = sum(w in asked for w in words)
         if not words or shared < 2 or shared < (TITLE_SHARE if wants_list else 1.0) * len(words):
             return None
-        with self.db.session() as s:
+        with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
             texts = [p.text for p in repo.section_tree(s, found[0])] if found else []
         lines = [ln.strip() for t in texts for ln in t.split("\n") if ln.strip()]
@@ -495,7 +515,7 @@ class KnowledgeBase:
         body, sep, rest = answer.text.partition("\n\n📄")
         if holds(body, ["due"]) or due_after(passage.text, body):
             return answer
-        with self.db.session() as s:
+        with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
             following = [p.text for p in repo.items_after(s, found[0], DUE_PASSAGES)] if found else []
         for text in following:
@@ -523,7 +543,7 @@ class KnowledgeBase:
 
     def _with_items(self, answer: Answer, passage: PassageInfo) -> Answer:
         """A lead-in ending in ':' whose items are the passages that follow it in its section: shown with them."""
-        with self.db.session() as s:
+        with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
             following = [p.text for p in repo.items_after(s, found[0], ITEMS_SHOWN)] if found else []
         if not following:
