@@ -134,13 +134,23 @@ async def questions(args: argparse.Namespace) -> list[str]:
             return done - arrived, done - start
 
         await ask(0, QUESTIONS[0], time.monotonic())  # warm-up: the index is loaded
+        from sqlalchemy import event
+
+        statements = [0]
+
+        def counted(*_args: object) -> None:
+            statements[0] += 1
+
+        event.listen(app.db.engine, "before_cursor_execute", counted)
         results: list[tuple[float, float]] = []
-        wall = 0.0
+        wall, cpu = 0.0, 0.0
         for r in range(args.rounds):
-            t = time.monotonic()
+            t, c = time.monotonic(), time.process_time()
             results += await asyncio.gather(*(ask(u, QUESTIONS[(u + r) % len(QUESTIONS)], t)
                                               for u in range(args.users)))
             wall += time.monotonic() - t
+            cpu += time.process_time() - c
+        event.remove(app.db.engine, "before_cursor_execute", counted)
         ms = [x[0] * 1000 for x in results]
         own = [x[1] * 1000 for x in results]
         return [f"question answering: {args.users} simultaneous users x {args.rounds} rounds through App.handle, "
@@ -148,7 +158,9 @@ async def questions(args: argparse.Namespace) -> list[str]:
                 f"  response time from arrival: p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
                 f"max {max(ms):.0f} ms",
                 f"  handling time per question: p50 {percentile(own, 0.5):.1f} ms, p95 {percentile(own, 0.95):.1f} ms; "
-                f"throughput {len(ms) / wall:.1f} answers/s (on the DB_WORKERS threads, one GIL)"]
+                f"throughput {len(ms) / wall:.1f} answers/s (on the DB_WORKERS threads, one GIL)",
+                f"  per question: {cpu / len(ms) * 1000:.1f} ms of process CPU, {statements[0] / len(ms):.1f} SQL "
+                f"statements (pool pings, BEGIN and COMMIT not counted)"]
     finally:
         if scratch:
             drop_database("cchc_load_questions")
