@@ -154,6 +154,13 @@ def large(folder: Path, target: int) -> None:
     print(f"  answer() incl. database fetch and sentence selection: {percentiles(samples)}  (goal p95 ≤ 30 ms)")
     print(f"  the same, process CPU time: {percentiles(CPU[-1])}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")
+    searcher = again._refresh().searcher
+    ranking = []
+    for q in chat_questions(questions, 300):
+        c = time.process_time()
+        searcher.search(q, 20)
+        ranking.append(time.process_time() - c)
+    print(f"  of which the ranking alone (Searcher.search, 20 passages), CPU time: {percentiles(ranking)}")
     if os.environ.get("KB_PROFILE"):
         import cProfile
         import pstats

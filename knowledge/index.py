@@ -91,6 +91,12 @@ _CHUNK = 1 << 20  # postings gathered per run of passages before they are packed
 _CHUNK_PASSAGES = 1 << 16  # passage numbers inside a run are stored in 16 bits
 _TF_MAX = 255  # term frequencies stored in 8 bits while building (BM25 saturates long before)
 _BLOCK = 1 << 20  # postings scored per step of the final BM25 pass
+# A posting of the merged body + context field keeps its field in the tf byte: a body term's tf in the low 7 bits; a
+# context term has the top bit, "the body holds it too" in the next one, its tf in the low 6 bits.
+_CTX = 0x80
+_ALSO_BODY = 0x40
+_BODY_TF_MAX = 0x7F
+_CTX_TF_MAX = 0x3F
 
 
 @dataclass
@@ -109,7 +115,7 @@ def _pack(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> _Run:
     first = parts[0][1]
     local = np.repeat(np.array([d - first for _, d, _ in parts], dtype=np.uint16),
                       np.array([len(k) for k, _, _ in parts], dtype=np.int64))
-    tf = np.minimum(np.concatenate([c for _, _, c in parts]), _TF_MAX).astype(np.uint8)
+    tf = np.concatenate([c for _, _, c in parts]).astype(np.uint8)
     order = np.argsort(keys, kind="stable")  # stable: passages stay in order within a term
     keys = keys[order]
     codes, counts = np.unique(keys, return_counts=True)
@@ -117,17 +123,31 @@ def _pack(parts: list[tuple[np.ndarray, int, np.ndarray]]) -> _Run:
 
 
 class FieldBuilder:
-    """Collects the term codes of one field passage by passage, then packs them into a Field."""
+    """Collects the term codes of a field passage by passage (with `merged`: of the body and the context together,
+    the context's posting standing for both where a term is in both), then packs them into a Field."""
 
-    def __init__(self) -> None:
+    def __init__(self, merged: bool = False) -> None:
+        self.merged = merged
         self.lengths: list[int] = []
         self.runs: list[_Run] = []
         self.codes = np.zeros(0, dtype=np.int64)  # every term code seen, sorted
         self.parts: list[tuple[np.ndarray, int, np.ndarray]] = []
         self.buffered = 0
 
-    def add(self, keys: np.ndarray, length: int) -> None:
+    def add(self, keys: np.ndarray, length: int, context: np.ndarray | None = None) -> None:
         uniq, counts = np.unique(keys, return_counts=True)
+        if self.merged:
+            ctx, ctx_counts = np.unique(context if context is not None else keys[:0], return_counts=True)
+            in_ctx = np.isin(uniq, ctx, assume_unique=True)
+            in_body = np.isin(ctx, uniq, assume_unique=True)
+            body_only = ~in_ctx
+            tf = np.concatenate([np.minimum(counts[body_only], _BODY_TF_MAX),
+                                 _CTX | np.where(in_body, _ALSO_BODY, 0) | np.minimum(ctx_counts, _CTX_TF_MAX)])
+            keys_all = np.concatenate([uniq[body_only], ctx])
+            order = np.argsort(keys_all, kind="stable")
+            uniq, counts = keys_all[order], tf[order]
+        else:
+            counts = np.minimum(counts, _TF_MAX)
         self.parts.append((uniq, len(self.lengths), counts))
         self.lengths.append(length)
         self.buffered += len(uniq)
@@ -140,18 +160,31 @@ class FieldBuilder:
             self.codes = np.union1d(self.codes, self.runs[-1].codes)
             self.parts, self.buffered = [], 0
 
-    def finish(self, k1: float = K1, b: float = B) -> "Field":
+    def finish(self, k1: float = K1, b: float = B, context_weight: float = CONTEXT_WEIGHT) -> "Field":
+        """The postings with their BM25 weights: the body's with length normalisation `b`, the context's (merged
+        field) without, times `context_weight`, each with the idf of its own field."""
         self._flush()
         n_docs, codes, runs = len(self.lengths), self.codes, self.runs
         lengths = np.array(self.lengths, dtype=np.float32)
         self.runs = []
         # Runs are merged term by term straight into the final arrays (4 + 4 bytes per posting): the build never
         # holds more than those plus the 3-byte runs not merged yet.
-        df = np.zeros(len(codes), dtype=np.int64)
+        postings = np.zeros(len(codes), dtype=np.int64)
+        df = np.zeros(len(codes), dtype=np.int64)  # passages whose body holds the term
+        ctx_df = np.zeros(len(codes), dtype=np.int64)  # passages whose context holds it (merged field)
         for run in runs:
-            df[np.searchsorted(codes, run.codes)] += run.counts
+            terms = np.searchsorted(codes, run.codes)
+            postings[terms] += run.counts
+            if self.merged:
+                starts = (np.cumsum(run.counts, dtype=np.int64) - run.counts)
+                is_ctx = (run.tf & _CTX) > 0
+                body = ~is_ctx | ((run.tf & _ALSO_BODY) > 0)
+                ctx_df[terms] += np.add.reduceat(is_ctx.astype(np.int64), starts) if len(starts) else 0
+                df[terms] += np.add.reduceat(body.astype(np.int64), starts) if len(starts) else 0
+        if not self.merged:
+            df = postings
         indptr = np.zeros(len(codes) + 1, dtype=np.int64)
-        np.cumsum(df, out=indptr[1:])
+        np.cumsum(postings, out=indptr[1:])
         total = int(indptr[-1])
         docs = np.empty(total, dtype=np.int32)
         weights = np.empty(total, dtype=np.float32)
@@ -165,37 +198,61 @@ class FieldBuilder:
             cursor[terms] += run.counts
             runs[j] = None  # type: ignore[call-overload]
         del runs
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        idf = _idf(n_docs, df)
+        ctx_idf = _idf(n_docs, ctx_df) * np.float32(context_weight)
         avgdl = max(float(lengths.mean()), 1.0) if n_docs else 1.0
-        # BM25 in place, a block at a time: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl))
+        # BM25 in place, a block at a time: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avgdl)); a
+        # context posting (merged field): ctx_idf * tf * (k1 + 1) / (tf + k1)
         for start in range(0, total, _BLOCK):
             end = min(total, start + _BLOCK)
             w = weights[start:end]
+            term = np.searchsorted(indptr, np.arange(start, end, dtype=np.int64), side="right") - 1
             norm = lengths[docs[start:end]]
             norm *= k1 * b / avgdl
             norm += k1 * (1 - b)
+            if self.merged:
+                raw = w.astype(np.uint8)
+                is_ctx = (raw & _CTX) > 0
+                w[:] = np.where(is_ctx, raw & _CTX_TF_MAX, raw)
+                norm[is_ctx] = k1
+                factor = np.where(is_ctx, ctx_idf[term], idf[term])
+            else:
+                factor = idf[term]
             norm += w
             w *= k1 + 1
             w /= norm
-            w *= idf[np.searchsorted(indptr, np.arange(start, end, dtype=np.int64), side="right") - 1]
-        return Field(codes, indptr, docs, weights, n_docs)
+            w *= factor
+        return Field(codes, indptr, docs, weights, n_docs, df.astype(np.int32), ctx_df.astype(np.int32))
+
+
+def _idf(n_docs: int, df: np.ndarray) -> np.ndarray:
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
 
 
 class Field:
-    """Postings of one field: for each term code (sorted), the passages holding it and their BM25 weights."""
+    """Postings of one field: for each term code (sorted), the passages holding it and their BM25 weights; `dfs`:
+    passages whose body holds each term, `ctx_dfs`: whose context holds it (the merged body + context field)."""
 
     def __init__(self, codes: np.ndarray, indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray,
-                 n_docs: int) -> None:
+                 n_docs: int, dfs: np.ndarray | None = None, ctx_dfs: np.ndarray | None = None) -> None:
         self.codes, self.indptr, self.docs, self.weights, self.n_docs = codes, indptr, docs, weights, n_docs
+        self.dfs = np.diff(indptr).astype(np.int32) if dfs is None else dfs
+        self.ctx_dfs = np.zeros(len(codes), dtype=np.int32) if ctx_dfs is None else ctx_dfs
+
+    def _find(self, code: int) -> int:
+        j = int(np.searchsorted(self.codes, code))
+        return j if j < len(self.codes) and self.codes[j] == code else -1
 
     def postings(self, code: int) -> tuple[np.ndarray, np.ndarray]:
-        j = int(np.searchsorted(self.codes, code))
-        if j >= len(self.codes) or self.codes[j] != code:
+        j = self._find(code)
+        if j < 0:
             return self.docs[:0], self.weights[:0]
         return self.docs[self.indptr[j]:self.indptr[j + 1]], self.weights[self.indptr[j]:self.indptr[j + 1]]
 
     def df(self, code: int) -> int:
-        return len(self.postings(code)[0])
+        """Passages whose body holds the term."""
+        j = self._find(code)
+        return int(self.dfs[j]) if j >= 0 else 0
 
     def holds(self, code: int, doc: int) -> bool:
         docs, _ = self.postings(code)
@@ -204,13 +261,15 @@ class Field:
 
 
 class SearchIndex:
-    """A pure search structure over a list of texts: position in the list in, scores out."""
+    """A pure search structure over a list of texts: position in the list in, scores out. `terms` holds the body and
+    the context of each passage in one field, so that a term costs one posting list at question time."""
 
-    def __init__(self, vocab: Vocabulary, body: Field, context: Field, title: Field) -> None:
-        self.vocab, self.body, self.context, self.title = vocab, body, context, title
-        self.n_docs = body.n_docs
+    def __init__(self, vocab: Vocabulary, terms: Field, title: Field) -> None:
+        self.vocab, self.terms, self.title = vocab, terms, title
+        self.n_docs = terms.n_docs
         self._joined: dict[str, tuple[str, str]] | None = None
         self._unigram_df: np.ndarray | None = None
+        self._idf: dict[int, float] = {}  # idf of the terms of recent questions (asked for per sentence weighed)
 
     @classmethod
     def build(cls, docs: Iterable[IndexDoc], k1: float | None = None, b: float | None = None) -> "SearchIndex":
@@ -218,70 +277,74 @@ class SearchIndex:
         k1 = K1 if k1 is None else k1
         b = B if b is None else b
         vocab = Vocabulary()
-        body, context, title = FieldBuilder(), FieldBuilder(), FieldBuilder()
+        terms, title = FieldBuilder(merged=True), FieldBuilder()
         for d in docs:
             # one-apart pairs in the body only: a chat question drops the little words between the ones it keeps
-            body.add(*doc_terms(d.body, vocab, skips=True))
-            context.add(*doc_terms(d.context, vocab))
+            body, length = doc_terms(d.body, vocab, skips=True)
+            terms.add(body, length, doc_terms(d.context, vocab)[0])
             title.add(*doc_terms(d.title, vocab))
         # no length normalisation of the context: a passage without headings must not gain from its shorter context
-        return cls(vocab, body.finish(k1, b), context.finish(k1, 0.0), title.finish(k1, b))
+        return cls(vocab, terms.finish(k1, b), title.finish(k1, b))
+
+    def df(self, code: int) -> int:
+        """Passages whose body holds the term."""
+        return self.terms.df(code)
 
     def idf(self, code: int) -> float:
-        df = self.body.df(code)
-        return float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
+        cached = self._idf.get(code)
+        if cached is None:
+            if len(self._idf) >= _IDF_CACHE:
+                self._idf.clear()
+            df = self.terms.df(code)
+            cached = self._idf[code] = float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
+        return cached
 
     def scores(self, weighted: Sequence[tuple[int, float]]) -> np.ndarray:
-        """Passage scores for (term code, query weight) pairs: per term the better of its body and context scores."""
+        """Passage scores for (term code, query weight) pairs: per term its body score, or where the passage's headings
+        or document name hold it, its context score instead (a term there selects the section or document; it does
+        not rank passages within it), plus a share of its score in the passage's own heading."""
         out = np.zeros(self.n_docs, dtype=np.float32)
-        for code, w in weighted:
-            title_docs, title_weights = self.title.postings(code)
-            if len(title_docs):
-                out[title_docs] += (w * TITLE_WEIGHT) * title_weights
-            body_docs, body_weights = self.body.postings(code)
-            ctx_docs, ctx_weights = self.context.postings(code)
-            if len(body_docs):
-                out[body_docs] += w * body_weights
-            if len(ctx_docs):
-                # a term of the headings or the document's name selects the section or document; it does not
-                # rank passages within it, so the context score replaces the body score there
-                if len(body_docs):
-                    # both posting lists are sorted: find the context passages in the body list without sorting
-                    j = np.searchsorted(body_docs, ctx_docs)
-                    inside = j < len(body_docs)
-                    inside[inside] = body_docs[j[inside]] == ctx_docs[inside]
-                    if inside.any():
-                        out[ctx_docs[inside]] -= w * body_weights[j[inside]]
-                out[ctx_docs] += (w * CONTEXT_WEIGHT) * ctx_weights
+        if not weighted:
+            return out
+        codes = np.fromiter((c for c, _ in weighted), dtype=np.int64, count=len(weighted))
+        for f, share in ((self.terms, 1.0), (self.title, TITLE_WEIGHT)):
+            if not len(f.codes):
+                continue
+            j = np.minimum(np.searchsorted(f.codes, codes), len(f.codes) - 1)
+            found = f.codes[j] == codes
+            starts, ends = f.indptr[j].tolist(), f.indptr[j + 1].tolist()
+            for (_, w), s, e, ok in zip(weighted, starts, ends, found.tolist()):
+                if ok and e > s:
+                    out[f.docs[s:e]] += np.float32(w * share) * f.weights[s:e]
         return out
 
     def holds(self, code: int, doc: int) -> bool:
-        return self.body.holds(code, doc) or self.context.holds(code, doc)
+        """Whether the passage holds the term in its body or its context."""
+        return self.terms.holds(code, doc)
 
     def holds_many(self, code: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` hold the term (in the body or the context)."""
-        out = np.zeros(len(docs), dtype=bool)
-        for f in (self.body, self.context):
-            postings, _ = f.postings(code)
-            if len(postings):
-                j = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
-                out |= postings[j] == docs
-        return out
+        postings, _ = self.terms.postings(code)
+        if not len(postings):
+            return np.zeros(len(docs), dtype=bool)
+        j = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+        return postings[j] == docs
 
     def unigram_df(self) -> np.ndarray:
-        """Document frequency of every unigram id (both fields), for breaking ties between corrections."""
+        """Document frequency of every unigram id (body plus context), for breaking ties between corrections."""
         if self._unigram_df is None:
             df = np.zeros(len(self.vocab.words), dtype=np.int32)
-            for f in (self.body, self.context):
-                mask = f.codes < _BIGRAM
-                df[f.codes[mask]] += np.diff(f.indptr)[mask].astype(np.int32)
+            f = self.terms
+            mask = f.codes < _BIGRAM
+            df[f.codes[mask]] += f.dfs[mask] + f.ctx_dfs[mask]
             self._unigram_df = df
         return self._unigram_df
 
     def joined_bigrams(self) -> dict[str, tuple[str, str]]:
         """'thutuc' -> ('thu', 'tuc') for every bigram in the body, to repair a missing space."""
         if self._joined is None:
-            codes = self.body.codes[(self.body.codes >= _BIGRAM) & (self.body.codes < SKIP)]
+            f = self.terms
+            codes = f.codes[(f.codes >= _BIGRAM) & (f.codes < SKIP) & (f.dfs > 0)]
             a = (codes >> 32) - 1
             b = codes & 0xFFFFFFFF
             words = self.vocab.words
@@ -291,9 +354,8 @@ class SearchIndex:
     def save(self, folder: Path, stamp: str) -> None:
         """One file, written aside and swapped in atomically: replicas sharing `folder` never see a mix."""
         folder.mkdir(parents=True, exist_ok=True)
-        arrays = {f"{name}_{part}": getattr(f, part) for name, f in (("body", self.body), ("context", self.context),
-                                                                                ("title", self.title))
-                  for part in ("codes", "indptr", "docs", "weights")}
+        arrays = {f"{name}_{part}": getattr(f, part) for name, f in (("terms", self.terms), ("title", self.title))
+                  for part in _PARTS}
         meta = json.dumps({"stamp": stamp, "n_docs": self.n_docs, "words": self.vocab.words}, ensure_ascii=False)
         arrays["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix="index.", suffix=".tmp")
@@ -307,12 +369,16 @@ class SearchIndex:
 
     @classmethod
     def load(cls, folder: Path) -> tuple["SearchIndex", str] | None:
-        """The saved index and its stamp, or None when absent or unreadable."""
+        """The saved index and its stamp, or None when absent, unreadable or of an older layout (then rebuilt)."""
         try:
             with np.load(folder / INDEX_FILE) as z:
                 meta = json.loads(z["meta"].tobytes().decode())
-                fields = [Field(z[f"{n}_codes"], z[f"{n}_indptr"], z[f"{n}_docs"], z[f"{n}_weights"], meta["n_docs"])
-                          for n in ("body", "context", "title")]
+                fields = [Field(*(z[f"{n}_{part}"] for part in _PARTS[:4]), meta["n_docs"],
+                                *(z[f"{n}_{part}"] for part in _PARTS[4:])) for n in ("terms", "title")]
         except (OSError, ValueError, KeyError, UnicodeDecodeError):
             return None
         return cls(Vocabulary(meta["words"]), *fields), str(meta["stamp"])
+
+
+_IDF_CACHE = 50_000
+_PARTS = ("codes", "indptr", "docs", "weights", "dfs", "ctx_dfs")

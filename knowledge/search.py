@@ -78,7 +78,7 @@ class Searcher:
 
     def _has_bigram(self, a: str, b: str) -> bool:
         code = self.index.vocab.code(f"{a}_{b}")
-        return code >= 0 and self.index.body.df(code) > 0
+        return code >= 0 and self.index.df(code) > 0
 
     def correct(self, toks: list[Tok]) -> list[Tok]:
         """The words with unknown ones corrected (Telex leftovers, missing spaces, typos), each with its confidence."""
@@ -162,12 +162,12 @@ class Searcher:
                     # across an abbreviation ("kế hoạch CCHC"): the pair as written, or as expanded
                     written = vocab.code(f"{written_last.get(t.group, t.word)}_{written_first.get(u.group, u.word)}")
                     q.add(written, min(w, u.confidence))
-                    known = [c for c in (written, pair) if c >= 0 and self.index.body.df(c) > 0]
+                    known = [c for c in (written, pair) if c >= 0 and self.index.df(c) > 0]
                     if known:
                         q.units.append(Unit(known[0], max(self._unit_idf(c) for c in known), pair=True,
                                             credit=w * u.confidence, alts=tuple(known[1:])))
                     continue
-                known = pair >= 0 and self.index.body.df(pair) > 0
+                known = pair >= 0 and self.index.df(pair) > 0
                 idf = self._unit_idf(pair) if known else UNKNOWN_PAIR_SHARE * self.max_idf
                 q.units.append(Unit(pair, idf, pair=True, credit=w * u.confidence))
         content = [(i, t) for i, t in enumerate(toks) if not t.question]
@@ -176,7 +176,7 @@ class Searcher:
             skip = vocab.skip_code(a.word, b.word)
             q.add(skip, SKIP_WEIGHT * min(a.confidence, b.confidence))
             pair = vocab.code(f"{a.word}_{b.word}")
-            known += any(c >= 0 and self.index.body.df(c) > 0 for c in (pair, skip))
+            known += any(c >= 0 and self.index.df(c) > 0 for c in (pair, skip))
         q.phrase_share = known / (len(content) - 1) if len(content) > 1 else 0.0
         q.corrected = any(t.confidence < 1.0 for t in toks)
         return q

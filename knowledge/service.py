@@ -391,7 +391,7 @@ class KnowledgeBase:
                   if loaded.passage_ids[h.doc] in rows]
         if intent.years:
             codes = [loaded.index.vocab.code(str(y)) for y in intent.years]
-            pos = {pid: i for i, pid in enumerate(loaded.passage_ids)}
+            pos = {loaded.passage_ids[h.doc]: h.doc for h in hits}  # index position of each candidate
             dated = [src for src in ranked if all(c >= 0 and loaded.index.holds(c, pos[src.passage.id]) for c in codes)]
             # a year asked about ("PAR Index năm 2023"), not one naming a law ("Luật Cư trú năm 2020")
             asked = [y for y in intent.years if not re.search(rf"\b(?:luat|bo luat|hien phap|nghi dinh|thong tu|phap lenh)\b[^,.;?]{{0,50}}\b{y}\b",

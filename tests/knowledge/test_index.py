@@ -18,7 +18,7 @@ def test_weights_are_textbook_bm25():
     lengths = [11, 6, 6, 0]
     avgdl = sum(lengths) / len(lengths)
     for word, tf_by_doc in (("han", {0: 2}), ("tuc", {0: 1, 2: 1}), ("giai", {0: 1, 1: 1})):
-        docs, weights = index.body.postings(index.vocab.code(word))
+        docs, weights = index.terms.postings(index.vocab.code(word))
         assert docs.tolist() == sorted(tf_by_doc)
         df = len(tf_by_doc)
         idf = math.log1p((len(TEXTS) - df + 0.5) / (df + 0.5))
@@ -41,15 +41,16 @@ def test_saved_index_loads_the_same(tmp_path: Path):
     loaded = SearchIndex.load(tmp_path)
     assert loaded is not None and loaded[1] == "stamp"
     again = loaded[0]
-    for f, g in ((index.body, again.body), (index.context, again.context), (index.title, again.title)):
+    for f, g in ((index.terms, again.terms), (index.title, again.title)):
         assert np.array_equal(f.codes, g.codes) and np.array_equal(f.docs, g.docs)
         assert np.array_equal(f.weights, g.weights)
+        assert np.array_equal(f.dfs, g.dfs) and np.array_equal(f.ctx_dfs, g.ctx_dfs)
     assert again.joined_bigrams()["thutuc"] == ("thu", "tuc")
 
 
 def test_empty_fields_build():
     index = SearchIndex.build([IndexDoc("") for _ in range(3)])
-    assert index.n_docs == 3 and len(index.body.codes) == 0
+    assert index.n_docs == 3 and len(index.terms.codes) == 0
     assert index.scores([(0, 1.0)]).tolist() == [0.0, 0.0, 0.0]
 
 
@@ -65,4 +66,59 @@ def test_saved_index_is_one_file_swapped_in_whole(tmp_path):
     loaded, stamp = SearchIndex.load(tmp_path)
     assert stamp == "v2" and loaded.n_docs == 1
     (tmp_path / INDEX_FILE).write_bytes(b"truncated")
+    assert SearchIndex.load(tmp_path) is None
+
+
+def _bm25(tf: int, df: int, n: int, length: float, avgdl: float, b: float) -> float:
+    idf = math.log1p((n - df + 0.5) / (df + 0.5))
+    return idf * tf * (K1 + 1) / (tf + K1 * (1 - b + b * length / avgdl))
+
+
+def test_scores_take_the_context_score_where_the_headings_hold_the_term():
+    """One merged posting list per term: a passage whose headings hold the term scores it there (no length
+    normalisation, CONTEXT_WEIGHT), the others by their body; the passage's own heading adds TITLE_WEIGHT of its score."""
+    from knowledge.index import CONTEXT_WEIGHT, TITLE_WEIGHT
+
+    docs = [IndexDoc("thủ tục hành chính một cửa", "Điều 1. Thủ tục", "Thủ tục"),
+            IndexDoc("thủ tục thủ tục liên thông", "Điều 2. Liên thông", ""),
+            IndexDoc("dịch vụ công trực tuyến", "Điều 3. Thủ tục trực tuyến", ""),
+            IndexDoc("văn bản khác", "", "")]
+    index = SearchIndex.build(docs)
+    n = len(docs)
+    body_len = [6, 6, 5, 3]
+    avg = sum(body_len) / n
+    code = index.vocab.code("tuc")
+    got = index.scores([(code, 2.0)]).tolist()
+    # "tuc": in the body of 0 and 1, in the context of 0 and 2, in the title of 0
+    ctx = 2.0 * CONTEXT_WEIGHT * _bm25(1, 2, n, 0, 1, 0.0)
+    title_len = [2, 0, 0, 0]
+    title = 2.0 * TITLE_WEIGHT * _bm25(1, 1, n, title_len[0], max(sum(title_len) / n, 1.0), B)  # avgdl at least 1
+    expected = [ctx + title, 2.0 * _bm25(2, 2, n, body_len[1], avg, B), ctx, 0.0]
+    assert all(math.isclose(g, e, rel_tol=1e-5, abs_tol=1e-6) for g, e in zip(got, expected)), (got, expected)
+    assert index.df(code) == 2  # passages whose body holds it: the idf of the answer's sentences
+    assert index.holds(code, 2) and not index.holds(code, 3)
+    assert index.holds_many(code, np.array([0, 1, 2, 3])).tolist() == [True, True, True, False]
+    assert index.unigram_df()[index.vocab.ids["tuc"]] == 4  # body plus context
+
+
+def test_scores_add_the_terms_of_a_question():
+    docs = [IndexDoc(t, c) for t, c in (("kế hoạch cải cách hành chính", "Kế hoạch 12/KH-UBND"),
+                                        ("cải cách thủ tục", ""), ("hành chính công", "Chương II"))]
+    index = SearchIndex.build(docs)
+    codes = [index.vocab.code(w) for w in ("cai", "chinh", "hoach", "cai_cach")]
+    alone = sum(index.scores([(c, 0.5 + i)]) for i, c in enumerate(codes))
+    together = index.scores([(c, 0.5 + i) for i, c in enumerate(codes)])
+    assert np.allclose(alone, together, rtol=1e-6)
+    assert index.scores([(-1, 1.0), (10**12, 1.0)]).tolist() == [0.0, 0.0, 0.0]  # unknown codes score nothing
+
+
+def test_an_index_saved_in_an_older_layout_is_rebuilt(tmp_path: Path):
+    """An index file without the merged field (saved before it existed) is not loaded: the caller rebuilds it."""
+    from knowledge.index import INDEX_FILE
+
+    arrays = {f"{n}_{p}": np.zeros(1, dtype=np.int64) for n in ("body", "context", "title")
+              for p in ("codes", "indptr", "docs", "weights")}
+    arrays["meta"] = np.frombuffer(b'{"stamp": "old", "n_docs": 0, "words": []}', dtype=np.uint8)
+    with open(tmp_path / INDEX_FILE, "wb") as fh:
+        np.savez(fh, **arrays)
     assert SearchIndex.load(tmp_path) is None
