@@ -18,6 +18,7 @@ SKIP_WEIGHT = 0.5  # two content words of the question found one syllable apart 
 FUZZY_CUTOFF = 0.7
 UNSUPPORTED_GUESS = 0.5  # share of a correction's confidence kept when it fits neither neighbour
 PAIR_SHARE = 0.6
+UNKNOWN_WORD_PAIR = 0.5  # weight in the phrase share of a pair with a word the documents lack
 UNKNOWN_PAIR_SHARE = 1.0  # a pair of question words never adjacent in the documents weighs this share of the rarest  # weight of word pairs (vs single words) in the coverage of a question
 
 
@@ -45,6 +46,7 @@ class Query:
     units: list[Unit] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)  # codes of document numbers cited and known
     phrase_share: float = 0.0  # share of the question's adjacent content-word pairs that are phrases of the documents
+    # (a pair with a word the documents lack counts half)
     corrected: bool = False  # some word was a guessed correction of a typo
 
     def add(self, code: int, weight: float) -> None:
@@ -171,13 +173,17 @@ class Searcher:
                 idf = self._unit_idf(pair) if known else UNKNOWN_PAIR_SHARE * self.max_idf
                 q.units.append(Unit(pair, idf, pair=True, credit=w * u.confidence))
         content = [(i, t) for i, t in enumerate(toks) if not t.question]
-        known = 0
+        phrases = pairs = 0.0
         for (i, a), (j, b) in zip(content, content[1:]):
             skip = vocab.skip_code(a.word, b.word)
             q.add(skip, SKIP_WEIGHT * min(a.confidence, b.confidence))
             pair = vocab.code(f"{a.word}_{b.word}")
-            known += any(c >= 0 and self.index.df(c) > 0 for c in (pair, skip))
-        q.phrase_share = known / (len(content) - 1) if len(content) > 1 else 0.0
+            # a pair with a word the documents lack (most often a typo nothing corrected) counts half, so that typos
+            # do not make a question about the documents look off-topic
+            weight = UNKNOWN_WORD_PAIR if vocab.code(a.word) < 0 or vocab.code(b.word) < 0 else 1.0
+            pairs += weight
+            phrases += weight * any(c >= 0 and self.index.df(c) > 0 for c in (pair, skip))
+        q.phrase_share = phrases / pairs if pairs > 0 else 0.0
         q.corrected = any(t.confidence < 1.0 for t in toks)
         return q
 

@@ -567,15 +567,24 @@ def _compact(item: str) -> str:
 def min_coverage(query: "Query") -> float:
     """The share of the question a passage must hold. A question whose word pairs are mostly phrases of the documents
     is about them (off-topic questions share words, rarely phrases), so less of it needs to be in one passage; with
-    typos corrected, less again (a correction counts only as much as it is trusted)."""
-    if query.phrase_share >= PHRASE_SHARE:
-        if query.corrected:
-            return TYPO_COVERAGE
-        return RICH_COVERAGE if query.phrase_share >= RICH_SHARE else PHRASE_COVERAGE
-    return MIN_COVERAGE
+    typos corrected, less again (a correction counts only as much as it is trusted). Between few and many phrases the
+    floor falls in proportion: a step put questions one pair apart on either side of it (a six-word chat question
+    with two phrases in five pairs needed 0.48, with three 0.25)."""
+    share = query.phrase_share
+    if share >= CORRECTED_SHARE and query.corrected:
+        return TYPO_COVERAGE
+    if share >= RICH_SHARE:
+        return RICH_COVERAGE
+    if share >= PHRASE_SHARE:
+        return PHRASE_COVERAGE
+    if share <= FEW_PHRASES:
+        return MIN_COVERAGE
+    return MIN_COVERAGE + (PHRASE_COVERAGE - MIN_COVERAGE) * (share - FEW_PHRASES) / (PHRASE_SHARE - FEW_PHRASES)
 
 
-PHRASE_SHARE = 0.45  # off-topic probes: at most 0.40 but one (0.60, "thuế thu nhập cá nhân…"); see bench/README.md
+FEW_PHRASES = 0.34  # a third of the pairs or fewer phrases: the full floor (off-topic probes: mostly 0-0.33)
+PHRASE_SHARE = 0.5  # from this share of phrases on, the floor of a question about the documents
+CORRECTED_SHARE = 0.45  # ... and from this one on, with a typo corrected, the floor of a corrected question
 PHRASE_COVERAGE = 0.25
 RICH_SHARE = 0.7  # nearly all of the question's word pairs are phrases of the documents
 RICH_COVERAGE = 0.2
