@@ -59,4 +59,8 @@ def holds_amount(text: str, unit: str) -> bool:
         return bool(re.search(r"\d\s*%", f))
     if unit == "tien":
         return bool(re.search(r"\d[\d.,]*\s*(?:dong|trieu|nghin|ngan|ty|vnd)\b", f))
-    return bool(re.search(rf"\d[\d.,/]*\s+(?:\w+\s+)?{re.escape(unit)}\b", f))
+    return bool(re.search(rf"(?:\d[\d.,/]*|{_SPELLED})\s+(?:\w+\s+)?{re.escape(unit)}\b", f))
+
+
+# numbers written out before a unit ("chỉ được thử việc một lần", "hai bậc"); not "năm" (year) nor "sáu" (sau: after)
+_SPELLED = r"\b(?:mot|hai|ba|bon|bay|tam|chin|muoi)"

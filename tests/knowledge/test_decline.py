@@ -75,3 +75,13 @@ def test_a_pair_with_a_word_the_documents_lack_counts_half_in_the_phrase_share(l
     assert known.phrase_share == 1.0
     typo = law.analyse("thu viec qxzw ben thoa thuan")  # 'qxzw' unknown: its two pairs weigh half each
     assert abs(typo.phrase_share - 3 / 4) < 1e-9  # (1 + 0 + 0 + 1 + 1) / (1 + 0.5 + 0.5 + 1 + 1)
+
+
+def test_an_amount_written_out_counts_as_stated():
+    """'… bao nhiêu lần?' keeps the passages stating the amount: 'chỉ được thử việc một lần' states it (ALQAC declined
+    that question when only digits counted); 'sau lần kiểm tra' (after) and a year do not."""
+    from knowledge.kinds import holds_amount
+
+    assert holds_amount(LAW[1][1], "lan")
+    assert holds_amount("nâng lương trước thời hạn hai bậc", "bac") and holds_amount("08 bậc", "bac")
+    assert not holds_amount("sau lần kiểm tra đầu tiên", "lan") and not holds_amount("năm lần", "lan")
