@@ -75,8 +75,8 @@ def due_ids(session: Session, c: Claimer, now: datetime, limit: int = 5000) -> l
     return list(session.scalars(q))
 
 
-def by_chat(session: Session, ids: Sequence[int]) -> list[list[int]]:
-    """The deliveries `ids` grouped by chat (one digest each), in the order of each chat's first row in `ids`."""
+def chat_groups(session: Session, ids: Sequence[int]) -> list[tuple[int, list[int]]]:
+    """(chat pk, its deliveries among `ids`: one digest) per chat, in the order of each chat's first row in `ids`."""
     chat_of: dict[int, int] = {}
     for i in range(0, len(ids), 500):
         chat_of.update(session.execute(select(Delivery.id, Delivery.chat_id)
@@ -85,7 +85,7 @@ def by_chat(session: Session, ids: Sequence[int]) -> list[list[int]]:
     for delivery_id in ids:
         if delivery_id in chat_of:
             groups.setdefault(chat_of[delivery_id], []).append(delivery_id)
-    return list(groups.values())
+    return list(groups.items())
 
 
 def claim(session: Session, delivery_id: int, c: Claimer, now: datetime) -> bool:

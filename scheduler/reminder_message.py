@@ -25,13 +25,15 @@ def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
 
 
 def reminder_message(s: Session, ds: Sequence[Delivery], occs: Sequence[Occurrence | None], chat: Chat,
-                     now: datetime, *, late: bool | Sequence[bool], final: bool = False) -> ReminderMessage:
+                     now: datetime, *, late: bool | Sequence[bool], final: bool = False,
+                     cal: WorkCalendar | None = None) -> ReminderMessage:
     """The reminders of these deliveries to `chat`; `final` (restoring a sent one): `owed` is read again.
 
     `late`: one flag for all, or one per delivery. A digest has one part per period (an admin's repeated
-    /nhacngay of the same period is one part), ordered by due date, then deadline code.
+    /nhacngay of the same period is one part), ordered by due date, then deadline code. `cal`: the working-day
+    calendar when the caller has it (the tick reads it once for all its messages).
     """
-    cal = calendar_for(s)
+    cal = cal if cal is not None else calendar_for(s)
     flags = [late] * len(ds) if isinstance(late, bool) else list(late)
     latest: dict[int, tuple[Delivery, Occurrence, bool]] = {}
     for d, occ, is_late in zip(ds, occs, flags):

@@ -17,9 +17,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -39,6 +39,7 @@ from bot.core.messages import ChatRef, Reply
 from scheduler import deliveries as dl
 from scheduler.chats import reminder_targets
 from scheduler.daysoff import calendar_for
+from scheduler.lanes import ChatLanes, run_lanes
 from bot.core.db import insert_ignore
 from scheduler import changes, outbox
 from scheduler.leads import escalation_step, is_before, is_planned
@@ -52,6 +53,7 @@ from scheduler.occurrences import materialise
 from scheduler.standing import escalation_day
 from scheduler.timing import parse_time
 from scheduler.units import list_units, natural_key
+from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +124,8 @@ class ReminderService:
         self._dirty = True  # a re-plan failed or never ran
         self._planned_version: int | None = None  # the plan version (scheduler.changes) the plan was made at
         self._lock = asyncio.Lock()
+        # Messages in flight at once; an in-memory SQLite database is one connection, shared: one at a time there.
+        self.concurrency = 1 if app.db.single_connection else max(1, app.settings.reminder_send_concurrency)
         self._scheduler = None  # apscheduler AsyncIOScheduler while started
         self.outage = OutageLog(log, "reminder scheduler tick", app.clock.now, expected=(DBAPIError,))
 
@@ -347,14 +351,22 @@ class ReminderService:
     async def tick(self) -> int:
         """Send every pending reminder whose time has come, one message per chat; returns how many reminders went out.
 
-        The work runs on a database worker thread (the sends on the serving loop): a slow database makes the
-        tick late, never the chats."""
+        The database work runs on the worker threads (`db.call`): a slow database makes the tick late, never the
+        chats. Up to `concurrency` messages are in flight at once, each chat's one after another."""
         async with self._lock:
-            return await self.app.db.workers.run(self._tick)
+            due = await self.app.db.call(self._due)
+            if due is None:
+                return 0
+            now, groups, cal = due
+            sent = await self._send_all(groups, cal)
+            self.app.health.ticked(now)
+            self.app.metrics.ticked_at(now)
+            return sent
 
-    async def _tick(self) -> int:
+    def _due(self) -> tuple[datetime, list[tuple[int, list[int]]], WorkCalendar] | None:
+        """The tick before its sends: the heartbeat, a re-plan when stale, the due deliveries grouped by chat."""
         if not self.heartbeat():
-            return 0
+            return None
         if self.stale():
             self.replan()
         now = self.app.clock.now()
@@ -364,15 +376,19 @@ class ReminderService:
             dl.expire_pending(s, day.date(), day.replace(hour=0, minute=0, second=0, microsecond=0))
             ids = dl.due_ids(s, self.claimer, now)
             ids = self._supersede(s, ids)
-            groups = dl.by_chat(s, ids)
-        sent = 0
-        for group in groups:
+            return now, dl.chat_groups(s, ids), calendar_for(s)
+
+    async def _send_all(self, groups: list[tuple[int, list[int]]], cal: WorkCalendar) -> int:
+        """Deliver each chat's group (and the 1:1 fallbacks they lead to), `concurrency` messages at a time."""
+        lanes: ChatLanes[int, list[int]] = ChatLanes(groups)
+
+        async def deliver(_chat: int, ids: list[int]) -> int:
             if self.lost_identity:  # another process runs under this id now: claiming would race it
-                break
-            sent += await self._deliver_group(group)
-        self.app.health.ticked(now)
-        self.app.metrics.ticked_at(now)
-        return sent
+                lanes.close()
+                return 0
+            return await self._deliver_group(ids, cal, lanes)
+
+        return await run_lanes(lanes, self.concurrency, deliver)
 
     def _supersede(self, s: Session, ids: list[int]) -> list[int]:
         """Of several missed reminders for the same period and chat, only the latest is sent."""
@@ -395,24 +411,25 @@ class ReminderService:
         order = {i: n for n, i in enumerate(ids)}
         return sorted(keep, key=order.__getitem__)
 
-    async def _deliver(self, delivery_id: int) -> int:
-        """Claim, send and record one delivery; returns 1 when it went out."""
-        return await self._deliver_group([delivery_id])
-
-    async def _deliver_group(self, ids: Sequence[int]) -> int:
+    async def _deliver_group(self, ids: Sequence[int], cal: WorkCalendar, lanes: ChatLanes[int, list[int]]) -> int:
         """Claim, send and record the due deliveries of one chat as one message (a digest when several).
 
-        Returns how many deliveries went out (0 when another process had claimed them all).
-        """
+        Returns how many deliveries went out (0 when another process had claimed them all); the 1:1 fallbacks of
+        an unreachable group are added to `lanes`."""
         now = self.app.clock.now()
-        with self.app.db.session() as s:
-            job, fallback = self._prepare(s, ids, now)
-        sent = await self._fallback(fallback) if fallback else 0
+        job, fallback = await self.app.db.call(self._claim_and_render, ids, now, cal)
+        if fallback:
+            await self._fallback(fallback, lanes)
         if job is None:
-            return sent
-        return sent + await self._send(job, self.app.channels[job.chat.channel], job.chat.chat_id)
+            return 0
+        return await self._send(job, self.app.channels[job.chat.channel], job.chat.chat_id, lanes=lanes)
 
-    def _prepare(self, s: Session, ids: Sequence[int], now: datetime) -> tuple[_Job | None, list[int]]:
+    def _claim_and_render(self, ids: Sequence[int], now: datetime, cal: WorkCalendar) -> tuple[_Job | None, list[int]]:
+        with self.app.db.session() as s:
+            return self._prepare(s, ids, now, cal)
+
+    def _prepare(self, s: Session, ids: Sequence[int], now: datetime,
+                 cal: WorkCalendar | None = None) -> tuple[_Job | None, list[int]]:
         """Drop what is no longer wanted, claim the rest in one transaction, render them as one message.
 
         Returns the job (None when nothing was claimed) and the deliveries of an unreachable group to send
@@ -446,7 +463,7 @@ class ReminderService:
         late = tuple(is_planned(d.lead) and as_utc(now) - as_utc(d.scheduled_for) > LATE_AFTER for d, _ in claimed)
         caps = self.app.capabilities(chat.channel)
         reply = reminder_reply(reminder_message(s, [d for d, _ in claimed], [o for _, o in claimed], chat, now,
-                                                late=late), buttons=caps.buttons, max_length=caps.max_length)
+                                                late=late, cal=cal), buttons=caps.buttons, max_length=caps.max_length)
         if chat.thread_id:  # the unit registered a forum topic of the group as its place
             reply = replace(reply, thread_id=chat.thread_id)
         codes = ",".join(dict.fromkeys(o.deadline.code for _, o in claimed))
@@ -473,31 +490,33 @@ class ReminderService:
         elif dl.claim(s, d.id, self.claimer, self.app.clock.now()):  # an abandoned claim
             dl.mark(s, d.id, self.claimer, dl.SKIPPED, outcome=reason)
 
-    async def _send(self, job: _Job, channel, chat_id: str, *, moved: bool = False) -> int:  # type: ignore[no-untyped-def]
+    async def _send(self, job: _Job, channel, chat_id: str, *, lanes: ChatLanes[int, list[int]],  # type: ignore[no-untyped-def]
+                    moved: bool = False) -> int:
+        """Send one claimed message and record what became of it (each database step on a worker thread)."""
+        db = self.app.db
         try:
             sent = await on_loop(channel.send(chat_id, job.reply))
         except ChatMoved as e:
             self.app.metrics.send_error(job.chat.channel, e)
             if moved:
-                return self._retry_later(job, e)
-            self.app.chat_moved(job.chat, e.new_chat_id)
-            return await self._send(job, channel, e.new_chat_id, moved=True)
+                return await db.call(self._retry_later, job, e)
+            await db.call(self.app.chat_moved, job.chat, e.new_chat_id)
+            return await self._send(job, channel, e.new_chat_id, lanes=lanes, moved=True)
         except ChatUnreachable as e:
             self.app.metrics.send_error(job.chat.channel, e)
-            with self.app.db.session() as s:
-                for delivery_id in job.delivery_ids:
-                    dl.mark(s, delivery_id, self.claimer, dl.FAILED, outcome=f"unreachable: {e}"[:500])
+            await db.call(self._mark, job, dl.FAILED, outcome=f"unreachable: {e}"[:500])
             for _ in job.delivery_ids:
                 self.app.metrics.reminder_failed(job.chat.channel)
             await self.app.chat_gone(ChatRef(job.chat.channel, chat_id), str(e))
-            return await self._fallback(list(job.delivery_ids))
+            await self._fallback(list(job.delivery_ids), lanes)
+            return 0
         except TransientSendError as e:
             self.app.metrics.send_error(job.chat.channel, e)
-            return self._retry_later(job, e, e.retry_after)
+            return await db.call(self._retry_later, job, e, e.retry_after)
         except Exception as e:  # an adapter bug must not lose the reminder either
             self.app.metrics.send_error(job.chat.channel, e)
             log.exception("sending delivery %s failed", job.ids_text(), extra=job.log_fields())
-            return self._retry_later(job, e)
+            return await db.call(self._retry_later, job, e)
         await self._record_sent(job, sent.message_id if sent else None, f"moved to {chat_id}" if moved else "")
         for late in job.late:
             self.app.metrics.reminder_sent(job.chat.channel, late=late)
@@ -505,17 +524,25 @@ class ReminderService:
                  extra=job.log_fields())
         return len(job.delivery_ids)
 
+    def _mark(self, job: _Job, status: str, **values: object) -> None:
+        with self.app.db.session() as s:
+            for delivery_id in job.delivery_ids:
+                dl.mark(s, delivery_id, self.claimer, status, **values)
+
     async def _record_sent(self, job: _Job, message_id: str | None, outcome: str) -> None:
         """Write `sent` for every delivery of the message in one transaction, retrying while the database is
         unreachable: giving up would send the reminders again."""
+        def write() -> None:
+            with self.app.db.session() as s:
+                at = as_utc(self.app.clock.now())
+                for delivery_id, late in zip(job.delivery_ids, job.late):
+                    dl.mark(s, delivery_id, self.claimer, dl.SENT, sent_at=at, message_id=message_id, late=late,
+                            outcome=outcome)
+
         wait = 1.0
         for attempt in range(1, SENT_WRITE_ATTEMPTS + 1):
             try:
-                with self.app.db.session() as s:
-                    at = as_utc(self.app.clock.now())
-                    for delivery_id, late in zip(job.delivery_ids, job.late):
-                        dl.mark(s, delivery_id, self.claimer, dl.SENT, sent_at=at, message_id=message_id, late=late,
-                                outcome=outcome)
+                await self.app.db.call(write)
                 return
             except OperationalError as e:
                 if attempt == SENT_WRITE_ATTEMPTS:
@@ -542,9 +569,14 @@ class ReminderService:
                     extra=job.log_fields())
         return 0
 
-    async def _fallback(self, delivery_ids: Sequence[int]) -> int:
-        """The group cannot be reached: send these reminders 1:1 to the units' focal points on that channel,
-        one message per focal point's chat."""
+    async def _fallback(self, delivery_ids: Sequence[int], lanes: ChatLanes[int, list[int]]) -> None:
+        """The group cannot be reached: these reminders go 1:1 to the units' focal points on that channel, one
+        message per focal point's chat, queued in `lanes` behind whatever those chats already have."""
+        for chat_pk, ids in await self.app.db.call(self._fallback_groups, delivery_ids):
+            lanes.add(chat_pk, ids)
+
+    def _fallback_groups(self, delivery_ids: Sequence[int]) -> list[tuple[int, list[int]]]:
+        """Plan the 1:1 deliveries standing in for these group deliveries; they are returned grouped by chat."""
         created: list[int] = []
         with self.app.db.session() as s:
             for delivery_id in delivery_ids:
@@ -568,22 +600,18 @@ class ReminderService:
                 created += s.scalars(select(Delivery.id).where(
                     Delivery.occurrence_id == d.occurrence_id, Delivery.lead == d.lead,
                     Delivery.chat_id.in_([r["chat_id"] for r in rows]), Delivery.status == dl.PENDING))
-            groups = dl.by_chat(s, list(dict.fromkeys(created)))
-        sent = 0
-        for group in groups:
-            sent += await self._deliver_group(group)
-        return sent
+            return dl.chat_groups(s, list(dict.fromkeys(created)))
 
     # ------------------------------------------------------------------ admin actions
 
     async def send_now(self, delivery_ids: Sequence[int]) -> int:
         """Send deliveries queued for now (an admin's /nhacngay), one message per chat; returns how many went out."""
-        with self.app.db.session() as s:
-            groups = dl.by_chat(s, list(delivery_ids))
-        sent = 0
-        for group in groups:
-            sent += await self._deliver_group(group)
-        return sent
+        def groups() -> tuple[list[tuple[int, list[int]]], WorkCalendar]:
+            with self.app.db.session() as s:
+                return dl.chat_groups(s, list(delivery_ids)), calendar_for(s)
+
+        work, cal = await self.app.db.call(groups)
+        return await self._send_all(work, cal)
 
     async def send_notices(self) -> int:
         """The outbox's notices that other processes wrote (e.g. a request approved from the CLI); how many went out."""

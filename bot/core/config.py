@@ -52,6 +52,8 @@ class Settings:
     kb_max_pages: int = 300  # pages of one PDF
     # Reminders
     reminder_time: str = "08:00"
+    # reminder messages a process sends at once (each chat one at a time); a crash mid-send may repeat this many
+    reminder_send_concurrency: int = 4
     default_leads: tuple[int, ...] = (7, 3, 1, 0)
     cchc_unit_due_day: int = 15  # the day after the 14th cut-off (Nghị định 09/2019/NĐ-CP, Điều 8.5, 12)
     escalation_days: int = 3  # working days after the legal due date on which units not confirmed are reminded
@@ -65,7 +67,7 @@ class Settings:
     telegram_webhook_secret: str = ""
     telegram_webhook_listen: str = "0.0.0.0:8443"
     telegram_max_update_age: int = 900  # seconds; older messages after downtime are not answered (0: all are)
-    telegram_send_rate: int = 29  # messages a second for the whole bot, all replicas together (Telegram: about 30)
+    telegram_send_rate: int = 28  # messages a second for the whole bot, all replicas together (Telegram: 30 in any second)
     # Zalo Bot Platform
     zalo_token: str = ""
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
@@ -129,6 +131,8 @@ class Settings:
                                             "số MB, một số nguyên từ 1 đến 10000, ví dụ 100") * 1024 * 1024,
             kb_max_pages=r.integer("KB_MAX_PDF_PAGES", 300, 1, 100000, "số trang, một số nguyên dương, ví dụ 300"),
             reminder_time=r.time_of_day("REMINDER_TIME", "08:00"),
+            reminder_send_concurrency=r.integer("REMINDER_SEND_CONCURRENCY", 4, 1, 32,
+                                                "số tin nhắc gửi cùng lúc của một tiến trình, từ 1 đến 32, ví dụ 4"),
             default_leads=r.leads("REMINDER_LEADS", "7,3,1,0"),
             cchc_unit_due_day=r.integer("CCHC_UNIT_DUE_DAY", 15, 1, 28, "một ngày trong tháng từ 1 đến 28, ví dụ 15"),
             escalation_days=r.integer("ESCALATION_DAYS", 3, 0, 30, "số ngày làm việc từ 0 đến 30, ví dụ 3"),
@@ -140,8 +144,8 @@ class Settings:
             telegram_webhook_listen=r.listen("TELEGRAM_WEBHOOK_LISTEN", "0.0.0.0:8443"),
             telegram_max_update_age=r.integer("TELEGRAM_MAX_UPDATE_AGE", 900, 0, 10 ** 7,
                                               "số giây, một số nguyên từ 0 (trả lời mọi tin) trở lên, ví dụ 900"),
-            telegram_send_rate=r.integer("TELEGRAM_SEND_RATE", 29, 1, 1000,
-                                         "số tin mỗi giây của cả bot (mọi bản chạy cộng lại), từ 1 đến 1000, ví dụ 29"),
+            telegram_send_rate=r.integer("TELEGRAM_SEND_RATE", 28, 1, 1000,
+                                         "số tin mỗi giây của cả bot (mọi bản chạy cộng lại), từ 1 đến 1000, ví dụ 28"),
             zalo_token=r.get("ZALO_BOT_TOKEN"),
             zalo_api_base_url=r.url("ZALO_API_BASE_URL", "https://bot-api.zaloplatforms.com"),
             zalo_webhook_url=r.url("ZALO_WEBHOOK_URL", "", https=True),

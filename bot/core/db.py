@@ -87,6 +87,11 @@ class Database:
         self.engine.dispose()
 
     @property
+    def single_connection(self) -> bool:
+        """Whether every session shares one connection (in-memory SQLite): no two units of work at once."""
+        return isinstance(self.engine.pool, StaticPool)
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 

@@ -178,8 +178,10 @@ async def crash_after(app, clock, n: int, identity: Identity) -> CrashingChannel
     seed(app, units=GROUPS, audience=("xa",))
     clock.set(T0)
     register(app.db, identity, clock.now, sleep=pytest.fail)
+    crashed = ReminderService(app, identity=identity)
+    crashed.concurrency = 1  # one message in flight at the crash: one claim left behind
     try:
-        await ReminderService(app, identity=identity).tick()
+        await crashed.tick()
     except Crash:
         pass
     assert statuses(app)["sending"] == 1

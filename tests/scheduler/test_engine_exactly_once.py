@@ -59,8 +59,8 @@ async def test_crash_in_the_middle_of_a_fan_out_loses_nothing_and_repeats_nothin
     except Crash:
         pass
     assert len(crashing.sent) == 5
-    with app.db.session() as s:
-        assert s.scalars(select(Delivery.status)).all().count("sending") == 1
+    with app.db.session() as s:  # the messages in flight when it died: at most one per concurrent send
+        assert 1 <= s.scalars(select(Delivery.status)).all().count("sending") <= first.concurrency
 
     # The same host restarts a minute later: its own abandoned claim is taken over at once.
     restarted_channel = RecordingChannel("fake")
@@ -77,8 +77,10 @@ async def test_another_process_takes_over_an_abandoned_claim_after_the_lease(app
     app.channels["fake"] = crashing
     seed(app, units=GROUPS[:3], audience=("xa",))
     clock.set(at(2026, 12, 3, 8, 0))
+    crashed = ReminderService(app, instance_id="host-a")
+    crashed.concurrency = 1  # one message in flight: exactly one claim abandoned
     try:
-        await ReminderService(app, instance_id="host-a").tick()
+        await crashed.tick()
     except Crash:
         pass
     other_channel = RecordingChannel("fake")
