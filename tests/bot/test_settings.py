@@ -77,7 +77,7 @@ def test_redis_url_and_send_rate_are_checked_and_the_redis_password_never_printe
     lines = start_lines(s, None)
     assert "send budget (Telegram's rate limits, shared by the replicas): Redis redis://:***@cache:6379/2" in lines
     assert Settings.from_env({"REDIS_URL": "unix:///run/redis/redis.sock"}).redis_url
-    assert Settings.from_env({}).telegram_send_rate == 29 and Settings.from_env({}).redis_url == ""
+    assert Settings.from_env({}).telegram_send_rate == 28 and Settings.from_env({}).redis_url == ""
     assert start_lines(Settings(), None)[-1].endswith("in this process (SQLite: one replica)")
 
 

@@ -13,7 +13,7 @@ from tests.bot.test_send_budget import Clock, stores  # noqa: F401  (the fixture
 
 def test_the_default_limits_keep_telegrams_figures_in_any_window():
     limits = TelegramLimits()
-    assert most_in_window(limits.bot, 1.0) == 29  # "about 30 messages per second"
+    assert most_in_window(limits.bot, 1.0) == 28  # "about 30 messages per second", less a margin for late sends
     assert most_in_window(limits.group, 60.0) == 20  # "no more than 20 messages per minute to the same group"
     assert most_in_window(limits.private, 1.0) == 3 and most_in_window(limits.private, 60.0) == 62  # ~1/s
     assert TelegramLimits.for_rate(10).bot.interval == pytest.approx(0.1)
