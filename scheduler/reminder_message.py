@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from scheduler.daysoff import calendar_for
 from scheduler.leads import escalation_step, is_manual, is_planned
@@ -54,7 +54,7 @@ def reminder_message(s: Session, ds: Sequence[Delivery], occs: Sequence[Occurren
 def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:
     deadline = occ.deadline
     ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
-    units = [u for u in (s.get(Unit, i) for i in ids) if u is not None]
+    units = [u for u in (s.get(Unit, i, options=[joinedload(Unit.focal_points)]) for i in ids) if u is not None]
     fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
     view = ReminderView(
         code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,

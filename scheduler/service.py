@@ -24,7 +24,7 @@ from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.core.clock import VN_TZ, Clock
 from bot.core.config import Settings
@@ -444,7 +444,7 @@ class ReminderService:
         for d in sorted((r for r in (s.get(Delivery, i) for i in ids) if r is not None), key=lambda r: r.id):
             if d.status not in (dl.PENDING, dl.SENDING):
                 continue
-            occ = s.get(Occurrence, d.occurrence_id)
+            occ = s.get(Occurrence, d.occurrence_id, options=[joinedload(Occurrence.deadline)])  # one query
             chat = s.get(Chat, d.chat_id)
             assert occ is not None and chat is not None
             reason = self._unwanted(s, d, occ, chat, today)
