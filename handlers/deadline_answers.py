@@ -3,11 +3,13 @@ gì?"), answered from the configured deadlines, with the directive they come fro
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.vietnamese import fold, syllables
 from handlers.context import Context
 from handlers.deadlines import today_of
+from knowledge.understand import respelled
 from scheduler.models import Deadline
 from scheduler.repo import audience_unit_ids, list_deadlines
 from scheduler.standing import CONFIRM_LATE
@@ -16,59 +18,149 @@ from scheduler.texts import days_left_text
 from scheduler.units import list_units, units_for_chat
 from scheduler.vi_dates import format_date_vi
 
-_ASKS_DATE = re.compile(r"\b(?:han|ngay nao|khi nao|bao gio|luc nao|truoc ngay|cham nhat|chot so lieu)\b")
+_ASKS_DATE = re.compile(r"\b(?:han|ngay nao|ngay may|khi nao|bao gio|luc nao|truoc ngay|cham nhat|chot so lieu)\b")
 _ASKS_WHAT = re.compile(r"\b(?:(?:phai|can|se) nop (?:gi|nhung gi|cai gi|bao cao gi)|nop gi|nop nhung gi|"
                         r"co han (?:gi|nao)|han nao sap toi|sap toi (?:phai|can) nop)\b")
 _THIS = {"quy nay": "quarter", "ky nay": "quarter", "thang nay": "month", "nam nay": "year", "sap toi": "soon",
          "tuan nay": "week"}
 _PERIODS = {"6 thang": "6 tháng", "sau thang": "6 tháng", "quy 1": "Quý I", "quy i": "Quý I", "quy 3": "Quý III",
             "quy iii": "Quý III", "quy 2": "Quý II", "quy ii": "Quý II", "quy 4": "Quý IV", "quy iv": "Quý IV",
-            "ca nam": "Năm", "hang nam": "Năm", "bao cao nam": "Năm"}
+            "ca nam": "Năm", "hang nam": "Năm", "bao cao nam": "Năm", "nam": "Năm",
+            "quy": "Quý", "hang quy": "Quý"}
+# "quý" without its number; folded "quy" is also "quy định", "quy chế", "quy trình", "quy mô", "quy hoạch".
+_NOT_QUARTER = ("dinh", "che", "trinh", "mo", "hoach", "tac", "pham", "doi", "chuan")
+# A report the bot may track: periodic (quarterly, half-year, yearly), CCHC, or the asker's own unit's.
+_OWN_REPORT = re.compile(r"\bbao cao\b.*\b(?:quy|6 thang|sau thang|nam|dinh ky|hang thang|thang|cchc|cai cach hanh chinh)\b|"
+                         r"\b(?:quy|6 thang|dinh ky|cchc)\b.*\bbao cao\b|\bnop bao cao\b|"
+                         r"\b(?:don vi|co quan|so|xa) (?:toi|minh|em|chung toi)\b.*\bnop\b")
+_LEVEL_WORDS = {"tinh": re.compile(r"\b(?:cua tinh|cap tinh|ubnd tinh|tinh gui|gui bo noi vu|len bo|bo noi vu)\b"),
+                "don vi": re.compile(r"\b(?:cua (?:cac )?(?:so|xa|don vi|phuong)|cap xa|so ban nganh|don vi (?:gui|nop)|"
+                                     r"gui so noi vu)\b")}
 _STOP = set("han nop la ngay nao khi gi cua cho ve voi va cac tu den phai can don vi toi minh ky nay quy thang "
-            "nam".split())
-MIN_SHARED = 2  # content syllables a question shares with a deadline's title and subject to be about it
+            "nam may truoc gio luc cham nhat".split())
+_KIND_SYLLABLES = frozenset({"bao", "cao", "ke", "hoach"})
+ADMIN_HINT = ("Quản trị viên cài bộ hạn báo cáo CCHC định kỳ bằng /caidat cchc (kế hoạch CCHC năm: /caidat 7946) "
+              "hoặc thêm hạn bằng /themhan; gõ /han để xem các hạn đã cài.")
 
 
-def deadline_answer(ctx: Context, question: str) -> str | None:
-    """The answer from the configured deadlines, or None when the question is not about one of them."""
-    f = fold(question)
+@dataclass(frozen=True)
+class OwnDeadlineReply:
+    """What to say about the bot's own deadlines; `unless_directive`: say it only when no directive gives the date."""
+
+    text: str
+    unless_directive: bool = False
+
+
+def deadline_answer(ctx: Context, question: str) -> OwnDeadlineReply | None:
+    """The answer from the configured deadlines, a plain 'none configured' reply for a question about the bot's own
+    report deadlines that none matches, or None when the question is for the documents."""
+    f = respelled(question)
     asks_what, asks_date = bool(_ASKS_WHAT.search(f)), bool(_ASKS_DATE.search(f))
     if not (asks_what or asks_date):
         return None
+    own = bool(_OWN_REPORT.search(f)) or (asks_what and any(k in f for k in _THIS))
     deadlines = list_deadlines(ctx.session)
     if not deadlines:
-        return None
+        return _none_configured(f) if own else None
     today = today_of(ctx)
     units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
     if asks_what and any(k in f for k in _THIS):
-        return _what_is_due(ctx, deadlines, units, today, next(v for k, v in _THIS.items() if k in f))
+        return OwnDeadlineReply(_what_is_due(ctx, deadlines, units, today, next(v for k, v in _THIS.items() if k in f)))
     if not asks_date:
         return None
-    words = {w for w in syllables(question) if w not in _STOP}
-    scored = []
-    all_units = list_units(ctx.session)
-    audiences = {d.id: set(audience_unit_ids(d, all_units)) for d in deadlines}
-    for d in deadlines:
-        shared = words & set(syllables(f"{d.title} {d.what}"))
-        if len(shared) >= MIN_SHARED and any(w in shared for w in ("bao", "cao", "ke", "hoach")):
-            mine = bool(units) and any(u.id in audiences[d.id] for u in units)
-            scored.append((len(shared) + (1 if mine else 0), d))
-    if not scored:
-        return None
-    best = max(s for s, _ in scored)
-    chosen = [d for s, d in scored if s == best][:2]
-    period = next((v for k, v in _PERIODS.items() if re.search(rf"\b{k}\b", f)), "")
+    chosen = _matching(ctx, f, question, deadlines, units)
+    if not chosen:
+        return _none_matching(deadlines) if own else None
+    period = _period_asked(f)
     now = current_periods(ctx.session, ctx.now(), chosen, escalate=ctx.app.settings.escalation_days,
                           unit_ids={u.id for u in units})
     wide = periods(ctx.session, ctx.now(), chosen, legal_from=today - CONFIRM_LATE) if period else now
     lines = [_due_line(d, _pick(d, named, period), units, today) for d, named in zip(now, wide)]
-    return "\n\n".join(line for line in lines if line) or None
+    text = "\n\n".join(line for line in lines if line)
+    if text:
+        return OwnDeadlineReply(text)
+    return _none_matching(deadlines) if own else None
+
+
+def gives_report_date(answer_text: str) -> bool:
+    """Whether a directive's answer states a report's date itself ('báo cáo … trước ngày 15/12'), not a neighbour."""
+    body = fold(answer_text.split("📄", 1)[0])
+    return bool(re.search(r"\bbao cao\b", body)) and bool(
+        re.search(r"\b(?:ngay|truoc|cham nhat)\s*\d{1,2}(?:/\d{1,2})?\b", body))
+
+
+def _none_configured(f: str) -> OwnDeadlineReply:
+    what = "báo cáo CCHC" if re.search(r"\b(?:cchc|cai cach hanh chinh)\b", f) else "báo cáo"
+    return OwnDeadlineReply(f"Trong bot chưa cài hạn nộp {what} nào, nên tôi chưa trả lời được câu hỏi về hạn nộp. "
+                            + ADMIN_HINT, unless_directive=True)
+
+
+def _none_matching(deadlines: list[Deadline]) -> OwnDeadlineReply:
+    names = ", ".join(f"{d.title} ({d.code})" for d in deadlines[:4])
+    more = f" và {len(deadlines) - 4} hạn khác" if len(deadlines) > 4 else ""
+    text = f"Chưa có hạn nào đã cài khớp với câu hỏi này. Các hạn đã cài: {names}{more}. " + ADMIN_HINT
+    if len(text) > 400:
+        text = f"Chưa có hạn nào đã cài khớp với câu hỏi này ({len(deadlines)} hạn đã cài). " + ADMIN_HINT
+    return OwnDeadlineReply(text, unless_directive=True)
+
+
+def _kind_word(text: str) -> str:
+    f = fold(text)
+    return "bao cao" if "bao cao" in f else ("ke hoach" if "ke hoach" in f else "")
+
+
+def _matching(ctx: Context, f: str, question: str, deadlines: list[Deadline], units: list) -> list[Deadline]:
+    """The deadlines a question names: the same kind of paper (báo cáo / kế hoạch) and shared title words, then the
+    level asked (the province's report or the units'), then the asker's own unit."""
+    words = {w for w in syllables(f) if w not in _STOP}
+    asked_kind = _kind_word(f)
+    all_units = list_units(ctx.session)
+    audiences = {d.id: set(audience_unit_ids(d, all_units)) for d in deadlines}
+    level = next((name for name, p in _LEVEL_WORDS.items() if p.search(f)), "")
+    scored = []
+    for d in deadlines:
+        about = f"{d.title} {d.what}"
+        kind = _kind_word(about)
+        if asked_kind and kind and kind != asked_kind:
+            continue
+        shared = words & set(syllables(about))
+        # the same paper, and something more of it: a word of its subject ("cchc") or a period it has ("6 tháng")
+        period = fold(_period_asked(f))
+        if not (shared & _KIND_SYLLABLES) or not (shared - _KIND_SYLLABLES
+                                                  or (period and period in fold(f"{d.rule} {d.title}"))):
+            continue
+        score = float(len(shared))
+        if level:
+            province = bool(re.search(r"\b(?:tinh|bo noi vu)\b", fold(d.title))) and not d.audience_types
+            score += 2.0 if (level == "tinh") == province else -2.0
+        if units and any(u.id in audiences[d.id] for u in units):
+            score += 1.0
+        scored.append((score, d))
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    return [d for s, d in scored if s == best][:2]
+
+
+def _period_asked(f: str) -> str:
+    for key, label in _PERIODS.items():
+        for m in re.finditer(rf"\b{key}\b", f):
+            tail = f[m.end():].split()
+            if key == "quy" and tail and tail[0] in _NOT_QUARTER:
+                continue
+            if key == "nam" and (tail and (tail[0].isdigit() or tail[0] in ("nay", "toi", "sau", "truoc"))):
+                continue
+            return label
+    return ""
 
 
 def _pick(d: DeadlinePeriods, wide: DeadlinePeriods, period: str) -> PeriodView | None:
     """The period named in the question (the nearest of that name), else the current one (scheduler.standing)."""
     if period:
-        named = [o for o in wide.periods if fold(period) in fold(o.label)]
+        key = fold(period)
+        named = [o for o in wide.periods if re.search(rf"(?:^|\W){re.escape(key)}(?:$|[^a-z])", fold(o.label))]
+        if key == "nam":
+            named = [o for o in wide.periods if fold(o.label).startswith("nam")]
         if named:
             return named[0]
     return d.periods[-1] if d.periods else None

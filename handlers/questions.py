@@ -6,7 +6,7 @@ import time
 from bot.core.messages import Button, Reply
 from handlers.context import Context
 from handlers.conversation import small_talk
-from handlers.deadline_answers import deadline_answer
+from handlers.deadline_answers import deadline_answer, gives_report_date
 from knowledge.turns import last_turn, remember_turn
 from handlers.followups import last_more, remember_more
 from handlers.registry import callback, command
@@ -31,12 +31,16 @@ async def ask(ctx: Context) -> Reply:
         return Reply(talk)
     started = time.perf_counter()
     own = deadline_answer(ctx, question)
-    if own is not None:
+    if own is not None and not own.unless_directive:
         ctx.app.metrics.question(answered=True, seconds=time.perf_counter() - started)
-        return Reply(own)
+        return Reply(own.text)
     chat = ctx.msg.chat
     previous = last_turn(ctx.session, chat.channel, chat.chat_id, ctx.now())
     answer = ctx.app.knowledge.answer(question, previous=previous)  # on a database worker: a re-index waits there
+    if own is not None and not (answer.answered and gives_report_date(answer.text)):
+        # a question about the bot's own report deadlines that no configured deadline and no directive answers
+        ctx.app.metrics.question(answered=False, seconds=time.perf_counter() - started)
+        return Reply(own.text)
     ctx.app.metrics.question(answered=answer.answered, seconds=time.perf_counter() - started)
     remember_turn(ctx.session, chat.channel, chat.chat_id, answer, ctx.now())
     if answer.answered and answer.more is not None:
