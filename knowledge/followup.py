@@ -23,6 +23,13 @@ _ASKED = re.compile(r"\b(?:(?:vao )?(?:ngay|thang|nam|quy|tuan|dot|giai doan|luc
 _DEICTIC = re.compile(r"\b(?:viec (?:nay|do|tren)|noi dung (?:nay|do|tren)|nhiem vu (?:nay|do|tren)|van ban (?:nay|do|tren)|"
                       r"(?:nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|chi thi|quyet dinh|chuong trinh) (?:nay|do|tren)|"
                       r"cai (?:nay|do)|no)\b")
+
+
+def refers_back(folded: str) -> bool:
+    """Whether a follow-up points back at what the previous answer was about ("NQ đó", "việc này")."""
+    return bool(_DEICTIC.search(folded))
+
+
 OWN_WORDS = 3  # a follow-up with this many content words of its own asks about a new thing in the same place
 
 

@@ -98,6 +98,25 @@ CHAT_SPELLINGS: dict[str, str] = {
     "ak": "a", "ah": "a", "z": "vay", "v": "vay", "nha": "nhe", "nhen": "nhe",
 }
 
+# Chat openings and closings (folded) around a question, dropped before it is read: "cho mình hỏi …", "ad ơi …",
+# "… vậy ạ", "… giúp em với". A closing word that ends a phrase of its own ("như vậy", "như thế") stays.
+CHATTER_OPENINGS: tuple[str, ...] = tuple(sorted({
+    f"{lead}{who} {verb}{tail}"
+    for lead in ("cho ", "xin cho ", "")
+    for who in ("minh", "em", "toi", "to", "tui", "chau", "mik", "mk", "anh", "chi")
+    for verb in ("hoi", "muon hoi", "xin hoi", "can hoi", "duoc hoi")
+    for tail in ("", " chut", " xiu", " ti", " nhe", " voi", " la")
+} | {"cho hoi", "xin hoi", "hoi chut", "hoi xiu", "cho hoi chut", "cho hoi la", "xin hoi la"} | {
+    f"{who} oi" for who in ("ad", "admin", "bot", "ban", "anh", "chi", "em", "mn", "moi nguoi", "a")
+} | {"ad", "admin", "chao ban", "chao bot", "chao ad", "xin chao", "oi", "alo", "hi", "hello"},
+    key=lambda p: -len(p.split())))
+CHATTER_CLOSINGS: tuple[str, ...] = tuple(sorted({
+    "a", "ak", "ah", "nhe", "nha", "nhen", "nhi", "ha", "z", "v", "vay", "the", "ad", "admin", "bot", "oi",
+    "ad oi", "ban oi", "bot oi", "a oi", "giup minh voi", "giup em voi", "giup toi voi", "giup minh", "giup em",
+    "giup toi", "voi a", "nhe ad", "vay ad", "cam on", "cam on ban", "cam on ad", "thanks", "thank you", "tks",
+}, key=lambda p: -len(p.split())))
+CHATTER_KEPT_AFTER = frozenset({"nhu", "the", "vi", "bang", "la"})  # "như vậy", "như thế": not chatter
+
 # Question phrases (folded): they say what is asked, not what about.
 QUESTION_PHRASES: frozenset[str] = frozenset({
     "bao gio", "khi nao", "luc nao", "bao lau", "nhu the nao", "the nao", "ra sao", "lam gi", "o dau", "vao dau",

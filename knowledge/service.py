@@ -21,11 +21,11 @@ from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
                               documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
-from knowledge.followup import complete
+from knowledge.followup import complete, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
-from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand
-from bot.core.vietnamese import doc_numbers, fold
+from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand, without_chatter
+from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key
 from knowledge.errors import IngestError
 from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
 from knowledge.limits import Limits
@@ -64,6 +64,7 @@ class _Loaded:
     documents: list[DocInfo] | None = None
     doc_of: dict[int, int] | None = None
     number_heads: set[str] | None = None
+    folded_numbers: dict[str, str] | None = None  # folded document number -> as stored ('1814/qd-ubnd' -> '1814/QĐ-UBND')
 
 
 def doc_info(d: Document) -> DocInfo:
@@ -252,17 +253,21 @@ class KnowledgeBase:
 
     def _answer(self, question: str, top: int, previous: Turn | None, forced: Turn | None) -> Answer:
         loaded = self._current()
-        intent = understand(question)
+        asked = self._stored_numbers(without_chatter(question), loaded)
+        intent = understand(asked)
         docs = self._documents(loaded)
         if intent.wants_documents:
             return documents_answer(question, docs)
-        understood, pinned = question, None
+        understood, pinned = asked, None
+        pinned_passage: int | None = None  # "NQ đó", "việc này": the passage that answered the previous turn
         if forced is not None or (previous is not None and (intent.leans_on_previous or (
-                intent.meta and not intent.provinces and not doc_numbers(question)))):
+                intent.meta and not intent.provinces and not doc_numbers(asked)))):
             turn = forced or previous
             assert turn is not None
-            understood = complete(question, intent, turn)
+            understood = complete(asked, intent, turn)
             pinned = turn.doc_id
+            if refers_back(intent.text):
+                pinned_passage = turn.passage_id
             meta = intent.meta
             intent = understand(understood)
             intent.meta = meta
@@ -290,8 +295,8 @@ class KnowledgeBase:
             return decline(question, docs)
         where = {d.id for d in docs if _in_province(d, intent.provinces)} or None \
             if intent.provinces and _has_provinces(docs) else None
-        a = self._answer_one(question, understood, top, intent, loaded, where, pinned)
-        if not a.answered and previous is not None and understood == question:
+        a = self._answer_one(question, understood, top, intent, loaded, where, pinned, pinned_passage)
+        if not a.answered and previous is not None and understood == asked:
             # a question that finds nothing alone may still lean on the previous one without saying so
             return self.answer(question, top, None, forced=previous) if forced is None else decline(question, docs, a.text)
         if not a.answered:
@@ -322,6 +327,23 @@ class KnowledgeBase:
             if lacking and len(lacking) == len(short):
                 return f"Chưa có văn bản số {lacking[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
         return ""
+
+    def _stored_numbers(self, text: str, loaded: "_Loaded") -> str:
+        """The question with each document number written as the store writes it: typed without diacritics
+        ('1814/qd-ubnd') it is the stored '1814/QĐ-UBND' when exactly one stored number folds to it."""
+        if loaded.folded_numbers is None:
+            by_fold: dict[str, set[str]] = {}
+            for w in loaded.index.vocab.words:
+                if w.startswith(NUMBER_PREFIX):
+                    by_fold.setdefault(fold(w[len(NUMBER_PREFIX):]), set()).add(w[len(NUMBER_PREFIX):])
+            loaded.folded_numbers = {k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1}
+
+        def stored(m: re.Match[str]) -> str:
+            key = number_key(m.group(0))
+            if loaded.index.vocab.code(NUMBER_PREFIX + key) >= 0:
+                return m.group(0)
+            return loaded.folded_numbers.get(fold(key), m.group(0))  # type: ignore[union-attr]
+        return DOC_NUMBER.sub(stored, text)
 
     def _number_heads(self, loaded: "_Loaded") -> set[str]:
         """'29/2023' for every document number the index knows ('29/2023/NĐ-CP'), computed once per index."""
@@ -372,7 +394,7 @@ class KnowledgeBase:
         return None
 
     def _answer_one(self, question: str, text: str, top: int, intent: Intent, loaded: "_Loaded",
-                    where: set[int] | None, pinned: int | None) -> Answer:
+                    where: set[int] | None, pinned: int | None, pinned_passage: int | None = None) -> Answer:
         """The best passage's answering unit, with its citation; a decline (answered False) when none is good."""
         wanted = max(CANDIDATES, 2 * top)
         query, hits = loaded.searcher.search(text, wanted if where is None else wanted * 4)
@@ -424,6 +446,8 @@ class KnowledgeBase:
                 src.score *= LEVEL_BONUS
             if pinned is not None and src.passage.doc.id == pinned:
                 src.score *= PREVIOUS_DOC_BONUS
+            if pinned_passage is not None and src.passage.id == pinned_passage and holds(src.passage.text, kinds):
+                src.score *= PREVIOUS_PASSAGE_BONUS
             if articles and _ARTICLE_OF.match(src.passage.section or "") and \
                     _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
                 src.score *= ARTICLE_BONUS
@@ -620,6 +644,7 @@ ITEM_CLAUSE_WORDS = 25  # ... cut at the end of a clause past this many
 TITLED_PASSAGES = 3  # a list question may be about the titled section of one of the first passages
 LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, huyện)
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
+PREVIOUS_PASSAGE_BONUS = 1.3  # ... and on its passage, when it points back ("NQ đó") and that passage holds what is asked
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
 _CITED_NUMBER = re.compile(r"\b(?:qd|nq|nd|tt|quyet dinh|nghi quyet|nghi dinh|thong tu)\s*(?:so\s*)?\d{2,}")

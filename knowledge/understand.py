@@ -6,10 +6,43 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.vietnamese import fold, syllables, telex_candidates
-from knowledge.lexicon import ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, QUESTION_PHRASES, QUESTION_WORDS
+from knowledge.lexicon import (ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, CHATTER_CLOSINGS, CHATTER_KEPT_AFTER,
+                               CHATTER_OPENINGS, QUESTION_PHRASES, QUESTION_WORDS)
 
 _JOINED = re.compile(r"\b(kh|s\s?kh)\s*(?:&|-|và|va|\+)\s*(dt)\b")  # "KH&ĐT", "kh-dt", "KH và ĐT"
 _LONGEST_PHRASE = max(len(p.split()) for p in (*QUESTION_PHRASES, *CHAT_SPELLINGS))
+
+
+def without_chatter(text: str) -> str:
+    """The question without the chat around it ("cho mình hỏi", "ad ơi", "… vậy ạ"), as written otherwise (diacritics
+    and document numbers kept); the text itself when nothing else would be left."""
+    words = text.split()
+    keys = [re.sub(r"[^a-z0-9]+", "", fold(w)) for w in words]
+    start, end = 0, len(words)
+    changed = True
+    while changed:
+        changed = False
+        for phrase in CHATTER_OPENINGS:
+            n = len(phrase.split())
+            if end - start > n and " ".join(keys[start:start + n]) == phrase and not _joined_after(words, start + n - 1):
+                start += n
+                changed = True
+                break
+        for phrase in CHATTER_CLOSINGS:
+            n = len(phrase.split())
+            if end - start > n and " ".join(keys[end - n:end]) == phrase and keys[end - n - 1] not in CHATTER_KEPT_AFTER:
+                end -= n
+                changed = True
+                break
+    if (start, end) == (0, len(words)) or end - start < 2:
+        return text
+    core = " ".join(words[start:end]).lstrip(",.:;!- ").rstrip(",;:- ")
+    return core + ("?" if text.rstrip().endswith("?") and not core.endswith("?") else "")
+
+
+def _joined_after(words: list[str], i: int) -> bool:
+    """Whether words[i] runs on into a document number or a name ('ad' of 'AD-…'): then it is no chat word."""
+    return bool(re.search(r"[/\-]\w", words[i]))
 
 
 def tokens(text: str) -> list[str]:
@@ -155,7 +188,9 @@ _LEVELS: dict[str, re.Pattern[str]] = {
     "tinh": re.compile(r"\b(?:cap tinh)\b"),
 }
 # A level named in a question without its usual companion word ("còn xã thì sao?").
-_BARE_LEVEL = re.compile(r"^(?:con |the con |vay con |con o )?(?:cap )?(xa|huyen|so|tinh)\b")
+_BARE_LEVEL = re.compile(r"^(?:con |the con |vay con |con o )?(?:cap )?(xa|huyen|so|tinh)"
+                         r"(?=\s*$|\s*[?,.!]|\s+(?:thi|the|nhi|sao|ra|nhu|vay|a|co|phai|dat|la|can|duoc|ban hanh|gui|nop|"
+                         r"chi tieu|han|khi|bao|may|ai|gi)\b)")
 _PROVINCE_ALIASES = {"brvt": "Bà Rịa - Vũng Tàu", "vung tau": "Bà Rịa - Vũng Tàu", "ba ria": "Bà Rịa - Vũng Tàu",
                      "tphcm": "Thành phố Hồ Chí Minh", "hcm": "Thành phố Hồ Chí Minh", "sai gon": "Thành phố Hồ Chí Minh",
                      "ho chi minh": "Thành phố Hồ Chí Minh", "hue": "Thừa Thiên Huế", "dak lak": "Đắk Lắk",
@@ -163,7 +198,8 @@ _PROVINCE_ALIASES = {"brvt": "Bà Rịa - Vũng Tàu", "vung tau": "Bà Rịa - 
                      "khanh hoa": "Khánh Hòa", "hoa binh": "Hòa Bình"}
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _META = {
-    "signer": re.compile(r"\b(?:ai ky|nguoi ky|do ai|ky boi|ky ten|chuc vu gi|chuc vu nao|voi chuc vu)\b"),
+    "signer": re.compile(r"\b(?:ai ky|nguoi ky|do ai|ky boi|ky ten|chuc vu gi|chuc vu nao|voi chuc vu|"
+                         r"(?:nguoi|lanh dao|co quan|don vi|ong|ba) nao ky|ky la ai|ai la nguoi ky|nguoi ky la ai)\b"),
     "issued": re.compile(r"\b(?:(?:ban hanh|ky|ra|lap|soan) (?:vao )?(?:ngay|thang|nam|khi|luc) (?:nao|may)|ngay ban hanh|"
                          r"ngay ky|ngay thang nam nao|(?:lap|ban hanh|ky|ra) (?:vao )?(?:thang may|nam nao|bao gio)|"
                          r"thoi gian ban hanh|ban hanh tu khi nao)\b"),
@@ -246,7 +282,9 @@ def understand(question: str) -> Intent:
     from knowledge.kinds import expected_kinds
 
     text = respelled(question)
-    levels = {name for name, p in _LEVELS.items() if p.search(text)}
+    if _COMPARING.search(text):
+        text = _level_list(text)
+    levels = {name for name, p in _LEVELS.items() if p.search(_for_levels(text))}
     bare = _BARE_LEVEL.match(text)
     if bare and len(text.split()) <= 6:
         levels.add({"so": "so"}.get(bare.group(1), bare.group(1)))
@@ -261,7 +299,28 @@ def understand(question: str) -> Intent:
                   leans_on_previous=bool(_FOLLOW.search(text)) or len(text.split()) <= 4)
 
 
+_COMPARING = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)\b")
+_LEVEL_WORD = r"(?:cap )?(?:tinh|huyen|xa(?! hoi))"
+_LEVEL_LIST = re.compile(rf"\b{_LEVEL_WORD}(?:(?:\s*(?:,|-|/)\s*|\s+(?:va|voi|hay|hoac|lan)\s+|\s+){_LEVEL_WORD})+\b")
+
+
+def _level_list(folded: str) -> str:
+    """Levels listed bare ("giữa tỉnh, huyện, xã", "huyện với xã") written as levels ("cấp tỉnh, cấp huyện, cấp xã")."""
+    def levels(m: re.Match[str]) -> str:
+        found = re.findall(r"(?:cap )?(tinh|huyen|xa)\b", m.group(0))
+        if len(set(found)) < 2:
+            return m.group(0)
+        names = [f"cap {lv}" for lv in dict.fromkeys(found)]
+        return ", ".join(names[:-1]) + " va " + names[-1]
+    return _LEVEL_LIST.sub(levels, folded)
+
+
 def level_of(text: str) -> set[str]:
     """The levels a passage's sentence speaks of."""
-    f = fold(text)
+    f = _for_levels(fold(text))
     return {name for name, p in _LEVELS.items() if p.search(f)}
+
+
+def _for_levels(folded: str) -> str:
+    """'ủy ban nhân dân xã' read as 'ubnd xã': the level patterns name the body by its abbreviation."""
+    return folded.replace("uy ban nhan dan", "ubnd") if "uy ban nhan dan" in folded else folded

@@ -183,3 +183,34 @@ def test_an_amount_asked_for_prefers_the_sentence_stating_it(bundled_kb: Knowled
 def test_a_cited_decision_is_answered_from_the_text_citing_it_not_from_the_province_document(bundled_kb):
     a = bundled_kb.answer("QĐ 3504 của Hà Tĩnh về chương trình tổng thể CCHC ký ngày nào")
     assert a.answered and a.kind == "passage" and "22/10/2021" in body(a.text)
+
+
+def test_three_levels_listed_bare_get_each_level_with_its_number(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chi tieu ho so dich vu cong truc tuyen brvt giua tinh huyen xa khac nhau ntn")
+    assert a.answered and a.kind == "items"
+    lines = [ln for ln in a.text.split("\n") if ln.startswith("• ")]
+    assert [ln.split(":")[0] for ln in lines] == ["• Cấp tỉnh", "• Cấp huyện", "• Cấp xã"]
+    assert "90%" in lines[0] and "80%" in lines[1] and "80%" in lines[2]
+    assert "mục II.4.a" in a.text and "mục II.4.b" in a.text and "mục II.4.c" in a.text
+
+
+def test_a_document_number_typed_without_diacritics_is_the_stored_one(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("vb nao nhac qd 1814/qd-ubnd phe duyet ctr hanh dong")
+    assert a.answered and "Bắc Kạn" in a.text and "Chưa có văn bản số" not in a.text
+    a = bundled_kb.answer("qd 1389/qd-ubnd-hc dong thap ngay bn vay")
+    assert a.answered and "11/9/2021" in a.text
+
+
+def test_chat_around_a_question_changes_nothing(bundled_kb: KnowledgeBase):
+    plain = bundled_kb.answer("kh cchc nam cua xa o bac kan han chot ngay nao")
+    chatty = bundled_kb.answer("ad oi cho em hoi kh cchc nam cua xa o bac kan han chot ngay nao vay a")
+    assert "28/02" in body(plain.text) and body(chatty.text) == body(plain.text)
+    first = bundled_kb.answer("kh nang cao nang luc canh tranh cua xa thi gui huyen qua phong nao")
+    a = bundled_kb.answer("ad oi han chot ngay nao vay", previous=first.turn())
+    assert a.answered and "28/02" in body(a.text)
+
+
+def test_a_follow_up_pointing_back_reads_the_passage_that_answered(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("nq 12-NQ/TU ha tinh thong qua ngay nao")
+    a = bundled_kb.answer("nq do cho giai doan nao", previous=first.turn())
+    assert a.answered and "2022-2025" in body(a.text)

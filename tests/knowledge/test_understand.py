@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.understand import read_question, tokens, understand
+from knowledge.understand import read_question, tokens, understand, without_chatter
 
 
 def _words(q: str, phrases: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -87,3 +87,32 @@ def test_more_ways_of_asking_when(question, kind):
 def test_the_issue_date_asked_apart_from_the_verb_names_a_document():
     assert understand("bac kan ra cv 7946 ngay nao").meta == "issued"
     assert understand("UBND cấp xã ban hành kế hoạch CCHC khi nào?").meta is None  # a deadline, no document named
+
+
+@pytest.mark.parametrize(("question", "core"), [
+    ("cho minh hoi xep thu may ha ad", "xep thu may"),
+    ("ad oi han chot ngay nao vay", "han chot ngay nao"),
+    ("Cho mình hỏi: Kế hoạch 66/KH-UBND ký ngày nào ạ?", "Kế hoạch 66/KH-UBND ký ngày nào?"),
+    ("em hoi chut khi nao thi xay dung de an vi tri viec lam theo cv 7946 nhi",
+     "khi nao thi xay dung de an vi tri viec lam theo cv 7946"),
+    ("ket qua nhu vay", "ket qua nhu vay"),  # "như vậy" is no chat word
+    ("con cap xa thi sao", "con cap xa thi sao"),
+    ("ban hanh ngay nao vay ban oi", "ban hanh ngay nao"),
+])
+def test_chat_around_a_question_is_dropped(question, core):
+    assert without_chatter(question) == core
+
+
+def test_levels_written_out_or_listed_bare_when_compared():
+    assert understand("uy ban nhan dan xa gui ke hoach qua phong nao").levels == {"xa"}
+    assert understand("chi tieu dvc truc tuyen giua tinh huyen xa khac nhau ntn").levels == {"tinh", "huyen", "xa"}
+    assert understand("dvc truc tuyen huyen voi xa khac gi").levels == {"huyen", "xa"}
+    assert understand("bo tieu chi cho so, huyen, xa theo qd nao").levels == set()  # a list, not a comparison
+    assert understand("xa hoi hoa dich vu cong").levels == set() and understand("so luong khen thuong").levels == set()
+    assert understand("con xa thi sao").levels == {"xa"}
+
+
+@pytest.mark.parametrize("question", ["kh cchc 2022 dong thap nguoi nao ky", "kh thi dua brvt ky la ai",
+                                      "lanh dao nao ky cv 7946"])
+def test_who_signed_asked_other_ways(question):
+    assert understand(question).meta == "signer"
