@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,13 +26,13 @@ from knowledge.followup import complete, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
 from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand, without_chatter
-from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key
+from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key, syllables
 from knowledge.errors import IngestError
 from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
 from knowledge.limits import Limits
 from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds, holds_amount
-from knowledge.lexicon import ABBREVIATIONS
+from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS
 from knowledge.models import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -312,6 +313,9 @@ class KnowledgeBase:
                 have = sorted({d.province for d in docs if d.province})
                 return (f"Chưa có văn bản của tỉnh {', '.join(lacking)}; hiện có: {', '.join(have[:8])}"
                         f"{'…' if len(have) > 8 else ''}.")
+        field = self._other_field(fold(text), loaded)
+        if field:
+            return f"Các văn bản đang có không nói về {field}; tôi chỉ trả lời theo các văn bản trong kho."
         numbers = doc_numbers(text)
         # a document asked about by its number ("QĐ 2222/QĐ-UBND quy định về vấn đề gì?"), not one cited in passing
         about_it = intent.meta is not None or len(text.split()) <= NUMBER_QUESTION_WORDS or \
@@ -327,6 +331,30 @@ class KnowledgeBase:
             if lacking and len(lacking) == len(short):
                 return f"Chưa có văn bản số {lacking[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
         return ""
+
+    def _other_field(self, folded: str, loaded: "_Loaded") -> str:
+        """The field a question names ("thuế thu nhập cá nhân", "ly hôn") when no passage of the store holds it."""
+        words = " " + " ".join(syllables(folded)) + " "
+        for phrase, shown in OTHER_FIELDS.items():
+            if f" {phrase} " in words and not self._holds_phrase(phrase.split(), loaded):
+                return shown
+        return ""
+
+    def _holds_phrase(self, words: list[str], loaded: "_Loaded") -> bool:
+        """Whether some passage holds these words one after another (or the one word, or its abbreviation)."""
+        index = loaded.index
+        if len(words) == 1:
+            return index.vocab.code(words[0]) >= 0 and index.body.df(index.vocab.code(words[0])) > 0
+        docs: np.ndarray | None = None
+        for a, b in zip(words, words[1:]):
+            code = index.vocab.code(f"{a}_{b}")
+            if code < 0:
+                return False
+            held = np.union1d(index.body.postings(code)[0], index.context.postings(code)[0])
+            docs = held if docs is None else np.intersect1d(docs, held, assume_unique=True)
+            if not len(docs):
+                return False
+        return True
 
     def _stored_numbers(self, text: str, loaded: "_Loaded") -> str:
         """The question with each document number written as the store writes it: typed without diacritics
