@@ -21,6 +21,9 @@ UNIT_KIND_WEIGHT = 2.0  # a sentence holding the kind of answer asked for: its s
 LABEL_WORDS = 25  # a short sentence stating the kind of answer asked for (a deadline, a figure) joins the one before
 _SENTENCE = re.compile(r"(?<=[.;!?…])\s+(?=[A-ZĐÀ-Ỹ\d\-–+“\"(])")
 _BULLET = re.compile(r"^[-–•+]\s*")
+# A sentence that enumerates: "… như: Vệ sinh công cộng, cấp, thoát nước, cây xanh…", "gồm: A, B và C".
+_ENUMERATION = re.compile(r"(?:\b(?:như|gồm|bao gồm|là|sau)\s*:|:)\s*[^,;:]{1,60},[^,;:]{1,60},")
+ENUMERATION_WEIGHT = 1.5  # a list question prefers the sentence that enumerates
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         codes, _ = doc_terms(s, index.vocab, grow=False)
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
         amount = 1.5 if unit and holds_amount(s, unit) else 1.0  # "bao nhiêu nhiệm vụ" -> "03 nhiệm vụ"
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount
+        listed = ENUMERATION_WEIGHT if wants_list and _ENUMERATION.search(s) else 1.0  # "như: A, B, C…"
+        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])

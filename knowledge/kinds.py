@@ -59,8 +59,13 @@ def holds_amount(text: str, unit: str) -> bool:
         return bool(re.search(r"\d\s*%", f))
     if unit == "tien":
         return bool(re.search(r"\d[\d.,]*\s*(?:dong|trieu|nghin|ngan|ty|vnd)\b", f))
-    return bool(re.search(rf"(?:\d[\d.,/]*|{_SPELLED})\s+(?:\w+\s+)?{re.escape(unit)}\b", f))
+    if unit in _TIME_UNITS:  # "05 năm", not "30/01 của năm"
+        return bool(re.search(rf"(?<![\d/.,])(?:\d{{1,3}}|{_SPELLED})\s+{unit}\b", f))
+    names = "|".join(re.escape(u) for u in (unit, *_SAME_UNIT.get(unit, ())))
+    return bool(re.search(rf"(?:\d[\d.,/]*|{_SPELLED})\s+(?:\w+\s+)?(?:{names})\b", f))
 
 
+_TIME_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
+_SAME_UNIT = {"nguoi": ("ca nhan", "can bo", "cong chuc"), "ho so": ("bo",)}  # "không quá 10 cá nhân" counts people
 # numbers written out before a unit ("chỉ được thử việc một lần", "hai bậc"); not "năm" (year) nor "sáu" (sau: after)
 _SPELLED = r"\b(?:mot|hai|ba|bon|bay|tam|chin|muoi)"

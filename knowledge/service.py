@@ -296,7 +296,11 @@ class KnowledgeBase:
             return decline(question, docs)
         where = {d.id for d in docs if _in_province(d, intent.provinces)} or None \
             if intent.provinces and _has_provinces(docs) else None
-        a = self._answer_one(question, understood, top, intent, loaded, where, pinned, pinned_passage)
+        named = _named_by_number(understood, docs) if where is None else None
+        a = self._answer_one(question, understood, top, intent, loaded, {named.id} if named else where, pinned,
+                             pinned_passage)
+        if named is not None and not a.answered:  # what it asks may be in another document citing it
+            a = self._answer_one(question, understood, top, intent, loaded, where, pinned, pinned_passage)
         if not a.answered and previous is not None and understood == asked:
             # a question that finds nothing alone may still lean on the previous one without saying so
             return self.answer(question, top, None, forced=previous) if forced is None else decline(question, docs, a.text)
@@ -457,7 +461,11 @@ class KnowledgeBase:
                 src.score *= YEAR_BONUS
         articles = set(_ARTICLE_REF.findall(intent.text))
         unit = asked_unit(intent.text)
-        if unit:
+        if unit in SOFT_UNITS:
+            for src in ranked:
+                if holds_amount(src.passage.text, unit):
+                    src.score *= AMOUNT_BONUS
+        elif unit:
             ranked = [src for src in ranked if holds_amount(src.passage.text, unit)]
         named = [n for n in INDEX_NAMES if re.search(rf"\b{n}\b", intent.text)]
         if named:  # an index asked about by name (PAPI, PCI, SIPAS…): the passage speaks of that index
@@ -688,7 +696,12 @@ _YEAR4 = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+# Units of time asked as an amount ("mấy năm", "bao nhiêu ngày"): the sentence stating one is preferred, but a passage
+# without one is not ruled out (a period may be written "2021 - 2025").
+SOFT_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in (*_UNITS, *SOFT_UNITS) if u != "%")
+                         + r")\b")
+AMOUNT_BONUS = 1.2  # a passage stating an amount of the unit of time asked for
 
 
 def by_article(ranked: list[Source]) -> list[Source]:
@@ -776,6 +789,24 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
             out.append((p, " ".join(sub.split()), {d.id for d in docs if _in_province(d, [p])}))
         return out
     return []
+
+
+def _named_by_number(text: str, docs: list[DocInfo]) -> DocInfo | None:
+    """The stored document a question names by its number, written in full or short after its type ("cv 7946",
+    "theo công văn 7946"): the question is about that document's text."""
+    folded = fold(text)
+    numbers = {fold(n) for n in doc_numbers(text)}
+    for d in docs:
+        head = fold(d.number.split("/")[0]) if d.number else ""
+        if not head or len(re.sub(r"\D", "", head)) < 3:
+            continue
+        if fold(d.number) in numbers or re.search(rf"\b(?:{_TYPE_WORDS})\s*(?:so\s*)?{re.escape(head)}\b", folded):
+            return d
+    return None
+
+
+_TYPE_WORDS = ("cv|cong van|kh|ke hoach|qd|quyet dinh|ct|chi thi|ctr|chuong trinh|nq|nghi quyet|tb|thong bao|hd|huong dan|"
+               "vb|van ban")
 
 
 def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int | None) -> DocInfo | None:

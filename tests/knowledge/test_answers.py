@@ -234,3 +234,24 @@ def test_a_field_the_store_holds_is_not_declined(empty_kb: KnowledgeBase):
                                      "thuế lũy tiến từng phần đối với thu nhập từ tiền lương, tiền công.".encode())
     a = empty_kb.answer("Thuế thu nhập cá nhân tính thế nào?")
     assert a.answered and "lũy tiến" in a.text
+
+
+def test_a_list_question_prefers_the_sentence_that_enumerates(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("xa hoi hoa nhung dich vu cong nao theo kh dong thap")
+    assert a.answered and "cây xanh" in body(a.text) and "vệ sinh đô thị" in body(a.text)
+
+
+def test_a_document_named_by_its_short_number_is_the_one_answering(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ubnd huyen phai lam gi voi cac xa trong cv 7946")
+    assert a.answered and "chỉ đạo, đôn đốc, kiểm tra" in body(a.text) and "7946/UBND-NCPC" in a.text
+
+
+def test_an_amount_of_people_counts_individuals(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("thi dua nguoi dung dau brvt nam 2023 khen thuong toi da bao nhieu nguoi")
+    assert a.answered and "10 cá nhân" in body(a.text)
+
+
+def test_a_time_amount_is_a_number_before_its_unit():
+    from knowledge.kinds import holds_amount
+    assert holds_amount("giai đoạn 05 năm (2021 - 2025)", "nam")
+    assert not holds_amount("chậm nhất ngày 30/01 của năm kế hoạch", "nam")
