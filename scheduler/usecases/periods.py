@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from scheduler.daysoff import calendar_for
 from scheduler.models import Deadline, Occurrence
 from scheduler.occurrences import materialise
+from scheduler.pipeline import for_deadline
 from scheduler import standing
 from scheduler.repo import acked_pairs, acks_of, audience_unit_ids, occurrences_of, owes, period_audience
 from scheduler.timeutil import as_vn
@@ -27,7 +28,7 @@ class AckView:
 
 @dataclass(frozen=True)
 class PeriodView:
-    occurrence_id: int
+    occurrence_id: int  # 0 for a period beyond the stored window (computed from the rule, never confirmed)
     period: str
     label: str
     due: date
@@ -57,6 +58,30 @@ def periods(session: Session, now: datetime, deadlines: Sequence[Deadline], *, l
     """Each deadline's periods whose legal due date is on or after `legal_from` (and due by `due_to`)."""
     return _read(session, now, deadlines,
                  lambda d: occurrences_of(session, d.id, due_from=legal_from, due_to=due_to))
+
+
+def periods_between(session: Session, now: datetime, deadlines: Sequence[Deadline], start: date,
+                    end: date) -> list[DeadlinePeriods]:
+    """Each deadline's periods due in [start, end], also those beyond the stored window ('năm 2028' asked in
+    January): computed from the rule, with the stored row's confirmations where the period is stored."""
+    cal = calendar_for(session)
+    today = as_vn(now).date()
+    for d in deadlines:
+        materialise(session, d, cal, today)
+    units = list_units(session)
+    out = []
+    for d in deadlines:
+        stored = {o.period: o for o in occurrences_of(session, d.id, due_from=start - timedelta(days=31), due_to=end)}
+        views = []
+        for o in for_deadline(d, cal, start=start, until=end) or []:
+            row = stored.get(o.period)
+            acks = tuple(AckView(a.unit_id, a.by_name or a.by_user, a.at, a.note)
+                         for a in acks_of(session, row.id)) if row is not None else ()
+            views.append(PeriodView(row.id if row is not None else 0, o.period, o.label or o.period, o.due,
+                                    o.legal_due, o.cutoff, frozenset(period_audience(d, o.legal_due, units)), acks))
+        out.append(DeadlinePeriods(d.code, d.title, d.what, d.submit_to, d.source,
+                                   frozenset(audience_unit_ids(d, units)), tuple(views)))
+    return out
 
 
 def recent_occurrences(session: Session, deadline: Deadline, today: date) -> list[Occurrence]:

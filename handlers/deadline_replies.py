@@ -1,0 +1,126 @@
+"""The short Vietnamese replies to questions about the bot's deadlines: a due date, days left, a day off, a list."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from scheduler.models import Unit
+from scheduler.texts import days_left_text
+from scheduler.usecases.periods import DeadlinePeriods, PeriodView
+from scheduler.vi_dates import format_date_vi
+from scheduler.workdays import WorkCalendar
+
+CIVIL_CODE = "Bộ luật Dân sự 2015, Điều 148 khoản 5"
+
+
+def short_source(source: str) -> str:
+    """'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ (4 kỳ: …); ngày nộp …' -> 'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ'."""
+    return source.split(" (")[0].split(";")[0].strip(" .")
+
+
+def legal_line(occ: PeriodView, cal: WorkCalendar | None = None) -> str:
+    if occ.legal_due == occ.due:
+        return ""
+    why = (cal.holiday_name(occ.due) if cal is not None else None) or "ngày nghỉ"
+    return f"Hạn cuối theo luật: {format_date_vi(occ.legal_due)} (ngày {occ.due:%d/%m} là {why.lower()})."
+
+
+def _units_line(occ: PeriodView, units: Sequence[Unit]) -> str:
+    mine = [u for u in units if u.id in occ.owing]
+    if not mine:
+        return ""
+    return "Đơn vị của bạn: " + ", ".join(
+        f"{u.name} {'✅ đã nộp' if u.id in occ.done else '⏳ chưa xác nhận'}" for u in mine) + "."
+
+
+def due_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today: date, cal: WorkCalendar) -> str:
+    """One period's due date, legal due date, cut-off, recipient, the asker's units and the source."""
+    out = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} "
+           f"({days_left_text(occ.due, today, occ.legal_due)}).", legal_line(occ, cal)]
+    if occ.cutoff:
+        out.append(f"Số liệu chốt từ {occ.cutoff[0]:%d/%m/%Y} đến {occ.cutoff[1]:%d/%m/%Y}.")
+    if d.submit_to:
+        out.append(f"Nộp cho: {d.submit_to}.")
+    out.append(_units_line(occ, units))
+    if d.source:
+        out.append(f"📄 Căn cứ: {d.source}.")
+    return "\n".join(line for line in out if line)
+
+
+def days_left_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today: date,
+                    cal: WorkCalendar) -> str:
+    out = [f"“{d.title}” — {occ.label}: {days_left_text(occ.due, today, occ.legal_due)} "
+           f"(hạn {format_date_vi(occ.due)}).", legal_line(occ, cal), _units_line(occ, units)]
+    if d.source:
+        out.append(f"📄 Căn cứ: {short_source(d.source)}.")
+    return "\n".join(line for line in out if line)
+
+
+def day_off_block(d: DeadlinePeriods, occ: PeriodView, cal: WorkCalendar) -> str:
+    if occ.legal_due == occ.due and not cal.is_day_off(occ.due):
+        head = (f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} là ngày làm việc, "
+                "không trùng ngày nghỉ.")
+        lines = [head]
+    else:
+        why = (cal.holiday_name(occ.due) or "ngày nghỉ").lower()
+        lines = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} trùng ngày nghỉ ({why}), nên hạn "
+                 f"cuối là ngày làm việc tiếp theo: {format_date_vi(occ.legal_due)}. Bot vẫn nhắc trước ngày "
+                 f"{occ.due:%d/%m}."]
+    if d.source:
+        lines.append(f"📄 Căn cứ: {short_source(d.source)}; {CIVIL_CODE}.")
+    return "\n".join(lines)
+
+
+def day_off_rule(examples: Sequence[tuple[DeadlinePeriods, PeriodView]], cal: WorkCalendar) -> str:
+    """The rule for a due date on a weekend or holiday, with the configured periods it moves."""
+    lines = ["Nếu hạn nộp rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ, Tết thì hạn cuối là hết ngày làm việc tiếp "
+             "theo ngay sau ngày nghỉ đó. Bot vẫn nhắc trước ngày hạn ghi trong văn bản, nên nộp sớm vẫn tốt hơn."]
+    if examples:
+        lines.append("Trong các hạn đã cài đặt:")
+        for d, occ in examples:
+            why = (cal.holiday_name(occ.due) or "ngày nghỉ").lower()
+            lines.append(f"• {d.title} — {occ.label}: hạn {format_date_vi(occ.due)} ({why}) → hạn cuối "
+                         f"{format_date_vi(occ.legal_due)}")
+    lines.append(f"📄 Căn cứ: {CIVIL_CODE}.")
+    return "\n".join(lines)
+
+
+def listing(rows: Sequence[tuple[DeadlinePeriods, PeriodView]], units: Sequence[Unit], today: date, label: str,
+            who: str) -> str:
+    """The periods due in a stretch of days, earliest first, with the sources once at the end."""
+    if not rows:
+        return (f"Trong {label}, {who} không có hạn nộp nào trong các hạn đã cài đặt. "
+                "Gõ /han để xem các hạn sắp tới.")
+    unit_ids = {u.id for u in units}
+    lines = [f"Các hạn cần nộp trong {label} ({who}):"]
+    for d, occ in sorted(rows, key=lambda r: (r[1].due, r[0].title)):
+        mine = occ.owing & unit_ids
+        state = (" — ✅ đã nộp" if mine <= occ.done else " — ⏳ chưa xác nhận") if mine else ""
+        legal = f", hạn cuối {occ.legal_due:%d/%m} do trùng ngày nghỉ" if occ.legal_due != occ.due else ""
+        passed = " — đã qua" if occ.legal_due < today and not mine else ""
+        lines.append(f"• {d.title} — {occ.label}: hạn {format_date_vi(occ.due)}{legal}{state}{passed}")
+    sources = list(dict.fromkeys(short_source(d.source) for d, _ in rows if d.source))
+    if sources:
+        lines.append(f"📄 Căn cứ: {'; '.join(sources)}.")
+    if unit_ids:
+        lines.append("Khi đã nộp, gõ /danop <mã>.")
+    return "\n".join(lines)
+
+
+def pending(rows: Sequence[tuple[DeadlinePeriods, PeriodView]], units: Sequence[Unit], today: date) -> str:
+    """What the asker's units owe and have not confirmed: overdue periods, then the next one due."""
+    names = ", ".join(u.name for u in units)
+    if not rows:
+        return f"✅ {names} đã xác nhận nộp tất cả các kỳ đến hạn. Xem các hạn sắp tới: /han."
+    lines = [f"{names} còn chưa xác nhận nộp:"]
+    for d, occ in sorted(rows, key=lambda r: r[1].due):
+        flag = "⚠️" if occ.legal_due < today else "⏳"
+        lines.append(f"{flag} [{d.code}] {d.title} — {occ.label}: hạn {format_date_vi(occ.due)} "
+                     f"({days_left_text(occ.due, today, occ.legal_due)})")
+    lines.append("Khi đã nộp, gõ /danop <mã> (hoặc bấm ✅ Đã nộp trong tin nhắc).")
+    return "\n".join(lines)
+
+
+NO_UNIT_PENDING = ("Chat này chưa gắn với đơn vị nào nên bot chưa biết đơn vị bạn đã nộp gì. Đăng ký: gõ "
+                   "/dangky <tên đơn vị> (trong nhóm của đơn vị, hoặc đầu mối nhắn riêng cho bot). "
+                   "Xem các hạn sắp tới: /han.")

@@ -1,0 +1,194 @@
+"""Questions about the configured deadlines, phone style, through the chat handler with the fixed clock
+(25/11/2026 unless moved): a named period and year, lists for a stretch of days, days left, what a unit has not
+submitted, the day-off rule, a yearly rule only the directive gives, which of two comes first."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from bot.core.clock import VN_TZ
+from handlers.deadline_question import normalise, read
+from scheduler.models import Chat
+from scheduler.units import add_unit
+from tests.builders import admin_msg, msg
+from tests.handlers.test_deadlines import say
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _knowledge_ready(app):  # type: ignore[no-untyped-def]
+    app.knowledge.ensure_ready()
+
+
+async def _install(app, preset: str = "cchc"):  # type: ignore[no-untyped-def]
+    r = await say(app, admin_msg(f"/caidat {preset}"))
+    await say(app, admin_msg(callback=r.buttons[0].data))
+
+
+def _group(app, name: str, type_: str, chat: str) -> None:  # type: ignore[no-untyped-def]
+    with app.db.session() as s:
+        u = add_unit(s, name, type_)
+        s.add(Chat(channel="fake", chat_id=chat, kind="group", title=name, active=True, unit_id=u.id))
+
+
+async def ask(app, text: str, chat: str = "c1") -> str:  # type: ignore[no-untyped-def]
+    kind = "group" if chat.startswith("g") else "private"
+    return (await say(app, msg(f"/hoi {text}", chat=chat, kind=kind))).text
+
+
+# ------------------------------------------------------------------ reading the question (pure, fixed today)
+
+@pytest.mark.parametrize("text, span", [
+    ("tuan nay co han nop bc nao ko", (date(2026, 11, 25), date(2026, 11, 29))),
+    ("tuần sau có hạn nộp báo cáo nào không", (date(2026, 11, 30), date(2026, 12, 6))),
+    ("thang nay phai nop nhung bc gi", (date(2026, 11, 1), date(2026, 11, 30))),
+    ("thang toi co nhung han nao", (date(2026, 12, 1), date(2026, 12, 31))),
+    ("tháng 12 này sở mình phải gửi những báo cáo nào", (date(2026, 12, 1), date(2026, 12, 31))),
+    ("t3 nam sau phai nop bc gi", (date(2027, 3, 1), date(2027, 3, 31))),
+    ("quy sau co nhung han bc nao", (date(2027, 1, 1), date(2027, 3, 31))),
+    ("cac han bao cao trong quy 1 nam sau gom nhung gi", (date(2027, 1, 1), date(2027, 3, 31))),
+    ("sap toi co han nop bc nao ko ad", (date(2026, 11, 25), date(2026, 12, 25))),
+])
+def test_stretches_of_days_are_read_with_and_without_diacritics(text, span):
+    q = read(text, TODAY)
+    assert q.intent == "list" and q.span is not None and (q.span.start, q.span.end) == span
+
+
+@pytest.mark.parametrize("text, period, year", [
+    ("han bao cao cchc quy 1 nam 2027 la ngay j", "Q1", 2027),
+    ("Báo cáo quý I/2027 gửi Sở Nội vụ chậm nhất ngày nào?", "Q1", 2027),
+    ("bc q3 nop truoc ngay nao", "Q3", 2027),  # quý III/2026 is over: the next one
+    ("bao caos 6 thang nam sau gui truoc ngay nafo", "H1", 2027),
+    ("bc cchc nam 2026 han la ngay nao", "Y", 2026),
+    ("hạn báo cáo năm nay là ngày nào", "Y", 2026),
+    ("kh cchc sang nam ban hanh cham nhat ngay may", "Y", 2027),
+])
+def test_named_periods_and_years(text, period, year):
+    q = read(text, TODAY)
+    assert (q.intent, q.period, q.year) == ("date", period, year)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("con bao nhieu ngay nua la den han bao cao quy", "days_left"),
+    ("con may ngay nua phai nop bc", "days_left"),
+    ("xa minh con bc nao chua nop ko", "pending"),
+    ("neu han nop roi vao thu 7 cn thi nop ngay nao", "day_off"),
+    ("han bc nam nay co trung ngay le ko", "day_off"),
+    ("kh cchc 2027 voi bc cchc 2026 cai nao han truoc", "compare"),
+    ("nop bc 6 thang roi, bc tiep theo la bc nao", "next"),
+    ("bc quy nay tre han 2 ngay roi thi co sao ko", ""),  # consequences: the directives' matter
+])
+def test_what_is_asked(text, intent):
+    assert read(text, TODAY).intent == intent
+
+
+def test_chat_spellings_and_telex_leftovers_are_repaired():
+    assert normalise("bao caos cchc gui snv truoc ngay nafo ko") == \
+        "bao cao cchc gui so noi vu truoc ngay nao khong"
+    assert normalise("kh q1 hanj nopj j") == "ke hoach quy 1 han nop gi"
+
+
+# ------------------------------------------------------------------ through the handler
+
+async def test_named_period_and_year_answer_with_cutoff_and_source(app):
+    await _install(app)
+    text = await ask(app, "bao caos cchc quy 1 nam 2027 gui snv truoc ngay nafo")
+    assert "Quý I/2027: hạn Thứ Hai, 15/03/2027" in text and "15/12/2026 đến 14/03/2027" in text
+    assert "📄 Căn cứ: Hướng dẫn 581/BNV-CCHC" in text and "Bộ Nội vụ (Vụ" not in text  # sent to Sở Nội vụ only
+    text = await ask(app, "hạn báo cáo 6 tháng năm sau là ngày nào")
+    assert "6 tháng đầu năm 2027" in text and "15/06/2027" in text and "Chưa có nội dung" not in text
+
+
+async def test_lists_for_a_month_a_week_a_quarter_and_a_year(app, clock):
+    await _install(app)
+    text = await ask(app, "thang toi co nhung bc nao phai nop")
+    assert text.startswith("Các hạn cần nộp trong tháng 12/2026") and "15/12/2026" in text and "hạn cuối 21/12" in text
+    text = await ask(app, "tháng 12 này sở mình phải gửi những báo cáo nào cho SNV")
+    assert text.count("•") == 1 and "định kỳ của đơn vị — Năm 2026" in text
+    assert "(sở, ban, ngành)" in text and "📄 Căn cứ: Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ." in text
+    assert "không có hạn nộp" in await ask(app, "tuan sau co han nop bc nao ko ad")
+    text = await ask(app, "liet ke giup cac han nop bc cchc nam 2027")
+    assert text.count("•") == 8 and "Quý I/2027" in text and "Năm 2027" in text and "Năm 2026" not in text
+    text = await ask(app, "cac han bao cao cchc trong quy 1 nam sau gom nhung gi")
+    assert text.count("•") == 2 and "22/03" in text
+    clock.set(datetime(2026, 12, 14, 9, 0, tzinfo=VN_TZ))
+    text = await ask(app, "tuan nay co han nop bc nao ko")
+    assert "tuần này" in text and "15/12/2026" in text and "20/12/2026" in text
+
+
+async def test_days_left(app):
+    await _install(app)
+    text = await ask(app, "con bao nhieu ngay nua la den han bao cao quy")
+    assert "Năm 2026: còn 20 ngày (hạn Thứ Ba, 15/12/2026)" in text and "📄 Căn cứ" in text
+
+
+async def test_what_my_unit_has_not_submitted(app, clock):
+    await _install(app)
+    text = await ask(app, "xa minh con bc nao chua nop ko")
+    assert "/dangky" in text and "/han" in text  # the chat is not registered
+    _group(app, "UBND xã Tân Lập", "xa", "g2")
+    clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=VN_TZ))
+    text = await ask(app, "xa minh con bc nao chua nop ko", chat="g2")
+    assert "UBND xã Tân Lập còn chưa xác nhận" in text and "[cchc-donvi]" in text and "Năm 2026" in text
+    assert "cchc-tinh" not in text  # the province's report is not the commune's
+    await say(app, msg("/danop cchc-donvi", chat="g2", kind="group"))
+    text = await ask(app, "xa minh con bc nao chua nop ko", chat="g2")
+    assert "Năm 2026" not in text and "Quý I/2027" in text
+
+
+async def test_the_day_off_rule_from_the_legal_due_dates(app):
+    await _install(app)
+    text = await ask(app, "neu han nop rơi vao thu 7 cn thi nop ngay nao")
+    assert "ngày làm việc tiếp theo" in text and "Điều 148" in text
+    assert "20/12/2026 (chủ nhật) → hạn cuối Thứ Hai, 21/12/2026" in text
+    text = await ask(app, "hạn báo cáo năm nay có trùng ngày nghỉ không")
+    assert "15/12/2026 là ngày làm việc, không trùng ngày nghỉ" in text
+    assert "20/12/2026 trùng ngày nghỉ (chủ nhật)" in text and "Thứ Hai, 21/12/2026" in text
+
+
+async def test_a_yearly_rule_only_the_directive_gives_is_dated_in_the_year_asked(app):
+    await _install(app)  # no plan deadline configured: the directive's rule
+    text = await ask(app, "kh cchc nam 2027 han ban hanh la ngay nao")
+    assert text.startswith("Kế hoạch CCHC năm 2027: chậm nhất Thứ Bảy, 30/01/2027")
+    assert "Hạn cuối theo luật: Thứ Hai, 01/02/2027" in text and "chậm nhất ngày 30/01 của năm kế hoạch" in text
+    assert "📄 Căn cứ: Công văn số 7946/UBND-NCPC" in text and "Chưa có nội dung" not in text
+    text = await ask(app, "ke hoach cchc nam sau nop cham nhat ngay may")
+    assert "30/01/2027" in text
+
+
+async def test_a_configured_plan_deadline_wins_over_the_directive(app):
+    await _install(app, "7946")
+    text = await ask(app, "kh cchc cua so nam 2027 han ban hanh la ngay nao")
+    assert "Ban hành kế hoạch CCHC năm (sở, ban, ngành)” — Năm 2027: hạn Thứ Bảy, 30/01/2027" in text
+    assert "📄 Căn cứ: Công văn 7946/UBND-NCPC" in text
+
+
+async def test_which_comes_first_mixes_configured_and_directive_dates(app):
+    await _install(app)
+    text = await ask(app, "kế hoạch CCHC năm 2027 với báo cáo CCHC năm 2026 cái nào hạn trước")
+    first, *rest = text.split("\n")
+    assert first.startswith("Đến hạn trước: Báo cáo CCHC định kỳ của đơn vị — Năm 2026: hạn Thứ Ba, 15/12/2026")
+    assert any("Kế hoạch CCHC năm 2027: chậm nhất Thứ Bảy, 30/01/2027" in line for line in rest)
+
+
+async def test_the_next_report_after_one_submitted(app):
+    await _install(app)
+    text = await ask(app, "Sở mình nộp báo cáo 6 tháng rồi, báo cáo tiếp theo là báo cáo nào, hạn khi nào?")
+    assert "Năm 2026: hạn Thứ Ba, 15/12/2026" in text and "6 tháng đầu năm 2027" not in text
+
+
+async def test_questions_about_other_things_still_go_to_the_documents(app):
+    await _install(app)
+    text = await ask(app, "Nghị quyết 76/NQ-CP ban hành ngày nào?")
+    assert "Căn cứ: Hướng dẫn 581" not in text
+    text = await ask(app, "bc quy nay tre han 2 ngay roi thi co sao ko")
+    assert "581/BNV-CCHC" not in text
+
+
+@pytest.mark.parametrize("text", ["UBND xã phải làm những gì trong CCHC", "khi nao ap dung dich vu cong truc tuyen",
+                                  "kế hoạch CCHC gồm những nội dung gì", "thoi han giai quyet ho so la bao nhieu ngay"])
+def test_directive_questions_are_not_read_as_deadline_lists(text):
+    q = read(text, TODAY)
+    assert q.intent != "list" and not (q.intent == "date" and q.kind)
