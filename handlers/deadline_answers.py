@@ -11,7 +11,7 @@ from bot.core.vietnamese import fold
 from handlers import deadline_replies as replies
 from handlers.context import Context
 from handlers.deadline_directives import DirectiveDue, directive_due, directive_reply
-from handlers.deadline_question import GENERIC, DeadlineQuestion, Span, normalise, quarter_span, read
+from handlers.deadline_question import GENERIC, DeadlineQuestion, Span, from_today, normalise, quarter_span, read
 from handlers.deadlines import today_of
 from scheduler import standing
 from scheduler.daysoff import calendar_for
@@ -63,7 +63,8 @@ def deadline_answer(ctx: Context, question: str) -> str | None:
         elif q.intent == "day_off":
             blocks.append(replies.day_off_block(d, occ, cal))
         else:
-            blocks.append(replies.due_block(d, occ, units, today, cal))
+            tet = replies.tet_line(occ.due, cal) if "tet" in q.words else ""
+            blocks.append(replies.due_block(d, occ, units, today, cal, tet))
     return "\n\n".join(blocks) or None
 
 
@@ -167,6 +168,13 @@ def _pick(d: DeadlinePeriods, q: DeadlineQuestion, units: Sequence[Unit], today:
 # ------------------------------------------------------------------ lists, what is owed, the day-off rule
 
 def _list_span(q: DeadlineQuestion, today: date) -> Span:
+    span = _named_span(q, today)
+    if from_today(q.text) and span.start < today <= span.end:
+        return Span(today, span.end, f"{span.label} (từ hôm nay)")
+    return span
+
+
+def _named_span(q: DeadlineQuestion, today: date) -> Span:
     if q.span is not None:
         return q.span
     if q.year is not None:
@@ -186,14 +194,19 @@ def _list(ctx: Context, q: DeadlineQuestion, deadlines: Sequence[Deadline], unit
     chosen = [d for d in chosen if not topic or topic & _words(d)] or chosen
     chosen = _narrow(q, chosen, units)
     unit_ids = {u.id for u in units}
-    rows = []
-    for d in _views(ctx, chosen, span.start, span.end):
+    rows, later = [], []
+    for d in _views(ctx, chosen, span.start, max(span.end, today) + AHEAD):
         if unit_ids and not unit_ids & d.audience:
             continue
         rows += [(d, o) for o in d.periods if span.start <= o.due <= span.end]
+        later += [(d, o) for o in d.periods if o.due > span.end][:1]
     who = ", ".join(u.name for u in units) if units else {"so": "sở, ban, ngành", "xa": "UBND cấp xã"}.get(
         q.level, "tất cả đơn vị")
-    return replies.listing(rows, units, today, span.label, who)
+    text = replies.listing(rows, units, today, span.label, who,
+                           min(later, key=lambda r: r[1].due) if later and not rows else None)
+    if not units and re.search(r"\b(?:minh|toi|chung toi|em)\b", q.text):
+        text += "\n" + replies.REGISTER_HINT
+    return text
 
 
 def _pending(ctx: Context, q: DeadlineQuestion, deadlines: Sequence[Deadline], units: Sequence[Unit],

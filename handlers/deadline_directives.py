@@ -21,6 +21,7 @@ class DirectiveDue:
     subject: str  # "Kế hoạch CCHC năm 2027"
     due: date
     legal_due: date
+    day_off: str  # why `due` is not a working day ("Thứ Bảy"), or ""
     sentence: str  # the directive's sentence
     citation: str  # "Công văn số 7946/UBND-NCPC của UBND tỉnh Bắc Kạn, ngày 25/11/2021, mục 1.b"
 
@@ -50,7 +51,9 @@ def directive_due(ctx: Context, q: DeadlineQuestion, question: str, today: date)
     except ValueError:
         return None
     citation = rest.split("\n")[0].replace("Nguồn:", "").strip(" .")
-    return DirectiveDue(subject_of(q, q.year), due, calendar_for(ctx.session).next_working_day(due),
+    cal = calendar_for(ctx.session)
+    legal = cal.next_working_day(due)
+    return DirectiveDue(subject_of(q, q.year), due, legal, (cal.holiday_name(due) or "") if legal != due else "",
                         body.strip(), citation)
 
 
@@ -58,6 +61,6 @@ def directive_reply(found: DirectiveDue, today: date) -> str:
     out = [f"{found.subject}: chậm nhất {format_date_vi(found.due)} "
            f"({days_left_text(found.due, today, found.legal_due)}), theo quy định hằng năm của văn bản dưới đây."]
     if found.legal_due != found.due:
-        out.append(f"Hạn cuối theo luật: {format_date_vi(found.legal_due)} (ngày {found.due:%d/%m} là ngày nghỉ).")
+        out.append(f"Hạn cuối theo luật: {format_date_vi(found.legal_due)} (ngày {found.due:%d/%m} là {(found.day_off or 'ngày nghỉ').lower()}).")
     out += ["", found.sentence, "", f"📄 Căn cứ: {found.citation}."]
     return "\n".join(out)

@@ -77,7 +77,8 @@ _LIST = re.compile(r"\b(?:nhung|cac) (?:bao cao|ke hoach|han|viec|gi)\b|\b(?:bao
                    r"\bco (?:han|bao cao|ke hoach) (?:nop |gui )?(?:gi|nao)\b|\bnhung gi\b|\bnhung han\b|"
                    r"\bcac han\b|\bhan nao\b|\bphai (?:nop|gui) (?:nhung )?(?:gi|bao cao)\b")
 _DAYS_LEFT = re.compile(r"\bcon (?:bao nhieu|may|bao lau)\b|\bbao lau nua\b|\bmay ngay nua\b|\bbao nhieu ngay nua\b")
-_PENDING = re.compile(r"\bchua (?:nop|gui|xac nhan|bao cao|hoan thanh)\b|\bcon no\b|\bno bao cao\b|\bcon thieu\b")
+_PENDING = re.compile(r"\bchua (?:nop|gui|xac nhan|bao cao|hoan thanh)\b|\bcon no\b|\bno bao cao\b|\bcon thieu\b|"
+                      r"\b(?:da|nop|gui) (?:nop |gui )?(?:het|du|xong)\b.*\bchua\b|\bda (?:nop|gui)\b.*\bchua\b")
 _DAY_OFF = re.compile(r"\bthu (?:7|bay)\b|\bchu nhat\b|\bngay nghi\b|\bngay le\b|\bnghi le\b|\bcuoi tuan\b|"
                       r"\bnghi bu\b|\bngay tet\b")
 _COMPARE = re.compile(r"\b(?:cai|bao cao|ke hoach|han) nao (?:co )?(?:han )?(?:truoc|som hon|sau|muon hon)\b|"
@@ -199,6 +200,11 @@ def _span(t: str, today: date, year: int | None, period: str) -> Span | None:
     if year is not None and period == "" and re.search(r"\bnam\b", t):
         return Span(date(year, 1, 1), date(year, 12, 31), f"năm {year}")
     return None
+
+
+def from_today(t: str) -> bool:
+    """Whether the question asks only what is still ahead ('còn lại', 'từ nay', 'từ giờ')."""
+    return bool(re.search(r"\bcon lai\b|\btu (?:nay|gio|hom nay)\b|\bchua den han\b|\bsap toi\b", t))
 
 
 def quarter_span(y: int, q: int) -> Span:

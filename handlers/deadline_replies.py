@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from scheduler.models import Unit
 from scheduler.texts import days_left_text
@@ -33,15 +33,16 @@ def _units_line(occ: PeriodView, units: Sequence[Unit]) -> str:
         f"{u.name} {'✅ đã nộp' if u.id in occ.done else '⏳ chưa xác nhận'}" for u in mine) + "."
 
 
-def due_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today: date, cal: WorkCalendar) -> str:
-    """One period's due date, legal due date, cut-off, recipient, the asker's units and the source."""
+def due_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today: date, cal: WorkCalendar,
+              extra: str = "") -> str:
+    """One period's due date, legal due date, cut-off, recipient, the asker's units, `extra` and the source."""
     out = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} "
            f"({days_left_text(occ.due, today, occ.legal_due)}).", legal_line(occ, cal)]
     if occ.cutoff:
         out.append(f"Số liệu chốt từ {occ.cutoff[0]:%d/%m/%Y} đến {occ.cutoff[1]:%d/%m/%Y}.")
     if d.submit_to:
         out.append(f"Nộp cho: {d.submit_to}.")
-    out.append(_units_line(occ, units))
+    out += [_units_line(occ, units), extra]
     if d.source:
         out.append(f"📄 Căn cứ: {d.source}.")
     return "\n".join(line for line in out if line)
@@ -71,6 +72,17 @@ def day_off_block(d: DeadlinePeriods, occ: PeriodView, cal: WorkCalendar) -> str
     return "\n".join(lines)
 
 
+def tet_line(due: date, cal: WorkCalendar) -> str:
+    """Where a due date falls against the next Lunar New Year ('trước hay sau Tết')."""
+    for i in range(-60, 340):
+        day = due + timedelta(days=i)
+        name = cal.holiday_name(day) or ""
+        if "Mùng một" in name or name.startswith("Tết Nguyên Đán"):
+            side = "trước" if due < day else "sau"
+            return f"Hạn {due:%d/%m/%Y} là {side} Tết Nguyên Đán (mùng Một Tết: {format_date_vi(day)})."
+    return ""
+
+
 def day_off_rule(examples: Sequence[tuple[DeadlinePeriods, PeriodView]], cal: WorkCalendar) -> str:
     """The rule for a due date on a weekend or holiday, with the configured periods it moves."""
     lines = ["Nếu hạn nộp rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ, Tết thì hạn cuối là hết ngày làm việc tiếp "
@@ -86,11 +98,15 @@ def day_off_rule(examples: Sequence[tuple[DeadlinePeriods, PeriodView]], cal: Wo
 
 
 def listing(rows: Sequence[tuple[DeadlinePeriods, PeriodView]], units: Sequence[Unit], today: date, label: str,
-            who: str) -> str:
-    """The periods due in a stretch of days, earliest first, with the sources once at the end."""
+            who: str, after: tuple[DeadlinePeriods, PeriodView] | None = None) -> str:
+    """The periods due in a stretch of days, earliest first, with the sources once at the end (none: the next
+    period due after it)."""
     if not rows:
-        return (f"Trong {label}, {who} không có hạn nộp nào trong các hạn đã cài đặt. "
-                "Gõ /han để xem các hạn sắp tới.")
+        text = f"Trong {label}, {who} không có hạn nộp nào trong các hạn đã cài đặt."
+        if after is not None:
+            d, occ = after
+            text += f"\nHạn gần nhất sau đó: {d.title} — {occ.label}, hạn {format_date_vi(occ.due)}."
+        return text + "\nGõ /han để xem các hạn sắp tới."
     unit_ids = {u.id for u in units}
     lines = [f"Các hạn cần nộp trong {label} ({who}):"]
     for d, occ in sorted(rows, key=lambda r: (r[1].due, r[0].title)):
@@ -121,6 +137,7 @@ def pending(rows: Sequence[tuple[DeadlinePeriods, PeriodView]], units: Sequence[
     return "\n".join(lines)
 
 
+REGISTER_HINT = "(Chat này chưa gắn với đơn vị nào; gõ /dangky <tên đơn vị> để bot biết đơn vị của bạn.)"
 NO_UNIT_PENDING = ("Chat này chưa gắn với đơn vị nào nên bot chưa biết đơn vị bạn đã nộp gì. Đăng ký: gõ "
                    "/dangky <tên đơn vị> (trong nhóm của đơn vị, hoặc đầu mối nhắn riêng cho bot). "
                    "Xem các hạn sắp tới: /han.")

@@ -192,3 +192,25 @@ async def test_questions_about_other_things_still_go_to_the_documents(app):
 def test_directive_questions_are_not_read_as_deadline_lists(text):
     q = read(text, TODAY)
     assert q.intent != "list" and not (q.intent == "date" and q.kind)
+async def test_before_or_after_tet(app):
+    await _install(app)
+    text = await ask(app, "bc cchc nam nop truoc hay sau tet")
+    assert "Hạn 15/12/2026 là trước Tết Nguyên Đán (mùng Một Tết: Thứ Bảy, 06/02/2027)." in text
+
+
+async def test_an_empty_stretch_names_the_next_period_and_how_to_register(app):
+    await _install(app)
+    text = await ask(app, "thang 1 nam sau don vi minh phai nop nhung bc j")
+    assert "Trong tháng 1/2027" in text and "không có hạn nộp" in text
+    assert "Hạn gần nhất sau đó: Báo cáo CCHC định kỳ của đơn vị — Quý I/2027, hạn Thứ Hai, 15/03/2027." in text
+    assert "/dangky" in text
+
+
+async def test_what_is_left_this_year_starts_today(app):
+    await _install(app)
+    text = await ask(app, "cac han trong nam nay con lai nhung gi")
+    assert "Năm 2026" in text and "Quý I/2026" not in text and "đã qua" not in text
+
+
+def test_already_submitted_everything_is_a_pending_question():
+    assert read("don vi toi da nop het bao cao chua", TODAY).intent == "pending"
