@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.vietnamese import fold
@@ -28,15 +29,49 @@ _KIND_CODES = {"Q1": "-Q1", "Q2": "-Q2", "Q3": "-Q3", "Q4": "-Q4", "H1": "-H1", 
 AHEAD = timedelta(days=400)
 
 
-def deadline_answer(ctx: Context, question: str) -> str | None:
-    """The answer from the configured deadlines, or None when the question is not about one of them."""
+@dataclass(frozen=True)
+class OwnDeadlineReply:
+    """What to say about the bot's own deadlines; `unless_directive`: say it only when no directive gives the date."""
+
+    text: str
+    unless_directive: bool = False
+
+
+def deadline_answer(ctx: Context, question: str) -> OwnDeadlineReply | None:
+    """The answer from the configured deadlines; a plain 'none configured' or 'none matching' reply (shown unless a
+    directive dates the report) for a question about the bot's own report deadlines that none answers; None when
+    the question is for the documents."""
     today = today_of(ctx)
     q = read(question, today)
     if not q.intent:
         return None
     deadlines = list_deadlines(ctx.session)
+    own = _is_own(q)
     if not deadlines:
-        return None
+        if q.intent == "day_off" and not q.kind:
+            return OwnDeadlineReply(replies.day_off_rule([], calendar_for(ctx.session)))
+        return OwnDeadlineReply(replies.none_configured(q.text), unless_directive=True) if own else None
+    text = _answer(ctx, q, question, deadlines, today)
+    if text:
+        return OwnDeadlineReply(text)
+    return OwnDeadlineReply(replies.none_matching(deadlines), unless_directive=True) if own else None
+
+
+def _is_own(q: DeadlineQuestion) -> bool:
+    """A question about the reports the bot tracks (a period, a stretch of days, what the unit owes, a submission)."""
+    if q.intent in ("list", "pending", "days_left", "next"):
+        return True
+    return q.kind == "bao cao" and bool(q.period or q.span or q.year or {"cchc", "dinh", "nop", "gui"} & q.words)
+
+
+def gives_report_date(answer_text: str) -> bool:
+    """Whether a directive's answer states a report's date itself ('báo cáo … trước ngày 15/12'), not a neighbour."""
+    body = fold(answer_text.split("📄", 1)[0])
+    return bool(re.search(r"\bbao cao\b", body)) and bool(
+        re.search(r"\b(?:ngay|truoc|cham nhat)\s*\d{1,2}(?:/\d{1,2})?\b", body))
+
+
+def _answer(ctx: Context, q: DeadlineQuestion, question: str, deadlines: Sequence[Deadline], today: date) -> str | None:
     units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
     if q.intent == "pending":
         return _pending(ctx, q, deadlines, units, today) if q.kind or "han" in q.words else None
@@ -152,6 +187,10 @@ def _pick(d: DeadlinePeriods, q: DeadlineQuestion, units: Sequence[Unit], today:
         inside = [o for o in views if q.span.start <= o.due <= q.span.end]
         if inside:
             return inside[0]
+    if q.period == "Q" and q.intent != "next":  # 'báo cáo quý': a quarter's report, not the half-year's or the year's
+        quarters = [o for o in views if _kind_of(o.period) in ("-Q1", "-Q2", "-Q3", "-Q4") and o.legal_due >= today]
+        if quarters:
+            return quarters[0]
     unit_ids = {u.id for u in units}
 
     def unconfirmed(o: PeriodView) -> bool:

@@ -1,10 +1,11 @@
 """The short Vietnamese replies to questions about the bot's deadlines: a due date, days left, a day off, a list."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from scheduler.models import Unit
+from scheduler.models import Deadline, Unit
 from scheduler.texts import days_left_text
 from scheduler.usecases.periods import DeadlinePeriods, PeriodView
 from scheduler.vi_dates import format_date_vi
@@ -141,3 +142,21 @@ REGISTER_HINT = "(Chat này chưa gắn với đơn vị nào; gõ /dangky <tên
 NO_UNIT_PENDING = ("Chat này chưa gắn với đơn vị nào nên bot chưa biết đơn vị bạn đã nộp gì. Đăng ký: gõ "
                    "/dangky <tên đơn vị> (trong nhóm của đơn vị, hoặc đầu mối nhắn riêng cho bot). "
                    "Xem các hạn sắp tới: /han.")
+
+
+ADMIN_HINT = ("Quản trị viên cài bộ hạn báo cáo CCHC định kỳ bằng /caidat cchc (kế hoạch CCHC năm: /caidat 7946) "
+              "hoặc thêm hạn bằng /themhan; gõ /han để xem các hạn đã cài.")
+
+
+def none_configured(folded_question: str) -> str:
+    what = "báo cáo CCHC" if re.search(r"\b(?:cchc|cai cach hanh chinh)\b", folded_question) else "báo cáo"
+    return f"Trong bot chưa cài hạn nộp {what} nào, nên tôi chưa trả lời được câu hỏi về hạn nộp. " + ADMIN_HINT
+
+
+def none_matching(deadlines: Sequence[Deadline]) -> str:
+    names = ", ".join(f"{d.title} ({d.code})" for d in deadlines[:4])
+    more = f" và {len(deadlines) - 4} hạn khác" if len(deadlines) > 4 else ""
+    text = f"Chưa có hạn nào đã cài khớp với câu hỏi này. Các hạn đã cài: {names}{more}. " + ADMIN_HINT
+    if len(text) > 400:
+        text = f"Chưa có hạn nào đã cài khớp với câu hỏi này ({len(deadlines)} hạn đã cài). " + ADMIN_HINT
+    return text

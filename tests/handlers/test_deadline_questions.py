@@ -121,7 +121,9 @@ async def test_lists_for_a_month_a_week_a_quarter_and_a_year(app, clock):
 async def test_days_left(app):
     await _install(app)
     text = await ask(app, "con bao nhieu ngay nua la den han bao cao quy")
-    assert "Năm 2026: còn 20 ngày (hạn Thứ Ba, 15/12/2026)" in text and "📄 Căn cứ" in text
+    assert "Quý I/2027: còn 110 ngày (hạn Thứ Hai, 15/03/2027)" in text and "📄 Căn cứ" in text  # not the year's
+    text = await ask(app, "con may ngay nua la het han bc nam")
+    assert "Năm 2026: còn 20 ngày (hạn Thứ Ba, 15/12/2026)" in text
 
 
 async def test_what_my_unit_has_not_submitted(app, clock):
@@ -214,3 +216,22 @@ async def test_what_is_left_this_year_starts_today(app):
 
 def test_already_submitted_everything_is_a_pending_question():
     assert read("don vi toi da nop het bao cao chua", TODAY).intent == "pending"
+
+
+@pytest.mark.parametrize("text", ["han nop bao cao cchc quy la ngay nao", "tuan nay co han nop bc nao ko ad",
+                                  "con bao nhieu ngay nua la den han bao cao quy", "xa minh con bc nao chua nop ko",
+                                  "liet ke giup cac han nop bc cchc nam 2027"])
+async def test_no_deadline_configured_names_the_admin_command(app, text):
+    reply = await ask(app, text)
+    assert "chưa cài hạn nộp" in reply and "/caidat cchc" in reply and len(reply) <= 400
+
+
+async def test_the_day_off_rule_needs_no_configured_deadline(app):
+    text = await ask(app, "neu han nop roi vao thu 7 cn thi nop ngay nao")
+    assert "ngày làm việc tiếp theo" in text and "Trong các hạn đã cài đặt" not in text
+
+
+async def test_a_report_no_configured_deadline_matches_says_which_are(app):
+    await _install(app)
+    text = await ask(app, "han nop bao cao thong ke so lieu dat dai la ngay nao")
+    assert "Chưa có hạn nào đã cài khớp" in text and "cchc-donvi" in text
