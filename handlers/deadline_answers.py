@@ -50,6 +50,9 @@ def deadline_answer(ctx: Context, question: str) -> OwnDeadlineReply | None:
     if not deadlines:
         if q.intent == "day_off" and not q.kind:
             return OwnDeadlineReply(replies.day_off_rule([], calendar_for(ctx.session)))
+        dated = _directive(ctx, q, question, today)
+        if dated:
+            return OwnDeadlineReply(dated)
         return OwnDeadlineReply(replies.none_configured(q.text), unless_directive=True) if own else None
     text = _answer(ctx, q, question, deadlines, today)
     if text:
@@ -71,6 +74,14 @@ def gives_report_date(answer_text: str) -> bool:
         re.search(r"\b(?:ngay|truoc|cham nhat)\s*\d{1,2}(?:/\d{1,2})?\b", body))
 
 
+def _directive(ctx: Context, q: DeadlineQuestion, question: str, today: date) -> str | None:
+    """A yearly rule of the directives dated in the year the question names, when no configured deadline does."""
+    if q.intent not in ("date", "day_off", "days_left") or q.year is None or not q.kind:
+        return None
+    found = directive_due(ctx, q, question, today)
+    return directive_reply(found, today) if found else None
+
+
 def _answer(ctx: Context, q: DeadlineQuestion, question: str, deadlines: Sequence[Deadline], today: date) -> str | None:
     units = units_for_chat(ctx.session, ctx.msg.chat.channel, ctx.msg.chat.chat_id)
     if q.intent == "pending":
@@ -83,10 +94,7 @@ def _answer(ctx: Context, q: DeadlineQuestion, question: str, deadlines: Sequenc
         return _day_off_rule(ctx, deadlines, today)
     chosen = _about(q, deadlines, units)
     if not chosen:
-        if q.intent in ("date", "day_off", "days_left") and q.year is not None and q.kind:
-            found = directive_due(ctx, q, question, today)
-            return directive_reply(found, today) if found else None
-        return None
+        return _directive(ctx, q, question, today)
     cal = calendar_for(ctx.session)
     blocks = []
     for d in _views(ctx, chosen, *_window(q, today)):

@@ -29,7 +29,8 @@ class DirectiveDue:
 def subject_of(q: DeadlineQuestion, year: int) -> str:
     work = "Kế hoạch" if q.kind == "ke hoach" else "Báo cáo"
     topic = " CCHC" if {"cchc", "cai"} & q.words else ""
-    return f"{work}{topic} năm {year}"
+    whose = {"xa": " của UBND cấp xã", "so": " của sở, ban, ngành"}.get(q.level, "")
+    return f"{work}{topic} năm {year}{whose}"
 
 
 def directive_due(ctx: Context, q: DeadlineQuestion, question: str, today: date) -> DirectiveDue | None:

@@ -90,8 +90,10 @@ _NOT_OURS = re.compile(r"\b(?:tre|qua|tr) han\b.*\b(?:sao|bi gi|xu ly|the nao|nh
 _DATE = re.compile(r"\bhan\b|\bngay (?:nao|may|bao nhieu)\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b|\btruoc ngay\b|"
                    r"\bcham nhat\b|\bchot so lieu\b|\bthoi han\b|\bnop (?:truoc|sau)\b|\bngay\b.*\bhay\b")
 _SOON = re.compile(r"\bsap (?:toi|den|het han)\b|\bthoi gian toi\b|\bmay ngay toi\b|\bgan day\b")
-_NEXT_WORDS = r"(?:sau|toi|ke tiep|tiep theo|ke|moi)"
-_PREV_WORDS = r"(?:truoc|ngoai|roi|qua|vua roi)"
+# "năm sau" is next year but "nộp năm trước ngày 15" / "sau Tết" / "rơi vào" are not periods.
+_NOT_A_PERIOD = r"(?! (?:ngay|han|thoi han|tet|khi|thang|hay|vao|\d))"
+_NEXT_WORDS = rf"(?:sau{_NOT_A_PERIOD}|toi{_NOT_A_PERIOD}|ke tiep|tiep theo|ke|moi)"
+_PREV_WORDS = rf"(?:truoc{_NOT_A_PERIOD}|ngoai|roi{_NOT_A_PERIOD}|qua|vua roi)"
 _THIS_WORDS = r"(?:nay|hien tai|hien nay)"
 
 
@@ -222,9 +224,11 @@ def _recipient(t: str) -> str:
 
 def _level(t: str) -> str:
     if re.search(r"\b(?:xa|phuong|dac khu) (?:minh|toi|chung toi|em|nay|ta)\b|\bcap xa\b|\bubnd (?:cap )?xa\b|"
+                 r"\bcua (?:cac )?(?:xa|phuong)\b|"
                  r"\b(?:xa|phuong) (?:co|con|phai|nop|gui)\b", t):
         return "xa"
-    if re.search(r"\bso (?:minh|toi|chung toi|em|ta)\b|\bcap so\b|\bso ban nganh\b|\bso (?:co|con|phai|nop|gui)\b", t):
+    if re.search(r"\bso (?:minh|toi|chung toi|em|ta)\b|\bcap so\b|\bso ban nganh\b|\bso (?:co|con|phai|nop|gui)\b|"
+                 r"\bcua (?:cac )?so\b(?! (?:noi vu|lieu))", t):
         return "so"
     return ""
 

@@ -235,3 +235,15 @@ async def test_a_report_no_configured_deadline_matches_says_which_are(app):
     await _install(app)
     text = await ask(app, "han nop bao cao thong ke so lieu dat dai la ngay nao")
     assert "Chưa có hạn nào đã cài khớp" in text and "cchc-donvi" in text
+
+
+async def test_the_directive_date_names_the_level_asked(app):
+    text = await ask(app, "kh cchc cua xa nam 2027 ban hanh truoc ngay nao")
+    assert text.startswith("Kế hoạch CCHC năm 2027 của UBND cấp xã: chậm nhất Chủ Nhật, 28/02/2027")
+    assert "Thứ Hai, 01/03/2027 (ngày 28/02 là chủ nhật)" in text
+
+
+@pytest.mark.parametrize("text", ["cac so ban nganh ban hanh kh cchc nam truoc ngay nao",
+                                  "bc cchc nam nop truoc hay sau tet", "neu han nam roi vao thu 7"])
+def test_before_and_after_a_day_are_not_last_or_next_year(text):
+    assert read(text, TODAY).year is None
