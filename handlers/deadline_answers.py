@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.deadline_directives import DirectiveDue, directive_due, directive_reply
 from handlers.deadline_question import GENERIC, DeadlineQuestion, Span, from_today, normalise, quarter_span, read
 from handlers.deadlines import today_of
+from knowledge.understand import provinces_in
 from scheduler import standing
 from scheduler.daysoff import calendar_for
 from scheduler.models import Deadline, Unit
@@ -43,7 +44,7 @@ def deadline_answer(ctx: Context, question: str) -> OwnDeadlineReply | None:
     the question is for the documents."""
     today = today_of(ctx)
     q = read(question, today)
-    if not q.intent:
+    if not q.intent or provinces_in(fold(question)):  # another province's documents are the knowledge base's
         return None
     deadlines = list_deadlines(ctx.session)
     own = _is_own(q)
@@ -62,7 +63,7 @@ def deadline_answer(ctx: Context, question: str) -> OwnDeadlineReply | None:
 
 def _is_own(q: DeadlineQuestion) -> bool:
     """A question about the reports the bot tracks (a period, a stretch of days, what the unit owes, a submission)."""
-    if q.intent in ("list", "pending", "days_left", "next"):
+    if q.intent in ("list", "pending", "days_left"):
         return True
     return q.kind == "bao cao" and bool(q.period or q.span or q.year or {"cchc", "dinh", "nop", "gui"} & q.words)
 
@@ -76,8 +77,8 @@ def gives_report_date(answer_text: str) -> bool:
 
 def _directive(ctx: Context, q: DeadlineQuestion, question: str, today: date) -> str | None:
     """A yearly rule of the directives dated in the year the question names, when no configured deadline does."""
-    if q.intent not in ("date", "day_off", "days_left") or q.year is None or not q.kind:
-        return None
+    if q.intent not in ("date", "day_off", "days_left") or q.year is None or q.year < today.year or not q.kind:
+        return None  # a past year is the documents' own matter ('kế hoạch CCHC 2017')
     found = directive_due(ctx, q, question, today)
     return directive_reply(found, today) if found else None
 
@@ -135,8 +136,8 @@ def _about(q: DeadlineQuestion, deadlines: Sequence[Deadline], units: Sequence[U
         if q.kind and not set(q.kind.split()) <= words:
             continue
         shared = content & words
-        if (content and not shared) or (not q.kind and not shared):
-            continue
+        if (content and 2 * len(shared) < len(content)) or (not q.kind and not shared):
+            continue  # most of what it names is not this deadline's ('cập nhật đường dây nóng vào bc cchc')
         scored.append((len(shared), d))
     if not scored:
         return []

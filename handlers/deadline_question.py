@@ -83,12 +83,14 @@ _DAY_OFF = re.compile(r"\bthu (?:7|bay)\b|\bchu nhat\b|\bngay nghi\b|\bngay le\b
                       r"\bnghi bu\b|\bngay tet\b")
 _COMPARE = re.compile(r"\b(?:cai|bao cao|ke hoach|han) nao (?:co )?(?:han )?(?:truoc|som hon|sau|muon hon)\b|"
                       r"\bnao (?:truoc|som hon)\b|\b(?:truoc|som) hon\b")
-_NEXT = re.compile(r"\b(?:bao cao|ke hoach|han|ky|dot) (?:tiep theo|ke tiep|sau do|toi)\b")
+_NEXT = re.compile(r"\b(?:bao cao|ke hoach|han|ky|dot) (?:tiep theo|ke tiep|sau do|toi(?! thieu| da))\b")
 # Consequences of lateness are the directives' matter, not a date: "trễ hạn 2 ngày thì có sao không".
 _NOT_OURS = re.compile(r"\b(?:tre|qua|tr) han\b.*\b(?:sao|bi gi|xu ly|the nao|nhu the nao|phat)\b|"
+                       r"\btu (?:khi nao|bao gio|luc nao|ngay nao|nam nao|thang nao)\b|"  # since when: a start
                        r"\bnop (?:muon|cham|tre)\b.*\b(?:sao|bi gi|xu ly|the nao|phat)\b")
 _DATE = re.compile(r"\bhan\b|\bngay (?:nao|may|bao nhieu)\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b|\btruoc ngay\b|"
                    r"\bcham nhat\b|\bchot so lieu\b|\bthoi han\b|\bnop (?:truoc|sau)\b|\bngay\b.*\bhay\b")
+_ABOUT_DEADLINES = re.compile(r"\b(?:han|nop|gui|bao cao|ke hoach)\b")
 _SOON = re.compile(r"\bsap (?:toi|den|het han)\b|\bthoi gian toi\b|\bmay ngay toi\b|\bgan day\b")
 # "năm sau" is next year but "nộp năm trước ngày 15" / "sau Tết" / "rơi vào" are not periods.
 _NOT_A_PERIOD = r"(?! (?:ngay|han|thoi han|tet|khi|thang|hay|vao|\d))"
@@ -115,13 +117,13 @@ def _intent(t: str, span: Span | None) -> str:
         return "days_left"
     if _PENDING.search(t):
         return "pending"
-    if _DAY_OFF.search(t):
+    if _DAY_OFF.search(t) and _ABOUT_DEADLINES.search(t):
         return "day_off"
     if _COMPARE.search(t) and re.search(r"\b(?:voi|va|hay|so voi)\b", t):
         return "compare"
     if _NEXT.search(t):
         return "next"
-    if _LIST.search(t) and (span is not None or re.search(r"\b(?:han|nop|gui)\b", t)) and (
+    if _LIST.search(t) and _ABOUT_DEADLINES.search(t) and (span is not None or re.search(r"\b(?:han|nop|gui)\b", t)) and (
             span is not None or not _DATE.search(t) or re.search(r"\bliet ke|\bgom\b", t)):
         return "list"
     if _DATE.search(t):

@@ -247,3 +247,21 @@ async def test_the_directive_date_names_the_level_asked(app):
                                   "bc cchc nam nop truoc hay sau tet", "neu han nam roi vao thu 7"])
 def test_before_and_after_a_day_are_not_last_or_next_year(text):
     assert read(text, TODAY).year is None
+
+
+@pytest.mark.parametrize("text", ["thoi tiet da nang cuoi tuan nay the nao",
+                                  "nd cai cach che do cong vu cua dong thap nam 2022 co nhung j",
+                                  "cap xa thuc hien menh lenh hanh chinh cap tren dung han toi thieu bn %",
+                                  "so kh-dt cap nhat cong khai duong day nong vao bc cchc dinh ky tu khi nao"])
+def test_near_domain_questions_are_not_deadline_questions(text):
+    assert read(text, TODAY).intent in ("", "date")
+
+
+async def test_questions_naming_other_work_a_province_or_a_past_year_go_to_the_documents(app):
+    await _install(app)
+    for text in ("sở kh-đt cập nhật tình hình công khai đường dây nóng vào bc cchc định kỳ từ khi nào",
+                 "ubnd tinh ca mau yeu cau cac so bao cao cchc quy truoc ngay may",
+                 "cap xa thuc hien menh lenh hanh chinh cap tren dung han toi thieu bn %"):
+        reply = await ask(app, text)
+        assert "581/BNV-CCHC" not in reply and "Chưa có hạn nào đã cài" not in reply, text
+    assert "Kế hoạch CCHC năm 2017:" not in await ask(app, "kh cchc 2017 cua khanh hoa ban hanh ngay nao")
