@@ -188,14 +188,14 @@ def _pick(d: DeadlinePeriods, q: DeadlineQuestion, units: Sequence[Unit], today:
                  and (o.period.startswith(str(q.year)) if q.year else o.legal_due >= today)]
         if named or q.year:
             return named[0] if named else None
-    if q.year is not None and not q.period:
-        in_year = [o for o in views if o.period.startswith(str(q.year))]
-        upcoming = [o for o in in_year if o.legal_due >= today]
-        return (upcoming or in_year or [None])[0]
     if q.span is not None:
         inside = [o for o in views if q.span.start <= o.due <= q.span.end]
         if inside:
             return inside[0]
+    if q.year is not None and not q.period:
+        in_year = [o for o in views if o.period.startswith(str(q.year))]
+        upcoming = [o for o in in_year if o.legal_due >= today]
+        return (upcoming or in_year or [None])[0]
     if q.period == "Q" and q.intent != "next":  # 'báo cáo quý': a quarter's report, not the half-year's or the year's
         quarters = [o for o in views if _kind_of(o.period) in ("-Q1", "-Q2", "-Q3", "-Q4") and o.legal_due >= today]
         if quarters:

@@ -265,3 +265,16 @@ async def test_questions_naming_other_work_a_province_or_a_past_year_go_to_the_d
         reply = await ask(app, text)
         assert "581/BNV-CCHC" not in reply and "Chưa có hạn nào đã cài" not in reply, text
     assert "Kế hoạch CCHC năm 2017:" not in await ask(app, "kh cchc 2017 cua khanh hoa ban hanh ngay nao")
+
+
+async def test_a_monthly_deadline_by_named_month(app):
+    _group(app, "Sở Tài chính", "so", "g1")
+    r = await say(app, admin_msg("/themhan Báo cáo tiến độ giải ngân vốn đầu tư công | ngày 25 hằng tháng | sở | 3,1 "
+                                 "| Công văn 123/UBND-KT"))
+    await say(app, admin_msg(callback=r.buttons[0].data))
+    text = await ask(app, "han bc giai ngan thang 2 nam sau la ngay may")
+    assert "Tháng 2/2027: hạn Thứ Năm, 25/02/2027" in text and "📄 Căn cứ: Công văn 123/UBND-KT." in text
+    text = await ask(app, "bc giai ngan thang nay han ngay nao")
+    assert "Tháng 11/2026: hạn Thứ Tư, 25/11/2026 (hạn là hôm nay)" in text
+    text = await ask(app, "thang sau co nhung han nop bc nao")
+    assert "Tháng 12/2026: hạn Thứ Sáu, 25/12/2026" in text
