@@ -157,6 +157,8 @@ def _narrow(q: DeadlineQuestion, deadlines: list[Deadline], units: Sequence[Unit
         keep(lambda d: q.to in fold(d.submit_to or ""))
     if units:
         keep(lambda d: any(u.type in (d.audience_types or []) or u.id in (d.audience_units or []) for u in units))
+    elif q.level == "tinh":  # the province's own report: addressed to named units only, sent to the ministry
+        keep(lambda d: not d.audience_types and "tinh" in _words(d))
     elif q.level:
         keep(lambda d: q.level in (d.audience_types or []))
     return deadlines

@@ -25,10 +25,17 @@ nhung liet ke gom co khong trung nghi le tet thu chu cai hay voi va hon som muon
 cchc noi vu tinh ubnd cap phai can hien tai ke tiep ky hang moi mot hai ba bon uy nhan dan nop het qua
 """.split())
 # The words of questions themselves (periods, intents, levels), never the name of a piece of work.
-GENERIC = _VOCAB - {"cchc"} | {"vay", "giup", "la", "thi", "neu", "chot", "tet", "ngay", "dinh", "ky", "i", "ii", "iii",
-                             "iv", "ban", "hanh", "gio", "ket", "qua", "thuc", "hien", "duoc", "ai", "dau", "moc"}
+GENERIC = _VOCAB - {"cchc"} | set("""vay giup la thi neu chot tet ngay dinh ky i ii iii iv ban hanh gio ket qua thuc
+hien duoc ai dau moc sao the nhu o tai vi de ma hoac nhi ha u chu ne luon hom mai lai bi dot phai tiep cuoi chinh
+""".split())
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _KINDS_OF_QUARTER = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
+
+
+# A folded Vietnamese syllable: initial consonant, vowels, final consonant. A word that is not one ('caos', 'nafo',
+# 'hanj') or doubles a Telex vowel key ('caoo') is a Telex leftover.
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+_DOUBLED = re.compile(r"aa|ee|oo|aw|ow|uw|dd")
 
 
 def normalise(question: str) -> str:
@@ -42,6 +49,8 @@ def normalise(question: str) -> str:
             words.extend(_SPELLING[w].split())
         elif w in _VOCAB or w.isdigit() or w in _ROMAN:
             words.append(w)
+        elif _SYLLABLE.fullmatch(w) and not _DOUBLED.search(w):
+            words.append(w)  # a word of its own ('trinh'), not a Telex leftover
         else:
             words.append(next((c for c in telex_candidates(w) if c in _VOCAB), w))
     return " ".join(words)
@@ -72,10 +81,11 @@ class DeadlineQuestion:
         return set(self.text.split())
 
 
-_LIST = re.compile(r"\b(?:nhung|cac) (?:bao cao|ke hoach|han|viec|gi)\b|\b(?:bao cao|ke hoach|han|bc) (?:gi|nao)\b|"
+_LIST = re.compile(r"\bco (?:may|bao nhieu) (?:ky|han|dot|bao cao|ke hoach)\b|\bco (?:phai )?(?:la )?han\b|"
+                   r"\b(?:nhung|cac) (?:bao cao|ke hoach|han|viec|gi|ky|dot)\b|\b(?:bao cao|ke hoach|bc) (?:gi|nao)\b|"
                    r"\bliet ke\b|\bgom (?:nhung )?(?:gi|bao cao)\b|\bnop (?:gi|nhung gi|cai gi)\b|"
                    r"\bco (?:han|bao cao|ke hoach) (?:nop |gui )?(?:gi|nao)\b|\bnhung gi\b|\bnhung han\b|"
-                   r"\bcac han\b|\bhan nao\b|\bphai (?:nop|gui) (?:nhung )?(?:gi|bao cao)\b")
+                   r"\bcac han\b|\bphai (?:nop|gui) (?:nhung )?(?:gi|bao cao)\b")
 _DAYS_LEFT = re.compile(r"\bcon (?:bao nhieu|may|bao lau)\b|\bbao lau nua\b|\bmay ngay nua\b|\bbao nhieu ngay nua\b")
 _PENDING = re.compile(r"\bchua (?:nop|gui|xac nhan|bao cao|hoan thanh)\b|\bcon no\b|\bno bao cao\b|\bcon thieu\b|"
                       r"\b(?:da|nop|gui) (?:nop |gui )?(?:het|du|xong)\b.*\bchua\b|\bda (?:nop|gui)\b.*\bchua\b")
@@ -91,6 +101,8 @@ _NOT_OURS = re.compile(r"\b(?:tre|qua|tr) han\b.*\b(?:sao|bi gi|xu ly|the nao|nh
 _DATE = re.compile(r"\bhan\b|\bngay (?:nao|may|bao nhieu)\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b|\btruoc ngay\b|"
                    r"\bcham nhat\b|\bchot so lieu\b|\bthoi han\b|\bnop (?:truoc|sau)\b|\bngay\b.*\bhay\b")
 _ABOUT_DEADLINES = re.compile(r"\b(?:han|nop|gui|bao cao|ke hoach)\b")
+_ASKS_DAY = re.compile(r"\bngay (?:nao|may|bao nhieu)\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b|\bcham nhat\b|"
+                      r"\btruoc ngay\b|\bhan (?:chot|cuoi)\b")
 _SOON = re.compile(r"\bsap (?:toi|den|het han)\b|\bthoi gian toi\b|\bmay ngay toi\b|\bgan day\b")
 # "năm sau" is next year but "nộp năm trước ngày 15" / "sau Tết" / "rơi vào" are not periods.
 _NOT_A_PERIOD = r"(?! (?:ngay|han|thoi han|tet|khi|thang|hay|vao|\d))"
@@ -124,7 +136,7 @@ def _intent(t: str, span: Span | None) -> str:
     if _NEXT.search(t):
         return "next"
     if _LIST.search(t) and _ABOUT_DEADLINES.search(t) and (span is not None or re.search(r"\b(?:han|nop|gui)\b", t)) and (
-            span is not None or not _DATE.search(t) or re.search(r"\bliet ke|\bgom\b", t)):
+            span is not None or not _ASKS_DAY.search(t) or re.search(r"\bliet ke|\bgom\b", t)):
         return "list"
     if _DATE.search(t):
         return "date"
@@ -196,8 +208,12 @@ def _span(t: str, today: date, year: int | None, period: str) -> Span | None:
         idx = today.year * 4 + _quarter_of(today) - 1 + shift
         y, q = divmod(idx, 4)
         return quarter_span(y, q + 1)
-    if period in _KINDS_OF_QUARTER.values() and year is not None and re.search(r"\b(?:trong|cua) quy\b|\bcac han\b|"
-                                                                                 r"\bliet ke\b|\bgom\b", t):
+    if re.search(r"\bhom nay\b", t):
+        return Span(today, today, "hôm nay")
+    if re.search(r"\bngay mai\b", t):
+        return Span(today + timedelta(days=1), today + timedelta(days=1), "ngày mai")
+    if period in _KINDS_OF_QUARTER.values() and year is not None and (_LIST.search(t) or re.search(
+            r"\b(?:trong|cua) quy\b|\bliet ke\b|\bgom\b", t)):
         return quarter_span(year, int(period[1]))
     if _SOON.search(t):
         return Span(today, today + timedelta(days=30), "30 ngày tới")
@@ -225,6 +241,8 @@ def _recipient(t: str) -> str:
 
 
 def _level(t: str) -> str:
+    if re.search(r"\b(?:cua|cap|ubnd) tinh\b|\btinh (?:gui|nop|bao cao)\b|\b(?:gui|nop|len) bo noi vu\b", t):
+        return "tinh"
     if re.search(r"\b(?:xa|phuong|dac khu) (?:minh|toi|chung toi|em|nay|ta)\b|\bcap xa\b|\bubnd (?:cap )?xa\b|"
                  r"\bcua (?:cac )?(?:xa|phuong)\b|"
                  r"\b(?:xa|phuong) (?:co|con|phai|nop|gui)\b", t):

@@ -252,7 +252,8 @@ def test_before_and_after_a_day_are_not_last_or_next_year(text):
 @pytest.mark.parametrize("text", ["thoi tiet da nang cuoi tuan nay the nao",
                                   "nd cai cach che do cong vu cua dong thap nam 2022 co nhung j",
                                   "cap xa thuc hien menh lenh hanh chinh cap tren dung han toi thieu bn %",
-                                  "so kh-dt cap nhat cong khai duong day nong vao bc cchc dinh ky tu khi nao"])
+                                  "so kh-dt cap nhat cong khai duong day nong vao bc cchc dinh ky tu khi nao",
+                                  "quy trinh do trinh ubnd tinh han nao"])
 def test_near_domain_questions_are_not_deadline_questions(text):
     assert read(text, TODAY).intent in ("", "date")
 
@@ -278,3 +279,19 @@ async def test_a_monthly_deadline_by_named_month(app):
     assert "Tháng 11/2026: hạn Thứ Tư, 25/11/2026 (hạn là hôm nay)" in text
     text = await ask(app, "thang sau co nhung han nop bc nao")
     assert "Tháng 12/2026: hạn Thứ Sáu, 25/12/2026" in text
+
+
+async def test_more_phone_forms(app):
+    await _install(app)
+    text = await ask(app, "nam toi co may ky bao cao cchc")
+    assert text.startswith("Các hạn cần nộp trong năm 2027") and text.count("•") == 8
+    text = await ask(app, "quý 3 năm sau có những hạn nộp gì")
+    assert "quý III/2027" in text and text.count("•") == 2
+    text = await ask(app, "ngay 20/12 la chu nhat thi bc cua tinh nop ngay nao")
+    assert "tỉnh gửi Bộ Nội vụ” — Năm 2026" in text and "Thứ Hai, 21/12/2026" in text and "của đơn vị" not in text
+    text = await ask(app, "han chot bc quy 1 rơi vao thu 7 thi sao")
+    assert "Quý I/2027: hạn Thứ Hai, 15/03/2027 là ngày làm việc" in text
+    text = await ask(app, "dot bao cao tiep theo la khi nao")
+    assert "Năm 2026: hạn Thứ Ba, 15/12/2026" in text
+    text = await ask(app, "hom nay co phai han nop bc ko")
+    assert "Trong hôm nay" in text and "không có hạn nộp" in text and "Hạn gần nhất sau đó" in text
