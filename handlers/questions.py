@@ -1,7 +1,6 @@
 """/hoi and plain-text questions: answers from the knowledge base with citations, and the "Xem thêm" button."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from bot.core.messages import Button, Reply
@@ -31,14 +30,13 @@ async def ask(ctx: Context) -> Reply:
     if talk is not None:
         return Reply(talk)
     started = time.perf_counter()
-    await asyncio.to_thread(ctx.app.knowledge.refresh)  # a changed store is re-indexed off the event loop
     own = deadline_answer(ctx, question)
     if own is not None and not own.unless_directive:
         ctx.app.metrics.question(answered=True, seconds=time.perf_counter() - started)
         return Reply(own.text)
     chat = ctx.msg.chat
     previous = last_turn(ctx.session, chat.channel, chat.chat_id, ctx.now())
-    answer = ctx.app.knowledge.answer(question, previous=previous)
+    answer = ctx.app.knowledge.answer(question, previous=previous)  # on a database worker: a re-index waits there
     if own is not None and not (answer.answered and gives_report_date(answer.text)):
         # a question about the bot's own report deadlines that no configured deadline and no directive answers
         ctx.app.metrics.question(answered=False, seconds=time.perf_counter() - started)
