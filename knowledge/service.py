@@ -348,13 +348,13 @@ class KnowledgeBase:
         """Whether some passage holds these words one after another (or the one word, or its abbreviation)."""
         index = loaded.index
         if len(words) == 1:
-            return index.vocab.code(words[0]) >= 0 and index.body.df(index.vocab.code(words[0])) > 0
+            return index.vocab.code(words[0]) >= 0 and index.df(index.vocab.code(words[0])) > 0
         docs: np.ndarray | None = None
         for a, b in zip(words, words[1:]):
             code = index.vocab.code(f"{a}_{b}")
             if code < 0:
                 return False
-            held = np.union1d(index.body.postings(code)[0], index.context.postings(code)[0])
+            held = index.terms.postings(code)[0]  # one posting list for body and context
             docs = held if docs is None else np.intersect1d(docs, held, assume_unique=True)
             if not len(docs):
                 return False
