@@ -21,11 +21,15 @@ class RecordingChannel:
         self.capabilities = capabilities or Capabilities(buttons=True, mentions=True, edits=True)
         self.sent: list[SentMessage] = []
         self.failures: list[SendError] = []  # raised, in order, by the next sends
+        # raised, in order, by the next sends to that chat (the reminder tick sends to several chats at once)
+        self.failures_in: dict[str, list[SendError]] = {}
         self._next_id = 1
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
         if self.failures:
             raise self.failures.pop(0)
+        if self.failures_in.get(chat_id):
+            raise self.failures_in[chat_id].pop(0)
         message_id = str(self._next_id)
         self._next_id += 1
         self.sent.append(SentMessage(chat_id, reply, message_id))

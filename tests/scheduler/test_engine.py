@@ -160,14 +160,7 @@ async def test_unreachable_group_falls_back_to_focal_points(app, clock, channel)
         add_focal_point(s, unit, "fake", "fp1", "Chị Lan", "fp1")
         s.add(Chat(channel="fake", chat_id="fp1", kind="private", active=True))
     service = ReminderService(app)
-    send = channel.send
-
-    async def g1_gone(chat_id, reply):  # type: ignore[no-untyped-def]
-        if chat_id == "g1":
-            raise ChatUnreachable("bot was removed")
-        return await send(chat_id, reply)
-
-    channel.send = g1_gone  # type: ignore[method-assign]
+    channel.failures_in["g1"] = [ChatUnreachable("bot was removed")]
     clock.set(at(2026, 12, 3, 8, 0))
     assert await service.tick() == 2  # g2, and fp1 instead of g1
     assert sorted(m.chat_id for m in channel.sent if "Nhắc hạn" in m.reply.text) == ["fp1", "g2"]

@@ -97,7 +97,8 @@ async def test_metrics_move_when_reminders_are_sent_fail_and_questions_are_asked
     service = ReminderService(app)
     clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ))
     # g1 is gone; the admins' notice about it meets a 429; g2 and g3 get their reminders
-    channel.failures = [ChatUnreachable("bot bị xoá khỏi nhóm"), TransientSendError("429", retry_after=5)]
+    channel.failures_in = {"g1": [ChatUnreachable("bot bị xoá khỏi nhóm")],
+                           "boss": [TransientSendError("429", retry_after=5)]}
     await service.run_tick()
     assert sample(app, "cchc_reminders_sent_total", channel="fake") == 2
     assert sample(app, "cchc_reminders_failed_total", channel="fake") == 1
