@@ -109,7 +109,10 @@ async def test_one_chat_s_messages_go_one_at_a_time(app, clock):
     clock.set(SENT_AT)
     assert await ReminderService(app).tick() == 8  # six groups, and the two reminders 1:1 instead
     private = [m.reply.text for m in channel.sent if m.chat_id == "fp1"]
-    assert len(private) == 2 and channel.overlapped_chats == set()  # queued behind each other, never at once
+    assert len(private) == 2
+    # Queued behind each other, never at once. The admins' two notices of the lost groups (chat_gone) are not
+    # reminders: they may go at once, paced only by the channel's own per-chat budget.
+    assert channel.overlapped_chats - {"boss"} == set()
     assert sorted("Báo cáo năm" in t for t in private) == [False, True]
     assert Counter(m.chat_id for m in channel.sent if m.chat_id.startswith("g")) == \
         Counter(g for _, _, g in GROUPS[2:8])
