@@ -68,7 +68,7 @@ def test_search_is_a_function_over_texts():
 
 
 def test_index_survives_a_restart(bundled_kb: KnowledgeBase):
-    from knowledge.service import MIN_COVERAGE, KnowledgeBase as KB
+    from knowledge.service import KnowledgeBase as KB
 
     again = KB(bundled_kb.db, bundled_kb.settings)
     again._bootstrapped = True

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import build_app
 from bot.core.clock import VN_TZ
 from bot.core.ports import Capabilities
-from scheduler.models import Acknowledgement, Chat, Delivery, FocalPoint
+from scheduler.models import Acknowledgement, Chat, Delivery
 from scheduler.repo import create_deadline
 from scheduler.service import ReminderService
 from scheduler.units import add_focal_point, add_unit

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.core.clock import VN_TZ
-from scheduler.models import Chat, Deadline, Unit
+from scheduler.models import Chat, Deadline
 from scheduler.daysoff import calendar_for
 from scheduler.repo import acknowledge, create_deadline
 from scheduler.service import ReminderService
