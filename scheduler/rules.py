@@ -924,6 +924,10 @@ _ITEM_LEAD = r"(?:(?:cham nhat|truoc) )?"  # "trước ngày 30/6 và trước n
 DMY_PLAIN = r"\d{1,2}/\d{1,2}/\d{4}"
 _START_UNIT = (r"(?:thang dau(?: tien)? (?:(?:moi|hang|cac) )?quy|thang|quy|nam)"
                r"(?: (?:sau|tiep theo|ke tiep|lien sau))?")  # "đầu tháng sau": the same, read from the report's side
+# "trong thời hạn 05 ngày", "sau 5 ngày làm việc", "chậm nhất 10 ngày" … "kể từ (khi)", "sau (khi)", "tính từ"
+_COUNT_LEAD = (r"(?:(?:trong|khong qua|toi da|chi trong|cham nhat|sau|it nhat) )*(?:(?:vong|thoi han|thoi gian) )?"
+               r"(?:(?:khong qua|toi da) )?")
+_COUNT_FROM = r"(?:ke tu|tinh tu|sau)(?: khi)? "
 _SET_LIST = (r"(?:(?:bao cao )?(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
              r"(?: (?:va|hoac))? ?)+")
 
@@ -978,9 +982,8 @@ GRAMMAR: tuple[Production, ...] = (
                                    rf"(?:vong |thoi han )?(?P<n2>\d{{1,2}}) ngay(?P<wd2> lam viec)? dau(?: tien)? "
                                    rf"(?:(?:moi|hang|cac) )?(?P<unit2>{_START_UNIT}))(?: {_EVERY} (?:thang|quy|nam))?",
                _nth_day_of_start),
-    Production("counted_from_end", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
-                                   r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
-                                   r"(?:ngay )?(?:ket thuc|cuoi(?: cung)?) (?:(?:moi|cac) )?"
+    Production("counted_from_end", rf"{_COUNT_LEAD}(?P<n>\d{{1,3}}) ngay(?P<wd> lam viec)? {_COUNT_FROM}"
+                                   r"(?:ngay )?(?:ket thuc|het|cuoi(?: cung)?) (?:(?:moi|cac) )?"
                                    r"(?P<unit>6 thang|thang|quy|nam|ky(?: bao cao)?)", _counted_from_end),
     Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
                               rf"(?:trong )?(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
@@ -1015,9 +1018,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("single_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>{DMY_PLAIN}(?: (?:va |hoac )?{_ITEM_LEAD}"
                               rf"(?:ngay )?{DMY_PLAIN})+)", _single_list, lead_in_text=True),
     Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
-    Production("counted", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
-                          r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
-                          rf"(?:ngay )?{DMY}", _counted),
+    Production("counted", rf"{_COUNT_LEAD}(?P<n>\d{{1,3}}) ngay(?P<wd> lam viec)? {_COUNT_FROM}(?:ngay )?{DMY}",
+               _counted),
     Production("range", r"{LEAD}(?:tu (?:ngay )?(?P<start>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) (?:den|toi|-)|"
                         r"(?:ngay )?(?P<start2>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) -) "
                         r"(?P<strict>truoc )?(?:het )?(?P<end>.+)", None,
@@ -1164,7 +1166,57 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
             return _range(m, ctx)
         if p.build is not None:
             return p.build(m, ctx)
-    return None
+    return _offset(s, ctx)
+
+
+# "03 ngày làm việc trước ngày 15 tháng cuối quý", "trước 2 ngày so với ngày 20 hằng tháng",
+# "5 ngày làm việc sau ngày cuối cùng của tháng": another rule's due dates moved by N (working) days
+_OFFSET = re.compile(r"^(?:(?:cham nhat|it nhat|toi thieu|som hon) )*(?:(?P<pre>truoc|sau) )?(?P<n>\d{1,2}) "
+                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu))? "
+                     r"(?P<base>(?:ngay |thu |\d).+)$")
+
+
+def _offset(s: str, ctx: _Ctx) -> DueRule | None:
+    """A rule whose due dates are N days (or working days) before or after another rule's ('03 ngày làm việc
+    trước ngày 15 tháng cuối quý'): the base rule's periods, each due moved; None when it is not that form."""
+    m = _OFFSET.match(s)
+    if m is None or bool(m.group("pre")) == bool(m.group("dir")):
+        return None  # the direction said exactly once ('trước 3 ngày …' or '3 ngày trước …')
+    n, working = int(m.group("n")), bool(m.group("wd"))
+    before = (m.group("pre") or m.group("dir")) == "truoc"
+    base = _match(m.group("base"), ctx)
+    if base is None:
+        return None
+    if n < 1 or (not base.recurring and n > 366):
+        return None
+    cal = ctx.cal
+
+    def moved(d: date) -> date:
+        if working:
+            return cal.add_working_days(d, -n if before else n)
+        return d + timedelta(days=-n if before else n)
+
+    def shift(periods: list[Period] | tuple[Period, ...]) -> list[Period]:
+        out = []
+        for o in periods:
+            due = moved(o.due)
+            if o.period == o.due.isoformat():  # a period named by its date is named by the moved date
+                out.append(Period(due.isoformat(), f"Ngày {_dmy(due)}", due, o.cutoff, o.window_start))
+            else:
+                out.append(replace(o, due=due))
+        return out
+
+    what = f"{n} ngày làm việc" if working else f"{n} ngày"
+    side = "trước" if before else "sau"
+    label, _, body = base.canonical.rpartition(": ")
+    body = re.sub(r"^chậm nhất ", "", body)
+    canonical = f"{label + ': ' if label else ''}{what} {side} {body}"
+    summary = f"{what[:1].upper()}{what[1:]} {side} hạn của quy tắc «{base.canonical}»: {base.summary[:1].lower()}{base.summary[1:]}"
+    if base._per_year is None:
+        return DueRule(ctx.text, False, summary, tuple(shift(base._fixed)), canonical=canonical)
+    per_base = base._per_year
+    rule = DueRule(ctx.text, True, summary, _per_year=lambda y: shift(per_base(y)), canonical=canonical)
+    return replace(rule, warnings=_cutoff_warnings(rule, None))
 
 
 def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
@@ -1336,6 +1388,12 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
     _refuse_other_spacing(clean)
+    day_off = _day_off_clause(clean, calendar)
+    if day_off is not None:
+        return day_off
+    excepted = _with_exception(clean, calendar)
+    if excepted is not None:
+        return excepted
     first: tuple[str, _Ctx] | None = None
     for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
         normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
@@ -1480,6 +1538,99 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
 
 _EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|đối với|trường hợp|ngoai tru|tru|rieng|doi voi|truong hop)"
                         r"\b[^)]*?\d[^)]*)")
+
+
+_EXCEPTION_LEAD = re.compile(r"^(?:ngoại trừ|trừ|riêng|đối với|ngoai tru|tru|rieng|doi voi)\s+", re.I)
+_PERIOD_SUFFIXES = {"-Q1", "-Q2", "-Q3", "-Q4", "-H1", "-H2", "-9M", ""}
+
+
+def _suffix(period: str) -> str:
+    return "-" + period.split("-", 1)[1] if "-" in period else ""
+
+
+def _with_exception(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """A rule with its exception ("…, riêng báo cáo năm chậm nhất ngày 05/12", "trừ quý IV: trước ngày 05/12"):
+    the excepted report periods take the exception's own rule. None when there is no exception, or when the rule
+    or the exception cannot be read that way (the caller then refuses an exception it would drop)."""
+    found = _EXCEPTION.search(clean)
+    if found is None:
+        return None
+    tail = found.group(1).strip(" ,.;)")
+    other = _EXCEPTION_LEAD.sub("", tail)
+    head = clean[:found.start()].strip(" ,;(–-")
+    if other == tail or not head:
+        return None
+    try:
+        rule = parse_rule(head, calendar)
+    except RuleError:
+        return None
+    exception: DueRule | None = None
+    for text in (other, f"báo cáo {other}"):
+        try:
+            exception = parse_rule(text, calendar)
+            break
+        except RuleError:
+            continue
+    named = set(_label_kinds(normalize(other, remarks="drop").text)) & set(PERIOD_KINDS)
+    if exception is None or not (rule.recurring and exception.recurring and named) or rule._per_year is None \
+            or exception._per_year is None:
+        return None
+    sample = date(2031, 1, 1), date(2032, 12, 31)
+    excepted = {_suffix(o.period) for o in exception.occurrences_between(*sample)}
+    if not excepted or not excepted <= _PERIOD_SUFFIXES:
+        return None
+    main, extra = rule._per_year, exception._per_year
+
+    def per_year(y: int) -> list[Period]:
+        return [o for o in main(y) if _suffix(o.period) not in excepted] + extra(y)
+
+    canon = exception.canonical.replace(": ", " ")
+    names = ", ".join(_kind_name(k) for k in sorted(named, key=PERIOD_KINDS.index))
+    summary = f"{rule.summary} Riêng {names}: {exception.summary[:1].lower()}{exception.summary[1:]}"
+    return DueRule(clean, True, summary, _per_year=per_year, warnings=rule.warnings + exception.warnings,
+                   canonical=f"{rule.canonical}, riêng {canon[:1].lower()}{canon[1:]}")
+
+
+# "nếu trùng ngày nghỉ thì gửi vào ngày làm việc liền trước", "(trường hợp hạn rơi vào thứ Bảy, Chủ nhật, ngày lễ
+# thì lùi sang ngày làm việc tiếp theo)": what happens when a due date is a day off
+_DAY_OFF_CLAUSE = re.compile(
+    r"[,;(]?\s*\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? "
+    r"(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|thu 7|thu bay|"
+    r"thu cn|chu nhat|cuoi tuan|ngay nghi le|ngay khong lam viec)\b[^()]*?(?:\)|$)")
+_EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc)\b")
+_LATER = re.compile(r"\b(?:tiep theo|ke tiep|lien sau|sau do|ngay lam viec sau|dau tien sau|hoan|lui sang)\b")
+
+
+def _day_off_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """A rule with what to do when its due date is a day off: 'the working day before' moves each such due date
+    earlier; 'the next working day' is the legal rule already (Bộ luật Dân sự Điều 148.5), kept as a note. None when
+    the rule says neither (or says both)."""
+    mapped = normalize(clean, remarks="keep")
+    found = _DAY_OFF_CLAUSE.search(mapped.text)
+    if found is None:
+        return None
+    said = found.group(0)
+    earlier, later = _EARLIER.search(said) is not None, _LATER.search(said) is not None
+    if earlier == later:
+        return None
+    a, b = mapped.span(found.start(), found.end())
+    rest = (clean[:a] + " " + clean[b:]).strip(" ,;(")
+    rule = parse_rule(rest, calendar)
+    if later:
+        return replace(rule, text=clean, summary=f"{rule.summary} Nếu hạn trùng ngày nghỉ: hạn cuối là ngày làm việc "
+                       "tiếp theo (Bộ luật Dân sự 2015, Điều 148 khoản 5); bot vẫn nhắc trước ngày hạn.")
+    cal = calendar or WorkCalendar()
+
+    def moved(periods: list[Period] | tuple[Period, ...]) -> list[Period]:
+        return [replace(o, due=cal.previous_working_day(o.due)) for o in periods]
+
+    summary = f"{rule.summary} Nếu hạn trùng ngày nghỉ: nộp vào ngày làm việc liền trước."
+    canonical = f"{rule.canonical}, nếu trùng ngày nghỉ thì nộp vào ngày làm việc liền trước"
+    if rule._per_year is None:
+        return DueRule(clean, False, summary, tuple(moved(rule._fixed)), warnings=rule.warnings, canonical=canonical)
+    per_base = rule._per_year
+    return DueRule(clean, True, summary, _per_year=lambda y: moved(per_base(y)), warnings=rule.warnings,
+                   canonical=canonical)
 
 
 def _refuse_dropped_exception(clean: str) -> None:

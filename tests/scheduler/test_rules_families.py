@@ -369,11 +369,26 @@ def test_a_refusal_of_a_long_rule_stays_short():
     assert len(str(e.value)) <= 300
 
 
+@pytest.mark.parametrize("text, due", [
+    ("ngày 10 tháng cuối quý, trừ quý IV nộp ngày 5/12", [(2027, 3, 10), (2027, 6, 10), (2027, 9, 10), (2027, 12, 5)]),
+    ("ngay 10 thang cuoi quy, tru quy IV nop ngay 5/12", [(2027, 3, 10), (2027, 6, 10), (2027, 9, 10), (2027, 12, 5)]),
+    ("ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)", [(2027, 3, 20), (2027, 6, 20), (2027, 9, 20), (2027, 12, 10)]),
+    ("Báo cáo quý I, II, III chậm nhất ngày 18 tháng cuối quý, riêng báo cáo năm chậm nhất ngày 05/12",
+     [(2027, 3, 18), (2027, 6, 18), (2027, 9, 18), (2027, 12, 5)]),
+])
+def test_an_exception_naming_a_report_period_takes_its_own_date(text: str, due: list[tuple[int, int, int]]) -> None:
+    rule = parse_rule(text)
+    got = rule.occurrences(date(2027, 1, 1), 4)
+    assert [o.due for o in got] == [date(*d) for d in due]
+    # the restatement parses back to the same periods
+    again = parse_rule(rule.canonical).occurrences(date(2027, 1, 1), 4)
+    assert [(o.period, o.due) for o in again] == [(o.period, o.due) for o in got]
+
+
 @pytest.mark.parametrize("text", [
-    "ngày 10 tháng cuối quý, trừ quý IV nộp ngày 5/12",
-    "ngay 10 thang cuoi quy, tru quy IV nop ngay 5/12",
-    "ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)",
     "ngày 5 hằng tháng; đối với cấp xã ngày 8",
+    "Báo cáo tháng chậm nhất ngày 20 hằng tháng, riêng tháng 12 trước ngày 10/12",
+    "ngày 15 tháng cuối quý, riêng cấp xã ngày 10 tháng cuối quý",
 ])
 def test_an_exception_with_its_own_date_is_refused_not_dropped(text: str) -> None:
     with pytest.raises(RuleError) as err:
