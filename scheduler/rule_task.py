@@ -35,11 +35,15 @@ _FRAME = re.compile(r"(?:dinh ky )?(?:hang|moi) (?P<unit>tuan|thang|quy|nam)(?: 
 _CONTENT = re.compile(r"^(?P<unit>tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)"
                       r"(?= |$)(?! (?:ngay|thu|\d|khi|ket thuc|lan|ky|[a-z]+ \d))")
 _REPORT = re.compile(r"\b(?:bao cao|bc|so lieu)\b")
+# "Kế hoạch CCHC năm 2027", "báo cáo quý I/2027", "6 tháng đầu năm 2027": the period the work is about, with its year
+_SUBJECT = re.compile(r"(?:quy [1-4]|thang \d{1,2}(?:_\d{1,2})?)/(?P<y1>\d{4})|"
+                      r"(?:(?:6|9) thang(?: (?:dau|cuoi))? |ca )?nam (?P<y2>\d{4})")
 
 
 @dataclass(frozen=True)
 class Run:
-    """Consecutive words of one kind: "task", "main" (the timing), "frame", "label" or "content"."""
+    """Consecutive words of one kind: "task", "main" (the timing), "frame", "label", "content" or "subject"
+    (the period the work is about, with its year: "Kế hoạch CCHC năm 2027")."""
 
     kind: str
     text: str  # as the grammar reads it
@@ -150,10 +154,14 @@ def _classify(runs: list[Run]) -> list[Run]:
             out.append(replace(r, kind="label"))
         elif after_task and k > 0 and before_task and _CONTENT.fullmatch(r.text):
             out.append(replace(r, kind="content"))
+        elif after_task and k > 0 and before_task and _SUBJECT.fullmatch(r.text):
+            out.append(replace(r, kind="subject"))
         elif split:
             out += split
         else:
             out.append(r)
+    if not any(r.kind == "main" for r in out):  # "ban hành trong 6 tháng đầu năm 2026": the period is the due
+        out = [replace(r, kind="main") if r.kind == "subject" else r for r in out]
     return out
 
 
@@ -226,3 +234,10 @@ def timing_words(m: Mapped, source: str) -> list[str]:
             if word and word not in out:
                 out.append(word)
     return out
+
+
+def subject_year(subject: Run) -> int:
+    """The year a subject run names ('nam 2027' -> 2027)."""
+    m = _SUBJECT.fullmatch(subject.text)
+    assert m is not None
+    return int(m.group("y1") or m.group("y2"))

@@ -133,6 +133,9 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
+    # "ngày 15 tháng 6 và 15 tháng 12": the later items of a list of days of months
+    (r"(?:(?<=\bva )|(?<=\bhoac )|(?<=, )|(?<=,)|(?<=; ))(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d|\s+nam\s+\d)",
+     r"\1/\2"),
     # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+"
      r"(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
@@ -144,11 +147,16 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(dau(?:\s+tien)?|cuoi(?:\s+cung)?)\s+(?:cua\s+)?nam\b(?!\s*\d)"
      r"(?:\s+(?:hang|moi)\s+nam\b)?",
      lambda m: f"ngay {m.group(1)}/{1 if m.group(2).startswith('dau') else 12} hang nam"),
+    # "trước 15 tháng cuối quý", "chậm nhất 20 hằng tháng": a day number after a lead word, "ngày" left out
+    (r"\b(truoc|cham nhat|han chot|han nop|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
+     r"(?:hang|moi)\s+thang\b)", r"\1 ngay \2 "),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
     (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
+    # "trước ngày 30/11 năm 2027"
+    (r"(?<![\d/])(\d{1,2})/(\d{1,2})\s+nam\s+(\d{4})\b", r"\1/\2/\3"),
     # a label before the rule ("Báo cáo tháng: …", "BC năm - …") is kept apart by " : "
     (r"\s*:\s*|(?<!\d)\s+-\s*(?!\d)|(?<!\d)\s*-\s+(?!\d)|(?<=[a-z])\s+-\s*(?=\d)", " : "),
     (r"(?<!\d)\.(?!\d)|\.(?=\s|$)|[!?\n]", " . "),

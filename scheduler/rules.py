@@ -1464,6 +1464,13 @@ def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str]
                      contents: list[rule_task.Run]) -> None:
     """The recurrence words around the rule ("hằng quý", "Kế hoạch … năm", "báo cáo tháng trước") say as many
     periods a year as the rule gives; otherwise the rule is refused rather than half-understood."""
+    subjects = reading.of("subject")
+    if subjects and rule.recurring:
+        raise _disagree(rule, subjects, "nhiều năm")
+    for sub in subjects:  # "Kế hoạch năm 2028 … trước 15/12/2027": the year of the work is next to the due date's
+        dues = [o.due.year for o in rule.occurrences(date(MIN_YEAR, 1, 1), 50)]
+        if any(abs(rule_task.subject_year(sub) - y) > 1 for y in dues):
+            raise _disagree(rule, subjects, "năm " + ", ".join(map(str, sorted(set(dues)))))
     said = [r for r in reading.runs if r.kind in ("frame", "label", "content")]
     if not said:
         return
@@ -1491,7 +1498,7 @@ def _task_note(reading: rule_task.Reading) -> str:
     """What was taken as the due rule and what as the work, for the admin to check."""
     timing = " … ".join(dict.fromkeys(r.source for r in reading.runs if r.kind in ("frame", "main") and r.source))
     task = " … ".join(r.source for r in reading.runs if r.kind == "task" and r.source)
-    if not task and not reading.of("content") and not reading.of("label"):
+    if not task and not reading.of("content") and not reading.of("label") and not reading.of("subject"):
         return ""
     note = f"(Hạn đọc từ: «{timing}»"
     if task:
@@ -1500,12 +1507,18 @@ def _task_note(reading: rule_task.Reading) -> str:
         note += f"; «{lab.source}» trong tên công việc là kỳ, khớp với hạn"
     for c in reading.of("content"):
         note += f"; «{c.source}» là kỳ của nội dung báo cáo, không phải hạn nộp"
+    for c in reading.of("subject"):
+        note += f"; «{c.source}» là kỳ của công việc, không phải hạn nộp"
     return note + ".)"
 
 
 # ---------------------------------------------------------------- several report kinds, each with its own rule
 
-_CLAUSE_SPLIT = re.compile(r"\s*;\s*|,\s*(?=(?:báo cáo|bao cao|bc|BC|Báo cáo|Bao cao)\b)")
+_REPORT_HEAD = r"(?:báo cáo|bao cao|bc|bcao)\b"
+# a report period starting a clause: "quý 2 trước ngày 10/6", "6 tháng: 15/6", "năm trước ngày 10/12"
+_PERIOD_HEAD = (r"(?:quý|quy|q)\s*(?:[1-4]|iv|iii|ii|i)\b|(?:6|9|sáu|chín|sau|chin)\s+(?:tháng|thang)\b|"
+                r"(?:cả\s+|ca\s+)?(?:năm|nam)\b(?!\s+\d)")
+_CLAUSE_SPLIT = re.compile(rf"(?i)\s*;\s*|,\s*(?={_REPORT_HEAD}|(?:{_PERIOD_HEAD})\s*(?::|trước|truoc|chậm|cham|ngày|ngay|\d))")
 
 
 def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
@@ -1513,8 +1526,14 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     (split at ";", or at ", báo cáo …" when every clause names its report), joined when each is recurring and
     their periods do not overlap."""
     parts = [p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean) if p.strip(" ,.")]
-    if len(parts) < 2 or (";" not in clean and not all(re.match(r"(?i)(?:báo cáo|bao cao|bc)\b", p) for p in parts)):
+    if len(parts) < 2:
         return None
+    heads = [re.match(rf"(?i){_REPORT_HEAD}", p) is not None for p in parts]
+    periods = [re.match(rf"(?i)(?:{_PERIOD_HEAD})", p) is not None for p in parts]
+    if ";" not in clean and not (heads[0] and all(h or q for h, q in zip(heads, periods))):
+        return None
+    # "Báo cáo quý 1 trước ngày 10/3, quý 2 trước ngày 10/6": a clause naming only its period is that report's
+    parts = [p if h or not q or not heads[0] else f"báo cáo {p}" for p, h, q in zip(parts, heads, periods)]
     rules = []
     for p in parts:
         try:
