@@ -145,6 +145,7 @@ def _classify(runs: list[Run]) -> list[Run]:
         after_task = k == 0 or runs[k - 1].kind == "task"
         before_task = k == len(runs) - 1 or runs[k + 1].kind == "task"
         split = _leading_label(r) if r.kind == "main" and after_task and k > 0 else None
+        split = split or (_leading_content(r) if r.kind == "main" and after_task and k > 0 else None)
         split = split or (_edge_frame(r) if r.kind == "main" else None)
         if r.kind != "main":
             out.append(r)
@@ -178,6 +179,22 @@ def _leading_label(r: Run) -> list[Run] | None:
             cut = r.source.split()
             src = " ".join(cut[:n]) if len(cut) > n else r.source
             return [Run("label", head, src, r.span), Run("main", rest, " ".join(cut[n:]) or r.source, r.span)]
+    return None
+
+
+_HEAD_CONTENT = re.compile(r"(?:tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)")
+_TAIL_RECURRENCE = re.compile(r".* (?:hang|moi) (?:tuan|thang|quy|nam)")
+
+
+def _leading_content(r: Run) -> list[Run] | None:
+    """'năm sau trước 15/12 hằng năm' after the work's name ("Gửi kế hoạch năm sau …"): the period the work is
+    about, then a rule that says its own recurrence."""
+    words = r.text.split()
+    for n in (3, 2):
+        head, rest = " ".join(words[:n]), " ".join(words[n:])
+        if _HEAD_CONTENT.fullmatch(head) and _BODY_LEAD.match(rest) and _TAIL_RECURRENCE.fullmatch(rest):
+            cut = r.source.split()
+            return [Run("content", head, " ".join(cut[:n]), r.span), Run("main", rest, " ".join(cut[n:]), r.span)]
     return None
 
 

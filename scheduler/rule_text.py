@@ -115,6 +115,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (rf"(?<![\d/]){_TIME}(?![\d/])", " "),
     (r"\b(?:buoi\s+)?(?:sang|chieu|trua|toi)\s+(?=(?:ngay|thu|chu nhat)\b)", ""),
     (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " "),
+    # chat abbreviations: "trc"/"tr." (trước), "cn" is handled below, "6T"/"6th" (6 tháng), "KH" (kế hoạch)
+    (r"\b(?:trc|tr\.(?=\s*(?:ngay|\d)))(?=\s|$|\d)", "truoc"),
+    (r"\b([69])\s?(?:t|th)\b(?!\s*[/\d])", r"\1 thang"),
+    (r"\bkh\b", "ke hoach"),
     (r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b", lambda m: "thu " + _WEEKDAY[m.group(1)]),
     # "T6 hằng tuần", "mỗi T2": T2…T7 and CN are weekdays only next to a weekly word
     (r"\bt\s?([2-7])\b(?=\s+(?:hang|moi|cac)\s+tuan)", r"thu \1"),

@@ -1525,7 +1525,12 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12': one rule per clause
     (split at ";", or at ", báo cáo …" when every clause names its report), joined when each is recurring and
     their periods do not overlap."""
-    parts = [p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean) if p.strip(" ,.")]
+    parts: list[str] = []
+    for piece in (p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean)):
+        if parts and not re.search(r"\d", parts[-1]) and piece:  # "Báo cáo quý I, quý II, quý III: …": one label
+            parts[-1] = f"{parts[-1]}, {piece}"
+        elif piece:
+            parts.append(piece)
     if len(parts) < 2:
         return None
     heads = [re.match(rf"(?i){_REPORT_HEAD}", p) is not None for p in parts]
@@ -1616,7 +1621,8 @@ _DAY_OFF_CLAUSE = re.compile(
     r"[,;(]?\s*\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? "
     r"(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|thu 7|thu bay|"
     r"thu cn|chu nhat|cuoi tuan|ngay nghi le|ngay khong lam viec)\b[^()]*?(?:\)|$)")
-_EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc)\b")
+_EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc|"
+                      r"(?:gui|nop|bao cao|hoan thanh) (?:som|truoc)(?! (?:ngay|\d)))\b")
 _LATER = re.compile(r"\b(?:tiep theo|ke tiep|lien sau|sau do|ngay lam viec sau|dau tien sau|hoan|lui sang)\b")
 
 
