@@ -27,7 +27,9 @@ from scheduler.workdays import WorkCalendar  # noqa: E402
 
 DEFAULT = [ROOT / "bench" / "data" / "rules_realistic.jsonl", ROOT / "bench" / "data" / "rules_realistic2.jsonl",
            # set 3: written independently, without reading the parser (rules with their task around them)
-           ROOT / "bench" / "data" / "rules_realistic3.jsonl"]
+           ROOT / "bench" / "data" / "rules_realistic3.jsonl",
+           # admin phrasings written by the parser's developer to find general failures (split "dev": not held out)
+           ROOT / "bench" / "data" / "rules_variants.jsonl"]
 
 
 def judge(row: dict, cal: WorkCalendar) -> tuple[bool, str]:

@@ -1658,10 +1658,14 @@ def _day_off_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None
                    canonical=canonical)
 
 
+# "…, riêng các xã thì tùy", "…, trừ cấp xã": an exception with no date of its own still changes who or when
+_BARE_EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|ngoai tru|tru|rieng)\b[^)]*)")
+
+
 def _refuse_dropped_exception(clean: str) -> None:
     """A rule read without its exception ("…, trừ quý IV nộp ngày 5/12", "(riêng quý IV: ngày 10/12)") would remind
     on the wrong day for the excepted period: refuse it rather than drop the exception silently."""
-    found = _EXCEPTION.search(clean)
+    found = _EXCEPTION.search(clean) or _BARE_EXCEPTION.search(clean)
     if found is None:
         return
     tail = found.group(1).strip(" ,.;")
