@@ -1253,6 +1253,9 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
         return RuleError(f"«{clean}» không có ngày hạn cụ thể: báo cáo thường xuyên, đột xuất hay theo yêu cầu không "
                          "có ngày cố định nên không có gì để nhắc. Khi có yêu cầu, hãy thêm hạn một lần, ví dụ "
                          "«30/01/2027», hoặc «trong thời hạn 05 ngày làm việc kể từ 15/3/2027».")
+    if re.search(r"\btet\b", s) and not _DATE_TOKEN.search(s):
+        return RuleError(f"«{clean}» gắn với Tết âm lịch, ngày đổi mỗi năm nên bot chưa tính được (xem các ngày Tết "
+                         "bằng /ngaynghi). Hãy ghi ngày cụ thể, ví dụ «trước ngày 05/02/2027».")
     if _DAILY.search(s):
         return RuleError(f"«{clean}» là báo cáo hằng ngày: không có ngày hạn để nhắc. Các dạng gần nhất: «thứ Sáu "
                          "hằng tuần», «ngày 5 hằng tháng».")

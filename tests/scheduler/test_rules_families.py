@@ -507,3 +507,18 @@ def test_ambiguous_admin_phrasings_are_refused_in_vietnamese(text: str) -> None:
     with pytest.raises(RuleError) as err:
         parse_rule(text)
     assert len(str(err.value)) <= 300 and re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêềếểễệôồốổỗộơờớởỡợưừứửữự]", str(err.value))
+
+
+@pytest.mark.parametrize("text, due", [
+    ("ngày 15 tháng 1 năm 27", date(2027, 1, 15)),
+    ("6 tháng cuối năm 26", date(2026, 12, 31)),
+    ("trong quý III/27", date(2027, 9, 30)),
+])
+def test_two_digit_years_after_nam_and_a_period(text: str, due: date) -> None:
+    assert [o.due for o in parse_rule(text).occurrences(date(2026, 6, 1), 1)] == [due]
+
+
+def test_a_rule_tied_to_tet_is_refused_with_a_way_out() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("Báo cáo trước Tết Nguyên đán")
+    assert "âm lịch" in str(err.value) and "/ngaynghi" in str(err.value)
