@@ -154,6 +154,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "trước 15 tháng cuối quý", "chậm nhất 20 hằng tháng": a day number after a lead word, "ngày" left out
     (r"\b(truoc|cham nhat|han chot|han nop|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
      r"(?:hang|moi)\s+thang\b)", r"\1 ngay \2 "),
+    # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
+    (r"(?<=\d)\s+(?:cua\s+)?(thang|nam)\s+bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
     # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy
     (r"\bnam\s+(\d{2})\b(?![/\d]|\s+(?:ngay|thang|lan|tuan|quy|nam)\b)", r"nam 20\1"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),

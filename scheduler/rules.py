@@ -1379,7 +1379,7 @@ def _kind_completions(s: str, kinds: tuple[str, ...]) -> list[str]:
     return []
 
 
-def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
+def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: bool = True) -> DueRule:
     """Understand a Vietnamese due rule; raises RuleError (a Vietnamese message with examples).
 
     `calendar` is used by rules counted in working days ("05 ngày làm việc kể từ …") and by the last
@@ -1411,15 +1411,77 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
             rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
             _refuse_dropped_exception(clean)
-            return rule
+            return _in_named_year(rule, clean) if _named_year else rule
     composite = _clauses_rule(clean, calendar)
     if composite is not None:
         return composite
     rule = _task_reading(clean, calendar)
     if rule is not None:
         _refuse_dropped_exception(clean)
-        return rule
+        return _in_named_year(rule, clean) if _named_year else rule
+    if _named_year and _PERIOD_YEAR.search(first[0]) and re.search(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])", first[0]):
+        # "Báo cáo năm 2026 trước ngày 15/01": the day of the year after the named period
+        mapped = normalize(clean, remarks="drop")
+        named = _PERIOD_YEAR.search(mapped.text)
+        try:
+            assert named is not None
+            a, b = mapped.span(*named.span())
+            yearly = parse_rule(f"{clean[:a]} {clean[b:]} hằng năm", calendar, _named_year=False)
+        except (RuleError, AssertionError):
+            yearly = None
+        if yearly is not None:
+            return _in_named_year(yearly, clean, said_yearly=False)
     raise _refusal(*first)
+
+
+# ---------------------------------------------------------------- a yearless date for a period of a named year
+
+# "quý I/2027", "tháng 6/2027", "6 tháng đầu năm 2027", "năm 2026" (as the grammar reads them)
+_PERIOD_YEAR = re.compile(r"\bquy (?P<q>[1-4])/(?P<y1>\d{4})\b|\bthang (?P<m>\d{1,2})/(?P<y2>\d{4})\b|"
+                          r"\b(?:(?P<n>6|9) thang(?: (?P<h>dau|cuoi))? )?nam (?P<y3>\d{4})\b")
+_RECURS = re.compile(r"\b(?:hang|moi|cac) (?:nam|quy|thang|tuan)\b|\bdinh ky\b|"
+                     r"\bnam (?:sau|tiep theo|ke tiep|lien sau|ke hoach)\b|\b(?:6|3) thang (?:mot|1) lan\b")
+
+
+def _in_named_year(rule: DueRule, clean: str, *, said_yearly: bool = True) -> DueRule:
+    """'Báo cáo quý I/2027 chậm nhất ngày 10/3', 'Báo cáo năm 2026 trước ngày 15/01': a report of one named period,
+    due on a day written without its year, is one report: the period's own due day (or, for a rule giving one day
+    a year, the first such day from the period's last month). Refused when it cannot be one day, or the work is
+    not a report (a plan is due before its year, a report after its period: the year is not guessed)."""
+    if not rule.recurring:
+        return rule
+    s = normalize(clean, remarks="drop").text
+    found = list(_PERIOD_YEAR.finditer(s))
+    if not found:
+        return rule
+    m = found[0]
+    y = int(m.group("y1") or m.group("y2") or m.group("y3"))
+    if m.group("q"):
+        pid, last = f"{y}-Q{m.group('q')}", 3 * int(m.group("q"))
+    elif m.group("m"):
+        pid, last = f"{y}-{int(m.group('m')):02d}", int(m.group("m"))
+    elif m.group("n") == "9":
+        pid, last = f"{y}-9M", 9
+    elif m.group("n") == "6":
+        pid, last = (f"{y}-H2", 12) if m.group("h") == "cuoi" else (f"{y}-H1", 6)
+    else:
+        pid, last = str(y), 12
+    written = _DATE_TOKEN.search(s)
+    day_month = f"{int(written.group(1)):02d}/{int(written.group(2)):02d}" if written else f"15/{last:02d}"
+    refuse = RuleError(f"{_quoted(clean, 60)} nêu kỳ của năm {y} nhưng ngày hạn không ghi năm. Một lần: ghi đủ năm, "
+                       f"ví dụ «chậm nhất ngày {day_month}/{y}»; lặp lại hằng năm: bỏ năm của kỳ và thêm «hằng năm».")
+    if len(found) != 1 or (said_yearly and _RECURS.search(s)) or not re.search(r"\b(?:bao cao|bc)\b", s) or not MIN_YEAR < y < MAX_YEAR:
+        raise refuse
+    named = [o for o in rule.occurrences_between(date(y - 1, 1, 1), date(y + 1, 12, 31))
+             if o.period == pid and o.cutoff is not None]  # a report period, not a plain yearly day's year
+    if not named and len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31))) == 1:
+        named = rule.occurrences(date(y, last, 1), 1)
+    if not named or named[0].due > date(y + 1, 12, 31):
+        raise refuse
+    due = named[0].due
+    occ = Period(due.isoformat(), f"Ngày {_dmy(due)}", due)
+    return DueRule(clean, False, f"Một lần: chậm nhất ngày {_dmy(due)} (báo cáo của kỳ {named[0].label}).", (occ,),
+                   warnings=rule.warnings, canonical=f"chậm nhất ngày {_dmy(due)}")
 
 
 # ---------------------------------------------------------------- a rule inside a task description

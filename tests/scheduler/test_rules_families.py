@@ -522,3 +522,27 @@ def test_a_rule_tied_to_tet_is_refused_with_a_way_out() -> None:
     with pytest.raises(RuleError) as err:
         parse_rule("Báo cáo trước Tết Nguyên đán")
     assert "âm lịch" in str(err.value) and "/ngaynghi" in str(err.value)
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Báo cáo quý I/2027 chậm nhất ngày 10/3", date(2027, 3, 10)),
+    ("Báo cáo quý IV/2026 chậm nhất ngày 10/01", date(2027, 1, 10)),  # after its quarter: the next January
+    ("Báo cáo năm 2026 trước ngày 15/01", date(2027, 1, 14)),
+    ("Báo cáo năm 2026 trước ngày 15/12", date(2026, 12, 14)),
+    ("Báo cáo quý I/2027: ngày 15 tháng cuối quý", date(2027, 3, 15)),
+    ("Báo cáo 6 tháng đầu năm 2027 gửi trước ngày 15/6", date(2027, 6, 14)),
+])
+def test_a_report_of_a_named_periods_year_with_a_yearless_day_is_one_report(text: str, due: date) -> None:
+    rule = parse_rule(text)
+    assert not rule.recurring and [o.due for o in rule.occurrences(date(2026, 1, 1), 5)] == [due]
+    assert parse_rule(rule.canonical).occurrences(date(2026, 1, 1), 5) == rule.occurrences(date(2026, 1, 1), 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch CCHC năm 2027 ban hành trước 30/01",  # a plan is due before its year, a report after: not guessed
+    "Báo cáo quý I/2027 chậm nhất ngày 10/3 hằng năm",
+])
+def test_a_named_periods_year_with_a_yearless_day_that_cannot_be_placed_is_refused(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert "không ghi năm" in str(err.value) and len(str(err.value)) <= 300
