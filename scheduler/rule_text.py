@@ -154,6 +154,20 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "trước 15 tháng cuối quý", "chậm nhất 20 hằng tháng": a day number after a lead word, "ngày" left out
     (r"\b(truoc|cham nhat|han chot|han nop|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
      r"(?:hang|moi)\s+thang\b)", r"\1 ngay \2 "),
+    # counted from a period's end, in the orders admins write it: "sau ngày kết thúc quý 5 ngày làm việc",
+    # "sau 10 ngày kết thúc tháng" (no "kể từ")
+    (r"\bsau\s+(?:khi\s+|ngay\s+)?ket\s+thuc\s+(?:(moi|cac)\s+)?(6\s+thang|quy|thang|nam)\s+(\d{1,3})\s+ngay"
+     r"(\s+lam\s+viec)?\b", lambda m: f"sau {m.group(3)} ngay{m.group(4) or ''} ke tu ngay ket thuc {m.group(2)}"),
+    (r"\b(\d{1,3})\s+ngay(\s+lam\s+viec)?\s+(?:khi\s+)?ket\s+thuc\b", r"\1 ngay\2 ke tu ngay ket thuc"),
+    # "trong 3 ngày làm việc cuối tháng": due on the last (working) day of the period
+    (r"\b(?:trong\s+(?:vong\s+)?)?\d{1,2}\s+ngay(\s+lam\s+viec)?\s+cuoi(?:\s+cung)?(?=\s+(?:cua\s+)?(?:moi\s+|cac\s+|hang\s+)?"
+     r"(?:thang|quy|nam)\b)", lambda m: f"ngay{m.group(1) or ''} cuoi cung"),
+    # "ngày làm việc thứ 10 kể từ đầu quý" is the 10th working day of the quarter
+    (r"\b(ngay\s+lam\s+viec\s+thu\s+\d{1,2})\s+(?:ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?dau\s+(?:(?:moi|cac)\s+)?"
+     r"(thang|quy|nam)\b", r"\1 \2"),
+    # "trong 10 ngày đầu tháng 1 hằng năm": by the 10th of that month
+    (r"\btrong\s+(?:vong\s+)?(\d{1,2})\s+ngay\s+dau(?:\s+tien)?\s+(?:cua\s+)?thang\s+(\d{1,2})\b(?=\s+(?:hang|moi)\s+nam)",
+     r"ngay \1/\2"),
     # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
     (r"(?<=\d)\s+(?:cua\s+)?(thang|nam)\s+bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
     # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy

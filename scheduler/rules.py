@@ -784,7 +784,7 @@ _START_UNITS = {"thang": ("tháng", 1), "quy": ("quý", 3), "nam": ("năm", 12)}
 
 
 def _start_unit(unit: str) -> str:
-    return "quy" if "quy" in unit else "nam" if unit == "nam" else "thang"
+    return "quy" if "quy" in unit else "nam" if unit.split()[0] == "nam" else "thang"
 
 
 def _nth_day_of_start(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -1173,7 +1173,7 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
 # "5 ngày làm việc sau ngày cuối cùng của tháng": another rule's due dates moved by N (working) days
 _OFFSET = re.compile(r"^(?:(?:cham nhat|it nhat|toi thieu|som hon) )*(?:(?P<pre>truoc|sau) )?(?P<n>\d{1,2}) "
                      r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu))? "
-                     r"(?P<base>(?:ngay |thu |\d).+)$")
+                     r"(?P<base>(?:ngay |thu |\d|khi ket thuc |ket thuc ).+)$")
 
 
 def _offset(s: str, ctx: _Ctx) -> DueRule | None:
@@ -1184,7 +1184,8 @@ def _offset(s: str, ctx: _Ctx) -> DueRule | None:
         return None  # the direction said exactly once ('trước 3 ngày …' or '3 ngày trước …')
     n, working = int(m.group("n")), bool(m.group("wd"))
     before = (m.group("pre") or m.group("dir")) == "truoc"
-    base = _match(m.group("base"), ctx)
+    # "5 ngày trước (ngày / khi) kết thúc quý": before the period's last day
+    base = _match(re.sub(r"^(?:khi |ngay )?ket thuc (?:(?:moi|cac) )?", "ngay cuoi ", m.group("base")), ctx)
     if base is None:
         return None
     if n < 1 or (not base.recurring and n > 366):
@@ -1239,7 +1240,7 @@ def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
 def _refusal(s: str, ctx: _Ctx) -> RuleError:
     """Why nothing matched, by its real cause, with the closest accepted form."""
     clean = _quoted(ctx.text)[1:-1]
-    q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b", s)
+    q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b(?! (?:ngay|thang|nam|tuan|lan)\b)", s)
     if q:
         return RuleError(f"Quý {q.group(1).upper()} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
                          "«ngày 15 tháng cuối quý».")

@@ -546,3 +546,25 @@ def test_a_named_periods_year_with_a_yearless_day_that_cannot_be_placed_is_refus
     with pytest.raises(RuleError) as err:
         parse_rule(text)
     assert "không ghi năm" in str(err.value) and len(str(err.value)) <= 300
+
+
+@pytest.mark.parametrize("text, start, due", [
+    ("trong 3 ngày làm việc cuối tháng", (2027, 1, 1), [(2027, 1, 29), (2027, 2, 26), (2027, 3, 31)]),
+    ("chậm nhất 05 ngày trước ngày kết thúc quý", (2027, 1, 1), [(2027, 3, 26), (2027, 6, 25), (2027, 9, 25)]),
+    ("5 ngày trước khi kết thúc quý", (2027, 1, 1), [(2027, 3, 26), (2027, 6, 25), (2027, 9, 25)]),
+    ("ngày làm việc thứ 10 kể từ đầu quý", (2027, 1, 1), [(2027, 1, 15), (2027, 4, 14), (2027, 7, 14)]),
+    ("sau ngày kết thúc quý 5 ngày làm việc", (2027, 1, 1), [(2027, 1, 8), (2027, 4, 7), (2027, 7, 7)]),
+    ("chậm nhất sau 10 ngày kết thúc tháng", (2027, 1, 1), [(2027, 1, 10), (2027, 2, 10), (2027, 3, 10)]),
+    ("trong 15 ngày đầu của năm sau", (2027, 1, 1), [(2027, 1, 15), (2028, 1, 15)]),  # it was read as monthly
+    ("trong 10 ngày đầu tháng 1 hằng năm", (2027, 1, 1), [(2027, 1, 10), (2028, 1, 10)]),
+])
+def test_more_ways_of_counting_days_from_a_periods_start_or_end(
+        text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
+    got = parse_rule(text, calendar=CAL).occurrences(date(*start), len(due))
+    assert [o.due for o in got] == [date(*d) for d in due]
+
+
+def test_a_count_of_days_after_a_quarter_is_not_read_as_quarter_five() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("sau ngày kết thúc quý 5 ngày để tổng hợp, đột xuất")
+    assert "Quý 5" not in str(err.value)
