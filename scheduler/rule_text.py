@@ -169,7 +169,13 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\btrong\s+(?:vong\s+)?(\d{1,2})\s+ngay\s+dau(?:\s+tien)?\s+(?:cua\s+)?thang\s+(\d{1,2})\b(?=\s+(?:hang|moi)\s+nam)",
      r"ngay \1/\2"),
     # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
-    (r"(?<=\d)\s+(?:cua\s+)?(thang|nam)\s+bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
+    (r"(?:(?<=ngay \d)|(?<=ngay \d\d)|(?<=/\d)|(?<=/\d\d)|(?<=thang \d)|(?<=thang \d\d))\s+(?:cua\s+)?(thang|nam)\s+"
+     r"bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
+    # "ngày 10 của tháng kế tiếp sau quý", "ngày 10 tháng sau khi kết thúc quý": the month after each quarter
+    (r"\bthang\s+(?:ke\s+tiep|tiep\s+theo|sau|lien\s+sau|dau)\s+(?:sau\s+(?:khi\s+)?(?:ket\s+thuc\s+)?|"
+     r"(?:ke\s+tu\s+)?(?:khi\s+)?ket\s+thuc\s+)quy\b", "thang dau quy sau"),
+    # "tháng liền kề (sau)": the next month
+    (r"\bthang\s+lien\s+ke(?:\s+sau|\s+tiep\s+theo)?\b", "thang sau"),
     # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy
     (r"\bnam\s+(\d{2})\b(?![/\d]|\s+(?:ngay|thang|lan|tuan|quy|nam)\b)", r"nam 20\1"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),

@@ -484,6 +484,12 @@ def test_the_next_working_day_clause_keeps_the_nominal_date_and_says_the_legal_r
     ("Kiểm tra CCHC kết thúc trước 30/11/27", (2027, 1, 1), [(2027, 11, 29)]),
     ("Kế hoạch CCHC năm 2028 gửi Sở Nội vụ chậm nhất ngày 15/12/2027", (2027, 1, 1), [(2027, 12, 15)]),
     ("Báo cáo năm 2026 gửi trước 15/1/27", (2026, 12, 1), [(2027, 1, 14)]),
+    ("Định kỳ 6 tháng báo cáo trước ngày 10 tháng 6 và ngày 10 tháng 12", (2027, 1, 1), [(2027, 6, 9), (2027, 12, 9)]),
+    ("Báo cáo quý: trước ngày 10 của tháng kế tiếp sau quý", (2027, 1, 1), [(2027, 1, 9), (2027, 4, 9)]),
+    ("Báo cáo quý gửi trước ngày 10 tháng sau khi kết thúc quý", (2027, 1, 1), [(2027, 1, 9), (2027, 4, 9)]),
+    ("Báo cáo hằng tháng: trước ngày 10 của tháng liền kề sau", (2027, 1, 1), [(2027, 1, 9), (2027, 2, 9)]),
+    ("Báo cáo tháng gửi trước ngày 20 của tháng báo cáo", (2027, 1, 1), [(2027, 1, 19), (2027, 2, 19)]),
+    ("Báo cáo năm gửi trước ngày 15 tháng 12 năm báo cáo", (2027, 1, 1), [(2027, 12, 14), (2028, 12, 14)]),
 ])
 def test_admin_phrasings_of_periods_abbreviations_and_the_works_own_year(
         text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
