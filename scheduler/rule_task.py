@@ -10,7 +10,7 @@ from scheduler.rule_text import Mapped
 _TASK_COMPOUND = re.compile(
     r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
     # "Kết thúc đợt rà soát", "kiểm tra … kết thúc trước …": the verb of the work, unless a period follows it
-    r"ket thuc(?= (?!(?:ngay|moi|cac|hang|quy|thang|nam|ky|tuan|dot bao cao|\d)\b)[a-z])|"
+    r"(?:giua |dau |cuoi )?nhiem ky|ket thuc(?= (?!(?:ngay|moi|cac|hang|quy|thang|nam|ky|tuan|dot bao cao|\d)\b)[a-z])|"
     r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
     r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|truoc het|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien|doi moi|moi truong|thuong mai|ngan hang|hang hoa|khach hang|mat hang|cua hang|dien tu|tu dong|tu danh gia|tu cham|tu kiem tra|sau sat|chieu sau|ngay cang|ky luat|ky nang|ky duyet|ky vong|dau thau|dau gia|dau noi|dau tranh|(?:mau|mau so|bieu|bieu mau|bieu so|phu luc|phu luc so|muc|dieu|khoan|diem|chuong|phan) (?:\d+|[ivx]+)(?:[.,]\d+)*)(?= |$)(?! (?:\d|cn)(?= |$))")
 # Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.

@@ -134,6 +134,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"(?<=\d)\s*/\s*(?=\d)", "/"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4}|\d{2})(?![\d/.\-])", r"\1/\2/\3"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])", r"\1/\2/20\3"),
+    # "từ 1-15/10/2027": a range of days of one month
+    (r"(?<![\d/.\-])(\d{1,2})\s*-\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", r"\1/\3/\4 - \2/\3/\4"),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
@@ -168,6 +170,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "trong 10 ngày đầu tháng 1 hằng năm": by the 10th of that month
     (r"\btrong\s+(?:vong\s+)?(\d{1,2})\s+ngay\s+dau(?:\s+tien)?\s+(?:cua\s+)?thang\s+(\d{1,2})\b(?=\s+(?:hang|moi)\s+nam)",
      r"ngay \1/\2"),
+    # "chậm nhất cuối tháng 10/2027", "trước cuối năm 2027": that month's or year's last day
+    (r"(?<!thang )\b(?:ngay\s+)?cuoi\s+(?=thang\s+\d{1,2}/\d{4}\b|nam\s+\d{4}\b|quy\s+[1-4]/\d{4}\b)", ""),
+    # "nộp báo cáo một lần trước ngày 30/9/2027": "một lần" only says it is a one-off
+    (r"\b(?:chi\s+)?(?:mot|1)\s+lan(?:\s+duy\s+nhat)?\s+(?=(?:truoc|cham\s+nhat|ngay|han|trong|den\s+het)\b)", ""),
     # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
     (r"(?:(?<=ngay \d)|(?<=ngay \d\d)|(?<=/\d)|(?<=/\d\d)|(?<=thang \d)|(?<=thang \d\d))\s+(?:cua\s+)?(thang|nam)\s+"
      r"bao\s+cao\b", lambda m: f" hang {m.group(1)}"),

@@ -490,6 +490,11 @@ def test_the_next_working_day_clause_keeps_the_nominal_date_and_says_the_legal_r
     ("Báo cáo hằng tháng: trước ngày 10 của tháng liền kề sau", (2027, 1, 1), [(2027, 1, 9), (2027, 2, 9)]),
     ("Báo cáo tháng gửi trước ngày 20 của tháng báo cáo", (2027, 1, 1), [(2027, 1, 19), (2027, 2, 19)]),
     ("Báo cáo năm gửi trước ngày 15 tháng 12 năm báo cáo", (2027, 1, 1), [(2027, 12, 14), (2028, 12, 14)]),
+    ("Nộp báo cáo một lần trước ngày 30/9/2027", (2027, 1, 1), [(2027, 9, 29)]),
+    ("chậm nhất cuối tháng 10/2027", (2027, 1, 1), [(2027, 10, 31)]),
+    ("hạn nộp từ 1-15/10/2027", (2027, 1, 1), [(2027, 10, 15)]),
+    ("Báo cáo sơ kết giữa nhiệm kỳ trước 30/6/2028", (2027, 1, 1), [(2028, 6, 29)]),
+    ("6 tháng cuối năm 2027", (2027, 1, 1), [(2027, 12, 31)]),
 ])
 def test_admin_phrasings_of_periods_abbreviations_and_the_works_own_year(
         text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
