@@ -1392,6 +1392,7 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
     _refuse_other_spacing(clean)
+    _refuse_a_choice(clean)
     day_off = _day_off_clause(clean, calendar)
     if day_off is not None:
         return day_off
@@ -1661,21 +1662,31 @@ def _with_exception(clean: str, calendar: WorkCalendar | None) -> DueRule | None
             break
         except RuleError:
             continue
-    named = set(_label_kinds(normalize(other, remarks="drop").text)) & set(PERIOD_KINDS)
+    # the periods the exception names, before its timing words ("quý IV và năm | chậm nhất ngày 10/12 hằng năm")
+    head_words = re.split(r"\b(?:truoc|cham nhat|ngay|han|trong|den het|tu|thu)\b|\d{1,2}/", normalize(other, remarks="drop").text, 1)[0]
+    named = set(_label_kinds(head_words)) & set(PERIOD_KINDS)
     if exception is None or not (rule.recurring and exception.recurring and named) or rule._per_year is None \
             or exception._per_year is None:
         return None
-    sample = date(2031, 1, 1), date(2032, 12, 31)
-    excepted = {_suffix(o.period) for o in exception.occurrences_between(*sample)}
-    if not excepted or not excepted <= _PERIOD_SUFFIXES:
+    sample = date(2031, 1, 1), date(2031, 12, 31)
+    main, own = rule._per_year, exception._per_year
+    kinds = sorted(named, key=PERIOD_KINDS.index)
+    if len(exception.occurrences_between(*sample)) == 1:
+        # one day a year for the periods named ("riêng quý IV và năm chậm nhất ngày 10/12"): each named period's
+        def extra(y: int) -> list[Period]:
+            return [_period(k, o.due) for o in own(y) for k in kinds]
+    else:
+        extra = own
+    excepted = {KINDS[k].suffix for k in kinds} | {_suffix(o.period) for o in exception.occurrences_between(*sample)}
+    if not excepted <= _PERIOD_SUFFIXES or not {KINDS[k].suffix for k in kinds} <= {
+            _suffix(o.period) for o in (o for y in (2031, 2032) for o in extra(y))}:
         return None
-    main, extra = rule._per_year, exception._per_year
 
     def per_year(y: int) -> list[Period]:
         return [o for o in main(y) if _suffix(o.period) not in excepted] + extra(y)
 
-    canon = exception.canonical.replace(": ", " ")
-    names = ", ".join(_kind_name(k) for k in sorted(named, key=PERIOD_KINDS.index))
+    names = " và ".join(_kind_name(k) for k in kinds)
+    canon = f"báo cáo {names} {exception.canonical.rpartition(': ')[2]}"
     summary = f"{rule.summary} Riêng {names}: {exception.summary[:1].lower()}{exception.summary[1:]}"
     return DueRule(clean, True, summary, _per_year=per_year, warnings=rule.warnings + exception.warnings,
                    canonical=f"{rule.canonical}, riêng {canon[:1].lower()}{canon[1:]}")
@@ -1725,7 +1736,9 @@ def _day_off_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None
 
 
 # "…, riêng các xã thì tùy", "…, trừ cấp xã": an exception with no date of its own still changes who or when
-_BARE_EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|ngoai tru|tru|rieng)\b[^)]*)")
+_BARE_EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|ngoai tru|tru|rieng)\b[^)]*)|"
+                             r"\s((?:ngoại trừ|trừ|ngoai tru|tru)\s+(?:tháng|thang|quý|quy|năm|nam|các|cac|ngày|ngay|cấp|"
+                             r"cap|xã|xa|phường|phuong)\b[^)]*)")
 
 
 def _refuse_dropped_exception(clean: str) -> None:
@@ -1734,13 +1747,25 @@ def _refuse_dropped_exception(clean: str) -> None:
     found = _EXCEPTION.search(clean) or _BARE_EXCEPTION.search(clean)
     if found is None:
         return
-    tail = found.group(1).strip(" ,.;")
+    tail = (found.group(1) or found.group(2)).strip(" ,.;")
     raise RuleError(f"Quy tắc hạn có ngoại lệ «{tail[:80]}» mà bot chưa tính được. Hãy tạo hạn chung không kèm "
                     "ngoại lệ, và một hạn riêng cho trường hợp ngoại lệ (ví dụ «trước ngày 05/12 hằng năm»).")
 
 
 _OTHER_SPACING = re.compile(r"\b(?:(?:hai|ba|bon|bay|tam|chin|muoi|nua|\d{1,2}) (?:tuan|thang|nam|quy) (?:mot|1) lan|"
                             r"(?:moi|hang|cach) (?:hai|ba|bon|nua|\d{1,2}) (?:tuan|thang|nam|quy)|cach tuan|cach thang)\b")
+
+
+_CHOICE = re.compile(r"(?<![\d/])(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) hoac (?:ngay )?(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?)(?![\d/])")
+
+
+def _refuse_a_choice(clean: str) -> None:
+    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong."""
+    found = _CHOICE.search(normalize(clean, remarks="drop").text)
+    if found:
+        raise RuleError(f"{_quoted(clean, 60)} cho chọn giữa hai ngày («{found.group(1)} hoặc {found.group(2)}»): hãy ghi "
+                        f"một ngày hạn, ví dụ «chậm nhất ngày {found.group(2)}…», hoặc nếu phải nộp cả hai lần thì ghi "
+                        f"«{found.group(1)} và {found.group(2)}».")
 
 
 def _refuse_other_spacing(clean: str) -> None:

@@ -376,6 +376,8 @@ def test_a_refusal_of_a_long_rule_stays_short():
     ("ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)", [(2027, 3, 20), (2027, 6, 20), (2027, 9, 20), (2027, 12, 10)]),
     ("Báo cáo quý I, II, III chậm nhất ngày 18 tháng cuối quý, riêng báo cáo năm chậm nhất ngày 05/12",
      [(2027, 3, 18), (2027, 6, 18), (2027, 9, 18), (2027, 12, 5)]),
+    ("Báo cáo quý chậm nhất ngày 15 tháng cuối quý, riêng quý IV và năm chậm nhất ngày 10/12",
+     [(2027, 3, 15), (2027, 6, 15), (2027, 9, 15), (2027, 12, 10)]),
 ])
 def test_an_exception_naming_a_report_period_takes_its_own_date(text: str, due: list[tuple[int, int, int]]) -> None:
     rule = parse_rule(text)
@@ -391,6 +393,7 @@ def test_an_exception_naming_a_report_period_takes_its_own_date(text: str, due: 
     "Báo cáo tháng chậm nhất ngày 20 hằng tháng, riêng tháng 12 trước ngày 10/12",
     "ngày 15 tháng cuối quý, riêng cấp xã ngày 10 tháng cuối quý",
     "Báo cáo năm chậm nhất ngày 15/12 hằng năm, riêng các xã thì tùy",
+    "ngày 15 hằng tháng trừ tháng 2",
 ])
 def test_an_exception_with_its_own_date_is_refused_not_dropped(text: str) -> None:
     with pytest.raises(RuleError) as err:
@@ -579,3 +582,16 @@ def test_a_count_of_days_after_a_quarter_is_not_read_as_quarter_five() -> None:
     with pytest.raises(RuleError) as err:
         parse_rule("sau ngày kết thúc quý 5 ngày để tổng hợp, đột xuất")
     assert "Quý 5" not in str(err.value)
+
+
+def test_an_exception_for_several_periods_gives_each_its_own_period() -> None:
+    got = parse_rule("Báo cáo quý chậm nhất ngày 15 tháng cuối quý, riêng quý IV và năm chậm nhất ngày 10/12"
+                     ).occurrences_between(date(2027, 10, 1), date(2027, 12, 31))
+    assert sorted((o.period, o.due) for o in got) == [("2027", date(2027, 12, 10)), ("2027-Q4", date(2027, 12, 10))]
+
+
+@pytest.mark.parametrize("text", ["ngày 15 hoặc 20 hằng tháng", "trước ngày 15/6 hoặc 30/6 hằng năm"])
+def test_a_choice_of_two_days_is_refused(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert "chọn giữa hai ngày" in str(err.value) and len(str(err.value)) <= 300
