@@ -1583,7 +1583,8 @@ def _task_note(reading: rule_task.Reading) -> str:
 
 _REPORT_HEAD = r"(?:báo cáo|bao cao|bc|bcao)\b"
 # a report period starting a clause: "quý 2 trước ngày 10/6", "6 tháng: 15/6", "năm trước ngày 10/12"
-_PERIOD_HEAD = (r"(?:quý|quy|q)\s*(?:[1-4]|iv|iii|ii|i)\b|(?:6|9|sáu|chín|sau|chin)\s+(?:tháng|thang)\b|"
+_PERIOD_HEAD = (r"(?:quý|quy|q)\s*(?:[1-4]|iv|iii|ii|i)\b|(?:6|9|sáu|chín|sau|chin)\s+(?:tháng|thang)"
+                r"(?:\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam))?\b|"
                 r"(?:cả\s+|ca\s+)?(?:năm|nam)\b(?!\s+\d)")
 _CLAUSE_SPLIT = re.compile(rf"(?i)\s*;\s*|,\s*(?={_REPORT_HEAD}|(?:{_PERIOD_HEAD})\s*(?::|trước|truoc|chậm|cham|ngày|ngay|\d))")
 

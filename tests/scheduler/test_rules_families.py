@@ -498,6 +498,8 @@ def test_the_next_working_day_clause_keeps_the_nominal_date_and_says_the_legal_r
     ("hạn nộp từ 1-15/10/2027", (2027, 1, 1), [(2027, 10, 15)]),
     ("Báo cáo sơ kết giữa nhiệm kỳ trước 30/6/2028", (2027, 1, 1), [(2028, 6, 29)]),
     ("6 tháng cuối năm 2027", (2027, 1, 1), [(2027, 12, 31)]),
+    ("Báo cáo 6 tháng đầu năm chậm nhất ngày 15/6, 6 tháng cuối năm chậm nhất ngày 15/12", (2027, 1, 1),
+     [(2027, 6, 15), (2027, 12, 15)]),
 ])
 def test_admin_phrasings_of_periods_abbreviations_and_the_works_own_year(
         text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
