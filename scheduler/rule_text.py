@@ -94,8 +94,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
     (r"\b(sau|chin)\s+thang(?=\s+(?:(?:mot|1)\s+lan|(?:dau|cuoi)\s+nam)\b)",
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
-    # "báo cáo bán niên" is the six-month report
+    # "báo cáo bán niên" is the six-month report; "nửa đầu năm", "nửa năm", "nửa cuối năm" are halves
     (r"\bban\s+nien\b", "6 thang"),
+    (r"\bnua\s+(?:(dau|cuoi)\s+)?nam\b", lambda m: "6 thang cuoi nam" if m.group(1) == "cuoi" else
+     "6 thang dau nam" if m.group(1) else "6 thang"),
     # "6 tháng/lần", "quý/lần"
     (r"\b(tuan|thang|quy|nam)\s*/\s*(?:(?:mot|1)\s+)?lan\b", r"\1 mot lan"),
     # "3 tháng một lần" is quarterly, "12 tháng một lần" yearly, "1 tuần 1 lần" weekly
@@ -187,7 +189,7 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
-    (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
+    (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?|va)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
     # "trước ngày 30/11 năm 2027"
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})\s+nam\s+(\d{4})\b", r"\1/\2/\3"),

@@ -500,6 +500,8 @@ def test_the_next_working_day_clause_keeps_the_nominal_date_and_says_the_legal_r
     ("6 tháng cuối năm 2027", (2027, 1, 1), [(2027, 12, 31)]),
     ("Báo cáo 6 tháng đầu năm chậm nhất ngày 15/6, 6 tháng cuối năm chậm nhất ngày 15/12", (2027, 1, 1),
      [(2027, 6, 15), (2027, 12, 15)]),
+    ("Trong tháng 7 và tháng 8/2027", (2027, 1, 1), [(2027, 8, 31)]),
+    ("Nửa đầu năm 2027", (2027, 1, 1), [(2027, 6, 30)]),
 ])
 def test_admin_phrasings_of_periods_abbreviations_and_the_works_own_year(
         text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
@@ -597,3 +599,9 @@ def test_a_choice_of_two_days_is_refused(text: str) -> None:
     with pytest.raises(RuleError) as err:
         parse_rule(text)
     assert "chọn giữa hai ngày" in str(err.value) and len(str(err.value)) <= 300
+
+
+
+def test_half_a_year_is_the_six_month_report() -> None:
+    assert [o.period for o in parse_rule("Báo cáo nửa năm gửi trước 20/6").occurrences(date(2027, 1, 1), 2)] == [
+        "2027-H1", "2028-H1"]
