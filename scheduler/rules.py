@@ -360,7 +360,7 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
     last = date(2001, mo, d) - _shift(strict)
     when = _strict_note(strict, f"{d:02d}/{mo:02d}", _dm(last))
     if kind:
-        what = f"kỳ: {KIND_NAMES[kind].lower()} (chốt số liệu theo Nghị định 09/2019/NĐ-CP, Điều 12)"
+        what = f"kỳ: {_kind_name(kind)} (chốt số liệu theo Nghị định 09/2019/NĐ-CP, Điều 12)"
     elif next_year:
         what = "báo cáo của năm trước (chốt số liệu 15/12 năm trước đến 14/12)"
     else:
@@ -1482,8 +1482,9 @@ def _in_named_year(rule: DueRule, clean: str, *, said_yearly: bool = True) -> Du
         raise refuse
     due = named[0].due
     occ = Period(due.isoformat(), f"Ngày {_dmy(due)}", due)
+    warnings = tuple(re.sub(r" Ví dụ: «[^»]*»\.$", "", w) for w in rule.warnings)  # its example is a yearly rule
     return DueRule(clean, False, f"Một lần: chậm nhất ngày {_dmy(due)} (báo cáo của kỳ {named[0].label}).", (occ,),
-                   warnings=rule.warnings, canonical=f"chậm nhất ngày {_dmy(due)}")
+                   warnings=warnings, canonical=f"chậm nhất ngày {_dmy(due)}")
 
 
 # ---------------------------------------------------------------- a rule inside a task description
@@ -1623,9 +1624,16 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         return [o for r in rules if r._per_year is not None for o in r._per_year(y)]
 
     summary = " ".join(f"{i}) {r.summary}" for i, r in enumerate(rules, 1))
-    warnings = tuple(w for r in rules for w in r.warnings)
+    warnings = _one_warning([w for r in rules for w in r.warnings])
     return DueRule(clean, True, f"Gồm {len(rules)} quy tắc: {summary}", _per_year=per_year, warnings=warnings,
                    canonical="; ".join(r.canonical for r in rules))
+
+
+def _one_warning(warnings: list[str]) -> tuple[str, ...]:
+    """The first cut-off warning of a joined rule, and how many other report kinds have the same problem."""
+    if len(warnings) <= 1:
+        return tuple(warnings)
+    return (f"{warnings[0]} (Tương tự cho {len(warnings) - 1} kỳ báo cáo khác.)",)
 
 
 _EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|đối với|trường hợp|ngoai tru|tru|rieng|doi voi|truong hop)"
