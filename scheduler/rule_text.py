@@ -82,6 +82,9 @@ _PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+
 _Rewrite = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
     (r"\s*~\s*", " - "),
+    # "thời gian chốt số liệu từ ngày 15 tháng trước đến ngày 14 tháng báo cáo": the data cut-off (Nghị định
+    # 09/2019/NĐ-CP, Điều 12) names the period, not the due date; it is a remark
+    (r"\b(?:(?:thoi gian|thoi diem|ky)\s+)?chot\s+so\s+lieu\s+(?:tinh\s+)?(?:tu|ke tu)\b[^,;()]*?\bden\b[^,;()]*?(?=[,;)]|$)", " "),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
     # "không muộn hơn ngày 28", "trước hoặc vào ngày 15/9", "vào hoặc trước ngày 15/9": the day itself counts
     (r"\bkhong\s+(?:muon|tre|cham)\s+hon\b", "cham nhat"),

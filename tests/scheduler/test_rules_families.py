@@ -605,3 +605,19 @@ def test_a_choice_of_two_days_is_refused(text: str) -> None:
 def test_half_a_year_is_the_six_month_report() -> None:
     assert [o.period for o in parse_rule("Báo cáo nửa năm gửi trước 20/6").occurrences(date(2027, 1, 1), 2)] == [
         "2027-H1", "2028-H1"]
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Báo cáo tháng, thời gian chốt số liệu từ ngày 15 tháng trước đến ngày 14 tháng báo cáo, gửi trước ngày 16 hằng "
+     "tháng", [date(2027, 1, 15), date(2027, 2, 15)]),
+    ("Báo cáo quý: thời gian chốt số liệu từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý; thời "
+     "hạn gửi: ngày 18 tháng cuối quý", [date(2027, 3, 18), date(2027, 6, 18)]),
+])
+def test_a_data_cut_off_written_in_the_rule_is_a_remark(text: str, due: list[date]) -> None:
+    assert [o.due for o in parse_rule(text).occurrences(date(2027, 1, 1), 2)] == due
+
+
+def test_a_data_cut_off_alone_has_no_due_date() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("chốt số liệu từ ngày 15/12 đến ngày 14/12")
+    assert "chưa nêu ngày nộp" in str(err.value)
