@@ -40,7 +40,10 @@ _DOUBLED = re.compile(r"aa|ee|oo|aw|ow|uw|dd")
 
 def normalise(question: str) -> str:
     """Folded words with chat spellings expanded and Telex leftovers repaired, one space apart."""
-    f = fold(question).replace("/", " / ")
+    f = fold(question)
+    # "15-7", "15.7" typed for a day and month (not "tháng 6-7/2027", not "1.000")
+    f = re.sub(r"(?<![\d/.\-])(?<!thang )(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2", f)
+    f = f.replace("/", " / ")
     f = re.sub(r"\b(q|t)\.? ?(\d{1,2}|i{1,3}|iv)\b", lambda m: ("quy " if m[1] == "q" else "thang ") + m[2], f)
     f = re.sub(r"\b(\d)(t|th)\b", r"\1 thang", f)  # "6t" -> "6 thang"
     words = []
@@ -129,8 +132,8 @@ def _intent(t: str, span: Span | None) -> str:
         return "days_left"
     if _PENDING.search(t):
         return "pending"
-    one_day = span is not None and span.start == span.end
-    if _DAY_OFF.search(t) and _ABOUT_DEADLINES.search(t) and not (one_day and _LIST.search(t)):
+    named_days = span is not None and (span.end - span.start).days <= 1
+    if _DAY_OFF.search(t) and _ABOUT_DEADLINES.search(t) and not (named_days and _LIST.search(t)):
         return "day_off"  # but 'chủ nhật tuần này có hạn nộp không' asks what is due that day
     if _COMPARE.search(t) and re.search(r"\b(?:voi|va|hay|so voi)\b", t):
         return "compare"
@@ -227,12 +230,28 @@ def _days_span(t: str, today: date) -> Span | None:
             day = _day_named(int(m[1]), int(m[2]), m[3], today)
             if day is not None and (m[0].startswith("ngay") or "/" in m[0]):
                 return Span(day, day, _day_label(day))
-    if m := re.search(rf"\b{_WEEKDAY} (?:tuan|tuan le) ({_THIS_WORDS}|{_NEXT_WORDS})\b", t):
+    if m := re.search(rf"\b{_WEEKDAY} (?:(?:tuan|tuan le) )?({_THIS_WORDS}|{_NEXT_WORDS})\b", t):
         monday = today - timedelta(days=today.weekday())
         if not re.fullmatch(_THIS_WORDS, m[3]):
             monday += timedelta(days=7)
         day = monday + timedelta(days=_WEEKDAYS[m[1] or "cn"])
         return Span(day, day, _day_label(day))
+    if m := re.search(rf"\bngay (\d{{1,2}}) thang ({_THIS_WORDS}|{_NEXT_WORDS})\b", t):  # 'ngày 5 tháng sau'
+        y, mo = divmod(today.year * 12 + today.month - 1 + (0 if re.fullmatch(_THIS_WORDS, m[2]) else 1), 12)
+        day = _day_named(int(m[1]), mo + 1, str(y), today)
+        if day is not None:
+            return Span(day, day, _day_label(day))
+    if re.search(r"\bngay (?:mot|kia)\b", t):
+        day = today + timedelta(days=2)
+        return Span(day, day, _day_label(day))
+    if re.match(r"(?:ngay )?mai\b", t):  # 'mai có phải nộp gì không'
+        return Span(today + timedelta(days=1), today + timedelta(days=1), "ngày mai")
+    if re.search(rf"\bcuoi tuan ({_THIS_WORDS}|{_NEXT_WORDS})\b", t) and _LIST.search(t):
+        saturday = today - timedelta(days=today.weekday()) + timedelta(days=5)
+        if not re.search(rf"\bcuoi tuan {_THIS_WORDS}\b", t):
+            saturday += timedelta(days=7)
+        return Span(saturday, saturday + timedelta(days=1), "cuối tuần " + (
+            "này" if re.search(rf"\bcuoi tuan {_THIS_WORDS}\b", t) else "sau"))
     return None
 
 

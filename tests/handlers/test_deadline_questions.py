@@ -311,6 +311,13 @@ async def test_more_phone_forms(app):
     ("từ nay đến 20/12 có hạn gì", (date(2026, 11, 25), date(2026, 12, 20))),
     ("truoc ngay 15/12 co phai nop gi khong", (date(2026, 11, 25), date(2026, 12, 14))),  # strictly before
     ("tuần sau phải nộp gì", (date(2026, 11, 30), date(2026, 12, 6))),
+    ("mai có phải nộp gì không", (date(2026, 11, 26), date(2026, 11, 26))),
+    ("thứ 6 này có hạn gì", (date(2026, 11, 27), date(2026, 11, 27))),
+    ("ngày mốt có hạn nộp gì", (date(2026, 11, 27), date(2026, 11, 27))),
+    ("ngày 5 tháng sau có hạn gì không", (date(2026, 12, 5), date(2026, 12, 5))),
+    ("ngay 15-7 co han bc gi khong", (date(2027, 7, 15), date(2027, 7, 15))),
+    ("ngày 15.7 có hạn gì", (date(2027, 7, 15), date(2027, 7, 15))),
+    ("cuối tuần này có phải nộp bc gì ko", (date(2026, 11, 28), date(2026, 11, 29))),
 ])
 def test_a_day_or_days_named_are_the_stretch_asked(text, span):
     q = read(text, TODAY)
