@@ -11,18 +11,30 @@ _TASK_COMPOUND = re.compile(
     r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
     # "Kết thúc đợt rà soát", "kiểm tra … kết thúc trước …": the verb of the work, unless a period follows it
     r"(?:giua |dau |cuoi )?nhiem ky|ket thuc(?= (?!(?:ngay|moi|cac|hang|quy|thang|nam|ky|tuan|dot bao cao|\d)\b)[a-z])|"
+    # "lưu trữ", "trụ sở", "cư trú": not "trừ" (except)
+    r"luu tru|tru so|cu tru|du tru|"
+    # "tổng kết 5 năm thực hiện …": a review of several years names the work
+    r"(?:tong ket|so ket|danh gia|giai doan) (?:[2-9]|\d{2}) nam|"
+    # "tự kiểm tra ít nhất 01 lần": how often the work is done within its period, not when it is due
+    r"it nhat (?:\d{1,2}|mot|hai|ba) lan|"
+    # a cited document's number ("CV số 1520/SNV-CCHC", "KH 45/KH-SNV") and its date ("… ngày 02/3/2026")
+    r"\d{1,5}(?:/\d{4})?/[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: ngay \d{1,2}/\d{1,2}/\d{4})?|"
     r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
     r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|truoc het|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien|doi moi|moi truong|thuong mai|ngan hang|hang hoa|khach hang|mat hang|cua hang|dien tu|tu dong|tu danh gia|tu cham|tu kiem tra|sau sat|chieu sau|ngay cang|ky luat|ky nang|ky duyet|ky vong|dau thau|dau gia|dau noi|dau tranh|(?:mau|mau so|bieu|bieu mau|bieu so|phu luc|phu luc so|muc|dieu|khoan|diem|chuong|phan) (?:\d+|[ivx]+)(?:[.,]\d+)*)(?= |$)(?! (?:\d|cn)(?= |$))")
 # Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.
 _ATOM = re.compile(
     r"(?:(?:hai|ba|bon|sau|bay|tam|chin|muoi|nua|vai) (?:tuan|thang|quy|nam|ngay|lan)|"
-    r"\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam|ky|"
-    r"dinh ky|hang|moi|cac|(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|sau|den het|den|het|han chot|han nop|han|trong|toi da|"
+    r"\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam ke hoach|nam|ky|"
+    # "hằng"/"mỗi" only before what recurs ("mô hình mới" is new, not every)
+    r"dinh ky|(?:hang|moi)(?= (?:tuan|thang|quy|nam|ky|ngay|thu|lan|dot|nua|\d))|cac|so voi|"
+    # "sau" before a word that is not timing ("khắc phục sau kiểm tra") names the work
+    r"sau(?! (?!(?:ngay|khi|ke|tinh|thoi|han|dot|ky|tuan|thang|quy|nam|do|tet|lien|hang|moi|cac|truoc|cham|den|\d)\b)[a-z])|"
+    r"(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|den het|den|het|han chot|han nop|han|trong|toi da|"
     r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
     r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
     r"neu|tru|rieng|ngoai tru|truong hop|chu nhat|gio|phut)(?= |$)")
 # Runs made only of these carry no timing by themselves ("các đơn vị", "trễ hạn", "từ", "và").
-_WEAK = frozenset({"va", "hoac", "cac", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
+_WEAK = frozenset({"va", "hoac", "cac", "so voi", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
                    "kip thoi", "trong vong", "vong", "dung thoi han", "dung han", "thoi han", "thoi gian"})
 # "… điện tử chậm nhất ngày 10": a loose "từ"/"đến"/"trong" before a lead belongs to the task
 _AFTER_LOOSE = re.compile(r"(?:cham nhat|truoc|han chot|han nop|khong qua|toi da)(?= |$)")
@@ -173,7 +185,7 @@ def _leading_label(r: Run) -> list[Run] | None:
     """'quý trước ngày 15 tháng cuối quý' after report words: the report's period, then the rule (as the grammar
     reads "Báo cáo quý trước ngày 15 …")."""
     words = r.text.split()
-    for n in range(min(len(words) - 1, 4), 0, -1):
+    for n in range(min(len(words) - 1, 8), 0, -1):
         head, rest = " ".join(words[:n]), " ".join(words[n:])
         if _LABEL.fullmatch(head) and _BODY_LEAD.match(rest) and re.search(r"\d|\bngay\b", rest):
             cut = r.source.split()
@@ -201,7 +213,7 @@ def _leading_content(r: Run) -> list[Run] | None:
 def _edge_frame(r: Run) -> list[Run] | None:
     """'6 tháng một lần chậm nhất ngày 15 tháng cuối kỳ' (or the frame after the rule): the frame kept apart."""
     words = r.text.split()
-    for n in range(min(len(words) - 1, 5), 1, -1):
+    for n in range(min(len(words) - 1, 6), 1, -1):
         for head, rest, frame_first in ((words[:n], words[n:], True), (words[-n:], words[:-n], False)):
             f = _FRAME.fullmatch(" ".join(head))
             if f and (f.group("six") or f.group("six2") or f.group("unit2")) and re.search(r"\d|\bngay\b", " ".join(rest)):

@@ -86,6 +86,17 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # 09/2019/NĐ-CP, Điều 12) names the period, not the due date; it is a remark
     (r"\b(?:(?:thoi gian|thoi diem|ky)\s+)?chot\s+so\s+lieu\s+(?:tinh\s+)?(?:tu|ke tu)\b[^,;()]*?\bden\b[^,;()]*?(?=[,;)]|$)", " "),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
+    # "ngày 14/6 và 14/12 hằng năm là hạn chót gửi số liệu": "là hạn …" restates the due; the rest is the work
+    # (when no number follows: "ngày 14/6 là hạn chót, ngày 20/6 là hạn nộp" names two competing dates)
+    (r"\bla\s+(?:han\s+(?:chot|nop|cuoi)|thoi\s+han|han)\b(?=\D*$)", " . "),
+    # "kể từ ngày nhận văn bản (ngày 14/4/2026)": the event's date, given in parentheses, is the start
+    (r"\b(ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?(?:[a-z]+\s+){1,7}?[(\[]\s*(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})\s*[)\]]",
+     r"\1 ngay \2"),
+    # "Hai đợt trong năm: trước 30/4 và trước 31/10": as many dates a year as listed
+    (r"\b(?:hai|ba|bon|[2-4])\s+dot\s+(?:trong|moi|mot|hang)\s+nam\b", "hang nam"),
+    # "hoàn thành trong tháng đầu quý sau", "trong tháng cuối quý": by that month's last day
+    (r"\btrong\s+(?:(?:vong|thoi\s+han)\s+)?(?=thang\s+(?:dau(?:\s+tien)?\s+quy\s+(?:sau|tiep\s+theo|ke\s+tiep)|cuoi\s+quy)\b)",
+     "ngay cuoi cung "),
     # "không muộn hơn ngày 28", "trước hoặc vào ngày 15/9", "vào hoặc trước ngày 15/9": the day itself counts
     (r"\bkhong\s+(?:muon|tre|cham)\s+hon\b", "cham nhat"),
     (r"\btruoc\s+(?:hoac|hay)\s+(?:vao\s+|dung\s+|trong\s+)?(?=ngay\b)", "cham nhat "),
@@ -123,7 +134,7 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # chat abbreviations: "trc"/"tr." (trước), "cn" is handled below, "6T"/"6th" (6 tháng), "KH" (kế hoạch)
     (r"\b(?:trc|tr\.(?=\s*(?:ngay|\d)))(?=\s|$|\d)", "truoc"),
     (r"\b([69])\s?(?:t|th)\b(?!\s*[/\d])", r"\1 thang"),
-    (r"\bkh\b", "ke hoach"),
+    (r"(?<![/\-])\bkh\b(?![/\-])", "ke hoach"),
     (r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b", lambda m: "thu " + _WEEKDAY[m.group(1)]),
     # "T6 hằng tuần", "mỗi T2": T2…T7 and CN are weekdays only next to a weekly word
     (r"\bt\s?([2-7])\b(?=\s+(?:hang|moi|cac)\s+tuan)", r"thu \1"),
@@ -159,7 +170,7 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      r"(?:\s+(?:hang|moi)\s+nam\b)?",
      lambda m: f"ngay {m.group(1)}/{1 if m.group(2).startswith('dau') else 12} hang nam"),
     # "trước 15 tháng cuối quý", "chậm nhất 20 hằng tháng": a day number after a lead word, "ngày" left out
-    (r"\b(truoc|cham nhat|han chot|han nop|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
+    (r"\b(truoc|cham nhat|han chot|han nop|han|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
      r"(?:hang|moi)\s+thang\b)", r"\1 ngay \2 "),
     # counted from a period's end, in the orders admins write it: "sau ngày kết thúc quý 5 ngày làm việc",
     # "sau 10 ngày kết thúc tháng" (no "kể từ")

@@ -630,6 +630,11 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
         def per_year(y: int) -> list[Period]:
             return [period_occurrence(f"Q{q}", y, last(_last_day(y, 3 * q))) for q in range(1, 5)]
         what = spoken = "quý"
+    elif unit == "thang dau quy sau":  # "trong tháng đầu quý sau": the report of the quarter before
+        def per_year(y: int) -> list[Period]:
+            return [period_occurrence(f"Q{q}", y, last(_last_day(*_month_shift(y, 3 * q, 1)))) for q in _quarters(ctx)]
+        what = "tháng đầu quý sau (31/1, 30/4, 31/7, 31/10) cho báo cáo của quý trước"
+        spoken = "tháng đầu quý sau"
     elif unit.startswith("6 thang"):
         def per_year(y: int) -> list[Period]:
             return [period_occurrence("H1", y, last(date(y, 6, 30))), period_occurrence("H2", y, last(date(y, 12, 31)))]
@@ -968,7 +973,7 @@ def _compiled(p: str) -> re.Pattern[str]:
 
 _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace("?P<yearly>", "?:")
                       + r"|\d{1,2} (?:hang|moi) thang|\d{1,2} thang cuoi quy")
-_LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|"
+_LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|thang dau quy sau|"
              r"thang (?P<mm>\d{{1,2}}(?:(?: va| hoac)? (?:thang )?\d{{1,2}})*) (?:hang|moi) nam|thang|quy|nam|6 thang)"
              rf"(?: {_EVERY} (?:thang|quy|nam))?")
 GRAMMAR: tuple[Production, ...] = (
@@ -1396,6 +1401,9 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
     day_off = _day_off_clause(clean, calendar)
     if day_off is not None:
         return day_off
+    started = _start_clause(clean, calendar)
+    if started is not None:
+        return started
     excepted = _with_exception(clean, calendar)
     if excepted is not None:
         return excepted
@@ -1520,12 +1528,28 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
         kinds = tuple(dict.fromkeys([*six, *label_kinds]))
         ctx = _Ctx(clean, calendar, tuple(dict.fromkeys([*six, *report_kinds])))
-        rule = _match_completed(_body(" ".join(lead + [mains[0].text])), kinds, ctx)
+        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units)])), kinds, ctx)
         if rule is None:
             continue
         _check_agreement(rule, reading, units, label_kinds, contents)
         return replace(rule, summary=f"{rule.summary} {_task_note(reading)}".strip())
     return None
+
+
+_WITHIN = re.compile(r"(?:hoan thanh )?trong (?:vong )?(?P<unit>thang|quy|nam)")
+_WITHIN_MONTHS = re.compile(r"(?:hoan thanh )?trong (?:cac )?thang (?P<mm>\d{1,2}(?: (?:va |hoac )?(?:thang )?\d{1,2})+)")
+
+
+def _within_period(main: str, units: list[str]) -> str:
+    """'Mỗi quý … hoàn thành trong quý', 'Định kỳ 6 tháng … trong tháng 6 và tháng 12': within each period the
+    recurrence names, i.e. by its last day. Only with that recurrence said: "trong tháng" alone names no period."""
+    w = _WITHIN.fullmatch(main)
+    if w and _UNIT_WORDS.get(units[0] if units else "") == w.group("unit"):
+        return f"ngay cuoi cung {w.group('unit')}"
+    w = _WITHIN_MONTHS.fullmatch(main)
+    if w and units:
+        return f"ngay cuoi cung thang {w.group('mm')} hang nam"
+    return main
 
 
 def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str], label_kinds: tuple[str, ...],
@@ -1547,7 +1571,8 @@ def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str]
             raise _disagree(rule, said, "một lần")
         return
     n = len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31)))
-    wanted = [_PER_YEAR[u] for u in units] + [_PER_YEAR[rule_task.content_unit(c)] for c in contents]
+    yearly_list = rule.canonical.endswith("hằng năm")  # "Hằng năm, trước 30/4 và trước 31/10"
+    wanted = [_PER_YEAR[u] for u in units if not (u == "Y" and yearly_list)] + [_PER_YEAR[rule_task.content_unit(c)] for c in contents]
     label_counts = _label_counts(label_kinds)
     if label_counts is not None:
         wanted.append(label_counts)
@@ -1704,12 +1729,45 @@ def _with_exception(clean: str, calendar: WorkCalendar | None) -> DueRule | None
 # "nếu trùng ngày nghỉ thì gửi vào ngày làm việc liền trước", "(trường hợp hạn rơi vào thứ Bảy, Chủ nhật, ngày lễ
 # thì lùi sang ngày làm việc tiếp theo)": what happens when a due date is a day off
 _DAY_OFF_CLAUSE = re.compile(
-    r"[,;(]?\s*\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? "
-    r"(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|thu 7|thu bay|"
+    r"[,;(]?\s*(?:\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? |"
+    r"\b(?=trung ))(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|thu 7|thu bay|"
     r"thu cn|chu nhat|cuoi tuan|ngay nghi le|ngay khong lam viec)\b[^()]*?(?:\)|$)")
 _EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc|"
                       r"(?:gui|nop|bao cao|hoan thanh) (?:som|truoc)(?! (?:ngay|\d)))\b")
 _LATER = re.compile(r"\b(?:tiep theo|ke tiep|lien sau|sau do|ngay lam viec sau|dau tien sau|hoan|lui sang)\b")
+
+
+# "(áp dụng từ năm 2027)", "bắt đầu thực hiện từ ngày 01/7/2026": a recurring rule that starts later
+_START_CLAUSE = re.compile(r"\b(?:(?:bat dau )?ap dung|bat dau thuc hien|thuc hien|bat dau)\s+(?:ke\s+)?tu\s+(?:"
+                           r"(?:ngay\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})|thang\s+(?P<m2>\d{1,2})/(?P<y2>\d{4})|"
+                           r"quy\s+(?P<q>[1-4])/(?P<y3>\d{4})|nam\s+(?P<y4>\d{4}))\b")
+
+
+def _start_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """'Hằng năm, chậm nhất ngày 20/11 … (áp dụng từ năm 2027)': the recurring rule without the clause, its due dates
+    from the start on. None when there is no such clause, or the rest is not a recurring rule on its own."""
+    mapped = normalize(clean, remarks="keep")
+    found = _START_CLAUSE.search(mapped.text)
+    if found is None:
+        return None
+    g = found.group
+    y = int(g("y") or g("y2") or g("y3") or g("y4"))
+    month = int(g("m") or g("m2") or (3 * int(g("q")) - 2 if g("q") else 1))
+    if not MIN_YEAR < y < MAX_YEAR or not 1 <= month <= 12:
+        return None
+    start = _real_date(y, month, int(g("d"))) if g("d") else date(y, month, 1)
+    a, b = mapped.span(found.start(), found.end())
+    rest = re.sub(r"\(\s*\)|\[\s*\]", " ", clean[:a] + " " + clean[b:]).strip(" ,;(")
+    try:
+        rule = parse_rule(rest, calendar)
+    except RuleError:
+        return None
+    if not rule.recurring or rule._per_year is None:
+        return None
+    base = rule._per_year
+    note = f"Áp dụng từ ngày {_dmy(start)}: hạn trước ngày đó không tính."
+    return DueRule(clean, True, f"{rule.summary} {note}", _per_year=lambda yy: [o for o in base(yy) if o.due >= start],
+                   warnings=rule.warnings, canonical=f"{rule.canonical}, áp dụng từ ngày {_dmy(start)}")
 
 
 def _day_off_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
@@ -1794,7 +1852,7 @@ def _body(s: str) -> str:
     """The rule's words without separators, filler words in front and a leading recurrence."""
     s = s.replace(" : ", " ").replace(":", " ").strip()
     s = _FILLER.sub("", s)
-    s = _move_leading_recurrence(s)
+    s = re.sub(r"^(?:han (?:nop|chot) |thoi han |han )", "", _move_leading_recurrence(s))  # "hằng tháng hạn ngày 10"
     return re.sub(r"\s+", " ", s).strip()
 
 
