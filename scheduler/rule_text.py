@@ -203,6 +203,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
+    # "quý II, IV năm 2026" (read "quy 2 , quy 4/2026"): the year is every listed quarter's
+    (r"\bquy ([1-4])(?=(?:\s*(?:,|va|hoac)\s*quy [1-4])+/(\d{4})\b)", lambda m: f"quy {m.group(1)}/{m.group(2)}"),
     (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?|va)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
     # "trước ngày 30/11 năm 2027"

@@ -1448,9 +1448,25 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
 
 # "quý I/2027", "tháng 6/2027", "6 tháng đầu năm 2027", "năm 2026" (as the grammar reads them)
 _PERIOD_YEAR = re.compile(r"\bquy (?P<q>[1-4])/(?P<y1>\d{4})\b|\bthang (?P<m>\d{1,2})/(?P<y2>\d{4})\b|"
-                          r"\b(?:(?P<n>6|9) thang(?: (?P<h>dau|cuoi))? )?nam (?P<y3>\d{4})\b")
+                          r"\b(?:(?P<n>6|9) thang(?: (?P<h>dau|cuoi))? )?nam (?P<y3>\d{4})\b|"
+                          r"\b(?P<n2>6|9) thang/(?P<y4>\d{4})\b")
 _RECURS = re.compile(r"\b(?:hang|moi|cac) (?:nam|quy|thang|tuan)\b|\bdinh ky\b|"
                      r"\bnam (?:sau|tiep theo|ke tiep|lien sau|ke hoach)\b|\b(?:6|3) thang (?:mot|1) lan\b")
+
+
+def _named_period(m: re.Match[str]) -> tuple[int, str, int]:
+    """(year, period id, last month) of a named period ('quy 1/2027', '6 thang/2027', 'nam 2026')."""
+    y = int(m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4"))
+    n = m.group("n") or m.group("n2")
+    if m.group("q"):
+        return y, f"{y}-Q{m.group('q')}", 3 * int(m.group("q"))
+    if m.group("m"):
+        return y, f"{y}-{int(m.group('m')):02d}", int(m.group("m"))
+    if n == "9":
+        return y, f"{y}-9M", 9
+    if n == "6":
+        return (y, f"{y}-H2", 12) if m.group("h") == "cuoi" else (y, f"{y}-H1", 6)
+    return y, str(y), 12
 
 
 def _in_named_year(rule: DueRule, clean: str, *, said_yearly: bool = True) -> DueRule:
@@ -1464,26 +1480,28 @@ def _in_named_year(rule: DueRule, clean: str, *, said_yearly: bool = True) -> Du
     found = list(_PERIOD_YEAR.finditer(s))
     if not found:
         return rule
-    m = found[0]
-    y = int(m.group("y1") or m.group("y2") or m.group("y3"))
-    if m.group("q"):
-        pid, last = f"{y}-Q{m.group('q')}", 3 * int(m.group("q"))
-    elif m.group("m"):
-        pid, last = f"{y}-{int(m.group('m')):02d}", int(m.group("m"))
-    elif m.group("n") == "9":
-        pid, last = f"{y}-9M", 9
-    elif m.group("n") == "6":
-        pid, last = (f"{y}-H2", 12) if m.group("h") == "cuoi" else (f"{y}-H1", 6)
-    else:
-        pid, last = str(y), 12
+    named_periods = [_named_period(m) for m in found]  # "Báo cáo quý I/2027, 6 tháng/2027, quý III/2027 …"
+    y, pid, last = named_periods[0]
     written = _DATE_TOKEN.search(s)
     day_month = f"{int(written.group(1)):02d}/{int(written.group(2)):02d}" if written else f"15/{last:02d}"
     refuse = RuleError(f"{_quoted(clean, 60)} nêu kỳ của năm {y} nhưng ngày hạn không ghi năm. Một lần: ghi đủ năm, "
                        f"ví dụ «chậm nhất ngày {day_month}/{y}»; lặp lại hằng năm: bỏ năm của kỳ và thêm «hằng năm».")
-    if len(found) != 1 or (said_yearly and _RECURS.search(s)) or not re.search(r"\b(?:bao cao|bc)\b", s) or not MIN_YEAR < y < MAX_YEAR:
+    if len({n[0] for n in named_periods}) != 1 or (said_yearly and _RECURS.search(s)) \
+            or not re.search(r"\b(?:bao cao|bc)\b", s) or not MIN_YEAR < y < MAX_YEAR:
         raise refuse
-    named = [o for o in rule.occurrences_between(date(y - 1, 1, 1), date(y + 1, 12, 31))
-             if o.period == pid and o.cutoff is not None]  # a report period, not a plain yearly day's year
+    near = rule.occurrences_between(date(y - 1, 1, 1), date(y + 1, 12, 31))
+    if len(named_periods) > 1:  # several periods of one year: each named period's own due date, all of them
+        pids = list(dict.fromkeys(n[1] for n in named_periods))
+        each = [next((o for o in near if o.period == p and o.cutoff is not None), None) for p in pids]
+        if any(o is None for o in each):
+            raise refuse
+        got = sorted((o for o in each if o is not None), key=lambda o: o.due)
+        listed = ", ".join(f"{_dmy(o.due)} ({o.label})" for o in got)
+        return DueRule(clean, False, f"Một lần cho mỗi kỳ đã nêu: chậm nhất {listed}.",
+                       tuple(Period(o.due.isoformat(), f"Ngày {_dmy(o.due)}", o.due) for o in got),
+                       warnings=rule.warnings, canonical="chậm nhất ngày " + " và ".join(
+                           [", ".join(_dmy(o.due) for o in got[:-1]), _dmy(got[-1].due)]))
+    named = [o for o in near if o.period == pid and o.cutoff is not None]  # a report period, not a plain yearly day's year
     if not named and len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31))) == 1:
         named = rule.occurrences(date(y, last, 1), 1)
     if not named or named[0].due > date(y + 1, 12, 31):
@@ -1730,7 +1748,7 @@ def _with_exception(clean: str, calendar: WorkCalendar | None) -> DueRule | None
 # thì lùi sang ngày làm việc tiếp theo)": what happens when a due date is a day off
 _DAY_OFF_CLAUSE = re.compile(
     r"[,;(]?\s*(?:\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? |"
-    r"\b(?=trung ))(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|thu 7|thu bay|"
+    r"\b(?=trung ))(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|(?:ky )?nghi tet|tet|thu 7|thu bay|"
     r"thu cn|chu nhat|cuoi tuan|ngay nghi le|ngay khong lam viec)\b[^()]*?(?:\)|$)")
 _EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc|"
                       r"(?:gui|nop|bao cao|hoan thanh) (?:som|truoc)(?! (?:ngay|\d)))\b")

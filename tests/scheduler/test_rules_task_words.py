@@ -110,3 +110,25 @@ def test_a_day_off_clause_without_nếu():
 ])
 def test_competing_or_missing_dates_are_still_refused(rule):
     assert refused(rule)
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("Báo cáo quý I/2028, 6 tháng/2028 và quý III/2028 gửi trước ngày 10 tháng cuối kỳ", D(2027, 12, 1),
+     [D(2028, 3, 9), D(2028, 6, 9), D(2028, 9, 9)]),
+    ("bc quý I, III năm 28 gửi chậm nhất ngày 15 tháng cuối quý", D(2028, 1, 1), [D(2028, 3, 15), D(2028, 9, 15)]),
+])
+def test_several_named_periods_of_one_year_are_each_one_report(rule, start, want):
+    rule_ = parse_rule(rule, CAL)
+    assert not rule_.recurring and [o.due for o in rule_.occurrences(start, 5)] == want
+    assert [o.due for o in parse_rule(rule_.canonical, CAL).occurrences(start, 5)] == want
+
+
+def test_named_periods_of_two_years_are_refused():
+    assert "năm" in refused("Báo cáo quý IV/2027 và quý I/2028 gửi trước ngày 10 tháng cuối quý")
+
+
+def test_a_day_off_clause_naming_tết_keeps_the_date_and_says_the_legal_day():
+    rule = parse_rule("Chậm nhất ngày 08/02/2027 gửi báo cáo; nếu trùng kỳ nghỉ Tết thì nộp vào ngày làm việc đầu tiên "
+                      "sau Tết", CAL)
+    assert [o.due for o in rule.occurrences(D(2027, 1, 1), 1)] == [D(2027, 2, 8)]
+    assert "ngày làm việc tiếp theo" in rule.summary
