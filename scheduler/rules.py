@@ -1534,7 +1534,7 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm': the rule read from its timing words alone, when
     the words left over carry no timing (they describe the work), and the period words among them agree with it."""
     for remarks in ("periods", "drop"):
-        reading = rule_task.read(normalize(clean, remarks=remarks), clean)
+        reading = _restated_within(rule_task.read(normalize(clean, remarks=remarks), clean))
         mains = reading.of("main")
         if len(mains) != 1:
             continue
@@ -1558,12 +1558,27 @@ _WITHIN = re.compile(r"(?:hoan thanh )?trong (?:vong )?(?P<unit>thang|quy|nam)")
 _WITHIN_MONTHS = re.compile(r"(?:hoan thanh )?trong (?:cac )?thang (?P<mm>\d{1,2}(?: (?:va |hoac )?(?:thang )?\d{1,2})+)")
 
 
+def _restated_within(reading: rule_task.Reading) -> rule_task.Reading:
+    """'Hằng quý hoàn thành trong quý, chậm nhất ngày 20 tháng cuối quý': "trong quý" beside another timing run only
+    restates the period its recurrence names; it is kept with the recurrence, and the other run is the due."""
+    mains = reading.of("main")
+    said = {_UNIT_WORDS.get(u) for u in map(rule_task.frame_unit, reading.of("frame"))}
+    restated = [r for r in mains if (w := _WITHIN.fullmatch(r.text)) and w.group("unit") in said]
+    if len(mains) < 2 or len(mains) - len(restated) != 1:
+        return reading
+    return rule_task.Reading(tuple(replace(r, kind="frame") if r in restated else r for r in reading.runs))
+
+
 def _within_period(main: str, units: list[str]) -> str:
     """'Mỗi quý … hoàn thành trong quý', 'Định kỳ 6 tháng … trong tháng 6 và tháng 12': within each period the
     recurrence names, i.e. by its last day. Only with that recurrence said: "trong tháng" alone names no period."""
+    said = {_UNIT_WORDS.get(u) for u in units}
     w = _WITHIN.fullmatch(main)
-    if w and _UNIT_WORDS.get(units[0] if units else "") == w.group("unit"):
+    if w and w.group("unit") in said:
         return f"ngay cuoi cung {w.group('unit')}"
+    w = _WITHIN.match(main)  # "trong quý chậm nhất ngày 20 tháng cuối quý": the day said is the due
+    if w and w.group("unit") in said and re.match(r" (?:cham nhat|truoc|ngay|han|den het)\b", main[w.end():]):
+        return main[w.end():].strip()
     w = _WITHIN_MONTHS.fullmatch(main)
     if w and units:
         return f"ngay cuoi cung thang {w.group('mm')} hang nam"

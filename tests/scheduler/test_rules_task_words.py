@@ -132,3 +132,12 @@ def test_a_day_off_clause_naming_tết_keeps_the_date_and_says_the_legal_day():
                       "sau Tết", CAL)
     assert [o.due for o in rule.occurrences(D(2027, 1, 1), 1)] == [D(2027, 2, 8)]
     assert "ngày làm việc tiếp theo" in rule.summary
+
+
+@pytest.mark.parametrize("rule,start,want", [
+    ("Hằng quý hoàn thành trong quý, chậm nhất ngày 20 tháng cuối quý", D(2027, 1, 1), [D(2027, 3, 20), D(2027, 6, 20)]),
+    ("hàng tháng hoàn thành trong tháng, trước ngày 25", D(2027, 1, 1), [D(2027, 1, 24), D(2027, 2, 24)]),
+    ("Mỗi quý hoàn thành trong quý. Hạn chót ngày 15 tháng cuối quý", D(2027, 1, 1), [D(2027, 3, 15), D(2027, 6, 15)]),
+])
+def test_within_the_period_beside_a_day_only_restates_the_period(rule, start, want):
+    assert dues(rule, start, len(want)) == want
