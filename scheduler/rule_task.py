@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 
 from scheduler.rule_text import Mapped
 
+# A cited document's number ("1520/snv-cchc", "45/2025/nd-cp") and its date ("… ngay 02/3/2026"), as normalised
+_CITED_DOC = r"\d{1,5}(?:/\d{4})?/[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: ngay \d{1,2}/\d{1,2}/\d{4})?"
 # Task words that look like timing words once diacritics are gone ("quy định", "kết quả", "đầu mối", "một cửa").
 _TASK_COMPOUND = re.compile(
     r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
@@ -18,7 +20,7 @@ _TASK_COMPOUND = re.compile(
     # "tự kiểm tra ít nhất 01 lần": how often the work is done within its period, not when it is due
     r"it nhat (?:\d{1,2}|mot|hai|ba) lan|"
     # a cited document's number ("CV số 1520/SNV-CCHC", "KH 45/KH-SNV") and its date ("… ngày 02/3/2026")
-    r"\d{1,5}(?:/\d{4})?/[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: ngay \d{1,2}/\d{1,2}/\d{4})?|"
+    rf"{_CITED_DOC}|"
     r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
     r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|truoc het|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien|doi moi|moi truong|thuong mai|ngan hang|hang hoa|khach hang|mat hang|cua hang|dien tu|tu dong|tu danh gia|tu cham|tu kiem tra|sau sat|chieu sau|ngay cang|ky luat|ky nang|ky duyet|ky vong|dau thau|dau gia|dau noi|dau tranh|(?:mau|mau so|bieu|bieu mau|bieu so|phu luc|phu luc so|muc|dieu|khoan|diem|chuong|phan) (?:\d+|[ivx]+)(?:[.,]\d+)*)(?= |$)(?! (?:\d|cn)(?= |$))")
 # Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.
@@ -270,3 +272,12 @@ def subject_year(subject: Run) -> int:
     m = _SUBJECT.fullmatch(subject.text)
     assert m is not None
     return int(m.group("y1") or m.group("y2"))
+
+
+def cited_documents(m: Mapped, source: str) -> list[str]:
+    """The cited documents' numbers (with their dates) in `source`, as written: task text, never a due date."""
+    out = []
+    for found in re.finditer(rf"(?<![^ ]){_CITED_DOC}(?= |$)", m.text):
+        a, b = m.span(*found.span())
+        out.append(source[a:b].strip(" ,;:.()"))
+    return out

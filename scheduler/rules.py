@@ -1441,7 +1441,19 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
             yearly = None
         if yearly is not None:
             return _in_named_year(yearly, clean, said_yearly=False)
+    _refuse_only_cited(clean)
     raise _refusal(*first)
+
+
+def _refuse_only_cited(clean: str) -> None:
+    """'Theo CV số 1520/SNV-CCHC ngày 02/3/2026, các sở gửi báo cáo': the only date is the cited document's; say so
+    rather than offer it as the due date."""
+    mapped = normalize(clean, remarks="drop")
+    cited = rule_task.cited_documents(mapped, clean)
+    if cited and not rule_task.read(mapped, clean).of("main"):
+        raise RuleError(f"«{cited[0]}» là số hiệu (và ngày) của văn bản được dẫn, không phải hạn nộp; quy tắc chưa nêu "
+                        "ngày hạn. Hãy ghi thêm hạn, ví dụ «chậm nhất ngày 15 tháng cuối quý», «ngày 5 hằng tháng», "
+                        "«30/06/2027».")
 
 
 # ---------------------------------------------------------------- a yearless date for a period of a named year

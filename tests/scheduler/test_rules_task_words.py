@@ -141,3 +141,8 @@ def test_a_day_off_clause_naming_tết_keeps_the_date_and_says_the_legal_day():
 ])
 def test_within_the_period_beside_a_day_only_restates_the_period(rule, start, want):
     assert dues(rule, start, len(want)) == want
+
+
+def test_a_cited_document_alone_is_refused_saying_it_is_not_the_due():
+    said = refused("Thực hiện Kế hoạch số 45/KH-UBND ngày 10/01/2027, các xã gửi báo cáo về Sở Nội vụ")
+    assert "45/KH-UBND ngày 10/01/2027" in said and "không phải hạn nộp" in said
