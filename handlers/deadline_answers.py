@@ -28,6 +28,7 @@ _STOP = set("han nop gui la ngay nao khi gi cua cho ve voi va cac tu den phai ca
             "nam bao cao ke hoach so xa noi vu bo tinh khong co nhung truoc sau cham nhat".split())
 _KIND_CODES = {"Q1": "-Q1", "Q2": "-Q2", "Q3": "-Q3", "Q4": "-Q4", "H1": "-H1", "H2": "-H2", "9M": "-9M", "Y": ""}
 AHEAD = timedelta(days=400)
+_LEGAL_SLACK = timedelta(days=14)  # a due date this far before a stretch may have its legal last day in it (Tết)
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,12 @@ def _answer(ctx: Context, q: DeadlineQuestion, question: str, deadlines: Sequenc
     if not chosen:
         return _directive(ctx, q, question, today)
     cal = calendar_for(ctx.session)
-    blocks = []
+    blocks, sources = [], []
     for d in _views(ctx, chosen, *_window(q, today)):
         occ = _pick(d, q, units, today, cal, ctx.app.settings.escalation_days)
         if occ is None:
             continue
+        sources.append(d.source or "")
         if q.intent == "days_left":
             blocks.append(replies.days_left_block(d, occ, units, today, cal))
         elif q.intent == "day_off":
@@ -109,7 +111,11 @@ def _answer(ctx: Context, q: DeadlineQuestion, question: str, deadlines: Sequenc
         else:
             tet = replies.tet_line(occ.due, cal) if "tet" in q.words else ""
             blocks.append(replies.due_block(d, occ, units, today, cal, tet))
-    return "\n\n".join(blocks) or None
+    if not blocks:
+        return None
+    # the answer first, the sources once at the end on one short line
+    cited = replies.citation_line(sources, replies.CIVIL_CODE if q.intent == "day_off" else "")
+    return "\n\n".join(blocks) + (f"\n{cited}" if cited else "")
 
 
 # ------------------------------------------------------------------ which deadlines, which period
@@ -245,10 +251,12 @@ def _list(ctx: Context, q: DeadlineQuestion, deadlines: Sequence[Deadline], unit
     chosen = _narrow(q, chosen, units)
     unit_ids = {u.id for u in units}
     rows, later = [], []
-    for d in _views(ctx, chosen, span.start, max(span.end, today) + AHEAD):
+    for d in _views(ctx, chosen, span.start - _LEGAL_SLACK, max(span.end, today) + AHEAD):
         if unit_ids and not unit_ids & d.audience:
             continue
-        rows += [(d, o) for o in d.periods if span.start <= o.due <= span.end]
+        # a period due in the span, or whose legal last day is in it (due on the day off before)
+        rows += [(d, o) for o in d.periods if span.start <= o.due <= span.end
+                 or (o.due < span.start and span.start <= o.legal_due <= span.end)]
         later += [(d, o) for o in d.periods if o.due > span.end][:1]
     who = ", ".join(u.name for u in units) if units else {"so": "sở, ban, ngành", "xa": "UBND cấp xã"}.get(
         q.level, "tất cả đơn vị")

@@ -58,10 +58,34 @@ def directive_due(ctx: Context, q: DeadlineQuestion, question: str, today: date)
                         body.strip(), citation)
 
 
+QUOTE_LIMIT = 160  # characters of the directive's words quoted in the citation line
+
+
+def quote(sentence: str, limit: int = QUOTE_LIMIT) -> str:
+    """The directive's words that state the yearly rule ('… UBND các huyện, thành phố chậm nhất ngày 30/01 của năm
+    kế hoạch …'), at most `limit` characters: from the clause's start (or the nearest word that fits) to the end
+    of the rule's phrase, with '…' where cut."""
+    text = " ".join(sentence.split())
+    m = _RULE.search(text)
+    if m is None:
+        return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    start = max((text.rfind(c, 0, m.start()) for c in ".;:"), default=-1) + 1
+    stops = [i for i in (text.find(c, m.end()) for c in (".", ";", ",", " và ", " (", ")")) if i >= 0]
+    end = min(stops) if stops else len(text)
+    if end - start > limit:
+        start = text.find(" ", end - limit) + 1
+        head = "…"
+    else:
+        head = ""
+    piece = head + text[start:end].strip(" ,")
+    return piece + ("…" if end < len(text) and text[end] not in ".)" else "")
+
+
 def directive_reply(found: DirectiveDue, today: date) -> str:
+    """The date first, the legal last day when it moves, then one citation line quoting the rule's clause."""
     out = [f"{found.subject}: chậm nhất {format_date_vi(found.due)} "
-           f"({days_left_text(found.due, today, found.legal_due)}), theo quy định hằng năm của văn bản dưới đây."]
+           f"({days_left_text(found.due, today, found.legal_due)}), theo quy định hằng năm của văn bản."]
     if found.legal_due != found.due:
         out.append(f"Hạn cuối theo luật: {format_date_vi(found.legal_due)} (ngày {found.due:%d/%m} là {(found.day_off or 'ngày nghỉ').lower()}).")
-    out += ["", found.sentence, "", f"📄 Căn cứ: {found.citation}."]
+    out.append(f"📄 Căn cứ: {found.citation}: “{quote(found.sentence)}”")
     return "\n".join(out)

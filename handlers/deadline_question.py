@@ -40,7 +40,10 @@ _DOUBLED = re.compile(r"aa|ee|oo|aw|ow|uw|dd")
 
 def normalise(question: str) -> str:
     """Folded words with chat spellings expanded and Telex leftovers repaired, one space apart."""
-    f = fold(question).replace("/", " / ")
+    f = fold(question)
+    # "15-7", "15.7" typed for a day and month (not "tháng 6-7/2027", not "1.000")
+    f = re.sub(r"(?<![\d/.\-])(?<!thang )(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2", f)
+    f = f.replace("/", " / ")
     f = re.sub(r"\b(q|t)\.? ?(\d{1,2}|i{1,3}|iv)\b", lambda m: ("quy " if m[1] == "q" else "thang ") + m[2], f)
     f = re.sub(r"\b(\d)(t|th)\b", r"\1 thang", f)  # "6t" -> "6 thang"
     words = []
@@ -129,8 +132,9 @@ def _intent(t: str, span: Span | None) -> str:
         return "days_left"
     if _PENDING.search(t):
         return "pending"
-    if _DAY_OFF.search(t) and _ABOUT_DEADLINES.search(t):
-        return "day_off"
+    named_days = span is not None and (span.end - span.start).days <= 1
+    if _DAY_OFF.search(t) and _ABOUT_DEADLINES.search(t) and not (named_days and _LIST.search(t)):
+        return "day_off"  # but 'chủ nhật tuần này có hạn nộp không' asks what is due that day
     if _COMPARE.search(t) and re.search(r"\b(?:voi|va|hay|so voi)\b", t):
         return "compare"
     if _NEXT.search(t):
@@ -185,8 +189,76 @@ def _month_end(y: int, m: int) -> date:
     return date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
 
 
+_WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4, "7": 5, "bay": 5,
+             "chu nhat": 6, "cn": 6}
+# "15 / 7", "15 / 7 / 2027", "ngay 20 thang 12", "ngay 20 thang 12 nam 2027" (normalise spaces "/")
+_DAY = r"(?:ngay )?(\d{1,2}) (?:/ |thang )(\d{1,2})(?: (?:/ |nam )(20\d\d))?"
+_WEEKDAY = r"(?:thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|(chu nhat))"
+
+
+def _day_named(d: int, m: int, y: str | None, today: date) -> date | None:
+    """The day a question names: of the year given, else the next one from a month ago (a day just past is this
+    year's: 'hôm 15/11 có hạn gì')."""
+    try:
+        day = date(int(y) if y else today.year, m, d)
+    except ValueError:
+        return None
+    if not y and day < today - timedelta(days=31):
+        day = date(day.year + 1, m, d) if (m, d) != (2, 29) else day
+    return day
+
+
+def _day_label(d: date) -> str:
+    return f"ngày {d:%d/%m/%Y}"
+
+
+def _days_span(t: str, today: date) -> Span | None:
+    """A day or days named: 'ngày 15/7', 'ngày 20 tháng 12', 'từ nay đến 15/8', 'thứ 6 tuần này', 'thứ 2 tuần sau'."""
+    if m := re.search(rf"\b(?:tu (?:nay|hom nay|gio|bay gio)|tu {_DAY}) (?:den|toi) (?:het )?{_DAY}\b", t):
+        start = _day_named(int(m[1]), int(m[2]), m[3], today) if m[1] else today
+        end = _day_named(int(m[4]), int(m[5]), m[6] or (m[3] if m[1] else None), today)
+        if start and end and start <= end:
+            return Span(start, end, f"khoảng từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}")
+    if m := re.search(rf"\b(?:truoc|den) (?:het )?(?:ngay )?(\d{{1,2}}) / (\d{{1,2}})(?: / (20\d\d))?\b", t):
+        end = _day_named(int(m[1]), int(m[2]), m[3], today)
+        if end and m[0].startswith("truoc"):  # strictly before: the day itself is not in it
+            end -= timedelta(days=1)
+        if end and end >= today and re.search(r"\b(?:co|phai|can) (?:han|nop|gui|bao cao)|\bgi\b|\bnao\b", t):
+            return Span(today, end, f"khoảng từ hôm nay đến {end:%d/%m/%Y}")
+    if m := re.search(rf"\b{_DAY}\b(?! (?:/|thang|nam))", t):
+        if not re.match(r"\b(?:quy|thang|nam)\b", t[m.end():].strip()):  # not '15 / 3 nam 2027' read twice
+            day = _day_named(int(m[1]), int(m[2]), m[3], today)
+            if day is not None and (m[0].startswith("ngay") or "/" in m[0]):
+                return Span(day, day, _day_label(day))
+    if m := re.search(rf"\b{_WEEKDAY} (?:(?:tuan|tuan le) )?({_THIS_WORDS}|{_NEXT_WORDS})\b", t):
+        monday = today - timedelta(days=today.weekday())
+        if not re.fullmatch(_THIS_WORDS, m[3]):
+            monday += timedelta(days=7)
+        day = monday + timedelta(days=_WEEKDAYS[m[1] or "cn"])
+        return Span(day, day, _day_label(day))
+    if m := re.search(rf"\bngay (\d{{1,2}}) thang ({_THIS_WORDS}|{_NEXT_WORDS})\b", t):  # 'ngày 5 tháng sau'
+        y, mo = divmod(today.year * 12 + today.month - 1 + (0 if re.fullmatch(_THIS_WORDS, m[2]) else 1), 12)
+        day = _day_named(int(m[1]), mo + 1, str(y), today)
+        if day is not None:
+            return Span(day, day, _day_label(day))
+    if re.search(r"\bngay (?:mot|kia)\b", t):
+        day = today + timedelta(days=2)
+        return Span(day, day, _day_label(day))
+    if re.match(r"(?:ngay )?mai\b", t):  # 'mai có phải nộp gì không'
+        return Span(today + timedelta(days=1), today + timedelta(days=1), "ngày mai")
+    if re.search(rf"\bcuoi tuan ({_THIS_WORDS}|{_NEXT_WORDS})\b", t) and _LIST.search(t):
+        saturday = today - timedelta(days=today.weekday()) + timedelta(days=5)
+        if not re.search(rf"\bcuoi tuan {_THIS_WORDS}\b", t):
+            saturday += timedelta(days=7)
+        return Span(saturday, saturday + timedelta(days=1), "cuối tuần " + (
+            "này" if re.search(rf"\bcuoi tuan {_THIS_WORDS}\b", t) else "sau"))
+    return None
+
+
 def _span(t: str, today: date, year: int | None, period: str) -> Span | None:
     """The stretch of days named, if any (a named report period is not a span: 'báo cáo quý 1' is one report)."""
+    if days := _days_span(t, today):
+        return days
     if m := re.search(rf"\btuan ({_THIS_WORDS}|{_NEXT_WORDS})\b", t):
         start = today - timedelta(days=today.weekday())
         if not re.fullmatch(_THIS_WORDS, m[1]):

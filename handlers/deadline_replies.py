@@ -14,9 +14,22 @@ from scheduler.workdays import WorkCalendar
 CIVIL_CODE = "Bộ luật Dân sự 2015, Điều 148 khoản 5"
 
 
+SOURCE_LIMIT = 100  # characters of a source in a reply's citation line
+
+
 def short_source(source: str) -> str:
-    """'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ (4 kỳ: …); ngày nộp …' -> 'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ'."""
-    return source.split(" (")[0].split(";")[0].strip(" .")
+    """'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ (4 kỳ: …); ngày nộp …' -> 'Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ';
+    a long source without such a break (a directive's text pasted in) is cut at a word, with '…'."""
+    short = re.split(r" \(|;|\n|\. ", source, maxsplit=1)[0].strip(" .")
+    if len(short) <= SOURCE_LIMIT:
+        return short
+    return short[:SOURCE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def citation_line(sources: Sequence[str], *extra: str) -> str:
+    """One '📄 Căn cứ: …' line for a reply: each source once, short, then `extra` (a law); '' when none."""
+    names = list(dict.fromkeys([short_source(x) for x in sources if x] + [e for e in extra if e]))
+    return f"📄 Căn cứ: {'; '.join(names)}." if names else ""
 
 
 def legal_line(occ: PeriodView, cal: WorkCalendar | None = None) -> str:
@@ -36,7 +49,8 @@ def _units_line(occ: PeriodView, units: Sequence[Unit]) -> str:
 
 def due_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today: date, cal: WorkCalendar,
               extra: str = "") -> str:
-    """One period's due date, legal due date, cut-off, recipient, the asker's units, `extra` and the source."""
+    """One period's due date, legal due date, cut-off, recipient, the asker's units and `extra`; the reply cites
+    its sources once, at its end (`citation_line`)."""
     out = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} "
            f"({days_left_text(occ.due, today, occ.legal_due)}).", legal_line(occ, cal)]
     if occ.cutoff:
@@ -44,8 +58,6 @@ def due_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], today:
     if d.submit_to:
         out.append(f"Nộp cho: {d.submit_to}.")
     out += [_units_line(occ, units), extra]
-    if d.source:
-        out.append(f"📄 Căn cứ: {d.source}.")
     return "\n".join(line for line in out if line)
 
 
@@ -53,8 +65,6 @@ def days_left_block(d: DeadlinePeriods, occ: PeriodView, units: Sequence[Unit], 
                     cal: WorkCalendar) -> str:
     out = [f"“{d.title}” — {occ.label}: {days_left_text(occ.due, today, occ.legal_due)} "
            f"(hạn {format_date_vi(occ.due)}).", legal_line(occ, cal), _units_line(occ, units)]
-    if d.source:
-        out.append(f"📄 Căn cứ: {short_source(d.source)}.")
     return "\n".join(line for line in out if line)
 
 
@@ -68,8 +78,6 @@ def day_off_block(d: DeadlinePeriods, occ: PeriodView, cal: WorkCalendar) -> str
         lines = [f"“{d.title}” — {occ.label}: hạn {format_date_vi(occ.due)} trùng ngày nghỉ ({why}), nên hạn "
                  f"cuối là ngày làm việc tiếp theo: {format_date_vi(occ.legal_due)}. Bot vẫn nhắc trước ngày "
                  f"{occ.due:%d/%m}."]
-    if d.source:
-        lines.append(f"📄 Căn cứ: {short_source(d.source)}; {CIVIL_CODE}.")
     return "\n".join(lines)
 
 
@@ -116,9 +124,8 @@ def listing(rows: Sequence[tuple[DeadlinePeriods, PeriodView]], units: Sequence[
         legal = f", hạn cuối {occ.legal_due:%d/%m} do trùng ngày nghỉ" if occ.legal_due != occ.due else ""
         passed = " — đã qua" if occ.legal_due < today and not mine else ""
         lines.append(f"• {d.title} — {occ.label}: hạn {format_date_vi(occ.due)}{legal}{state}{passed}")
-    sources = list(dict.fromkeys(short_source(d.source) for d, _ in rows if d.source))
-    if sources:
-        lines.append(f"📄 Căn cứ: {'; '.join(sources)}.")
+    if cited := citation_line([d.source for d, _ in rows]):
+        lines.append(cited)
     if unit_ids:
         lines.append("Khi đã nộp, gõ /danop <mã>.")
     return "\n".join(lines)

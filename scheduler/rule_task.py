@@ -6,21 +6,37 @@ from dataclasses import dataclass, replace
 
 from scheduler.rule_text import Mapped
 
+# A cited document's number ("1520/snv-cchc", "45/2025/nd-cp") and its date ("… ngay 02/3/2026"), as normalised
+_CITED_DOC = r"\d{1,5}(?:/\d{4})?/[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: ngay \d{1,2}/\d{1,2}/\d{4})?"
 # Task words that look like timing words once diacritics are gone ("quy định", "kết quả", "đầu mối", "một cửa").
 _TASK_COMPOUND = re.compile(
     r"(?:quy (?:dinh|che|trinh|hoach|pham|mo|chuan|doi|trach|uoc|tac|luat|nap|tu|cach)|ket qua|theo doi|"
+    # "Kết thúc đợt rà soát", "kiểm tra … kết thúc trước …": the verb of the work, unless a period follows it
+    r"(?:giua |dau |cuoi )?nhiem ky|ket thuc(?= (?!(?:ngay|moi|cac|hang|quy|thang|nam|ky|tuan|dot bao cao|\d)\b)[a-z])|"
+    # "lưu trữ", "trụ sở", "cư trú": not "trừ" (except)
+    r"luu tru|tru so|cu tru|du tru|"
+    # "tổng kết 5 năm thực hiện …": a review of several years names the work
+    r"(?:tong ket|so ket|danh gia|giai doan) (?:[2-9]|\d{2}) nam|"
+    # "tự kiểm tra ít nhất 01 lần": how often the work is done within its period, not when it is due
+    r"it nhat (?:\d{1,2}|mot|hai|ba) lan|"
+    # a cited document's number ("CV số 1520/SNV-CCHC", "KH 45/KH-SNV") and its date ("… ngày 02/3/2026")
+    rf"{_CITED_DOC}|"
     r"dau moi|dau tu|dau vao|dau ra|tuan thu|tuan tra|ky thuat|ky ket|ky so|ky ten|ky hop|chu ky|nam bat|viet nam|"
     r"mot cua|cong viec|ke hoach|dang ky|sau rong|truoc mat|truoc het|yeu cau|thu tuc|thu truong|thu tuong|thu ky|thu vien|doi moi|moi truong|thuong mai|ngan hang|hang hoa|khach hang|mat hang|cua hang|dien tu|tu dong|tu danh gia|tu cham|tu kiem tra|sau sat|chieu sau|ngay cang|ky luat|ky nang|ky duyet|ky vong|dau thau|dau gia|dau noi|dau tranh|(?:mau|mau so|bieu|bieu mau|bieu so|phu luc|phu luc so|muc|dieu|khoan|diem|chuong|phan) (?:\d+|[ivx]+)(?:[.,]\d+)*)(?= |$)(?! (?:\d|cn)(?= |$))")
 # Words that carry timing, longest first. Any of them left in the task text means the rule is not fully placed.
 _ATOM = re.compile(
     r"(?:(?:hai|ba|bon|sau|bay|tam|chin|muoi|nua|vai) (?:tuan|thang|quy|nam|ngay|lan)|"
-    r"\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam|ky|"
-    r"dinh ky|hang|moi|cac|(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|sau|den het|den|het|han chot|han nop|han|trong|toi da|"
+    r"\d[\d/_]*|ngay lam viec|ngay|thu (?:\d|cn)|(?:6|9) thang(?: (?:dau|cuoi) nam)?|tuan|thang|quy|nam ke hoach|nam|ky|"
+    # "hằng"/"mỗi" only before what recurs ("mô hình mới" is new, not every)
+    r"dinh ky|(?:hang|moi)(?= (?:tuan|thang|quy|nam|ky|ngay|thu|lan|dot|nua|\d))|cac|so voi|"
+    # "sau" before a word that is not timing ("khắc phục sau kiểm tra") names the work
+    r"sau(?! (?!(?:ngay|khi|ke|tinh|thoi|han|dot|ky|tuan|thang|quy|nam|do|tet|lien|hang|moi|cac|truoc|cham|den|\d)\b)[a-z])|"
+    r"(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|den het|den|het|han chot|han nop|han|trong|toi da|"
     r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
     r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
     r"neu|tru|rieng|ngoai tru|truong hop|chu nhat|gio|phut)(?= |$)")
 # Runs made only of these carry no timing by themselves ("các đơn vị", "trễ hạn", "từ", "và").
-_WEAK = frozenset({"va", "hoac", "cac", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
+_WEAK = frozenset({"va", "hoac", "cac", "so voi", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
                    "kip thoi", "trong vong", "vong", "dung thoi han", "dung han", "thoi han", "thoi gian"})
 # "… điện tử chậm nhất ngày 10": a loose "từ"/"đến"/"trong" before a lead belongs to the task
 _AFTER_LOOSE = re.compile(r"(?:cham nhat|truoc|han chot|han nop|khong qua|toi da)(?= |$)")
@@ -33,11 +49,15 @@ _FRAME = re.compile(r"(?:dinh ky )?(?:hang|moi) (?P<unit>tuan|thang|quy|nam)(?: 
 _CONTENT = re.compile(r"^(?P<unit>tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)"
                       r"(?= |$)(?! (?:ngay|thu|\d|khi|ket thuc|lan|ky|[a-z]+ \d))")
 _REPORT = re.compile(r"\b(?:bao cao|bc|so lieu)\b")
+# "Kế hoạch CCHC năm 2027", "báo cáo quý I/2027", "6 tháng đầu năm 2027": the period the work is about, with its year
+_SUBJECT = re.compile(r"(?:quy [1-4]|thang \d{1,2}(?:_\d{1,2})?)/(?P<y1>\d{4})|"
+                      r"(?:(?:6|9) thang(?: (?:dau|cuoi))? |ca )?nam (?P<y2>\d{4})")
 
 
 @dataclass(frozen=True)
 class Run:
-    """Consecutive words of one kind: "task", "main" (the timing), "frame", "label" or "content"."""
+    """Consecutive words of one kind: "task", "main" (the timing), "frame", "label", "content" or "subject"
+    (the period the work is about, with its year: "Kế hoạch CCHC năm 2027")."""
 
     kind: str
     text: str  # as the grammar reads it
@@ -139,6 +159,7 @@ def _classify(runs: list[Run]) -> list[Run]:
         after_task = k == 0 or runs[k - 1].kind == "task"
         before_task = k == len(runs) - 1 or runs[k + 1].kind == "task"
         split = _leading_label(r) if r.kind == "main" and after_task and k > 0 else None
+        split = split or (_leading_content(r) if r.kind == "main" and after_task and k > 0 else None)
         split = split or (_edge_frame(r) if r.kind == "main" else None)
         if r.kind != "main":
             out.append(r)
@@ -148,10 +169,14 @@ def _classify(runs: list[Run]) -> list[Run]:
             out.append(replace(r, kind="label"))
         elif after_task and k > 0 and before_task and _CONTENT.fullmatch(r.text):
             out.append(replace(r, kind="content"))
+        elif after_task and k > 0 and before_task and _SUBJECT.fullmatch(r.text):
+            out.append(replace(r, kind="subject"))
         elif split:
             out += split
         else:
             out.append(r)
+    if not any(r.kind == "main" for r in out):  # "ban hành trong 6 tháng đầu năm 2026": the period is the due
+        out = [replace(r, kind="main") if r.kind == "subject" else r for r in out]
     return out
 
 
@@ -162,7 +187,7 @@ def _leading_label(r: Run) -> list[Run] | None:
     """'quý trước ngày 15 tháng cuối quý' after report words: the report's period, then the rule (as the grammar
     reads "Báo cáo quý trước ngày 15 …")."""
     words = r.text.split()
-    for n in range(min(len(words) - 1, 4), 0, -1):
+    for n in range(min(len(words) - 1, 8), 0, -1):
         head, rest = " ".join(words[:n]), " ".join(words[n:])
         if _LABEL.fullmatch(head) and _BODY_LEAD.match(rest) and re.search(r"\d|\bngay\b", rest):
             cut = r.source.split()
@@ -171,10 +196,26 @@ def _leading_label(r: Run) -> list[Run] | None:
     return None
 
 
+_HEAD_CONTENT = re.compile(r"(?:tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)")
+_TAIL_RECURRENCE = re.compile(r".* (?:hang|moi) (?:tuan|thang|quy|nam)")
+
+
+def _leading_content(r: Run) -> list[Run] | None:
+    """'năm sau trước 15/12 hằng năm' after the work's name ("Gửi kế hoạch năm sau …"): the period the work is
+    about, then a rule that says its own recurrence."""
+    words = r.text.split()
+    for n in (3, 2):
+        head, rest = " ".join(words[:n]), " ".join(words[n:])
+        if _HEAD_CONTENT.fullmatch(head) and _BODY_LEAD.match(rest) and _TAIL_RECURRENCE.fullmatch(rest):
+            cut = r.source.split()
+            return [Run("content", head, " ".join(cut[:n]), r.span), Run("main", rest, " ".join(cut[n:]), r.span)]
+    return None
+
+
 def _edge_frame(r: Run) -> list[Run] | None:
     """'6 tháng một lần chậm nhất ngày 15 tháng cuối kỳ' (or the frame after the rule): the frame kept apart."""
     words = r.text.split()
-    for n in range(min(len(words) - 1, 5), 1, -1):
+    for n in range(min(len(words) - 1, 6), 1, -1):
         for head, rest, frame_first in ((words[:n], words[n:], True), (words[-n:], words[:-n], False)):
             f = _FRAME.fullmatch(" ".join(head))
             if f and (f.group("six") or f.group("six2") or f.group("unit2")) and re.search(r"\d|\bngay\b", " ".join(rest)):
@@ -223,4 +264,20 @@ def timing_words(m: Mapped, source: str) -> list[str]:
             word = source[sa:sb].strip(" ,;:.()")
             if word and word not in out:
                 out.append(word)
+    return out
+
+
+def subject_year(subject: Run) -> int:
+    """The year a subject run names ('nam 2027' -> 2027)."""
+    m = _SUBJECT.fullmatch(subject.text)
+    assert m is not None
+    return int(m.group("y1") or m.group("y2"))
+
+
+def cited_documents(m: Mapped, source: str) -> list[str]:
+    """The cited documents' numbers (with their dates) in `source`, as written: task text, never a due date."""
+    out = []
+    for found in re.finditer(rf"(?<![^ ]){_CITED_DOC}(?= |$)", m.text):
+        a, b = m.span(*found.span())
+        out.append(source[a:b].strip(" ,;:.()"))
     return out

@@ -82,7 +82,21 @@ _PERIOD_WORDS = re.compile(r"^(?:\s|,|;|va|hoac|quy\s+(?:iv|iii|ii|i|[1-4])|6\s+
 _Rewrite = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p), r) for p, r in [
     (r"\s*~\s*", " - "),
+    # "thời gian chốt số liệu từ ngày 15 tháng trước đến ngày 14 tháng báo cáo": the data cut-off (Nghị định
+    # 09/2019/NĐ-CP, Điều 12) names the period, not the due date; it is a remark
+    (r"\b(?:(?:thoi gian|thoi diem|ky)\s+)?chot\s+so\s+lieu\s+(?:tinh\s+)?(?:tu|ke tu)\b[^,;()]*?\bden\b[^,;()]*?(?=[,;)]|$)", " "),
     (r"\b(?:muon|tre) nhat\b", "cham nhat"),
+    # "ngày 14/6 và 14/12 hằng năm là hạn chót gửi số liệu": "là hạn …" restates the due; the rest is the work
+    # (when no number follows: "ngày 14/6 là hạn chót, ngày 20/6 là hạn nộp" names two competing dates)
+    (r"\bla\s+(?:han\s+(?:chot|nop|cuoi)|thoi\s+han|han)\b(?=\D*$)", " . "),
+    # "kể từ ngày nhận văn bản (ngày 14/4/2026)": the event's date, given in parentheses, is the start
+    (r"\b(ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?(?:[a-z]+\s+){1,7}?[(\[]\s*(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})\s*[)\]]",
+     r"\1 ngay \2"),
+    # "Hai đợt trong năm: trước 30/4 và trước 31/10": as many dates a year as listed
+    (r"\b(?:hai|ba|bon|[2-4])\s+dot\s+(?:trong|moi|mot|hang)\s+nam\b", "hang nam"),
+    # "hoàn thành trong tháng đầu quý sau", "trong tháng cuối quý": by that month's last day
+    (r"\btrong\s+(?:(?:vong|thoi\s+han)\s+)?(?=thang\s+(?:dau(?:\s+tien)?\s+quy\s+(?:sau|tiep\s+theo|ke\s+tiep)|cuoi\s+quy)\b)",
+     "ngay cuoi cung "),
     # "không muộn hơn ngày 28", "trước hoặc vào ngày 15/9", "vào hoặc trước ngày 15/9": the day itself counts
     (r"\bkhong\s+(?:muon|tre|cham)\s+hon\b", "cham nhat"),
     (r"\btruoc\s+(?:hoac|hay)\s+(?:vao\s+|dung\s+|trong\s+)?(?=ngay\b)", "cham nhat "),
@@ -94,8 +108,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
     (r"\b(sau|chin)\s+thang(?=\s+(?:(?:mot|1)\s+lan|(?:dau|cuoi)\s+nam)\b)",
      lambda m: "6 thang" if m.group(1) == "sau" else "9 thang"),
-    # "báo cáo bán niên" is the six-month report
+    # "báo cáo bán niên" is the six-month report; "nửa đầu năm", "nửa năm", "nửa cuối năm" are halves
     (r"\bban\s+nien\b", "6 thang"),
+    (r"\bnua\s+(?:(dau|cuoi)\s+)?nam\b", lambda m: "6 thang cuoi nam" if m.group(1) == "cuoi" else
+     "6 thang dau nam" if m.group(1) else "6 thang"),
     # "6 tháng/lần", "quý/lần"
     (r"\b(tuan|thang|quy|nam)\s*/\s*(?:(?:mot|1)\s+)?lan\b", r"\1 mot lan"),
     # "3 tháng một lần" is quarterly, "12 tháng một lần" yearly, "1 tuần 1 lần" weekly
@@ -115,6 +131,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (rf"(?<![\d/]){_TIME}(?![\d/])", " "),
     (r"\b(?:buoi\s+)?(?:sang|chieu|trua|toi)\s+(?=(?:ngay|thu|chu nhat)\b)", ""),
     (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " "),
+    # chat abbreviations: "trc"/"tr." (trước), "cn" is handled below, "6T"/"6th" (6 tháng), "KH" (kế hoạch)
+    (r"\b(?:trc|tr\.(?=\s*(?:ngay|\d)))(?=\s|$|\d)", "truoc"),
+    (r"\b([69])\s?(?:t|th)\b(?!\s*[/\d])", r"\1 thang"),
+    (r"(?<![/\-])\bkh\b(?![/\-])", "ke hoach"),
     (r"\bthu\s+(hai|ba|tu|nam|sau|bay)\b", lambda m: "thu " + _WEEKDAY[m.group(1)]),
     # "T6 hằng tuần", "mỗi T2": T2…T7 and CN are weekdays only next to a weekly word
     (r"\bt\s?([2-7])\b(?=\s+(?:hang|moi|cac)\s+tuan)", r"thu \1"),
@@ -130,9 +150,14 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"(?<=\d)\s*/\s*(?=\d)", "/"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})[.\-](\d{4}|\d{2})(?![\d/.\-])", r"\1/\2/\3"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])", r"\1/\2/20\3"),
+    # "từ 1-15/10/2027": a range of days of one month
+    (r"(?<![\d/.\-])(\d{1,2})\s*-\s*(\d{1,2})/(\d{1,2})/(\d{4})\b", r"\1/\3/\4 - \2/\3/\4"),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
+    # "ngày 15 tháng 6 và 15 tháng 12": the later items of a list of days of months
+    (r"(?:(?<=\bva )|(?<=\bhoac )|(?<=, )|(?<=,)|(?<=; ))(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d|\s+nam\s+\d)",
+     r"\1/\2"),
     # "ngày 15 các tháng 1, 4, 7 và 10" / "ngày 20 tháng 6 và tháng 12"
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?(?:cac\s+|moi\s+)?thang\s+"
      r"(\d{1,2}(?:\s*(?:,|;|va|hoac|-)\s*(?:thang\s+)?\d{1,2})+)"
@@ -144,11 +169,46 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bngay\s+(\d{1,2})\s+(?:cua\s+)?thang\s+(dau(?:\s+tien)?|cuoi(?:\s+cung)?)\s+(?:cua\s+)?nam\b(?!\s*\d)"
      r"(?:\s+(?:hang|moi)\s+nam\b)?",
      lambda m: f"ngay {m.group(1)}/{1 if m.group(2).startswith('dau') else 12} hang nam"),
+    # "trước 15 tháng cuối quý", "chậm nhất 20 hằng tháng": a day number after a lead word, "ngày" left out
+    (r"\b(truoc|cham nhat|han chot|han nop|han|den het)\s+(\d{1,2})\s+(?=thang\s+(?:cuoi|dau|sau|thu|tiep|ke|\d)|"
+     r"(?:hang|moi)\s+thang\b)", r"\1 ngay \2 "),
+    # counted from a period's end, in the orders admins write it: "sau ngày kết thúc quý 5 ngày làm việc",
+    # "sau 10 ngày kết thúc tháng" (no "kể từ")
+    (r"\bsau\s+(?:khi\s+|ngay\s+)?ket\s+thuc\s+(?:(moi|cac)\s+)?(6\s+thang|quy|thang|nam)\s+(\d{1,3})\s+ngay"
+     r"(\s+lam\s+viec)?\b", lambda m: f"sau {m.group(3)} ngay{m.group(4) or ''} ke tu ngay ket thuc {m.group(2)}"),
+    (r"\b(\d{1,3})\s+ngay(\s+lam\s+viec)?\s+(?:khi\s+)?ket\s+thuc\b", r"\1 ngay\2 ke tu ngay ket thuc"),
+    # "trong 3 ngày làm việc cuối tháng": due on the last (working) day of the period
+    (r"\b(?:trong\s+(?:vong\s+)?)?\d{1,2}\s+ngay(\s+lam\s+viec)?\s+cuoi(?:\s+cung)?(?=\s+(?:cua\s+)?(?:moi\s+|cac\s+|hang\s+)?"
+     r"(?:thang|quy|nam)\b)", lambda m: f"ngay{m.group(1) or ''} cuoi cung"),
+    # "ngày làm việc thứ 10 kể từ đầu quý" is the 10th working day of the quarter
+    (r"\b(ngay\s+lam\s+viec\s+thu\s+\d{1,2})\s+(?:ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?dau\s+(?:(?:moi|cac)\s+)?"
+     r"(thang|quy|nam)\b", r"\1 \2"),
+    # "trong 10 ngày đầu tháng 1 hằng năm": by the 10th of that month
+    (r"\btrong\s+(?:vong\s+)?(\d{1,2})\s+ngay\s+dau(?:\s+tien)?\s+(?:cua\s+)?thang\s+(\d{1,2})\b(?=\s+(?:hang|moi)\s+nam)",
+     r"ngay \1/\2"),
+    # "chậm nhất cuối tháng 10/2027", "trước cuối năm 2027": that month's or year's last day
+    (r"(?<!thang )\b(?:ngay\s+)?cuoi\s+(?=thang\s+\d{1,2}/\d{4}\b|nam\s+\d{4}\b|quy\s+[1-4]/\d{4}\b)", ""),
+    # "nộp báo cáo một lần trước ngày 30/9/2027": "một lần" only says it is a one-off
+    (r"\b(?:chi\s+)?(?:mot|1)\s+lan(?:\s+duy\s+nhat)?\s+(?=(?:truoc|cham\s+nhat|ngay|han|trong|den\s+het)\b)", ""),
+    # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
+    (r"(?:(?<=ngay \d)|(?<=ngay \d\d)|(?<=/\d)|(?<=/\d\d)|(?<=thang \d)|(?<=thang \d\d))\s+(?:cua\s+)?(thang|nam)\s+"
+     r"bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
+    # "ngày 10 của tháng kế tiếp sau quý", "ngày 10 tháng sau khi kết thúc quý": the month after each quarter
+    (r"\bthang\s+(?:ke\s+tiep|tiep\s+theo|sau|lien\s+sau|dau)\s+(?:sau\s+(?:khi\s+)?(?:ket\s+thuc\s+)?|"
+     r"(?:ke\s+tu\s+)?(?:khi\s+)?ket\s+thuc\s+)quy\b", "thang dau quy sau"),
+    # "tháng liền kề (sau)": the next month
+    (r"\bthang\s+lien\s+ke(?:\s+sau|\s+tiep\s+theo)?\b", "thang sau"),
+    # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy
+    (r"\bnam\s+(\d{2})\b(?![/\d]|\s+(?:ngay|thang|lan|tuan|quy|nam)\b)", r"nam 20\1"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d)", r"ngay \1/\2"),
     (r"\b(thang|quy)\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"\1 \2/\3"),
-    (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
+    # "quý II, IV năm 2026" (read "quy 2 , quy 4/2026"): the year is every listed quarter's
+    (r"\bquy ([1-4])(?=(?:\s*(?:,|va|hoac)\s*quy [1-4])+/(\d{4})\b)", lambda m: f"quy {m.group(1)}/{m.group(2)}"),
+    (r"\bthang\s+(\d{1,2})\s*(?:-|den(?:\s+het)?|va)\s*(?:thang\s+)?(\d{1,2})/(\d{4})\b", r"thang \1_\2/\3"),
     (r"(?<![\d/.\-])(\d{1,2})[.\-](\d{1,2})(?![\d/.\-])", r"\1/\2"),
+    # "trước ngày 30/11 năm 2027"
+    (r"(?<![\d/])(\d{1,2})/(\d{1,2})\s+nam\s+(\d{4})\b", r"\1/\2/\3"),
     # a label before the rule ("Báo cáo tháng: …", "BC năm - …") is kept apart by " : "
     (r"\s*:\s*|(?<!\d)\s+-\s*(?!\d)|(?<!\d)\s*-\s+(?!\d)|(?<=[a-z])\s+-\s*(?=\d)", " : "),
     (r"(?<!\d)\.(?!\d)|\.(?=\s|$)|[!?\n]", " . "),

@@ -360,7 +360,7 @@ def _annual(m: re.Match[str], ctx: _Ctx) -> DueRule:
     last = date(2001, mo, d) - _shift(strict)
     when = _strict_note(strict, f"{d:02d}/{mo:02d}", _dm(last))
     if kind:
-        what = f"kỳ: {KIND_NAMES[kind].lower()} (chốt số liệu theo Nghị định 09/2019/NĐ-CP, Điều 12)"
+        what = f"kỳ: {_kind_name(kind)} (chốt số liệu theo Nghị định 09/2019/NĐ-CP, Điều 12)"
     elif next_year:
         what = "báo cáo của năm trước (chốt số liệu 15/12 năm trước đến 14/12)"
     else:
@@ -630,6 +630,11 @@ def _period_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
         def per_year(y: int) -> list[Period]:
             return [period_occurrence(f"Q{q}", y, last(_last_day(y, 3 * q))) for q in range(1, 5)]
         what = spoken = "quý"
+    elif unit == "thang dau quy sau":  # "trong tháng đầu quý sau": the report of the quarter before
+        def per_year(y: int) -> list[Period]:
+            return [period_occurrence(f"Q{q}", y, last(_last_day(*_month_shift(y, 3 * q, 1)))) for q in _quarters(ctx)]
+        what = "tháng đầu quý sau (31/1, 30/4, 31/7, 31/10) cho báo cáo của quý trước"
+        spoken = "tháng đầu quý sau"
     elif unit.startswith("6 thang"):
         def per_year(y: int) -> list[Period]:
             return [period_occurrence("H1", y, last(date(y, 6, 30))), period_occurrence("H2", y, last(date(y, 12, 31)))]
@@ -784,7 +789,7 @@ _START_UNITS = {"thang": ("tháng", 1), "quy": ("quý", 3), "nam": ("năm", 12)}
 
 
 def _start_unit(unit: str) -> str:
-    return "quy" if "quy" in unit else "nam" if unit == "nam" else "thang"
+    return "quy" if "quy" in unit else "nam" if unit.split()[0] == "nam" else "thang"
 
 
 def _nth_day_of_start(m: re.Match[str], ctx: _Ctx) -> DueRule:
@@ -924,6 +929,10 @@ _ITEM_LEAD = r"(?:(?:cham nhat|truoc) )?"  # "trước ngày 30/6 và trước n
 DMY_PLAIN = r"\d{1,2}/\d{1,2}/\d{4}"
 _START_UNIT = (r"(?:thang dau(?: tien)? (?:(?:moi|hang|cac) )?quy|thang|quy|nam)"
                r"(?: (?:sau|tiep theo|ke tiep|lien sau))?")  # "đầu tháng sau": the same, read from the report's side
+# "trong thời hạn 05 ngày", "sau 5 ngày làm việc", "chậm nhất 10 ngày" … "kể từ (khi)", "sau (khi)", "tính từ"
+_COUNT_LEAD = (r"(?:(?:trong|khong qua|toi da|chi trong|cham nhat|sau|it nhat) )*(?:(?:vong|thoi han|thoi gian) )?"
+               r"(?:(?:khong qua|toi da) )?")
+_COUNT_FROM = r"(?:ke tu|tinh tu|sau)(?: khi)? "
 _SET_LIST = (r"(?:(?:bao cao )?(?:quy [1-4]|6 thang(?: (?:dau|cuoi) nam)?|9 thang(?: dau nam)?|(?:ca |hang )?nam)"
              r"(?: (?:va|hoac))? ?)+")
 
@@ -964,7 +973,7 @@ def _compiled(p: str) -> re.Pattern[str]:
 
 _RANGE_END_IN_TEXT = (r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2} " + YEARLY.replace("?P<yearly>", "?:")
                       + r"|\d{1,2} (?:hang|moi) thang|\d{1,2} thang cuoi quy")
-_LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|"
+_LAST_DAY = ("{{LEAD}}{day}cuoi(?: cung)? (?:(?:moi|cac|hang) )?(?P<unit>thang cuoi quy|thang dau quy sau|"
              r"thang (?P<mm>\d{{1,2}}(?:(?: va| hoac)? (?:thang )?\d{{1,2}})*) (?:hang|moi) nam|thang|quy|nam|6 thang)"
              rf"(?: {_EVERY} (?:thang|quy|nam))?")
 GRAMMAR: tuple[Production, ...] = (
@@ -978,9 +987,8 @@ GRAMMAR: tuple[Production, ...] = (
                                    rf"(?:vong |thoi han )?(?P<n2>\d{{1,2}}) ngay(?P<wd2> lam viec)? dau(?: tien)? "
                                    rf"(?:(?:moi|hang|cac) )?(?P<unit2>{_START_UNIT}))(?: {_EVERY} (?:thang|quy|nam))?",
                _nth_day_of_start),
-    Production("counted_from_end", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
-                                   r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
-                                   r"(?:ngay )?(?:ket thuc|cuoi(?: cung)?) (?:(?:moi|cac) )?"
+    Production("counted_from_end", rf"{_COUNT_LEAD}(?P<n>\d{{1,3}}) ngay(?P<wd> lam viec)? {_COUNT_FROM}"
+                                   r"(?:ngay )?(?:ket thuc|het|cuoi(?: cung)?) (?:(?:moi|cac) )?"
                                    r"(?P<unit>6 thang|thang|quy|nam|ky(?: bao cao)?)", _counted_from_end),
     Production("quarter_end", rf"{{LEAD}}ngay {D} (?:(?:cac |moi )?thang cuoi(?: cung)?|cuoi thang|thang thu 3) "
                               rf"(?:trong )?(?:{_EVERY} )?quy(?: {_EVERY} quy)?",
@@ -1015,9 +1023,8 @@ GRAMMAR: tuple[Production, ...] = (
     Production("single_list", rf"{{LEAD}}(?:ngay |cac ngay )?(?P<list>{DMY_PLAIN}(?: (?:va |hoac )?{_ITEM_LEAD}"
                               rf"(?:ngay )?{DMY_PLAIN})+)", _single_list, lead_in_text=True),
     Production("annual", rf"{{LEAD}}(?:ngay )?{DM} {YEARLY}", _annual),
-    Production("counted", r"(?:(?:trong|khong qua|toi da|chi trong) )?(?:(?:vong|thoi han|thoi gian) )?"
-                          r"(?:(?:khong qua|toi da) )?(?P<n>\d{1,3}) ngay(?P<wd> lam viec)? (?:ke tu|tinh tu|sau) "
-                          rf"(?:ngay )?{DMY}", _counted),
+    Production("counted", rf"{_COUNT_LEAD}(?P<n>\d{{1,3}}) ngay(?P<wd> lam viec)? {_COUNT_FROM}(?:ngay )?{DMY}",
+               _counted),
     Production("range", r"{LEAD}(?:tu (?:ngay )?(?P<start>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) (?:den|toi|-)|"
                         r"(?:ngay )?(?P<start2>\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) -) "
                         r"(?P<strict>truoc )?(?:het )?(?P<end>.+)", None,
@@ -1164,7 +1171,58 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
             return _range(m, ctx)
         if p.build is not None:
             return p.build(m, ctx)
-    return None
+    return _offset(s, ctx)
+
+
+# "03 ngày làm việc trước ngày 15 tháng cuối quý", "trước 2 ngày so với ngày 20 hằng tháng",
+# "5 ngày làm việc sau ngày cuối cùng của tháng": another rule's due dates moved by N (working) days
+_OFFSET = re.compile(r"^(?:(?:cham nhat|it nhat|toi thieu|som hon) )*(?:(?P<pre>truoc|sau) )?(?P<n>\d{1,2}) "
+                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu))? "
+                     r"(?P<base>(?:ngay |thu |\d|khi ket thuc |ket thuc ).+)$")
+
+
+def _offset(s: str, ctx: _Ctx) -> DueRule | None:
+    """A rule whose due dates are N days (or working days) before or after another rule's ('03 ngày làm việc
+    trước ngày 15 tháng cuối quý'): the base rule's periods, each due moved; None when it is not that form."""
+    m = _OFFSET.match(s)
+    if m is None or bool(m.group("pre")) == bool(m.group("dir")):
+        return None  # the direction said exactly once ('trước 3 ngày …' or '3 ngày trước …')
+    n, working = int(m.group("n")), bool(m.group("wd"))
+    before = (m.group("pre") or m.group("dir")) == "truoc"
+    # "5 ngày trước (ngày / khi) kết thúc quý": before the period's last day
+    base = _match(re.sub(r"^(?:khi |ngay )?ket thuc (?:(?:moi|cac) )?", "ngay cuoi ", m.group("base")), ctx)
+    if base is None:
+        return None
+    if n < 1 or (not base.recurring and n > 366):
+        return None
+    cal = ctx.cal
+
+    def moved(d: date) -> date:
+        if working:
+            return cal.add_working_days(d, -n if before else n)
+        return d + timedelta(days=-n if before else n)
+
+    def shift(periods: list[Period] | tuple[Period, ...]) -> list[Period]:
+        out = []
+        for o in periods:
+            due = moved(o.due)
+            if o.period == o.due.isoformat():  # a period named by its date is named by the moved date
+                out.append(Period(due.isoformat(), f"Ngày {_dmy(due)}", due, o.cutoff, o.window_start))
+            else:
+                out.append(replace(o, due=due))
+        return out
+
+    what = f"{n} ngày làm việc" if working else f"{n} ngày"
+    side = "trước" if before else "sau"
+    label, _, body = base.canonical.rpartition(": ")
+    body = re.sub(r"^chậm nhất ", "", body)
+    canonical = f"{label + ': ' if label else ''}{what} {side} {body}"
+    summary = f"{what[:1].upper()}{what[1:]} {side} hạn của quy tắc «{base.canonical}»: {base.summary[:1].lower()}{base.summary[1:]}"
+    if base._per_year is None:
+        return DueRule(ctx.text, False, summary, tuple(shift(base._fixed)), canonical=canonical)
+    per_base = base._per_year
+    rule = DueRule(ctx.text, True, summary, _per_year=lambda y: shift(per_base(y)), canonical=canonical)
+    return replace(rule, warnings=_cutoff_warnings(rule, None))
 
 
 def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
@@ -1187,7 +1245,7 @@ def _range(m: re.Match[str], ctx: _Ctx) -> DueRule | None:
 def _refusal(s: str, ctx: _Ctx) -> RuleError:
     """Why nothing matched, by its real cause, with the closest accepted form."""
     clean = _quoted(ctx.text)[1:-1]
-    q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b", s)
+    q = re.search(r"\bquy ([05-9]|\d{2}|v|vi|vii|viii|ix|x)\b(?! (?:ngay|thang|nam|tuan|lan)\b)", s)
     if q:
         return RuleError(f"Quý {q.group(1).upper()} không có thật (quý từ I đến IV). Ví dụ: «trong quý III/2027», "
                          "«ngày 15 tháng cuối quý».")
@@ -1201,6 +1259,9 @@ def _refusal(s: str, ctx: _Ctx) -> RuleError:
         return RuleError(f"«{clean}» không có ngày hạn cụ thể: báo cáo thường xuyên, đột xuất hay theo yêu cầu không "
                          "có ngày cố định nên không có gì để nhắc. Khi có yêu cầu, hãy thêm hạn một lần, ví dụ "
                          "«30/01/2027», hoặc «trong thời hạn 05 ngày làm việc kể từ 15/3/2027».")
+    if re.search(r"\btet\b", s) and not _DATE_TOKEN.search(s):
+        return RuleError(f"«{clean}» gắn với Tết âm lịch, ngày đổi mỗi năm nên bot chưa tính được (xem các ngày Tết "
+                         "bằng /ngaynghi). Hãy ghi ngày cụ thể, ví dụ «trước ngày 05/02/2027».")
     if _DAILY.search(s):
         return RuleError(f"«{clean}» là báo cáo hằng ngày: không có ngày hạn để nhắc. Các dạng gần nhất: «thứ Sáu "
                          "hằng tuần», «ngày 5 hằng tháng».")
@@ -1324,7 +1385,7 @@ def _kind_completions(s: str, kinds: tuple[str, ...]) -> list[str]:
     return []
 
 
-def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
+def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: bool = True) -> DueRule:
     """Understand a Vietnamese due rule; raises RuleError (a Vietnamese message with examples).
 
     `calendar` is used by rules counted in working days ("05 ngày làm việc kể từ …") and by the last
@@ -1336,6 +1397,16 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
         raise RuleError("Quy tắc hạn quá dài (tối đa 500 ký tự); hãy ghi ngắn gọn, ví dụ: «ngày 15 tháng cuối quý».")
     clean = re.sub(r"\s+", " ", "".join(ch for ch in text if ch not in INVISIBLE)).strip()
     _refuse_other_spacing(clean)
+    _refuse_a_choice(clean)
+    day_off = _day_off_clause(clean, calendar)
+    if day_off is not None:
+        return day_off
+    started = _start_clause(clean, calendar)
+    if started is not None:
+        return started
+    excepted = _with_exception(clean, calendar)
+    if excepted is not None:
+        return excepted
     first: tuple[str, _Ctx] | None = None
     for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
         normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
@@ -1350,15 +1421,108 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None) -> DueRule:
             rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
             _refuse_dropped_exception(clean)
-            return rule
+            return _in_named_year(rule, clean) if _named_year else rule
     composite = _clauses_rule(clean, calendar)
     if composite is not None:
         return composite
     rule = _task_reading(clean, calendar)
     if rule is not None:
         _refuse_dropped_exception(clean)
-        return rule
+        return _in_named_year(rule, clean) if _named_year else rule
+    if _named_year and _PERIOD_YEAR.search(first[0]) and re.search(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])", first[0]):
+        # "Báo cáo năm 2026 trước ngày 15/01": the day of the year after the named period
+        mapped = normalize(clean, remarks="drop")
+        named = _PERIOD_YEAR.search(mapped.text)
+        try:
+            assert named is not None
+            a, b = mapped.span(*named.span())
+            yearly = parse_rule(f"{clean[:a]} {clean[b:]} hằng năm", calendar, _named_year=False)
+        except (RuleError, AssertionError):
+            yearly = None
+        if yearly is not None:
+            return _in_named_year(yearly, clean, said_yearly=False)
+    _refuse_only_cited(clean)
     raise _refusal(*first)
+
+
+def _refuse_only_cited(clean: str) -> None:
+    """'Theo CV số 1520/SNV-CCHC ngày 02/3/2026, các sở gửi báo cáo': the only date is the cited document's; say so
+    rather than offer it as the due date."""
+    mapped = normalize(clean, remarks="drop")
+    cited = rule_task.cited_documents(mapped, clean)
+    if cited and not rule_task.read(mapped, clean).of("main"):
+        raise RuleError(f"«{cited[0]}» là số hiệu (và ngày) của văn bản được dẫn, không phải hạn nộp; quy tắc chưa nêu "
+                        "ngày hạn. Hãy ghi thêm hạn, ví dụ «chậm nhất ngày 15 tháng cuối quý», «ngày 5 hằng tháng», "
+                        "«30/06/2027».")
+
+
+# ---------------------------------------------------------------- a yearless date for a period of a named year
+
+# "quý I/2027", "tháng 6/2027", "6 tháng đầu năm 2027", "năm 2026" (as the grammar reads them)
+_PERIOD_YEAR = re.compile(r"\bquy (?P<q>[1-4])/(?P<y1>\d{4})\b|\bthang (?P<m>\d{1,2})/(?P<y2>\d{4})\b|"
+                          r"\b(?:(?P<n>6|9) thang(?: (?P<h>dau|cuoi))? )?nam (?P<y3>\d{4})\b|"
+                          r"\b(?P<n2>6|9) thang/(?P<y4>\d{4})\b")
+_RECURS = re.compile(r"\b(?:hang|moi|cac) (?:nam|quy|thang|tuan)\b|\bdinh ky\b|"
+                     r"\bnam (?:sau|tiep theo|ke tiep|lien sau|ke hoach)\b|\b(?:6|3) thang (?:mot|1) lan\b")
+
+
+def _named_period(m: re.Match[str]) -> tuple[int, str, int]:
+    """(year, period id, last month) of a named period ('quy 1/2027', '6 thang/2027', 'nam 2026')."""
+    y = int(m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4"))
+    n = m.group("n") or m.group("n2")
+    if m.group("q"):
+        return y, f"{y}-Q{m.group('q')}", 3 * int(m.group("q"))
+    if m.group("m"):
+        return y, f"{y}-{int(m.group('m')):02d}", int(m.group("m"))
+    if n == "9":
+        return y, f"{y}-9M", 9
+    if n == "6":
+        return (y, f"{y}-H2", 12) if m.group("h") == "cuoi" else (y, f"{y}-H1", 6)
+    return y, str(y), 12
+
+
+def _in_named_year(rule: DueRule, clean: str, *, said_yearly: bool = True) -> DueRule:
+    """'Báo cáo quý I/2027 chậm nhất ngày 10/3', 'Báo cáo năm 2026 trước ngày 15/01': a report of one named period,
+    due on a day written without its year, is one report: the period's own due day (or, for a rule giving one day
+    a year, the first such day from the period's last month). Refused when it cannot be one day, or the work is
+    not a report (a plan is due before its year, a report after its period: the year is not guessed)."""
+    if not rule.recurring:
+        return rule
+    s = normalize(clean, remarks="drop").text
+    found = list(_PERIOD_YEAR.finditer(s))
+    if not found:
+        return rule
+    named_periods = [_named_period(m) for m in found]  # "Báo cáo quý I/2027, 6 tháng/2027, quý III/2027 …"
+    y, pid, last = named_periods[0]
+    written = _DATE_TOKEN.search(s)
+    day_month = f"{int(written.group(1)):02d}/{int(written.group(2)):02d}" if written else f"15/{last:02d}"
+    refuse = RuleError(f"{_quoted(clean, 60)} nêu kỳ của năm {y} nhưng ngày hạn không ghi năm. Một lần: ghi đủ năm, "
+                       f"ví dụ «chậm nhất ngày {day_month}/{y}»; lặp lại hằng năm: bỏ năm của kỳ và thêm «hằng năm».")
+    if len({n[0] for n in named_periods}) != 1 or (said_yearly and _RECURS.search(s)) \
+            or not re.search(r"\b(?:bao cao|bc)\b", s) or not MIN_YEAR < y < MAX_YEAR:
+        raise refuse
+    near = rule.occurrences_between(date(y - 1, 1, 1), date(y + 1, 12, 31))
+    if len(named_periods) > 1:  # several periods of one year: each named period's own due date, all of them
+        pids = list(dict.fromkeys(n[1] for n in named_periods))
+        each = [next((o for o in near if o.period == p and o.cutoff is not None), None) for p in pids]
+        if any(o is None for o in each):
+            raise refuse
+        got = sorted((o for o in each if o is not None), key=lambda o: o.due)
+        listed = ", ".join(f"{_dmy(o.due)} ({o.label})" for o in got)
+        return DueRule(clean, False, f"Một lần cho mỗi kỳ đã nêu: chậm nhất {listed}.",
+                       tuple(Period(o.due.isoformat(), f"Ngày {_dmy(o.due)}", o.due) for o in got),
+                       warnings=rule.warnings, canonical="chậm nhất ngày " + " và ".join(
+                           [", ".join(_dmy(o.due) for o in got[:-1]), _dmy(got[-1].due)]))
+    named = [o for o in near if o.period == pid and o.cutoff is not None]  # a report period, not a plain yearly day's year
+    if not named and len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31))) == 1:
+        named = rule.occurrences(date(y, last, 1), 1)
+    if not named or named[0].due > date(y + 1, 12, 31):
+        raise refuse
+    due = named[0].due
+    occ = Period(due.isoformat(), f"Ngày {_dmy(due)}", due)
+    warnings = tuple(re.sub(r" Ví dụ: «[^»]*»\.$", "", w) for w in rule.warnings)  # its example is a yearly rule
+    return DueRule(clean, False, f"Một lần: chậm nhất ngày {_dmy(due)} (báo cáo của kỳ {named[0].label}).", (occ,),
+                   warnings=warnings, canonical=f"chậm nhất ngày {_dmy(due)}")
 
 
 # ---------------------------------------------------------------- a rule inside a task description
@@ -1382,7 +1546,7 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm': the rule read from its timing words alone, when
     the words left over carry no timing (they describe the work), and the period words among them agree with it."""
     for remarks in ("periods", "drop"):
-        reading = rule_task.read(normalize(clean, remarks=remarks), clean)
+        reading = _restated_within(rule_task.read(normalize(clean, remarks=remarks), clean))
         mains = reading.of("main")
         if len(mains) != 1:
             continue
@@ -1394,7 +1558,7 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
         kinds = tuple(dict.fromkeys([*six, *label_kinds]))
         ctx = _Ctx(clean, calendar, tuple(dict.fromkeys([*six, *report_kinds])))
-        rule = _match_completed(_body(" ".join(lead + [mains[0].text])), kinds, ctx)
+        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units)])), kinds, ctx)
         if rule is None:
             continue
         _check_agreement(rule, reading, units, label_kinds, contents)
@@ -1402,10 +1566,48 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     return None
 
 
+_WITHIN = re.compile(r"(?:hoan thanh )?trong (?:vong )?(?P<unit>thang|quy|nam)")
+_WITHIN_MONTHS = re.compile(r"(?:hoan thanh )?trong (?:cac )?thang (?P<mm>\d{1,2}(?: (?:va |hoac )?(?:thang )?\d{1,2})+)")
+
+
+def _restated_within(reading: rule_task.Reading) -> rule_task.Reading:
+    """'Hằng quý hoàn thành trong quý, chậm nhất ngày 20 tháng cuối quý': "trong quý" beside another timing run only
+    restates the period its recurrence names; it is kept with the recurrence, and the other run is the due."""
+    mains = reading.of("main")
+    said = {_UNIT_WORDS.get(u) for u in map(rule_task.frame_unit, reading.of("frame"))}
+    restated = [r for r in mains if (w := _WITHIN.fullmatch(r.text)) and w.group("unit") in said]
+    if len(mains) < 2 or len(mains) - len(restated) != 1:
+        return reading
+    return rule_task.Reading(tuple(replace(r, kind="frame") if r in restated else r for r in reading.runs))
+
+
+def _within_period(main: str, units: list[str]) -> str:
+    """'Mỗi quý … hoàn thành trong quý', 'Định kỳ 6 tháng … trong tháng 6 và tháng 12': within each period the
+    recurrence names, i.e. by its last day. Only with that recurrence said: "trong tháng" alone names no period."""
+    said = {_UNIT_WORDS.get(u) for u in units}
+    w = _WITHIN.fullmatch(main)
+    if w and w.group("unit") in said:
+        return f"ngay cuoi cung {w.group('unit')}"
+    w = _WITHIN.match(main)  # "trong quý chậm nhất ngày 20 tháng cuối quý": the day said is the due
+    if w and w.group("unit") in said and re.match(r" (?:cham nhat|truoc|ngay|han|den het)\b", main[w.end():]):
+        return main[w.end():].strip()
+    w = _WITHIN_MONTHS.fullmatch(main)
+    if w and units:
+        return f"ngay cuoi cung thang {w.group('mm')} hang nam"
+    return main
+
+
 def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str], label_kinds: tuple[str, ...],
                      contents: list[rule_task.Run]) -> None:
     """The recurrence words around the rule ("hằng quý", "Kế hoạch … năm", "báo cáo tháng trước") say as many
     periods a year as the rule gives; otherwise the rule is refused rather than half-understood."""
+    subjects = reading.of("subject")
+    if subjects and rule.recurring:
+        raise _disagree(rule, subjects, "nhiều năm")
+    for sub in subjects:  # "Kế hoạch năm 2028 … trước 15/12/2027": the year of the work is next to the due date's
+        dues = [o.due.year for o in rule.occurrences(date(MIN_YEAR, 1, 1), 50)]
+        if any(abs(rule_task.subject_year(sub) - y) > 1 for y in dues):
+            raise _disagree(rule, subjects, "năm " + ", ".join(map(str, sorted(set(dues)))))
     said = [r for r in reading.runs if r.kind in ("frame", "label", "content")]
     if not said:
         return
@@ -1414,7 +1616,8 @@ def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str]
             raise _disagree(rule, said, "một lần")
         return
     n = len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31)))
-    wanted = [_PER_YEAR[u] for u in units] + [_PER_YEAR[rule_task.content_unit(c)] for c in contents]
+    yearly_list = rule.canonical.endswith("hằng năm")  # "Hằng năm, trước 30/4 và trước 31/10"
+    wanted = [_PER_YEAR[u] for u in units if not (u == "Y" and yearly_list)] + [_PER_YEAR[rule_task.content_unit(c)] for c in contents]
     label_counts = _label_counts(label_kinds)
     if label_counts is not None:
         wanted.append(label_counts)
@@ -1433,7 +1636,7 @@ def _task_note(reading: rule_task.Reading) -> str:
     """What was taken as the due rule and what as the work, for the admin to check."""
     timing = " … ".join(dict.fromkeys(r.source for r in reading.runs if r.kind in ("frame", "main") and r.source))
     task = " … ".join(r.source for r in reading.runs if r.kind == "task" and r.source)
-    if not task and not reading.of("content") and not reading.of("label"):
+    if not task and not reading.of("content") and not reading.of("label") and not reading.of("subject"):
         return ""
     note = f"(Hạn đọc từ: «{timing}»"
     if task:
@@ -1442,21 +1645,39 @@ def _task_note(reading: rule_task.Reading) -> str:
         note += f"; «{lab.source}» trong tên công việc là kỳ, khớp với hạn"
     for c in reading.of("content"):
         note += f"; «{c.source}» là kỳ của nội dung báo cáo, không phải hạn nộp"
+    for c in reading.of("subject"):
+        note += f"; «{c.source}» là kỳ của công việc, không phải hạn nộp"
     return note + ".)"
 
 
 # ---------------------------------------------------------------- several report kinds, each with its own rule
 
-_CLAUSE_SPLIT = re.compile(r"\s*;\s*|,\s*(?=(?:báo cáo|bao cao|bc|BC|Báo cáo|Bao cao)\b)")
+_REPORT_HEAD = r"(?:báo cáo|bao cao|bc|bcao)\b"
+# a report period starting a clause: "quý 2 trước ngày 10/6", "6 tháng: 15/6", "năm trước ngày 10/12"
+_PERIOD_HEAD = (r"(?:quý|quy|q)\s*(?:[1-4]|iv|iii|ii|i)\b|(?:6|9|sáu|chín|sau|chin)\s+(?:tháng|thang)"
+                r"(?:\s+(?:đầu|cuối|dau|cuoi)\s+(?:năm|nam))?\b|"
+                r"(?:cả\s+|ca\s+)?(?:năm|nam)\b(?!\s+\d)")
+_CLAUSE_SPLIT = re.compile(rf"(?i)\s*;\s*|,\s*(?={_REPORT_HEAD}|(?:{_PERIOD_HEAD})\s*(?::|trước|truoc|chậm|cham|ngày|ngay|\d))")
 
 
 def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Báo cáo quý I, II, III trước ngày 15 của tháng cuối quý; báo cáo năm trước ngày 10/12': one rule per clause
     (split at ";", or at ", báo cáo …" when every clause names its report), joined when each is recurring and
     their periods do not overlap."""
-    parts = [p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean) if p.strip(" ,.")]
-    if len(parts) < 2 or (";" not in clean and not all(re.match(r"(?i)(?:báo cáo|bao cao|bc)\b", p) for p in parts)):
+    parts: list[str] = []
+    for piece in (p.strip(" ,.") for p in _CLAUSE_SPLIT.split(clean)):
+        if parts and not re.search(r"\d", parts[-1]) and piece:  # "Báo cáo quý I, quý II, quý III: …": one label
+            parts[-1] = f"{parts[-1]}, {piece}"
+        elif piece:
+            parts.append(piece)
+    if len(parts) < 2:
         return None
+    heads = [re.match(rf"(?i){_REPORT_HEAD}", p) is not None for p in parts]
+    periods = [re.match(rf"(?i)(?:{_PERIOD_HEAD})", p) is not None for p in parts]
+    if ";" not in clean and not (heads[0] and all(h or q for h, q in zip(heads, periods))):
+        return None
+    # "Báo cáo quý 1 trước ngày 10/3, quý 2 trước ngày 10/6": a clause naming only its period is that report's
+    parts = [p if h or not q or not heads[0] else f"báo cáo {p}" for p, h, q in zip(parts, heads, periods)]
     rules = []
     for p in parts:
         try:
@@ -1473,28 +1694,190 @@ def _clauses_rule(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         return [o for r in rules if r._per_year is not None for o in r._per_year(y)]
 
     summary = " ".join(f"{i}) {r.summary}" for i, r in enumerate(rules, 1))
-    warnings = tuple(w for r in rules for w in r.warnings)
+    warnings = _one_warning([w for r in rules for w in r.warnings])
     return DueRule(clean, True, f"Gồm {len(rules)} quy tắc: {summary}", _per_year=per_year, warnings=warnings,
                    canonical="; ".join(r.canonical for r in rules))
+
+
+def _one_warning(warnings: list[str]) -> tuple[str, ...]:
+    """The first cut-off warning of a joined rule, and how many other report kinds have the same problem."""
+    if len(warnings) <= 1:
+        return tuple(warnings)
+    return (f"{warnings[0]} (Tương tự cho {len(warnings) - 1} kỳ báo cáo khác.)",)
 
 
 _EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|đối với|trường hợp|ngoai tru|tru|rieng|doi voi|truong hop)"
                         r"\b[^)]*?\d[^)]*)")
 
 
+_EXCEPTION_LEAD = re.compile(r"^(?:ngoại trừ|trừ|riêng|đối với|ngoai tru|tru|rieng|doi voi)\s+", re.I)
+_PERIOD_SUFFIXES = {"-Q1", "-Q2", "-Q3", "-Q4", "-H1", "-H2", "-9M", ""}
+
+
+def _suffix(period: str) -> str:
+    return "-" + period.split("-", 1)[1] if "-" in period else ""
+
+
+def _with_exception(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """A rule with its exception ("…, riêng báo cáo năm chậm nhất ngày 05/12", "trừ quý IV: trước ngày 05/12"):
+    the excepted report periods take the exception's own rule. None when there is no exception, or when the rule
+    or the exception cannot be read that way (the caller then refuses an exception it would drop)."""
+    found = _EXCEPTION.search(clean)
+    if found is None:
+        return None
+    tail = found.group(1).strip(" ,.;)")
+    other = _EXCEPTION_LEAD.sub("", tail)
+    head = clean[:found.start()].strip(" ,;(–-")
+    if other == tail or not head:
+        return None
+    try:
+        rule = parse_rule(head, calendar)
+    except RuleError:
+        return None
+    exception: DueRule | None = None
+    for text in (other, f"báo cáo {other}"):
+        try:
+            exception = parse_rule(text, calendar)
+            break
+        except RuleError:
+            continue
+    # the periods the exception names, before its timing words ("quý IV và năm | chậm nhất ngày 10/12 hằng năm")
+    head_words = re.split(r"\b(?:truoc|cham nhat|ngay|han|trong|den het|tu|thu)\b|\d{1,2}/", normalize(other, remarks="drop").text, 1)[0]
+    named = set(_label_kinds(head_words)) & set(PERIOD_KINDS)
+    if exception is None or not (rule.recurring and exception.recurring and named) or rule._per_year is None \
+            or exception._per_year is None:
+        return None
+    sample = date(2031, 1, 1), date(2031, 12, 31)
+    main, own = rule._per_year, exception._per_year
+    kinds = sorted(named, key=PERIOD_KINDS.index)
+    if len(exception.occurrences_between(*sample)) == 1:
+        # one day a year for the periods named ("riêng quý IV và năm chậm nhất ngày 10/12"): each named period's
+        def extra(y: int) -> list[Period]:
+            return [_period(k, o.due) for o in own(y) for k in kinds]
+    else:
+        extra = own
+    excepted = {KINDS[k].suffix for k in kinds} | {_suffix(o.period) for o in exception.occurrences_between(*sample)}
+    if not excepted <= _PERIOD_SUFFIXES or not {KINDS[k].suffix for k in kinds} <= {
+            _suffix(o.period) for o in (o for y in (2031, 2032) for o in extra(y))}:
+        return None
+
+    def per_year(y: int) -> list[Period]:
+        return [o for o in main(y) if _suffix(o.period) not in excepted] + extra(y)
+
+    names = " và ".join(_kind_name(k) for k in kinds)
+    canon = f"báo cáo {names} {exception.canonical.rpartition(': ')[2]}"
+    summary = f"{rule.summary} Riêng {names}: {exception.summary[:1].lower()}{exception.summary[1:]}"
+    return DueRule(clean, True, summary, _per_year=per_year, warnings=rule.warnings + exception.warnings,
+                   canonical=f"{rule.canonical}, riêng {canon[:1].lower()}{canon[1:]}")
+
+
+# "nếu trùng ngày nghỉ thì gửi vào ngày làm việc liền trước", "(trường hợp hạn rơi vào thứ Bảy, Chủ nhật, ngày lễ
+# thì lùi sang ngày làm việc tiếp theo)": what happens when a due date is a day off
+_DAY_OFF_CLAUSE = re.compile(
+    r"[,;(]?\s*(?:\b(?:neu|truong hop|khi)\b(?: (?:han|ngay han|thoi han|ngay nop|ngay do))?(?: (?:nop|gui))? |"
+    r"\b(?=trung ))(?:trung|roi|roi vao|vao|la)(?: (?:vao|voi|dung))?(?: cac| mot)? (?:ngay nghi|ngay le|nghi le|le tet|(?:ky )?nghi tet|tet|thu 7|thu bay|"
+    r"thu cn|chu nhat|cuoi tuan|ngay nghi le|ngay khong lam viec)\b[^()]*?(?:\)|$)")
+_EARLIER = re.compile(r"\b(?:lien truoc|truoc do|ngay lam viec truoc|som hon|ke truoc|gan nhat truoc|lui ve truoc|"
+                      r"(?:gui|nop|bao cao|hoan thanh) (?:som|truoc)(?! (?:ngay|\d)))\b")
+_LATER = re.compile(r"\b(?:tiep theo|ke tiep|lien sau|sau do|ngay lam viec sau|dau tien sau|hoan|lui sang)\b")
+
+
+# "(áp dụng từ năm 2027)", "bắt đầu thực hiện từ ngày 01/7/2026": a recurring rule that starts later
+_START_CLAUSE = re.compile(r"\b(?:(?:bat dau )?ap dung|bat dau thuc hien|thuc hien|bat dau)\s+(?:ke\s+)?tu\s+(?:"
+                           r"(?:ngay\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})|thang\s+(?P<m2>\d{1,2})/(?P<y2>\d{4})|"
+                           r"quy\s+(?P<q>[1-4])/(?P<y3>\d{4})|nam\s+(?P<y4>\d{4}))\b")
+
+
+def _start_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """'Hằng năm, chậm nhất ngày 20/11 … (áp dụng từ năm 2027)': the recurring rule without the clause, its due dates
+    from the start on. None when there is no such clause, or the rest is not a recurring rule on its own."""
+    mapped = normalize(clean, remarks="keep")
+    found = _START_CLAUSE.search(mapped.text)
+    if found is None:
+        return None
+    g = found.group
+    y = int(g("y") or g("y2") or g("y3") or g("y4"))
+    month = int(g("m") or g("m2") or (3 * int(g("q")) - 2 if g("q") else 1))
+    if not MIN_YEAR < y < MAX_YEAR or not 1 <= month <= 12:
+        return None
+    start = _real_date(y, month, int(g("d"))) if g("d") else date(y, month, 1)
+    a, b = mapped.span(found.start(), found.end())
+    rest = re.sub(r"\(\s*\)|\[\s*\]", " ", clean[:a] + " " + clean[b:]).strip(" ,;(")
+    try:
+        rule = parse_rule(rest, calendar)
+    except RuleError:
+        return None
+    if not rule.recurring or rule._per_year is None:
+        return None
+    base = rule._per_year
+    note = f"Áp dụng từ ngày {_dmy(start)}: hạn trước ngày đó không tính."
+    return DueRule(clean, True, f"{rule.summary} {note}", _per_year=lambda yy: [o for o in base(yy) if o.due >= start],
+                   warnings=rule.warnings, canonical=f"{rule.canonical}, áp dụng từ ngày {_dmy(start)}")
+
+
+def _day_off_clause(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
+    """A rule with what to do when its due date is a day off: 'the working day before' moves each such due date
+    earlier; 'the next working day' is the legal rule already (Bộ luật Dân sự Điều 148.5), kept as a note. None when
+    the rule says neither (or says both)."""
+    mapped = normalize(clean, remarks="keep")
+    found = _DAY_OFF_CLAUSE.search(mapped.text)
+    if found is None:
+        return None
+    said = found.group(0)
+    earlier, later = _EARLIER.search(said) is not None, _LATER.search(said) is not None
+    if earlier == later:
+        return None
+    a, b = mapped.span(found.start(), found.end())
+    rest = (clean[:a] + " " + clean[b:]).strip(" ,;(")
+    rule = parse_rule(rest, calendar)
+    if later:
+        return replace(rule, text=clean, summary=f"{rule.summary} Nếu hạn trùng ngày nghỉ: hạn cuối là ngày làm việc "
+                       "tiếp theo (Bộ luật Dân sự 2015, Điều 148 khoản 5); bot vẫn nhắc trước ngày hạn.")
+    cal = calendar or WorkCalendar()
+
+    def moved(periods: list[Period] | tuple[Period, ...]) -> list[Period]:
+        return [replace(o, due=cal.previous_working_day(o.due)) for o in periods]
+
+    summary = f"{rule.summary} Nếu hạn trùng ngày nghỉ: nộp vào ngày làm việc liền trước."
+    canonical = f"{rule.canonical}, nếu trùng ngày nghỉ thì nộp vào ngày làm việc liền trước"
+    if rule._per_year is None:
+        return DueRule(clean, False, summary, tuple(moved(rule._fixed)), warnings=rule.warnings, canonical=canonical)
+    per_base = rule._per_year
+    return DueRule(clean, True, summary, _per_year=lambda y: moved(per_base(y)), warnings=rule.warnings,
+                   canonical=canonical)
+
+
+# "…, riêng các xã thì tùy", "…, trừ cấp xã": an exception with no date of its own still changes who or when
+_BARE_EXCEPTION = re.compile(r"(?i)[,;(–-]\s*((?:ngoại trừ|trừ|riêng|ngoai tru|tru|rieng)\b[^)]*)|"
+                             r"\s((?:ngoại trừ|trừ|ngoai tru|tru)\s+(?:tháng|thang|quý|quy|năm|nam|các|cac|ngày|ngay|cấp|"
+                             r"cap|xã|xa|phường|phuong)\b[^)]*)")
+
+
 def _refuse_dropped_exception(clean: str) -> None:
     """A rule read without its exception ("…, trừ quý IV nộp ngày 5/12", "(riêng quý IV: ngày 10/12)") would remind
     on the wrong day for the excepted period: refuse it rather than drop the exception silently."""
-    found = _EXCEPTION.search(clean)
+    found = _EXCEPTION.search(clean) or _BARE_EXCEPTION.search(clean)
     if found is None:
         return
-    tail = found.group(1).strip(" ,.;")
+    tail = (found.group(1) or found.group(2)).strip(" ,.;")
     raise RuleError(f"Quy tắc hạn có ngoại lệ «{tail[:80]}» mà bot chưa tính được. Hãy tạo hạn chung không kèm "
                     "ngoại lệ, và một hạn riêng cho trường hợp ngoại lệ (ví dụ «trước ngày 05/12 hằng năm»).")
 
 
 _OTHER_SPACING = re.compile(r"\b(?:(?:hai|ba|bon|bay|tam|chin|muoi|nua|\d{1,2}) (?:tuan|thang|nam|quy) (?:mot|1) lan|"
                             r"(?:moi|hang|cach) (?:hai|ba|bon|nua|\d{1,2}) (?:tuan|thang|nam|quy)|cach tuan|cach thang)\b")
+
+
+_CHOICE = re.compile(r"(?<![\d/])(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) hoac (?:ngay )?(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?)(?![\d/])")
+
+
+def _refuse_a_choice(clean: str) -> None:
+    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong."""
+    found = _CHOICE.search(normalize(clean, remarks="drop").text)
+    if found:
+        raise RuleError(f"{_quoted(clean, 60)} cho chọn giữa hai ngày («{found.group(1)} hoặc {found.group(2)}»): hãy ghi "
+                        f"một ngày hạn, ví dụ «chậm nhất ngày {found.group(2)}…», hoặc nếu phải nộp cả hai lần thì ghi "
+                        f"«{found.group(1)} và {found.group(2)}».")
 
 
 def _refuse_other_spacing(clean: str) -> None:
@@ -1514,7 +1897,7 @@ def _body(s: str) -> str:
     """The rule's words without separators, filler words in front and a leading recurrence."""
     s = s.replace(" : ", " ").replace(":", " ").strip()
     s = _FILLER.sub("", s)
-    s = _move_leading_recurrence(s)
+    s = re.sub(r"^(?:han (?:nop|chot) |thoi han |han )", "", _move_leading_recurrence(s))  # "hằng tháng hạn ngày 10"
     return re.sub(r"\s+", " ", s).strip()
 
 

@@ -295,3 +295,75 @@ async def test_more_phone_forms(app):
     assert "Năm 2026: hạn Thứ Ba, 15/12/2026" in text
     text = await ask(app, "hom nay co phai han nop bc ko")
     assert "Trong hôm nay" in text and "không có hạn nộp" in text and "Hạn gần nhất sau đó" in text
+
+
+# ------------------------------------------------------------------ a day named, and one short citation line
+
+@pytest.mark.parametrize("text, span", [
+    ("ngày 15/7 có hạn báo cáo gì không?", (date(2027, 7, 15), date(2027, 7, 15))),
+    ("15/12 co han gi ko", (date(2026, 12, 15), date(2026, 12, 15))),
+    ("ngay 20 thang 12 co phai nop bc gi k", (date(2026, 12, 20), date(2026, 12, 20))),
+    ("15/3/2027 có hạn nộp gì không", (date(2027, 3, 15), date(2027, 3, 15))),
+    ("hôm 15/11 có hạn gì không", (date(2026, 11, 15), date(2026, 11, 15))),  # a day just past: this year's
+    ("thứ 6 tuần này có hạn gì không", (date(2026, 11, 27), date(2026, 11, 27))),
+    ("thu 2 tuan sau phai nop gi", (date(2026, 11, 30), date(2026, 11, 30))),
+    ("chủ nhật tuần này có hạn nộp không", (date(2026, 11, 29), date(2026, 11, 29))),
+    ("từ nay đến 20/12 có hạn gì", (date(2026, 11, 25), date(2026, 12, 20))),
+    ("truoc ngay 15/12 co phai nop gi khong", (date(2026, 11, 25), date(2026, 12, 14))),  # strictly before
+    ("tuần sau phải nộp gì", (date(2026, 11, 30), date(2026, 12, 6))),
+    ("mai có phải nộp gì không", (date(2026, 11, 26), date(2026, 11, 26))),
+    ("thứ 6 này có hạn gì", (date(2026, 11, 27), date(2026, 11, 27))),
+    ("ngày mốt có hạn nộp gì", (date(2026, 11, 27), date(2026, 11, 27))),
+    ("ngày 5 tháng sau có hạn gì không", (date(2026, 12, 5), date(2026, 12, 5))),
+    ("ngay 15-7 co han bc gi khong", (date(2027, 7, 15), date(2027, 7, 15))),
+    ("ngày 15.7 có hạn gì", (date(2027, 7, 15), date(2027, 7, 15))),
+    ("cuối tuần này có phải nộp bc gì ko", (date(2026, 11, 28), date(2026, 11, 29))),
+])
+def test_a_day_or_days_named_are_the_stretch_asked(text, span):
+    q = read(text, TODAY)
+    assert q.intent == "list" and q.span is not None and (q.span.start, q.span.end) == span
+
+
+def test_a_named_report_with_its_date_stays_a_date_question():
+    q = read("hạn nộp báo cáo quý 1 là 15/3 phải không", TODAY)
+    assert (q.intent, q.period, q.year) == ("date", "Q1", 2027)
+
+
+async def test_what_is_due_on_a_day_named_includes_a_legal_last_day_moved_onto_it(app):
+    await _install(app)
+    text = await ask(app, "ngày 15/12 có hạn báo cáo gì không?")
+    assert text.startswith("Các hạn cần nộp trong ngày 15/12/2026") and text.count("•") == 1
+    assert "định kỳ của đơn vị — Năm 2026: hạn Thứ Ba, 15/12/2026" in text
+    # 20/12/2026 is a Sunday: the province's report is due on it and, by law, on Monday 21/12
+    text = await ask(app, "21/12 co phai nop bc gi ko")
+    assert "tỉnh gửi Bộ Nội vụ — Năm 2026: hạn Chủ Nhật, 20/12/2026, hạn cuối 21/12" in text
+    text = await ask(app, "thứ 2 tuần sau có hạn gì không")
+    assert text.startswith("Trong ngày 30/11/2026") and "Hạn gần nhất sau đó" in text
+
+
+async def test_a_reply_of_several_deadlines_cites_each_source_once_and_short(app):
+    await _install(app)
+    text = await ask(app, "hạn báo cáo 6 tháng năm sau là ngày nào")
+    assert text.count("📄") == 1 and text.rstrip().endswith("📄 Căn cứ: Hướng dẫn 581/BNV-CCHC của Bộ Nội vụ.")
+    assert "4 kỳ:" not in text and "mặc định ngày" not in text  # the preset's long source is not repeated
+    assert text.index("15/06/2027") < text.index("📄")  # the answer first
+
+
+async def test_a_long_source_typed_by_an_admin_is_cut_in_the_citation(app):
+    _group(app, "Sở Tài chính", "so", "g1")
+    long_source = ("Công văn 456/UBND-TH ngày 02/01/2026 về việc tăng cường kỷ luật, kỷ cương hành chính trong thực "
+                   "hiện chế độ báo cáo định kỳ tại các cơ quan chuyên môn thuộc UBND tỉnh và UBND cấp xã trên địa bàn")
+    r = await say(app, admin_msg(f"/themhan Báo cáo tiến độ giải ngân | ngày 25 hằng tháng | sở | 3,1 | {long_source}"))
+    await say(app, admin_msg(callback=r.buttons[0].data))
+    text = await ask(app, "han bc giai ngan thang 2 nam sau la ngay may")
+    cite = next(line for line in text.splitlines() if line.startswith("📄"))
+    assert cite.startswith("📄 Căn cứ: Công văn 456/UBND-TH") and cite.endswith("….") and len(cite) <= 115
+
+
+async def test_the_directive_date_comes_first_with_one_short_quoted_citation(app):
+    await _install(app)
+    text = await ask(app, "kh cchc nam 2027 han ban hanh la ngay nao")
+    lines = text.splitlines()
+    assert lines[0].startswith("Kế hoạch CCHC năm 2027: chậm nhất Thứ Bảy, 30/01/2027")
+    assert lines[-1].startswith("📄 Căn cứ: Công văn số 7946/UBND-NCPC") and "chậm nhất ngày 30/01 của năm kế hoạch" in lines[-1]
+    assert len(lines) == 3 and text.count("30/01 của năm kế hoạch") == 1 and len(lines[-1]) <= 300

@@ -1,6 +1,7 @@
 """The due-rule families of issue 11: each as written, without diacritics, in capitals and pasted from Word."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -369,11 +370,30 @@ def test_a_refusal_of_a_long_rule_stays_short():
     assert len(str(e.value)) <= 300
 
 
+@pytest.mark.parametrize("text, due", [
+    ("ngày 10 tháng cuối quý, trừ quý IV nộp ngày 5/12", [(2027, 3, 10), (2027, 6, 10), (2027, 9, 10), (2027, 12, 5)]),
+    ("ngay 10 thang cuoi quy, tru quy IV nop ngay 5/12", [(2027, 3, 10), (2027, 6, 10), (2027, 9, 10), (2027, 12, 5)]),
+    ("ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)", [(2027, 3, 20), (2027, 6, 20), (2027, 9, 20), (2027, 12, 10)]),
+    ("Báo cáo quý I, II, III chậm nhất ngày 18 tháng cuối quý, riêng báo cáo năm chậm nhất ngày 05/12",
+     [(2027, 3, 18), (2027, 6, 18), (2027, 9, 18), (2027, 12, 5)]),
+    ("Báo cáo quý chậm nhất ngày 15 tháng cuối quý, riêng quý IV và năm chậm nhất ngày 10/12",
+     [(2027, 3, 15), (2027, 6, 15), (2027, 9, 15), (2027, 12, 10)]),
+])
+def test_an_exception_naming_a_report_period_takes_its_own_date(text: str, due: list[tuple[int, int, int]]) -> None:
+    rule = parse_rule(text)
+    got = rule.occurrences(date(2027, 1, 1), 4)
+    assert [o.due for o in got] == [date(*d) for d in due]
+    # the restatement parses back to the same periods
+    again = parse_rule(rule.canonical).occurrences(date(2027, 1, 1), 4)
+    assert [(o.period, o.due) for o in again] == [(o.period, o.due) for o in got]
+
+
 @pytest.mark.parametrize("text", [
-    "ngày 10 tháng cuối quý, trừ quý IV nộp ngày 5/12",
-    "ngay 10 thang cuoi quy, tru quy IV nop ngay 5/12",
-    "ngày 20 tháng cuối quý (riêng quý IV: ngày 10/12)",
     "ngày 5 hằng tháng; đối với cấp xã ngày 8",
+    "Báo cáo tháng chậm nhất ngày 20 hằng tháng, riêng tháng 12 trước ngày 10/12",
+    "ngày 15 tháng cuối quý, riêng cấp xã ngày 10 tháng cuối quý",
+    "Báo cáo năm chậm nhất ngày 15/12 hằng năm, riêng các xã thì tùy",
+    "ngày 15 hằng tháng trừ tháng 2",
 ])
 def test_an_exception_with_its_own_date_is_refused_not_dropped(text: str) -> None:
     with pytest.raises(RuleError) as err:
@@ -388,3 +408,216 @@ def test_an_exception_with_its_own_date_is_refused_not_dropped(text: str) -> Non
 ])
 def test_conditions_and_remarks_without_a_date_of_their_own_still_parse(text: str) -> None:
     assert parse_rule(text).recurring
+
+
+CAL = WorkCalendar()
+
+
+def _q_end(y: int, q: int) -> date:
+    return date(y, 3 * q, (31, 30, 30, 31)[q - 1])
+
+
+@pytest.mark.parametrize("text", [
+    "sau 5 ngày làm việc kể từ ngày kết thúc quý",
+    "Báo cáo quý gửi sau 5 ngày làm việc kể từ ngày kết thúc quý",
+    "trong 5 ngày làm việc sau khi kết thúc quý",
+    "chậm nhất 5 ngày làm việc sau ngày kết thúc quý",
+    "sau 5 ngay lam viec ke tu ngay ket thuc quy",
+])
+def test_working_days_after_the_end_of_each_quarter(text: str) -> None:
+    got = parse_rule(text, calendar=CAL).occurrences(date(2027, 1, 1), 4)
+    assert [o.due for o in got] == [CAL.add_working_days(e, 5) for e in
+                                    (_q_end(2026, 4), _q_end(2027, 1), _q_end(2027, 2), _q_end(2027, 3))]
+    assert [o.period for o in got] == ["2026-Q4", "2027-Q1", "2027-Q2", "2027-Q3"]
+    assert got[0].due == date(2027, 1, 8)  # 1/1 is Tết Dương lịch, not a working day
+
+
+@pytest.mark.parametrize("text, base, n", [
+    ("chậm nhất 03 ngày làm việc trước ngày 15 tháng cuối quý", "ngày 15 tháng cuối quý", -3),
+    ("2 ngày làm việc trước ngày cuối quý", "ngày cuối quý", -2),
+    ("Nộp báo cáo chậm nhất 02 ngày làm việc trước ngày 20 hàng tháng", "ngày 20 hằng tháng", -2),
+    ("5 ngày làm việc sau ngày 20 hằng tháng", "ngày 20 hằng tháng", 5),
+])
+def test_working_days_before_or_after_another_rule(text: str, base: str, n: int) -> None:
+    rule = parse_rule(text, calendar=CAL)
+    want = parse_rule(base).occurrences(date(2027, 1, 1), 6)
+    got = rule.occurrences(date(2026, 12, 1), 12)
+    got = [o for o in got if o.period in {w.period for w in want}][:6]
+    assert [(o.period, o.due) for o in got] == [(w.period, CAL.add_working_days(w.due, n)) for w in want]
+    again = parse_rule(rule.canonical, calendar=CAL).occurrences(date(2026, 12, 1), 12)
+    assert [(o.period, o.due) for o in again] == [(o.period, o.due) for o in rule.occurrences(date(2026, 12, 1), 12)]
+
+
+def test_calendar_days_before_a_rule_and_a_one_off_date() -> None:
+    assert [o.due for o in parse_rule("Báo cáo tháng gửi 3 ngày trước ngày 25 hằng tháng").occurrences(
+        date(2027, 1, 1), 2)] == [date(2027, 1, 22), date(2027, 2, 22)]
+    once = parse_rule("3 ngày làm việc trước ngày 15/12/2027", calendar=CAL).occurrences(date(2027, 1, 1), 1)
+    assert [(o.period, o.due) for o in once] == [("2027-12-10", date(2027, 12, 10))]
+
+
+@pytest.mark.parametrize("text", [
+    "Báo cáo tháng gửi trước ngày 25 hằng tháng, nếu trùng ngày nghỉ thì gửi vào ngày làm việc liền trước",
+    "trước ngày 25 hằng tháng (trường hợp hạn rơi vào thứ 7, chủ nhật thì nộp vào ngày làm việc liền trước)",
+    "truoc ngay 25 hang thang, neu trung ngay nghi thi gui truoc",
+])
+def test_a_day_off_moves_the_due_date_to_the_working_day_before_when_the_rule_says_so(text: str) -> None:
+    got = parse_rule(text, calendar=CAL).occurrences(date(2027, 1, 1), 4)
+    # 24/01/2027 is a Sunday, 24/04/2027 a Saturday
+    assert [o.due for o in got] == [date(2027, 1, 22), date(2027, 2, 24), date(2027, 3, 24), date(2027, 4, 23)]
+
+
+def test_the_next_working_day_clause_keeps_the_nominal_date_and_says_the_legal_rule() -> None:
+    rule = parse_rule("ngày 15 tháng cuối quý (nếu trùng ngày nghỉ lễ thì lùi sang ngày làm việc tiếp theo)")
+    assert [o.due for o in rule.occurrences(date(2027, 1, 1), 2)] == [date(2027, 3, 15), date(2027, 6, 15)]
+    assert "148" in rule.understood()
+
+
+@pytest.mark.parametrize("text, start, due", [
+    ("Báo cáo quý 1 trước ngày 10/3, quý 2 trước ngày 10/6, quý 3 trước ngày 10/9, quý 4 trước ngày 10/12",
+     (2027, 7, 1), [(2027, 9, 9), (2027, 12, 9), (2028, 3, 9)]),
+    ("Báo cáo quý I trước 15/3, 6 tháng trước 15/6, quý III trước 15/9, năm trước 15/12",
+     (2027, 1, 1), [(2027, 3, 14), (2027, 6, 14), (2027, 9, 14), (2027, 12, 14)]),
+    ("Báo cáo sơ kết 6 tháng và tổng kết năm chậm nhất ngày 15 tháng 6 và 15 tháng 12",
+     (2027, 1, 1), [(2027, 6, 15), (2027, 12, 15)]),
+    ("BC 6T đầu năm và cả năm: trước 15/6 và 15/12", (2027, 1, 1), [(2027, 6, 14), (2027, 12, 14)]),
+    ("Gửi BC quý về SNV trc ngày 15 tháng cuối quý", (2027, 1, 1), [(2027, 3, 14), (2027, 6, 14)]),
+    ("bc quy gui snv truoc 15 thang cuoi quy", (2027, 1, 1), [(2027, 3, 14), (2027, 6, 14)]),
+    ("Nộp KH CCHC năm sau trước 15/12 hằng năm", (2027, 1, 1), [(2027, 12, 14), (2028, 12, 14)]),
+    ("trước ngày 30/11 năm 2027", (2027, 1, 1), [(2027, 11, 29)]),
+    ("Kiểm tra CCHC kết thúc trước 30/11/27", (2027, 1, 1), [(2027, 11, 29)]),
+    ("Kế hoạch CCHC năm 2028 gửi Sở Nội vụ chậm nhất ngày 15/12/2027", (2027, 1, 1), [(2027, 12, 15)]),
+    ("Báo cáo năm 2026 gửi trước 15/1/27", (2026, 12, 1), [(2027, 1, 14)]),
+    ("Định kỳ 6 tháng báo cáo trước ngày 10 tháng 6 và ngày 10 tháng 12", (2027, 1, 1), [(2027, 6, 9), (2027, 12, 9)]),
+    ("Báo cáo quý: trước ngày 10 của tháng kế tiếp sau quý", (2027, 1, 1), [(2027, 1, 9), (2027, 4, 9)]),
+    ("Báo cáo quý gửi trước ngày 10 tháng sau khi kết thúc quý", (2027, 1, 1), [(2027, 1, 9), (2027, 4, 9)]),
+    ("Báo cáo hằng tháng: trước ngày 10 của tháng liền kề sau", (2027, 1, 1), [(2027, 1, 9), (2027, 2, 9)]),
+    ("Báo cáo tháng gửi trước ngày 20 của tháng báo cáo", (2027, 1, 1), [(2027, 1, 19), (2027, 2, 19)]),
+    ("Báo cáo năm gửi trước ngày 15 tháng 12 năm báo cáo", (2027, 1, 1), [(2027, 12, 14), (2028, 12, 14)]),
+    ("Nộp báo cáo một lần trước ngày 30/9/2027", (2027, 1, 1), [(2027, 9, 29)]),
+    ("chậm nhất cuối tháng 10/2027", (2027, 1, 1), [(2027, 10, 31)]),
+    ("hạn nộp từ 1-15/10/2027", (2027, 1, 1), [(2027, 10, 15)]),
+    ("Báo cáo sơ kết giữa nhiệm kỳ trước 30/6/2028", (2027, 1, 1), [(2028, 6, 29)]),
+    ("6 tháng cuối năm 2027", (2027, 1, 1), [(2027, 12, 31)]),
+    ("Báo cáo 6 tháng đầu năm chậm nhất ngày 15/6, 6 tháng cuối năm chậm nhất ngày 15/12", (2027, 1, 1),
+     [(2027, 6, 15), (2027, 12, 15)]),
+    ("Trong tháng 7 và tháng 8/2027", (2027, 1, 1), [(2027, 8, 31)]),
+    ("Nửa đầu năm 2027", (2027, 1, 1), [(2027, 6, 30)]),
+])
+def test_admin_phrasings_of_periods_abbreviations_and_the_works_own_year(
+        text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
+    got = parse_rule(text).occurrences(date(*start), len(due))
+    assert [o.due for o in got] == [date(*d) for d in due]
+
+
+def test_periods_listed_by_name_keep_their_report_kinds() -> None:
+    got = parse_rule("Báo cáo quý I trước 15/3, 6 tháng trước 15/6, quý III trước 15/9, năm trước 15/12").occurrences(
+        date(2027, 1, 1), 4)
+    assert [o.period for o in got] == ["2027-Q1", "2027-H1", "2027-Q3", "2027"]
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch CCHC năm 2030 gửi Sở Nội vụ chậm nhất ngày 15/12/2027",  # the work's year far from the due date
+    "Báo cáo năm 2026 gửi trước ngày 15/12 hằng năm",  # one year's report, a rule for every year
+    "trước 3 ngày",
+    "Báo cáo quý trước ngày 15 tháng cuối quý hoặc ngày 20 tháng đầu quý sau",
+])
+def test_ambiguous_admin_phrasings_are_refused_in_vietnamese(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert len(str(err.value)) <= 300 and re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêềếểễệôồốổỗộơờớởỡợưừứửữự]", str(err.value))
+
+
+@pytest.mark.parametrize("text, due", [
+    ("ngày 15 tháng 1 năm 27", date(2027, 1, 15)),
+    ("6 tháng cuối năm 26", date(2026, 12, 31)),
+    ("trong quý III/27", date(2027, 9, 30)),
+])
+def test_two_digit_years_after_nam_and_a_period(text: str, due: date) -> None:
+    assert [o.due for o in parse_rule(text).occurrences(date(2026, 6, 1), 1)] == [due]
+
+
+def test_a_rule_tied_to_tet_is_refused_with_a_way_out() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("Báo cáo trước Tết Nguyên đán")
+    assert "âm lịch" in str(err.value) and "/ngaynghi" in str(err.value)
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Báo cáo quý I/2027 chậm nhất ngày 10/3", date(2027, 3, 10)),
+    ("Báo cáo quý IV/2026 chậm nhất ngày 10/01", date(2027, 1, 10)),  # after its quarter: the next January
+    ("Báo cáo năm 2026 trước ngày 15/01", date(2027, 1, 14)),
+    ("Báo cáo năm 2026 trước ngày 15/12", date(2026, 12, 14)),
+    ("Báo cáo quý I/2027: ngày 15 tháng cuối quý", date(2027, 3, 15)),
+    ("Báo cáo 6 tháng đầu năm 2027 gửi trước ngày 15/6", date(2027, 6, 14)),
+])
+def test_a_report_of_a_named_periods_year_with_a_yearless_day_is_one_report(text: str, due: date) -> None:
+    rule = parse_rule(text)
+    assert not rule.recurring and [o.due for o in rule.occurrences(date(2026, 1, 1), 5)] == [due]
+    assert parse_rule(rule.canonical).occurrences(date(2026, 1, 1), 5) == rule.occurrences(date(2026, 1, 1), 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch CCHC năm 2027 ban hành trước 30/01",  # a plan is due before its year, a report after: not guessed
+    "Báo cáo quý I/2027 chậm nhất ngày 10/3 hằng năm",
+])
+def test_a_named_periods_year_with_a_yearless_day_that_cannot_be_placed_is_refused(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert "không ghi năm" in str(err.value) and len(str(err.value)) <= 300
+
+
+@pytest.mark.parametrize("text, start, due", [
+    ("trong 3 ngày làm việc cuối tháng", (2027, 1, 1), [(2027, 1, 29), (2027, 2, 26), (2027, 3, 31)]),
+    ("chậm nhất 05 ngày trước ngày kết thúc quý", (2027, 1, 1), [(2027, 3, 26), (2027, 6, 25), (2027, 9, 25)]),
+    ("5 ngày trước khi kết thúc quý", (2027, 1, 1), [(2027, 3, 26), (2027, 6, 25), (2027, 9, 25)]),
+    ("ngày làm việc thứ 10 kể từ đầu quý", (2027, 1, 1), [(2027, 1, 15), (2027, 4, 14), (2027, 7, 14)]),
+    ("sau ngày kết thúc quý 5 ngày làm việc", (2027, 1, 1), [(2027, 1, 8), (2027, 4, 7), (2027, 7, 7)]),
+    ("chậm nhất sau 10 ngày kết thúc tháng", (2027, 1, 1), [(2027, 1, 10), (2027, 2, 10), (2027, 3, 10)]),
+    ("trong 15 ngày đầu của năm sau", (2027, 1, 1), [(2027, 1, 15), (2028, 1, 15)]),  # it was read as monthly
+    ("trong 10 ngày đầu tháng 1 hằng năm", (2027, 1, 1), [(2027, 1, 10), (2028, 1, 10)]),
+])
+def test_more_ways_of_counting_days_from_a_periods_start_or_end(
+        text: str, start: tuple[int, int, int], due: list[tuple[int, int, int]]) -> None:
+    got = parse_rule(text, calendar=CAL).occurrences(date(*start), len(due))
+    assert [o.due for o in got] == [date(*d) for d in due]
+
+
+def test_a_count_of_days_after_a_quarter_is_not_read_as_quarter_five() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("sau ngày kết thúc quý 5 ngày để tổng hợp, đột xuất")
+    assert "Quý 5" not in str(err.value)
+
+
+def test_an_exception_for_several_periods_gives_each_its_own_period() -> None:
+    got = parse_rule("Báo cáo quý chậm nhất ngày 15 tháng cuối quý, riêng quý IV và năm chậm nhất ngày 10/12"
+                     ).occurrences_between(date(2027, 10, 1), date(2027, 12, 31))
+    assert sorted((o.period, o.due) for o in got) == [("2027", date(2027, 12, 10)), ("2027-Q4", date(2027, 12, 10))]
+
+
+@pytest.mark.parametrize("text", ["ngày 15 hoặc 20 hằng tháng", "trước ngày 15/6 hoặc 30/6 hằng năm"])
+def test_a_choice_of_two_days_is_refused(text: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule(text)
+    assert "chọn giữa hai ngày" in str(err.value) and len(str(err.value)) <= 300
+
+
+
+def test_half_a_year_is_the_six_month_report() -> None:
+    assert [o.period for o in parse_rule("Báo cáo nửa năm gửi trước 20/6").occurrences(date(2027, 1, 1), 2)] == [
+        "2027-H1", "2028-H1"]
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Báo cáo tháng, thời gian chốt số liệu từ ngày 15 tháng trước đến ngày 14 tháng báo cáo, gửi trước ngày 16 hằng "
+     "tháng", [date(2027, 1, 15), date(2027, 2, 15)]),
+    ("Báo cáo quý: thời gian chốt số liệu từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý; thời "
+     "hạn gửi: ngày 18 tháng cuối quý", [date(2027, 3, 18), date(2027, 6, 18)]),
+])
+def test_a_data_cut_off_written_in_the_rule_is_a_remark(text: str, due: list[date]) -> None:
+    assert [o.due for o in parse_rule(text).occurrences(date(2027, 1, 1), 2)] == due
+
+
+def test_a_data_cut_off_alone_has_no_due_date() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_rule("chốt số liệu từ ngày 15/12 đến ngày 14/12")
+    assert "chưa nêu ngày nộp" in str(err.value)
