@@ -124,14 +124,19 @@ def cmd_reminders_now(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_acks_confirm(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.repo import get_deadline
     from scheduler.usecases.acknowledgements import confirm
 
     text = f"{args.code} {args.unit}" + (f" số {args.number}" if args.number else "")
     app = _app(settings)
     with app.db.session() as s:
+        if get_deadline(s, args.code.strip().lower()) is None:  # else the code would be read as part of the unit
+            return fail(f"Không có hạn mã «{args.code}». Xem các mã: python -m bot deadlines list")
         r = confirm(s, app.clock.now(), CONSOLE, settings, text=text)
     if r.status != "done":
+        meant = r.extra.get("suggestions", "")
         reasons = {"no_unit": f"Không có đơn vị «{args.unit}».", "unknown_code": f"Không có hạn mã «{args.code}».",
+                   "unknown_unit": f"Không có đơn vị «{args.unit}»." + (f" Có phải: {meant}?" if meant else ""),
                    "not_audience": f"Hạn {args.code} không áp dụng cho {args.unit}.",
                    "nothing_open": f"{args.unit} không còn kỳ nào của hạn {args.code} đang chờ xác nhận."}
         return fail(reasons.get(r.status, f"Không xác nhận được ({r.status})."))
