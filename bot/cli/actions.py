@@ -254,12 +254,15 @@ def cmd_admins_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_admins_change(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.admins import grant, revoke
+    from bot.core.admins import grant, revoke, user_ref_problem
 
     channel, sep, user = args.who.partition(":")
     channel, user = channel.strip().lower(), user.strip()
     if not sep or not channel.isidentifier() or not user or any(ch.isspace() for ch in user) or len(user) > 64:
         return fail("Ghi người dùng dạng kênh:mã, ví dụ telegram:123456.")
+    problem = user_ref_problem(channel, user) if args.grant else None
+    if problem is not None:
+        return fail(problem)
     app = _app(settings)
     with app.db.session() as s:
         if args.grant:
