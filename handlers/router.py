@@ -35,6 +35,8 @@ TOO_LONG_TEXT = ("Tin nhắn quá dài ({n} ký tự). Bot nhận tối đa 4.09
 ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
 NON_TEXT = "Trợ lý chỉ đọc được tin nhắn chữ: hãy gõ câu hỏi hoặc lệnh bằng chữ (gõ {help} để xem các lệnh)."
+NOTHING_PENDING = ("Không có thay đổi nào đang chờ bạn xác nhận. Khi đã nộp báo cáo, gõ «đã nộp»; muốn hủy một "
+                   "xác nhận nộp, gõ /huynop.")
 MENTION_WORDS = 6  # a leading @-mention of the bot is taken to be at most this many words ("@Trợ lý CCHC")
 
 
@@ -238,6 +240,9 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             first_contact = touch_chat(session, msg, app.clock.now())
         with app.db.session() as session:
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
+            if cmd is not None and role < cmd.role and typed and cmd.typed_button and not args:
+                # «đồng ý» / «hủy» typed by someone with no change to confirm: say so, not a passage of a directive
+                return [Reply(NOTHING_PENDING)]
             if cmd is not None and role < cmd.role and typed and cmd.name != QUESTION_COMMAND:
                 cmd, name, args = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip()
                 assert cmd is not None

@@ -37,3 +37,10 @@ async def test_telegram_private_courtesy_phrase(app, clock, db, tg, fake):
     clock.set(at(3))
     await feed(tg, u.text_update("em đã nộp ạ", chat_id=78, user_id=78, date=int(clock.now().timestamp())))
     assert "Đã ghi nhận: Sở Tư pháp đã nộp" in fake.sent(78)[-1]["text"]
+
+
+async def test_telegram_user_typing_dong_y_privately_is_told_nothing_waits(app, clock, tg, fake):
+    from handlers.router import NOTHING_PENDING
+    clock.set(at(3))
+    await feed(tg, u.text_update("Đồng ý", chat_id=79, user_id=79, date=int(clock.now().timestamp())))
+    assert fake.sent(79)[-1]["text"].endswith(NOTHING_PENDING)
