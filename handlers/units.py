@@ -137,10 +137,12 @@ def _listing(ctx: Context) -> str:
     for u in all_units:
         chats = [c for c in unit_chats(ctx.session, u.id) if c.kind == "group"]
         groups = ", ".join(f"{c.title or c.chat_id} ({c.channel}{'' if c.active else ', không gửi được'})" for c in chats)
-        fps = len(focal_points(ctx.session, u.id))
+        fps = focal_points(ctx.session, u.id)
+        approved = sum(f.status == "approved" for f in fps)
+        waiting = sum(f.status == "pending" for f in fps)  # not reachable yet: not counted as focal points
         alias = f" [{', '.join(u.aliases)}]" if u.aliases else ""
         lines.append(f"• {u.name}{alias} — {TYPE_LABELS.get(u.type, u.type)}; nhóm: {groups or 'chưa có'}; "
-                     f"đầu mối: {fps}")
+                     f"đầu mối: {approved}" + (f" (+{waiting} chờ duyệt)" if waiting else ""))
     if ctx.is_admin:
         lines += ["", DONVI_USAGE]
     return "\n".join(lines)

@@ -208,7 +208,8 @@ def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
                  "chats": [{"channel": c.channel, "chat_id": c.chat_id, "title": c.title, "active": c.active}
                            for c in unit_chats(s, u.id)],
                  "focal_points": [{"channel": f.channel, "user_id": f.user_id, "name": f.display_name,
-                                   "private_chat_id": f.private_chat_id} for f in focal_points(s, u.id)]}
+                                   "private_chat_id": f.private_chat_id, "status": f.status}
+                                  for f in focal_points(s, u.id)]}
                 for u in list_units(s)]
     text = "\n".join(f"{u['name']}\t{u['type']}\t{', '.join(u['aliases'])}\t"
                      f"{', '.join(c['channel'] + ':' + c['chat_id'] for c in u['chats']) or '-'}" for u in data)

@@ -115,3 +115,16 @@ async def test_donvi_alias_and_remove(app):
     with app.db.session() as s:
         assert s.scalar(select(Chat).where(Chat.chat_id == "g1")).unit_id is None
         assert not s.scalar(select(Unit).where(Unit.name == "Sở Tư pháp")).active
+
+
+async def test_the_listing_counts_approved_focal_points_only(app):
+    """QA: a pending /dangky was counted as a focal point ("đầu mối: 1") while /tinhhinh said nobody is reachable."""
+    from tests.builders import admin_msg, msg
+
+    await app.handle(admin_msg("/donvi them UBND xã Hòa Bình | xã"))
+    await app.handle(msg("/dangky xa hoa binh", chat="u7", user="u7"))
+    [listing] = await app.handle(admin_msg("/donvi"))
+    assert "UBND xã Hòa Bình — UBND cấp xã; nhóm: chưa có; đầu mối: 0 (+1 chờ duyệt)" in listing.text
+    await app.handle(admin_msg("/duyet dk1"))
+    [listing] = await app.handle(msg("/donvi", chat="u8", user="u8"))
+    assert "đầu mối: 1\n" in listing.text + "\n" and "chờ duyệt" not in listing.text
