@@ -115,11 +115,14 @@ def cmd_reminders_now(args: argparse.Namespace, settings: Settings) -> int:
             queued = remind_now(s, app.clock.now(), CONSOLE, args.code, escalate=settings.escalation_days)
     except NotFound:
         return fail(f"Không có hạn mã «{args.code}».")
+    from handlers.deadlines import recent_note
+
+    held = recent_note(queued)
     if not queued.delivery_ids:
-        print(f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký).")
+        print(held or f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký).")
     else:
         print(f"Đã xếp {len(queued.delivery_ids)} lời nhắc hạn {queued.code} ({queued.period}); bot đang chạy gửi "
-              "trong vòng 30 giây.")
+              "trong vòng 30 giây." + (f"\n{held}" if held else ""))
     return 0
 
 
