@@ -323,7 +323,10 @@ def undo(session: Session, now: datetime, actor: Actor, settings: Settings, *, t
          .order_by(Acknowledgement.at.desc()))
     if parsed.code:
         q = q.where(Deadline.code == parsed.code)
-    ack = session.scalars(q).first() if units else None
+    found = list(session.scalars(q.limit(50))) if units else []
+    # the caller's own confirmation first (a cluster group: not the one a neighbour made at the same minute)
+    ack = next((a for a in found if a.by_channel == actor.channel and a.by_user == actor.user_id),
+               found[0] if found else None)
     if ack is None:
         return UndoResult("not_found")
     occ = session.get(Occurrence, ack.occurrence_id)

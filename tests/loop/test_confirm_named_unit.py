@@ -191,3 +191,22 @@ def test_cli_unknown_code_and_unknown_unit(bot_cli):  # type: ignore[no-untyped-
     assert code == 2 and "Không có đơn vị «Sở Không Có»" in err
     code, out, _ = bot_cli("acks", "confirm", "bcn", "SYT")
     assert code == 0 and out.startswith("Sở Y tế đã nộp «Báo cáo năm»")
+
+
+async def test_undo_in_a_cluster_takes_back_the_callers_own_confirmation(app, clock, db):
+    with db.session() as s:
+        a = add_unit(s, "UBND xã An Phú", "xa")
+        b = add_unit(s, "UBND xã Bình Minh", "xa")
+        chat = Chat(channel="fake", chat_id="g9", kind="group", title="Cụm", active=True, unit_id=a.id)
+        s.add(chat)
+        s.flush()
+        add_to_cluster(s, chat, b, by="test", at=at(1))
+        create_deadline(s, dict(code="kh", title="Kế hoạch CCHC", rule="chậm nhất ngày 10/12 hằng năm",
+                                audience_types=["xa"], leads=[7, 3, 1, 0]), at=datetime(2026, 11, 1, tzinfo=VN_TZ),
+                        by="test")
+    clock.set(at(3))
+    await app.handle(msg("đã nộp UBND xã Bình Minh", chat="g9", kind="group", user="m2", mentioned=True))
+    await app.handle(msg("đã nộp An Phú", chat="g9", kind="group", user="m3", mentioned=True))
+    answer = await one(app, msg("/huynop", chat="g9", kind="group", user="m3", mentioned=True))
+    assert answer.startswith("↩️ Đã hủy xác nhận nộp của UBND xã An Phú")
+    assert acked(db) == ["UBND xã Bình Minh"]
