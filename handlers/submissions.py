@@ -92,7 +92,8 @@ def _present(ctx: Context, result: ConfirmResult) -> Reply:
         return Reply("\n".join(lines), buttons=buttons if caps.buttons else ())
     # ask_unit: a cluster group, several units still owe this period
     c0 = result.choices[0]
-    lines = [f"Nhóm này phục vụ nhiều đơn vị. Đơn vị nào đã nộp «{c0.title}» — {c0.label}?"]
+    who = "Nhóm này phục vụ" if ctx.msg.chat_kind == "group" else "Bạn là đầu mối của"
+    lines = [f"{who} nhiều đơn vị. Đơn vị nào đã nộp «{c0.title}» — {c0.label}?"]
     lines += [f"• {c.unit_name}: gõ «đã nộp {c.unit_name}» (hoặc /danop {c.code} {c.unit_name})" for c in result.choices]
     buttons = tuple(Button(f"✅ {c.unit_name[:40]}", f"{ACK_PREFIX}:{c.occurrence_id}:{c.unit_id}")
                     for c in result.choices[:8])
