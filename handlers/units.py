@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.core.errors import Forbidden, NotFound
 from bot.core.messages import Button, Reply
 from bot.core.vietnamese import fold
+from handlers import confirm
 from handlers.context import Context
 from handlers.registry import command
 from scheduler.chats import find_chat
@@ -96,7 +97,7 @@ def register_focal_point(ctx: Context, unit: Unit) -> str:
 @command("donvi", "Danh sách đơn vị và nhóm của đơn vị (quản trị viên: thêm, xóa)", usage="/donvi [them|bidanh|xoa …]",
          verbs={"them": unit_cases.ADD_UNIT, "bidanh": unit_cases.ADD_ALIAS, "xoa": unit_cases.REMOVE_UNIT},
          refusal="Thêm, sửa, xóa đơn vị là việc của quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại.", order=23)
-async def units(ctx: Context) -> str:
+async def units(ctx: Context) -> Reply | str:
     verb, _, rest = ctx.args.partition(" ")
     verb = fold(verb)
     if not verb:
@@ -121,12 +122,22 @@ async def units(ctx: Context) -> str:
                 return DONVI_USAGE
             unit = unit_cases.add_alias(ctx.session, ctx.now(), ctx.actor, parts[0], parts[1])
             return f"✅ {unit.name} có thêm bí danh «{parts[1]}»."
-        unit = unit_cases.remove_unit(ctx.session, ctx.now(), ctx.actor, rest.strip())
-        return f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
+        found = unit_cases.find_unit_named(ctx.session, rest.strip())
+        groups = [c for c in unit_chats(ctx.session, found.id) if c.kind == "group"]
+        return confirm.ask(ctx, "remove_unit", {"name": found.name},
+                           f"Ngừng theo dõi {found.name}? Đơn vị sẽ không được nhắc hạn nữa và không còn trong "
+                           f"/tinhhinh; {len(groups)} nhóm của đơn vị được gỡ liên kết; lịch sử xác nhận được giữ.",
+                           question="Ngừng theo dõi đơn vị này?")
     except NotFound as e:
         return _hint(e)
     except ValueError as e:
         return str(e)
+
+
+@confirm.action("remove_unit")
+async def _do_remove_unit(ctx: Context, payload: dict) -> str:
+    unit = unit_cases.remove_unit(ctx.session, ctx.now(), ctx.actor, payload["name"])
+    return f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
 
 
 def _listing(ctx: Context) -> str:
