@@ -107,6 +107,9 @@ async def units(ctx: Context) -> Reply | str:
     parts = [p.strip() for p in rest.split("|")]
     try:
         if verb == "them":
+            if len(parts) == 1 and parts[0]:
+                return (f"Thiếu loại đơn vị của «{parts[0][:100]}»: ghi «sở» hoặc «xã» sau dấu |, ví dụ: "
+                        f"/donvi them {parts[0][:100]} | sở. Chưa thêm gì.")
             if len(parts) < 2 or not parts[0] or len(parts) > 3:
                 return DONVI_USAGE
             type_ = parse_unit_type(parts[1])

@@ -94,6 +94,7 @@ async def test_donvi_bad_input(app):
     await add_units(app)
     for bad, expected in [
         ("/donvi them", "Cú pháp"),
+        ("/donvi them Sở Xây dựng", "Thiếu loại đơn vị của «Sở Xây dựng»"),
         ("/donvi them Sở X | tỉnh ủy", "không hợp lệ"),
         ("/donvi them UBND huyện Y | huyện", "Cấp huyện không còn"),
         ("/donvi them Sở Tư pháp | sở", "đã có"),
