@@ -31,6 +31,8 @@ from scheduler.workdays import WorkCalendar
 POLICIES = ("members", "focal")  # see Settings.confirm_policy
 _NOTE = re.compile(r"(?:^|[\s,;.:(])(?:số|so|s\u1ed1)\s*[:.]?\s*([0-9][^\s,;()]*)", re.I)
 _DOCNO = re.compile(r"(?:^|[\s,;(])([0-9]{1,6}/[A-Za-zĐđ0-9\-]+(?:/[A-Za-zĐđ0-9\-]+)*)")
+# "… cho / về / lên / tới / đến <unit>": the unit a report was sent to (Sở Nội vụ), not the unit that sent it
+_RECIPIENT = re.compile(r"(?:^|\s)(?:cho|ve|len|toi|den|gui)\s+(?:so|ubnd|uy ban|phong|ban|van phong)\s")
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")  # what a deadline code looks like
 _FILLER = {"bao", "cao", "roi", "a", "nhe", "nha", "xong", "ah", "nhé", "ạ", "cho", "cua", "ky", "nay", "cac", "ban"}
 
@@ -188,6 +190,8 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
     today = as_vn(now).date()
     units = units_for_chat(session, actor.channel, actor.via)
     named = _named_unit(session, parsed.unit_text, units) if unit_id is None and occurrence_id is None else None
+    if named is not None and units and _RECIPIENT.search(fold(text) + " "):
+        named = None  # "đã gửi báo cáo cho Sở Nội vụ": the unit written is where the report went, not who sent it
     if named is not None and named.unit is not None and named.unit.id not in {u.id for u in units}:
         if is_admin:
             units = [named.unit]  # an admin names the unit confirmed for, wherever the admin writes

@@ -210,3 +210,12 @@ async def test_undo_in_a_cluster_takes_back_the_callers_own_confirmation(app, cl
     answer = await one(app, msg("/huynop", chat="g9", kind="group", user="m3", mentioned=True))
     assert answer.startswith("↩️ Đã hủy xác nhận nộp của UBND xã An Phú")
     assert acked(db) == ["UBND xã Bình Minh"]
+
+
+@pytest.mark.parametrize("text", ["đã gửi báo cáo cho Sở Y tế", "đã nộp báo cáo về Sở Y tế rồi ạ", "nộp rồi, gửi lên SYT"])
+async def test_the_unit_a_report_went_to_is_not_the_unit_confirmed(app, clock, db, text):
+    seed(db)
+    clock.set(at(3))
+    answer = await one(app, msg(text, chat="g1", kind="group", user="m1", mentioned=True))
+    assert "Đã ghi nhận: Sở Tư pháp đã nộp «Báo cáo năm»" in answer
+    assert acked(db) == ["Sở Tư pháp"]
