@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.registry import Role, command
-from bot.core.admins import GRANT, REVOKE, grant, list_admins, revoke
+from bot.core.admins import GRANT, REVOKE, grant, list_admins, revoke, user_ref_problem
 from bot.core.vietnamese import fold
 
 USAGE = ("Cú pháp:\n/quyen — danh sách quản trị viên\n"
@@ -37,6 +37,9 @@ async def permissions(ctx: Context) -> str:
         return USAGE
     channel, user = who
     if verb == "them":
+        problem = user_ref_problem(channel, user, here=ctx.msg.chat.channel)
+        if problem is not None:
+            return f"{problem} Chưa cấp quyền cho ai."
         done = grant(ctx.session, ctx.now(), ctx.actor, channel, user, parts[2] if len(parts) > 2 else "")
         return f"✅ Đã cấp quyền quản trị cho {channel}:{user}." if done.changed else f"{channel}:{user} đã là quản trị viên."
     done = revoke(ctx.session, ctx.now(), ctx.actor, ctx.app.settings, channel, user)

@@ -20,7 +20,7 @@ from scheduler.usecases import deadlines as cases
 from scheduler.usecases import reminders as reminder_cases
 from scheduler.usecases.periods import current_periods
 from scheduler.texts import days_left_text
-from scheduler.timeutil import as_vn
+from scheduler.timeutil import as_vn, hhmm_date
 from scheduler.units import units_for_chat
 from scheduler.vi_dates import format_date_vi
 
@@ -180,9 +180,18 @@ async def remind_now(ctx: Context) -> str:
     ctx.session.commit()  # the service works in its own sessions
     service = ctx.app.reminders or ReminderService(ctx.app)
     sent = await service.send_now(queued.delivery_ids)
+    held = recent_note(queued)
     if sent == 0:
-        return f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký)."
-    return f"📣 Đã gửi {sent} lời nhắc hạn {queued.code} tới các đơn vị chưa nộp."
+        return held or f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký)."
+    return f"📣 Đã gửi {sent} lời nhắc hạn {queued.code} tới các đơn vị chưa nộp." + (f"\n{held}" if held else "")
+
+
+def recent_note(queued: reminder_cases.RemindersQueued) -> str:
+    """The chats /nhacngay left alone because they were reminded of the period less than an hour ago ("" if none)."""
+    if not queued.recent or queued.again_at is None:
+        return ""
+    return (f"{queued.recent} nhóm/đầu mối vừa được nhắc kỳ này trong vòng 1 giờ nên không nhắc lại (tránh làm phiền); "
+            f"có thể nhắc ngay lần nữa từ {hhmm_date(queued.again_at)}.")
 
 
 # ------------------------------------------------------------------ admin: presets

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.core.clock import VN_TZ
 from bot.core.audit import recent
+from bot.core.audit_text import action_vi, detail_vi
 from handlers.context import Context
 from handlers.registry import Role, command
 
@@ -15,8 +16,10 @@ def format_entries(entries: list) -> str:  # type: ignore[type-arg]
     lines = ["Nhật ký thao tác quản trị (mới nhất trước):"]
     for e in entries:
         at = e.at.astimezone(VN_TZ) if e.at.tzinfo else e.at.replace(tzinfo=VN_TZ)
-        detail = f" {e.detail[:80]}" if e.detail else ""
-        lines.append(f"{at:%d/%m %H:%M} {e.channel}:{e.user_id} /{e.action}{detail} {OUTCOME_VI.get(e.outcome, e.outcome)}")
+        shown = detail_vi(e.detail)
+        detail = f": {shown[:200]}" if shown else ""
+        outcome = OUTCOME_VI.get(e.outcome, "⏳ chờ duyệt" if e.outcome == "pending" else e.outcome)
+        lines.append(f"{at:%d/%m %H:%M} {e.channel}:{e.user_id} — {action_vi(e.action)}{detail} {outcome}")
     return "\n".join(lines)
 
 

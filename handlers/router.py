@@ -35,6 +35,8 @@ TOO_LONG_TEXT = ("Tin nhắn quá dài ({n} ký tự). Bot nhận tối đa 4.09
 ERROR_TEXT = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
 UNKNOWN_TEXT = "Không có lệnh /{name}. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn."
 NON_TEXT = "Trợ lý chỉ đọc được tin nhắn chữ: hãy gõ câu hỏi hoặc lệnh bằng chữ (gõ {help} để xem các lệnh)."
+NOTHING_PENDING = ("Không có thay đổi nào đang chờ bạn xác nhận. Khi đã nộp báo cáo, gõ «đã nộp»; muốn hủy một "
+                   "xác nhận nộp, gõ /huynop.")
 MENTION_WORDS = 6  # a leading @-mention of the bot is taken to be at most this many words ("@Trợ lý CCHC")
 
 
@@ -79,11 +81,45 @@ def after_mention(text: str, bare_commands: bool) -> str:
     return " ".join(words[1:])
 
 
+# Courtesy words written before a typed button ("em đã nộp ạ", "dạ, đã gửi", "ok đã nộp", "bên em nộp rồi"), folded.
+LEAD_INS = ("da", "vang", "ok", "oke", "okay", "em", "minh", "toi", "chung toi", "ben em", "ben minh", "don vi em",
+            "don vi minh", "anh oi", "chi oi", "bot oi", "ad oi")
+MAX_LEAD_INS = 3
+
+
 def _match_bare(text: str, *, buttons_only: bool = False) -> tuple[str, str] | None:
     """Commands typed without the slash ("han", "đã nộp 12"), diacritics-insensitive.
 
-    With `buttons_only` (channels where commands need the slash) only the typed forms of buttons count.
+    With `buttons_only` (channels where commands need the slash) only the typed forms of buttons count. A typed
+    button may follow a few courtesy words (`LEAD_INS`): "em đã nộp ạ" is "đã nộp".
     """
+    found = _match_words(text, buttons_only=buttons_only)
+    rest = text
+    for _ in range(MAX_LEAD_INS):
+        if found is not None:
+            return found
+        rest = _without_lead_in(rest)
+        if rest is None:
+            return None
+        found = _match_words(rest, buttons_only=True)
+    return found
+
+
+def _without_lead_in(text: str) -> str | None:
+    """`text` without its first courtesy word(s), or None when it starts with none."""
+    words = text.replace(",", " , ").split()
+    folded = [fold(w) for w in words]
+    for lead in sorted(LEAD_INS, key=len, reverse=True):
+        n = len(lead.split())
+        if " ".join(folded[:n]) == lead and len(words) > n:
+            rest = words[n:]
+            while rest and rest[0] in {",", "!", "."}:
+                rest = rest[1:]
+            return " ".join(rest) if rest else None
+    return None
+
+
+def _match_words(text: str, *, buttons_only: bool) -> tuple[str, str] | None:
     folded = fold(" ".join(text.split()))
     words = text.split()
     for cmd in REGISTRY.unique():
@@ -204,6 +240,9 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             first_contact = touch_chat(session, msg, app.clock.now())
         with app.db.session() as session:
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
+            if cmd is not None and role < cmd.role and typed and cmd.typed_button and not args:
+                # «đồng ý» / «hủy» typed by someone with no change to confirm: say so, not a passage of a directive
+                return [Reply(NOTHING_PENDING)]
             if cmd is not None and role < cmd.role and typed and cmd.name != QUESTION_COMMAND:
                 cmd, name, args = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip()
                 assert cmd is not None

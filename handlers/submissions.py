@@ -22,7 +22,7 @@ from scheduler.usecases.registrations import APPROVE, REFUSE, Decision, decide
 from scheduler.vi_dates import format_date_vi
 
 PHRASES = ("đã nộp", "da nop", "đã gửi báo cáo", "đã gửi", "da gui", "nộp rồi", "nop roi", "gửi rồi", "gui roi",
-           "đã báo cáo", "đã nạp")
+           "đã báo cáo", "đã nạp", "nộp xong", "gửi xong", "đã xong", "xong")
 # Words that make a phrase a question ("đã nộp chưa?"), not a confirmation.
 _QUESTION_WORDS = {"chua", "khong", "ko", "k", "sao", "nao", "gi", "bao gio", "the nao", "ai", "hay"}
 NO_UNIT = ("Chat này chưa gắn với đơn vị nào nên chưa xác nhận nộp được. Trong nhóm của đơn vị, quản trị viên nhóm gõ "
@@ -74,8 +74,15 @@ def _present(ctx: Context, result: ConfirmResult) -> Reply:
         what = f"Hạn «{result.code}»" if result.code else "Kỳ báo cáo này"
         return Reply(f"{what} không áp dụng cho {', '.join(result.units)}.")
     if result.status == "unit_not_here":
-        return Reply(f"Nhóm này không phục vụ «{result.extra.get('unit', '')[:100]}». Các đơn vị của nhóm: "
-                     f"{', '.join(result.units)}.")
+        where = "Nhóm này" if ctx.msg.chat_kind == "group" else "Bạn"
+        return Reply(f"{where} không xác nhận nộp thay «{result.extra.get('unit', '')[:100]}» được; chưa ghi nhận gì. "
+                     f"{where} chỉ xác nhận cho: {', '.join(result.units)}. Đơn vị khác tự xác nhận trong nhóm của "
+                     "mình, hoặc nhờ quản trị viên Sở Nội vụ.")
+    if result.status == "unknown_unit":
+        meant = result.extra.get("suggestions", "")
+        return Reply(f"Không tìm thấy đơn vị «{result.extra.get('unit', '')[:100]}»; chưa ghi nhận gì."
+                     + (f" Có phải: {meant}?" if meant else " Gõ /donvi để xem tên các đơn vị.")
+                     + (f" Chat này xác nhận cho: {', '.join(result.units)}." if result.units else ""))
     if result.status == "nothing_open":
         return Reply(f"{', '.join(result.units)} không còn kỳ nào đang chờ xác nhận. Gõ /han để xem các hạn.")
     if result.status == "ask_deadline":
@@ -85,7 +92,8 @@ def _present(ctx: Context, result: ConfirmResult) -> Reply:
         return Reply("\n".join(lines), buttons=buttons if caps.buttons else ())
     # ask_unit: a cluster group, several units still owe this period
     c0 = result.choices[0]
-    lines = [f"Nhóm này phục vụ nhiều đơn vị. Đơn vị nào đã nộp «{c0.title}» — {c0.label}?"]
+    who = "Nhóm này phục vụ" if ctx.msg.chat_kind == "group" else "Bạn là đầu mối của"
+    lines = [f"{who} nhiều đơn vị. Đơn vị nào đã nộp «{c0.title}» — {c0.label}?"]
     lines += [f"• {c.unit_name}: gõ «đã nộp {c.unit_name}» (hoặc /danop {c.code} {c.unit_name})" for c in result.choices]
     buttons = tuple(Button(f"✅ {c.unit_name[:40]}", f"{ACK_PREFIX}:{c.occurrence_id}:{c.unit_id}")
                     for c in result.choices[:8])

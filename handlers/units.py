@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.core.errors import Forbidden, NotFound
 from bot.core.messages import Button, Reply
 from bot.core.vietnamese import fold
+from handlers import confirm
 from handlers.context import Context
 from handlers.registry import command
 from scheduler.chats import find_chat
@@ -96,7 +97,7 @@ def register_focal_point(ctx: Context, unit: Unit) -> str:
 @command("donvi", "Danh sách đơn vị và nhóm của đơn vị (quản trị viên: thêm, xóa)", usage="/donvi [them|bidanh|xoa …]",
          verbs={"them": unit_cases.ADD_UNIT, "bidanh": unit_cases.ADD_ALIAS, "xoa": unit_cases.REMOVE_UNIT},
          refusal="Thêm, sửa, xóa đơn vị là việc của quản trị viên (Sở Nội vụ). Yêu cầu đã được ghi lại.", order=23)
-async def units(ctx: Context) -> str:
+async def units(ctx: Context) -> Reply | str:
     verb, _, rest = ctx.args.partition(" ")
     verb = fold(verb)
     if not verb:
@@ -106,6 +107,9 @@ async def units(ctx: Context) -> str:
     parts = [p.strip() for p in rest.split("|")]
     try:
         if verb == "them":
+            if len(parts) == 1 and parts[0]:
+                return (f"Thiếu loại đơn vị của «{parts[0][:100]}»: ghi «sở» hoặc «xã» sau dấu |, ví dụ: "
+                        f"/donvi them {parts[0][:100]} | sở. Chưa thêm gì.")
             if len(parts) < 2 or not parts[0] or len(parts) > 3:
                 return DONVI_USAGE
             type_ = parse_unit_type(parts[1])
@@ -121,12 +125,22 @@ async def units(ctx: Context) -> str:
                 return DONVI_USAGE
             unit = unit_cases.add_alias(ctx.session, ctx.now(), ctx.actor, parts[0], parts[1])
             return f"✅ {unit.name} có thêm bí danh «{parts[1]}»."
-        unit = unit_cases.remove_unit(ctx.session, ctx.now(), ctx.actor, rest.strip())
-        return f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
+        found = unit_cases.find_unit_named(ctx.session, rest.strip())
+        groups = [c for c in unit_chats(ctx.session, found.id) if c.kind == "group"]
+        return confirm.ask(ctx, "remove_unit", {"name": found.name},
+                           f"Ngừng theo dõi {found.name}? Đơn vị sẽ không được nhắc hạn nữa và không còn trong "
+                           f"/tinhhinh; {len(groups)} nhóm của đơn vị được gỡ liên kết; lịch sử xác nhận được giữ.",
+                           question="Ngừng theo dõi đơn vị này?")
     except NotFound as e:
         return _hint(e)
     except ValueError as e:
         return str(e)
+
+
+@confirm.action("remove_unit")
+async def _do_remove_unit(ctx: Context, payload: dict) -> str:
+    unit = unit_cases.remove_unit(ctx.session, ctx.now(), ctx.actor, payload["name"])
+    return f"🗑 Đã ngừng theo dõi {unit.name}; các nhóm của đơn vị được gỡ liên kết."
 
 
 def _listing(ctx: Context) -> str:
@@ -137,10 +151,12 @@ def _listing(ctx: Context) -> str:
     for u in all_units:
         chats = [c for c in unit_chats(ctx.session, u.id) if c.kind == "group"]
         groups = ", ".join(f"{c.title or c.chat_id} ({c.channel}{'' if c.active else ', không gửi được'})" for c in chats)
-        fps = len(focal_points(ctx.session, u.id))
+        fps = focal_points(ctx.session, u.id)
+        approved = sum(f.status == "approved" for f in fps)
+        waiting = sum(f.status == "pending" for f in fps)  # not reachable yet: not counted as focal points
         alias = f" [{', '.join(u.aliases)}]" if u.aliases else ""
         lines.append(f"• {u.name}{alias} — {TYPE_LABELS.get(u.type, u.type)}; nhóm: {groups or 'chưa có'}; "
-                     f"đầu mối: {fps}")
+                     f"đầu mối: {approved}" + (f" (+{waiting} chờ duyệt)" if waiting else ""))
     if ctx.is_admin:
         lines += ["", DONVI_USAGE]
     return "\n".join(lines)

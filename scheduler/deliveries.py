@@ -120,6 +120,15 @@ def reschedule(session: Session, delivery_id: int, when: datetime, *, from_statu
     return result.rowcount == 1
 
 
+def retarget(session: Session, delivery_id: int, unit_id: int | None, when: datetime, *, from_status: str) -> bool:
+    """Give a row not being sent to the unit its chat now serves (a group registered for another unit): pending again
+    at `when`, so the new unit is reminded and the old one's reminder does not land in a group no longer its own."""
+    result = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == from_status)
+                             .values(unit_id=unit_id, status=PENDING, outcome="", scheduled_for=as_utc(when))
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
 def skip_for_unit(session: Session, occurrence_id: int, unit_id: int, outcome: str) -> int:
     """Cancel the pending reminders of one unit for one period (after it acknowledged)."""
     result = session.execute(update(Delivery).where(Delivery.occurrence_id == occurrence_id,

@@ -18,6 +18,22 @@ from scheduler.repo import list_deadlines, period_audience
 from scheduler.units import list_units
 
 
+def unreachable_units(session: Session, start: date, end: date, *, escalate: int) -> list[str]:
+    """Units owing a period due between `start` and `end` (plus the leads' reach) that no chat or approved focal
+    point can be reminded through: the plan has no line for them, so say who they are."""
+    cal = calendar_for(session)
+    units = {u.id: u for u in list_units(session)}
+    targets = reminder_targets(session, units)
+    owing: set[int] = set()
+    for d in list_deadlines(session):
+        horizon = max([x for x in d.leads if x >= 0] or [0])
+        for o in for_deadline(d, cal, start=start - OCC_BACK, until=end + timedelta(days=horizon),
+                              escalate=escalate) or []:
+            if o.open_until >= start:
+                owing.update(period_audience(d, o.legal_due, units.values()))
+    return sorted((units[i].name for i in owing if not targets.get(i)), key=str.casefold)
+
+
 def planned_reminders(session: Session, start: date, end: date, *, escalate: int) -> list[dict[str, Any]]:
     """Reminders with start <= time < end + 1 day (Vietnam time), earliest first, with their target chats.
 

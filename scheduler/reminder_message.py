@@ -13,13 +13,24 @@ from scheduler.models import Chat, Delivery, FocalPoint, Occurrence, Unit
 from scheduler.repo import acked_pairs, period_audience
 from scheduler.texts import ReminderItem, ReminderMessage, ReminderView
 from scheduler.timeutil import as_utc, as_vn
-from scheduler.units import chat_unit_ids, list_units
+from scheduler.chats import reminder_targets
+from scheduler.units import chat_unit_ids, list_units, units_of_focal_chat
 from scheduler.workdays import WorkCalendar
+
+
+def chat_reminded_units(s: Session, chat: Chat) -> set[int]:
+    """The units whose reminders this chat receives: a group's own unit and cluster members; for a focal point's
+    private chat, those of the focal point's units reminded there (the ones without an active group on its channel)."""
+    if chat.kind == "group" or chat.unit_id is not None:
+        return set(chat_unit_ids(s, chat))
+    focal = [u.id for u in units_of_focal_chat(s, chat.channel, chat.chat_id)]
+    reach = reminder_targets(s, focal, channel=chat.channel)
+    return {u for u in focal if any(t.chat_pk == chat.id for t in reach[u])}
 
 
 def owing_units(s: Session, occ: Occurrence, chat: Chat) -> list[int]:
     """The units this chat speaks for that owe this period and have not confirmed it."""
-    mine = set(chat_unit_ids(s, chat))
+    mine = chat_reminded_units(s, chat)
     done = {u for _, u in acked_pairs(s, [occ.id])}
     return [u for u in period_audience(occ.deadline, occ.legal_due, list_units(s)) if u in mine and u not in done]
 
@@ -47,15 +58,16 @@ def reminder_message(s: Session, ds: Sequence[Delivery], occs: Sequence[Occurren
         focal += [f for f in fps if f not in focal]
         items.append(ReminderItem(view, occ.id, as_utc(d.scheduled_for) if is_late and is_planned(d.lead) else None,
                                   is_manual(d.lead), not final or bool(owing_units(s, occ, chat))))
-    return ReminderMessage(tuple(items), as_vn(now).date(), chat.kind == "group",
-                           tuple((f.user_id, f.display_name or "") for f in focal))
+    people = {f.user_id: f.display_name or "" for f in focal}  # one person, focal point of several units: once
+    return ReminderMessage(tuple(items), as_vn(now).date(), chat.kind == "group", tuple(people.items()))
 
 
 def _view(s: Session, d: Delivery, occ: Occurrence, chat: Chat, cal: WorkCalendar) -> tuple[ReminderView, list]:
     deadline = occ.deadline
     ids = [d.unit_id] if d.unit_id is not None else owing_units(s, occ, chat)
     units = [u for u in (s.get(Unit, i, options=[joinedload(Unit.focal_points)]) for i in ids) if u is not None]
-    fps = [f for u in units for f in u.focal_points if f.channel == chat.channel and f.status == "approved"]
+    fps = list({f.user_id: f for u in units for f in u.focal_points  # a person focal of several units: once
+                if f.channel == chat.channel and f.status == "approved"}.values())
     view = ReminderView(
         code=deadline.code, title=deadline.title, what=deadline.what, submit_to=deadline.submit_to,
         source=deadline.source, label=occ.label or occ.period, due=occ.due, legal_due=occ.legal_due,

@@ -323,6 +323,10 @@ class ReminderService:
             if p is None:
                 if row.status == dl.PENDING:
                     dl.skip_pending(s, row.id, dl.UNPLANNED)
+            elif row.unit_id != p.row_unit_id and (row.status == dl.PENDING or (
+                    row.status == dl.SKIPPED and p.scheduled_for >= t and not row.outcome.startswith("its time"))):
+                # the chat now serves another unit (or a cluster): the reminder is that unit's, not the old one's
+                dl.retarget(s, row.id, p.row_unit_id, p.scheduled_for, from_status=row.status)
             elif row.status == dl.PENDING and as_utc(row.scheduled_for) != p.scheduled_for:
                 dl.reschedule(s, row.id, p.scheduled_for, from_status=dl.PENDING)
             elif row.status == dl.SKIPPED and row.outcome == dl.UNPLANNED and p.scheduled_for >= t:

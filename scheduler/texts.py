@@ -168,7 +168,7 @@ def overdue_digest_text(items: Sequence[OverdueItem], today: date) -> str:
     for i in items:
         lines.append("")
         lines.append(f"• {i.title} — {i.label} (mã {i.code}), hạn {format_date_vi(i.legal_due)}; "
-                     f"{len(i.missing)}/{i.total} đơn vị chưa xác nhận nộp (nhắc sau hạn ngày {i.day}/{i.days}):")
+                     f"{len(i.missing)}/{i.total} đơn vị chưa xác nhận nộp (lần nhắc thứ {i.day} trong {i.days} lần sau hạn):")
         lines += [f"  – {name}" for name in i.missing]
     lines += ["", "Các đơn vị này được nhắc lại trong nhóm mỗi ngày làm việc cho đến khi xác nhận hoặc hết đợt nhắc. "
                   "Xem chi tiết: /tinhhinh <mã>; nhắc ngay: /nhacngay <mã>."]

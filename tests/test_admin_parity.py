@@ -108,7 +108,7 @@ CASES = {
         chat=("/donvi bidanh Sở Tư pháp | TP",),
         cli=("units", "alias", "Sở Tư pháp", "TP"), web=("/don-vi/ten-khac", {"name": "Sở Tư pháp", "alias": "TP"})),
     "donvi xoa": Case(
-        "donvi xoa", "Sở Tư pháp", True, chat=("/donvi xoa Sở Tư pháp",), cli=("units", "remove", "Sở Tư pháp"),
+        "donvi xoa", "Sở Tư pháp", True, chat=("/donvi xoa Sở Tư pháp", CONFIRM), cli=("units", "remove", "Sở Tư pháp"),
         web=("/don-vi/xoa", {"name": "Sở Tư pháp"})),
     "donvi nhap": Case(
         "donvi nhap", "dv.xlsx: thêm 1, cập nhật 0, không đổi 0", True, cli=("units", "import", "{tmp}/dv.xlsx"),

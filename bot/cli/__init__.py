@@ -12,11 +12,13 @@ from bot.cli import deadlines as cli_deadlines
 from bot.cli import desk as cli_desk
 from bot.cli import knowledge as cli_knowledge
 from bot.cli import status as cli_status
+from bot.cli import vi_argparse
 from bot.core.config import Settings
 from bot.core.logs import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
+    vi_argparse.install()
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý CCHC (Telegram, Zalo, console).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (console chat when no chat token is configured)")

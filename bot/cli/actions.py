@@ -115,23 +115,31 @@ def cmd_reminders_now(args: argparse.Namespace, settings: Settings) -> int:
             queued = remind_now(s, app.clock.now(), CONSOLE, args.code, escalate=settings.escalation_days)
     except NotFound:
         return fail(f"Không có hạn mã «{args.code}».")
+    from handlers.deadlines import recent_note
+
+    held = recent_note(queued)
     if not queued.delivery_ids:
-        print(f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký).")
+        print(held or f"Không có nhóm nào cần nhắc cho hạn {queued.code} (tất cả đã nộp, hoặc chưa nhóm nào đăng ký).")
     else:
         print(f"Đã xếp {len(queued.delivery_ids)} lời nhắc hạn {queued.code} ({queued.period}); bot đang chạy gửi "
-              "trong vòng 30 giây.")
+              "trong vòng 30 giây." + (f"\n{held}" if held else ""))
     return 0
 
 
 def cmd_acks_confirm(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.repo import get_deadline
     from scheduler.usecases.acknowledgements import confirm
 
     text = f"{args.code} {args.unit}" + (f" số {args.number}" if args.number else "")
     app = _app(settings)
     with app.db.session() as s:
+        if get_deadline(s, args.code.strip().lower()) is None:  # else the code would be read as part of the unit
+            return fail(f"Không có hạn mã «{args.code}». Xem các mã: python -m bot deadlines list")
         r = confirm(s, app.clock.now(), CONSOLE, settings, text=text)
     if r.status != "done":
+        meant = r.extra.get("suggestions", "")
         reasons = {"no_unit": f"Không có đơn vị «{args.unit}».", "unknown_code": f"Không có hạn mã «{args.code}».",
+                   "unknown_unit": f"Không có đơn vị «{args.unit}»." + (f" Có phải: {meant}?" if meant else ""),
                    "not_audience": f"Hạn {args.code} không áp dụng cho {args.unit}.",
                    "nothing_open": f"{args.unit} không còn kỳ nào của hạn {args.code} đang chờ xác nhận."}
         return fail(reasons.get(r.status, f"Không xác nhận được ({r.status})."))
@@ -249,12 +257,15 @@ def cmd_admins_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_admins_change(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.admins import grant, revoke
+    from bot.core.admins import grant, revoke, user_ref_problem
 
     channel, sep, user = args.who.partition(":")
     channel, user = channel.strip().lower(), user.strip()
     if not sep or not channel.isidentifier() or not user or any(ch.isspace() for ch in user) or len(user) > 64:
         return fail("Ghi người dùng dạng kênh:mã, ví dụ telegram:123456.")
+    problem = user_ref_problem(channel, user) if args.grant else None
+    if problem is not None:
+        return fail(problem)
     app = _app(settings)
     with app.db.session() as s:
         if args.grant:

@@ -208,7 +208,8 @@ def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
                  "chats": [{"channel": c.channel, "chat_id": c.chat_id, "title": c.title, "active": c.active}
                            for c in unit_chats(s, u.id)],
                  "focal_points": [{"channel": f.channel, "user_id": f.user_id, "name": f.display_name,
-                                   "private_chat_id": f.private_chat_id} for f in focal_points(s, u.id)]}
+                                   "private_chat_id": f.private_chat_id, "status": f.status}
+                                  for f in focal_points(s, u.id)]}
                 for u in list_units(s)]
     text = "\n".join(f"{u['name']}\t{u['type']}\t{', '.join(u['aliases'])}\t"
                      f"{', '.join(c['channel'] + ':' + c['chat_id'] for c in u['chats']) or '-'}" for u in data)
@@ -261,14 +262,19 @@ def cmd_units_alias(args: argparse.Namespace, settings: Settings) -> int:
 # ------------------------------------------------------------------ reminders
 
 def cmd_reminders_plan(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.dryrun import planned_reminders
+    from scheduler.dryrun import planned_reminders, unreachable_units
 
     if args.end < args.start:
         return fail("--to phải sau --from.")
     app = _app(settings)
     with app.db.session() as s:
         data = planned_reminders(s, args.start, args.end, escalate=settings.escalation_days)
+        lost = unreachable_units(s, args.start, args.end, escalate=settings.escalation_days)
     text = "\n".join(f"{r['time'][:16].replace('T', ' ')}\t{r['deadline']}\t{r['label']}\t{r['unit']}\t"
                      f"{r['channel']}:{r['chat_id']}{' (1:1)' if r['fallback'] else ''}" for r in data)
     _print(data, args.json, text or "Không có lời nhắc nào trong khoảng này.")
+    if lost:  # on stderr: the JSON on stdout keeps its shape
+        shown = ", ".join(lost[:20]) + (f" và {len(lost) - 20} đơn vị khác" if len(lost) > 20 else "")
+        print(f"⚠️ {len(lost)} đơn vị phải nộp trong khoảng này nhưng chưa có nhóm hay đầu mối nhận tin, nên không "
+              f"được nhắc: {shown}. Đăng ký nhóm: /dangky <đơn vị>; mời đầu mối: /moi <đơn vị>.", file=sys.stderr)
     return 0

@@ -18,6 +18,23 @@ GRANT = Action("quyen them", Role.SUPERADMIN)
 REVOKE = Action("quyen xoa", Role.SUPERADMIN)
 
 
+CHANNELS = ("telegram", "zalo", "zalo_oa")  # where the bot's users write (the console has one operator, a super-admin)
+
+
+def user_ref_problem(channel: str, user: str, *, here: str = "") -> str | None:
+    """Why `channel:user` names no user an admin role could be granted to (a Vietnamese message), or None.
+
+    `here` is the channel the request comes from (also accepted, e.g. a test channel); never the console."""
+    known = set(CHANNELS) | ({here} if here and here != "console" else set())
+    if channel not in known:
+        return (f"«{channel}:{user}» không phải mã người dùng của kênh nào. Ghi dạng kênh:mã, ví dụ telegram:123456 "
+                f"hoặc zalo:<mã>; các kênh: {', '.join(CHANNELS)}.")
+    if channel == "telegram" and not user.isdigit():
+        return (f"Mã người dùng Telegram là một dãy số (đã nhận «{user}»), ví dụ telegram:123456; người đó xem mã "
+                "của mình bằng @userinfobot.")
+    return None
+
+
 def resolve_role(settings: Settings, session: Session, channel: str, user_id: str) -> Role:
     if channel == "console":
         return Role.SUPERADMIN

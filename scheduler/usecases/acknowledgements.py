@@ -24,13 +24,16 @@ from scheduler import standing
 from scheduler.repo import acknowledge, audience_unit_ids, find_ack, get_deadline, list_deadlines, period_audience
 from scheduler.occurrences import materialise
 from scheduler.timeutil import as_utc, as_vn
-from scheduler.units import list_units, match_unit, name_keys, natural_key, units_for_chat
+from scheduler.units import UnitMatch, list_units, match_unit, name_keys, natural_key, units_for_chat
 from scheduler.usecases.periods import recent_occurrences
 from scheduler.workdays import WorkCalendar
 
 POLICIES = ("members", "focal")  # see Settings.confirm_policy
 _NOTE = re.compile(r"(?:^|[\s,;.:(])(?:số|so|s\u1ed1)\s*[:.]?\s*([0-9][^\s,;()]*)", re.I)
 _DOCNO = re.compile(r"(?:^|[\s,;(])([0-9]{1,6}/[A-Za-zĐđ0-9\-]+(?:/[A-Za-zĐđ0-9\-]+)*)")
+# "… cho / về / lên / tới / đến <unit>": the unit a report was sent to (Sở Nội vụ), not the unit that sent it
+_RECIPIENT = re.compile(r"(?:^|\s)(?:cho|ve|len|toi|den|gui)\s+(?:so|ubnd|uy ban|phong|ban|van phong)\s")
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")  # what a deadline code looks like
 _FILLER = {"bao", "cao", "roi", "a", "nhe", "nha", "xong", "ah", "nhé", "ạ", "cho", "cua", "ky", "nay", "cac", "ban"}
 
 
@@ -62,7 +65,8 @@ class Confirmed:
 @dataclass(frozen=True)
 class ConfirmResult:
     """What happened; `status` is one of: done, ask_deadline, ask_unit, no_unit, pending_focal, not_allowed,
-    unknown_code, not_audience, nothing_open, unit_not_here. `extra["still_owed"]`: on done, the later periods of the
+    unknown_code, not_audience, nothing_open, unit_not_here (a unit other than the chat's), unknown_unit (a unit
+    name the bot lacks, `extra["suggestions"]`). `extra["still_owed"]`: on done, the later periods of the
     same deadline the unit still owes (a late report was recorded for the earliest)."""
 
     status: str
@@ -116,6 +120,31 @@ def _unit_name_spans(session: Session, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Words a unit's name starts with: text after "đã nộp" that begins so names a unit, even one the bot lacks.
+_UNIT_WORDS = ("so ", "ubnd ", "uy ban ", "xa ", "phuong ", "dac khu ", "thi tran ", "ban ", "huyen ", "van phong ",
+               "thanh tra ", "cong an ", "bo chi huy ")
+
+
+def _names_a_unit(text: str) -> bool:
+    """'Sở Không Có', 'UBND xã X' name a unit; 'qua hệ thống', 'năm 2026' do not."""
+    return (fold(text) + " ").startswith(_UNIT_WORDS)
+
+
+def _named_unit(session: Session, text: str, chat_units: list[Unit]) -> UnitMatch | None:
+    """The unit `text` names (None: it names none). Besides the full names and aliases, the chat's own units are
+    found by the end of their name ("An Phú" for UBND xã An Phú in a cluster group), when only one ends so."""
+    if not text:
+        return None
+    found = match_unit(session, text)
+    if found.unit is not None:
+        return found
+    key = " " + fold(" ".join(text.split()))
+    mine = [u for u in chat_units if any((" " + k).endswith(key) for k in name_keys(u))]
+    if len(mine) == 1:
+        return UnitMatch(mine[0])
+    return found
+
+
 def _confirmable(session: Session, d: Deadline, units: list[Unit], all_units: list[Unit], today: date,
                  cal: WorkCalendar, escalate: int) -> list[tuple[Occurrence, list[Unit]]]:
     """The deadline's periods a confirmation naming none may be for (`standing.confirmable`, per unit: what each
@@ -160,9 +189,23 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
     parsed = parse_confirmation(session, text)
     today = as_vn(now).date()
     units = units_for_chat(session, actor.channel, actor.via)
-    if is_admin and not units and parsed.unit_text:
-        found = match_unit(session, parsed.unit_text)
-        units = [found.unit] if found.unit is not None else []
+    named = _named_unit(session, parsed.unit_text, units) if unit_id is None and occurrence_id is None else None
+    if named is not None and units and _RECIPIENT.search(fold(text) + " "):
+        named = None  # "đã gửi báo cáo cho Sở Nội vụ": the unit written is where the report went, not who sent it
+    if named is not None and named.unit is not None and named.unit.id not in {u.id for u in units}:
+        if is_admin:
+            units = [named.unit]  # an admin names the unit confirmed for, wherever the admin writes
+        elif units:  # a unit other than the chat's own: never confirm the chat's unit in its place
+            record(session, now, actor, "danop", text[:200], outcome="denied")
+            return ConfirmResult("unit_not_here", units=tuple(u.name for u in units),
+                                 extra={"unit": named.unit.name})
+    elif named is not None and named.unit is None and (_names_a_unit(parsed.unit_text)
+                                                        or is_admin and not units and bool(named.suggestions)):
+        # a unit the bot does not have: said so, rather than confirming the chat's own unit in its place
+        return ConfirmResult("unknown_unit", units=tuple(u.name for u in units),
+                             extra={"unit": parsed.unit_text, "suggestions": ", ".join(named.suggestions)})
+    elif named is not None and named.unit is not None:
+        units = [named.unit]
     names = tuple(u.name for u in units)
     if not units:
         pending = not in_group and session.scalar(select(FocalPoint.id).where(
@@ -173,16 +216,11 @@ def confirm(session: Session, now: datetime, actor: Actor, settings: Settings, *
         record(session, now, actor, "danop", text[:200], outcome="denied")
         return ConfirmResult("not_allowed", units=names)
     first = parsed.unit_text.split()[0] if parsed.unit_text else ""
-    if (not parsed.code and not typed and re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", first)
+    if (not parsed.code and not typed and _CODE.fullmatch(first)
             and match_unit(session, parsed.unit_text).unit is None):
         return ConfirmResult("unknown_code", units=names, code=first)
     if unit_id is not None:
         units = [u for u in units if u.id == unit_id]
-    elif parsed.unit_text and len(units) > 1:
-        found = match_unit(session, parsed.unit_text)
-        if found.unit is None or found.unit.id not in {u.id for u in units}:
-            return ConfirmResult("unit_not_here", units=names, extra={"unit": parsed.unit_text})
-        units = [found.unit]
     occurrence_id = occurrence_id or _occurrence_of_reply(session, actor, reply_to)
     all_units = list_units(session)
     if occurrence_id is not None:
@@ -289,7 +327,10 @@ def undo(session: Session, now: datetime, actor: Actor, settings: Settings, *, t
          .order_by(Acknowledgement.at.desc()))
     if parsed.code:
         q = q.where(Deadline.code == parsed.code)
-    ack = session.scalars(q).first() if units else None
+    found = list(session.scalars(q.limit(50))) if units else []
+    # the caller's own confirmation first (a cluster group: not the one a neighbour made at the same minute)
+    ack = next((a for a in found if a.by_channel == actor.channel and a.by_user == actor.user_id),
+               found[0] if found else None)
     if ack is None:
         return UndoResult("not_found")
     occ = session.get(Occurrence, ack.occurrence_id)

@@ -4,7 +4,7 @@ And a sent reminder read again, for restoring its text under a pressed button.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,11 +31,16 @@ from scheduler.usecases.periods import current_occurrence
 REMIND_NOW = Action("nhacngay", Role.ADMIN)
 
 
+REMIND_AGAIN_AFTER = timedelta(hours=1)  # a chat reminded of the period this recently is not reminded "now" again
+
+
 @dataclass(frozen=True)
 class RemindersQueued:
     code: str
     period: str  # the period's label ("" when the deadline has no period coming)
     delivery_ids: tuple[int, ...]  # queued, due now: `ReminderService.send_now` (or the next tick) sends them
+    recent: int = 0  # chats left out: reminded of this period less than REMIND_AGAIN_AFTER ago (or one is on its way)
+    again_at: datetime | None = None  # when the earliest of those may be reminded now again
 
 
 def remind_now(session: Session, now: datetime, actor: Actor, code: str, *, escalate: int = 3) -> RemindersQueued:
@@ -59,12 +64,31 @@ def remind_now(session: Session, now: datetime, actor: Actor, code: str, *, esca
             if t.chat_pk in targets:
                 clusters.add(t.chat_pk)
             targets[t.chat_pk] = t
+    recent, queued = _recently_reminded(session, occ.id, as_utc(now))
+    again = [recent[pk] + REMIND_AGAIN_AFTER for pk in targets if pk in recent]
     dl.add_rows(session, [dict(occurrence_id=occ.id, chat_id=t.chat_pk, lead=dl.next_manual_lead(session, occ.id, t.chat_pk),
                                unit_id=None if t.chat_pk in clusters else t.unit_id, scheduled_for=as_utc(now))
-                          for t in targets.values()])
+                          for t in targets.values() if t.chat_pk not in recent and t.chat_pk not in queued])
     ids = session.scalars(select(Delivery.id).where(Delivery.occurrence_id == occ.id, Delivery.lead <= dl.MANUAL_TOP,
                                                     Delivery.status == dl.PENDING))
-    return RemindersQueued(d.code, occ.label or occ.period, tuple(ids))
+    return RemindersQueued(d.code, occ.label or occ.period, tuple(ids), len(again), min(again) if again else None)
+
+
+def _recently_reminded(session: Session, occurrence_id: int, now: datetime) -> tuple[dict[int, datetime], set[int]]:
+    """(chat pk -> when it was last reminded of this period, for chats reminded less than REMIND_AGAIN_AFTER ago;
+    chat pks with a /nhacngay queued and not sent yet): an admin's repeated /nhacngay must not make a group get the
+    same message again."""
+    recent: dict[int, datetime] = {}
+    queued: set[int] = set()
+    rows = session.execute(select(Delivery.chat_id, Delivery.status, Delivery.sent_at, Delivery.lead)
+                           .where(Delivery.occurrence_id == occurrence_id,
+                                  Delivery.status.in_((dl.SENT, dl.SENDING, dl.PENDING))))
+    for chat_pk, status, sent_at, lead in rows:
+        if status == dl.SENT and sent_at is not None and as_utc(sent_at) > now - REMIND_AGAIN_AFTER:
+            recent[chat_pk] = max(as_utc(sent_at), recent.get(chat_pk, as_utc(sent_at)))
+        elif status != dl.SENT and lead <= dl.MANUAL_TOP:
+            queued.add(chat_pk)
+    return recent, queued
 
 
 def sent_reminder(session: Session, chat: ChatRef, message_id: str, now: datetime) -> ReminderMessage | None:

@@ -94,6 +94,7 @@ async def test_donvi_bad_input(app):
     await add_units(app)
     for bad, expected in [
         ("/donvi them", "Cú pháp"),
+        ("/donvi them Sở Xây dựng", "Thiếu loại đơn vị của «Sở Xây dựng»"),
         ("/donvi them Sở X | tỉnh ủy", "không hợp lệ"),
         ("/donvi them UBND huyện Y | huyện", "Cấp huyện không còn"),
         ("/donvi them Sở Tư pháp | sở", "đã có"),
@@ -111,7 +112,45 @@ async def test_donvi_alias_and_remove(app):
     await add_units(app)
     assert "bí danh" in await say(app, admin_msg("/donvi bidanh Sở Tư pháp | Sở TP"))
     await say(app, admin_msg("/dangky Sở TP", kind="group", chat="g1"))
-    assert "ngừng theo dõi" in await say(app, admin_msg("/donvi xoa Sở TP"))
+    asked = await say(app, admin_msg("/donvi xoa Sở TP"))  # asked first: a unit removed is no longer reminded
+    assert asked.startswith("Ngừng theo dõi Sở Tư pháp? Đơn vị sẽ không được nhắc hạn nữa") and "1 nhóm" in asked
+    with app.db.session() as s:
+        assert s.scalar(select(Unit).where(Unit.name == "Sở Tư pháp")).active
+    assert "Đã hủy" in await say(app, admin_msg("hủy"))
+    await say(app, admin_msg("/donvi xoa Sở TP"))
+    assert "Đã ngừng theo dõi Sở Tư pháp" in await say(app, admin_msg("đồng ý"))
     with app.db.session() as s:
         assert s.scalar(select(Chat).where(Chat.chat_id == "g1")).unit_id is None
+        assert not s.scalar(select(Unit).where(Unit.name == "Sở Tư pháp")).active
+
+
+async def test_the_listing_counts_approved_focal_points_only(app):
+    """QA: a pending /dangky was counted as a focal point ("đầu mối: 1") while /tinhhinh said nobody is reachable."""
+    from tests.builders import admin_msg, msg
+
+    await app.handle(admin_msg("/donvi them UBND xã Hòa Bình | xã"))
+    await app.handle(msg("/dangky xa hoa binh", chat="u7", user="u7"))
+    [listing] = await app.handle(admin_msg("/donvi"))
+    assert "UBND xã Hòa Bình — UBND cấp xã; nhóm: chưa có; đầu mối: 0 (+1 chờ duyệt)" in listing.text
+    await app.handle(admin_msg("/duyet dk1"))
+    [listing] = await app.handle(msg("/donvi", chat="u8", user="u8"))
+    assert "đầu mối: 1\n" in listing.text + "\n" and "chờ duyệt" not in listing.text
+
+
+async def test_donvi_xoa_typed_on_zalo_asks_then_removes(settings, clock, db):
+    from dataclasses import replace
+
+    from bot.app import build_app
+    from bot.channels.recording import RecordingChannel
+    from bot.core.ports import Capabilities
+    from tests.builders import msg
+
+    zalo = RecordingChannel("zalo", Capabilities(buttons=False, mentions=False, edits=False, bare_commands=True))
+    app = build_app(replace(settings, admin_ids={"zalo": frozenset({"zb"})}), clock=clock, channels={"zalo": zalo},
+                    db=db)
+    await say(app, msg("donvi them Sở Tư pháp | sở", channel="zalo", user="zb", chat="zb"))
+    assert "Ngừng theo dõi Sở Tư pháp?" in await say(app, msg("donvi xoa so tu phap", channel="zalo", user="zb",
+                                                                 chat="zb"))
+    assert "Đã ngừng theo dõi Sở Tư pháp" in await say(app, msg("đồng ý", channel="zalo", user="zb", chat="zb"))
+    with app.db.session() as s:
         assert not s.scalar(select(Unit).where(Unit.name == "Sở Tư pháp")).active

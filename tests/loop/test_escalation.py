@@ -61,6 +61,9 @@ async def test_units_not_confirmed_are_reminded_each_working_day_for_three_days(
     digests = texts(channel, "boss")
     assert len(digests) == 3  # one a day on 11, 14 and 15 December
     assert all("Sở Tài chính" in t and "Sở Tư pháp" not in t and "1/2 đơn vị" in t for t in digests)
+    # which escalation day, never written like a date ("ngày 1/3" read as 1 March)
+    assert ["lần nhắc thứ 1 trong 3 lần sau hạn" in digests[0], "lần nhắc thứ 3 trong 3 lần" in digests[2]] == [True, True]
+    assert not any("ngày 1/3" in t for t in digests)
 
 
 async def test_escalation_days_is_a_setting(settings, clock, channel, db):

@@ -97,3 +97,22 @@ def test_ics_file(cli, tmp_path: Path):
     events = Calendar.from_ical(out_file.read_bytes()).walk("VEVENT")
     assert [str(e["UID"]) for e in events] == ["kh-cchc-so-2027@cchc-bot"]
     assert cli("deadlines", "ics", "--unit", "Không có")[0] == 2
+
+
+def test_reminders_plan_names_the_units_nobody_can_be_reminded_through(cli):
+    """QA: with units but no group or focal point the dry run said only «Không có lời nhắc nào», as if all was well."""
+    cli("units", "add", "Sở Tư pháp", "--type", "so")
+    cli("units", "add", "UBND xã Tân Lập", "--type", "xa")
+    cli("deadlines", "presets", "install", "--name", "cchc")
+    code, out, err = cli("reminders", "plan", "--from", "2026-12-01", "--to", "2026-12-31")
+    assert code == 0 and out.strip() == "Không có lời nhắc nào trong khoảng này."
+    assert "⚠️ 3 đơn vị phải nộp trong khoảng này nhưng chưa có nhóm hay đầu mối nhận tin" in err
+    assert "Sở Nội vụ, Sở Tư pháp, UBND xã Tân Lập" in err
+    db = Database.from_url(cli.settings.db_url)
+    with db.session() as s:
+        for unit in s.scalars(select(Unit)):
+            s.add(Chat(channel="telegram", chat_id=f"-{unit.id}", kind="group", title=unit.name, unit_id=unit.id))
+    code, out, err = cli("reminders", "plan", "--from", "2026-12-01", "--to", "2026-12-31", "--json")
+    assert code == 0 and json.loads(out) and err == ""
+    code, _, err = cli("reminders", "plan", "--from", "2027-01-01", "--to", "2027-01-02")
+    assert err == ""  # nothing owed in the range: nothing to warn about

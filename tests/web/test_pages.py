@@ -174,7 +174,7 @@ def test_days_off_journal_and_ask(app: App, admin) -> None:  # type: ignore[no-u
     assert admin.post("/ngay-nghi", data={"csrf": csrf, "verb": "them", "day": "24/12"}).status_code == 422
     journal = admin.get("/nhat-ky?nguoi=telegram:1001&thaotac=ngaynghi").text.split("<tbody>")[1]
     assert "them 2026-12-24 Nghỉ bù" in journal and "web dang nhap" not in journal
-    assert "<td>09:00 25/11/2026</td><td>telegram:1001</td><td>web</td><td>ngaynghi</td>" in journal
+    assert "<td>09:00 25/11/2026</td><td>telegram:1001</td><td>web</td><td title=\"ngaynghi\">ngày nghỉ</td>" in journal
     assert "them 2026-12-24" not in admin.get("/nhat-ky?ngay=2026-11-24").text
     assert "them 2026-12-24" in admin.get("/nhat-ky?ngay=2026-11-25").text
     assert "Không có thao tác nào" in admin.get("/nhat-ky?nguoi=zalo:khac").text

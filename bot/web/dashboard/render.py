@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.core.audit_text import action_vi, detail_vi
 from bot.core.clock import VN_TZ
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ def _audit_time(value: Any) -> str:
 
 templates.env.filters["vn_time"] = _vn_time
 templates.env.filters["audit_time"] = _audit_time
+templates.env.filters["audit_action"] = action_vi
+templates.env.filters["audit_detail"] = detail_vi
 
 
 def bot_app(request: Request) -> "App":
