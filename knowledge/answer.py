@@ -24,6 +24,7 @@ _BULLET = re.compile(r"^[-–•+]\s*")
 # A sentence that enumerates: "… như: Vệ sinh công cộng, cấp, thoát nước, cây xanh…", "gồm: A, B và C".
 _ENUMERATION = re.compile(r"(?:\b(?:như|gồm|bao gồm|là|sau)\s*:|:)\s*[^,;:]{1,60},[^,;:]{1,60},")
 ENUMERATION_WEIGHT = 1.5  # a list question prefers the sentence that enumerates
+AMOUNT_FIT = 1.5  # a sentence stating an amount of the unit asked for ("35% đến 40%" for "bao nhiêu %")
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,10 @@ def query_weights(query: Query, index: SearchIndex) -> dict[int, float]:
 
 
 def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: list[str],
-               levels: frozenset[str] = frozenset()) -> float:
+               levels: frozenset[str] = frozenset(), unit: str = "") -> float:
     """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
-    when it holds the kind of answer asked for (a date, a figure) and the level asked about."""
+    when it holds the kind of answer asked for (a date, a figure), the level asked about and an amount of the unit
+    asked for ("bao nhiêu %")."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
@@ -221,6 +223,8 @@ def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: 
             if levels:
                 lv = level_of(s)
                 found *= 1.3 if lv & levels else (0.5 if lv else 1.0)
+            if unit and holds_amount(s, unit):
+                found *= AMOUNT_FIT
             best = max(best, found)
     return best
 

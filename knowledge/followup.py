@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answer import Turn
-from knowledge.understand import _LEVELS, Intent, provinces_in
+from knowledge.understand import _LEVELS, Intent, asking_phrase, provinces_in
 from bot.core.vietnamese import doc_numbers, fold
 from knowledge.lexicon import QUESTION_WORDS
 
@@ -30,10 +30,26 @@ def refers_back(folded: str) -> bool:
     return bool(_DEICTIC.search(folded))
 
 
+_DOC_DEICTIC = re.compile(r"\b(van ban|vb|nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|chi thi|quyet dinh|chuong trinh)"
+                          r" (?:nay|do|tren|ay)\b")
+_TYPE_OF = {"vb": "", "van ban": "", "nq": "nghi quyet", "kh": "ke hoach", "cv": "cong van", "qd": "quyet dinh",
+            "ct": "chi thi", "ctr": "chuong trinh"}
+
+
+def names_document(folded: str, document_type: str) -> bool:
+    """Whether a follow-up points back at the previous answer's document itself ("kế hoạch đó" after an answer from a
+    kế hoạch, "văn bản này"), not at a document that answer cited ("NQ đó" after a kế hoạch citing a nghị quyết)."""
+    m = _DOC_DEICTIC.search(folded)
+    if m is None:
+        return False
+    kind = _TYPE_OF.get(m.group(1), m.group(1))
+    return not kind or kind == fold(document_type)
+
+
 OWN_WORDS = 3  # a follow-up with this many content words of its own asks about a new thing in the same place
 
 
-def complete(question: str, intent: Intent, previous: Turn) -> str:
+def complete(question: str, intent: Intent, previous: Turn, document_type: str = "") -> str:
     """The question a follow-up stands for: the previous question, without what it asked, with what the follow-up
     changes; a follow-up about a new thing ("còn giao chỉ tiêu hồ sơ trực tuyến thì bao giờ?") keeps only the
     previous question's places and documents."""
@@ -42,9 +58,15 @@ def complete(question: str, intent: Intent, previous: Turn) -> str:
     if intent.meta:
         return now
     own = [w for w in _ASKED.sub(" ", now).split() if w not in QUESTION_WORDS and w not in _FILLER]
-    if len(own) >= OWN_WORDS and not _DEICTIC.search(now) and not intent.levels and not intent.provinces:
+    about_document = names_document(now, document_type)
+    if len(own) >= OWN_WORDS and (about_document or not _DEICTIC.search(now)) and not intent.levels \
+            and not intent.provinces:
+        # a new thing in the same place (or the same document): the place, and what was asked when it asks nothing
         anchors = [fold(p) for p in provinces_in(prev)] + [fold(n) for n in doc_numbers(previous.question)]
-        return " ".join(f"{now} {' '.join(anchors)}".split())
+        asked = "" if asking_phrase(now) else asking_phrase(fold(previous.question))
+        if about_document:  # the document is pinned: its type word would only match "Kế hoạch này" in its text
+            now = _DOC_DEICTIC.sub(" ", now)
+        return " ".join(f"{now} {' '.join(anchors)} {asked}".split())
     if intent.levels:
         prev = _BARE_LEVELS.sub(" ", prev)
         for p in _LEVELS.values():

@@ -69,3 +69,8 @@ _TIME_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
 _SAME_UNIT = {"nguoi": ("ca nhan", "can bo", "cong chuc"), "ho so": ("bo",)}  # "không quá 10 cá nhân" counts people
 # numbers written out before a unit ("chỉ được thử việc một lần", "hai bậc"); not "năm" (year) nor "sáu" (sau: after)
 _SPELLED = r"\b(?:mot|hai|ba|bon|bay|tam|chin|muoi)"
+
+
+def asking_patterns() -> tuple[re.Pattern[str], ...]:
+    """The patterns of the ways a question asks for each kind of answer (folded text)."""
+    return tuple(_ASKS.values())

@@ -22,17 +22,18 @@ from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
                               documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
-from knowledge.followup import complete, refers_back
+from knowledge.followup import complete, names_document, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
-from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand, without_chatter
+from knowledge.understand import (_LEVELS as _LEVEL_PATTERNS, Intent, asking_phrase, asking_spans, level_of, province_keys,
+                                  provinces_in, understand, without_chatter)
 from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key, syllables
 from knowledge.errors import IngestError
 from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
 from knowledge.limits import Limits
 from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds, holds_amount
-from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS
+from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS, QUESTION_WORDS
 from knowledge.models import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -265,9 +266,10 @@ class KnowledgeBase:
                 intent.meta and not intent.provinces and not doc_numbers(asked)))):
             turn = forced or previous
             assert turn is not None
-            understood = complete(asked, intent, turn)
+            kind = next((d.doc_type for d in docs if d.id == turn.doc_id), "")
+            understood = complete(asked, intent, turn, kind)
             pinned = turn.doc_id
-            if refers_back(intent.text):
+            if refers_back(intent.text) and not names_document(intent.text, kind):
                 pinned_passage = turn.passage_id
             meta = intent.meta
             intent = understand(understood)
@@ -286,7 +288,8 @@ class KnowledgeBase:
                 sub_intent = understand(sub)
                 if where is None and sub_intent.provinces and _has_provinces(docs):
                     where = {d.id for d in docs if _in_province(d, sub_intent.provinces)} or None
-                a = self._fact(question, sub, sub_intent, docs, loaded, None) if sub_intent.meta else None
+                here = [d for d in docs if where is None or d.id in where]
+                a = self._fact(question, sub, sub_intent, here, loaded, None) if sub_intent.meta else None
                 if a is None:
                     a = self._answer_one(question, sub, 1, sub_intent, loaded, where, None)
                 if a.answered:
@@ -488,7 +491,7 @@ class KnowledgeBase:
                     _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
                 src.score *= ARTICLE_BONUS
         ranked = by_article(ranked)
-        ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels))
+        ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels), unit)
         for src in ranked[:top]:
             src.title = matched_headings(src.passage, query, loaded.index)
         best = ranked[0].score
@@ -589,7 +592,7 @@ class KnowledgeBase:
         return answer
 
     def _by_unit(self, ranked: list[Source], query: Query, loaded: "_Loaded", kinds: list[str],
-                 levels: frozenset[str]) -> list[Source]:
+                 levels: frozenset[str], unit: str = "") -> list[Source]:
         """The first passages re-ordered by how well their best sentence answers (a long passage can outscore the one
         whose sentence is the answer); the rest keep their order."""
         if len(ranked) < 2 or _ARTICLE_OF.match(ranked[0].passage.section or ""):
@@ -597,7 +600,7 @@ class KnowledgeBase:
         best = ranked[0].score
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
         weights = query_weights(query, loaded.index)
-        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels) for src in head}
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit) for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 
@@ -684,7 +687,7 @@ PREVIOUS_PASSAGE_BONUS = 1.3  # ... and on its passage, when it points back ("NQ
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
 _CITED_NUMBER = re.compile(r"\b(?:qd|nq|nd|tt|quyet dinh|nghi quyet|nghi dinh|thong tu)\s*(?:so\s*)?\d{2,}")
-_COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)(?: (?:nhu the nao|the nao|ra sao|o dau|"
+_COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech|lan luot)(?: (?:nhu the nao|the nao|ra sao|o dau|"
                       r"gi|ntn))?\b")
 LEVEL_NAMES = {"tinh": "Cấp tỉnh", "so": "Sở, ban, ngành", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 _PARTS = re.compile(r"\s*(?:,\s*con\s+|;\s+|,\s*(?=tinh nao\b|van ban nao\b))")
@@ -700,7 +703,7 @@ _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "
 # without one is not ruled out (a period may be written "2021 - 2025").
 SOFT_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in (*_UNITS, *SOFT_UNITS) if u != "%")
-                         + r")\b")
+                         + r")(?!\w)")
 AMOUNT_BONUS = 1.2  # a passage stating an amount of the unit of time asked for
 
 
@@ -780,6 +783,9 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
         return out
     places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
     if len(places) >= 2:
+        own = _place_clauses(folded, places[:4])
+        if own is not None:
+            return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in places[:4]]
         out = []
         for p in places[:4]:
             sub = folded
@@ -789,6 +795,61 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
             out.append((p, " ".join(sub.split()), {d.id for d in docs if _in_province(d, [p])}))
         return out
     return []
+
+
+_CLAUSE = re.compile(r"\s*(?:[,;:]\s*(?:con\s+)?|\s+(?:va|con|voi|so voi)\s+)\s*")
+CLAUSE_WORDS = 2  # content words a province's own clauses must hold to be asked apart
+
+
+def _place_clauses(folded: str, places: list[str]) -> dict[str, str] | None:
+    """Each province's own part of a question naming several ("ai ký cv 7946 bắc kạn và ai ký kh cchc 2022 đồng
+    tháp"): the clauses naming it and those after them, after the clauses before any province (a shared topic), with
+    what the whole question asks when its own clauses do not say it ("… hà tĩnh và kh thi đua brvt do ai ký"). None
+    when a clause names two provinces or a province's clauses hold no content of their own (then the question is
+    one question asked of each)."""
+    clauses = [c for c in _CLAUSE.split(folded.strip(" ?.")) if c.strip()]
+    shared: list[str] = []
+    groups: dict[str, list[str]] = {}
+    current = None
+    for c in clauses:
+        named = [p for p in provinces_in(c) if p in places]
+        if len(named) > 1:
+            return None
+        if named:
+            current = named[0]
+        if current is None:
+            shared.append(c)
+        else:
+            groups.setdefault(current, []).append(c)
+    if set(groups) != set(places):
+        return None
+    asked = asking_phrase(folded)
+    out: dict[str, str] = {}
+    for p, own in groups.items():
+        text = " ".join(own)
+        if len(_content_words(text, p)) < CLAUSE_WORDS:
+            return None
+        for other in provinces_in(text):
+            if other != p:
+                return None
+        sub = " ".join([*shared, text])
+        if not asking_phrase(sub) and asked:
+            sub += " " + asked
+        out[p] = " ".join(sub.split())
+    return out
+
+
+_PLACE_WORDS = frozenset("tinh cua o tai thi con".split())
+
+
+def _content_words(clause: str, place: str) -> list[str]:
+    """The words of a clause that say what it is about: not the province, not what or how it asks, not a comparison."""
+    bare = f" {_COMPARE.sub(' ', clause)} "
+    for key in province_keys(place):
+        bare = bare.replace(f" {key} ", " ")
+    for a, b in reversed(asking_spans(bare)):
+        bare = bare[:a] + " " + bare[b:]
+    return [w for w in re.sub(r"[^a-z0-9%/ -]", " ", bare).split() if w not in QUESTION_WORDS and w not in _PLACE_WORDS]
 
 
 def _named_by_number(text: str, docs: list[DocInfo]) -> DocInfo | None:

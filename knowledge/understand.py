@@ -182,9 +182,10 @@ def _mark_questions(toks: list[Tok]) -> None:
 _LEVELS: dict[str, re.Pattern[str]] = {
     "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|thi tran|"
                      r"(?:cac|o|tai|cua|cho) phuong(?! an| thuc| huong| phap| cham)|"
-                     r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi))\b"),
+                     r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi)|^(?:cac )?xa(?! hoi))\b"),
     "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu)\b"),
-    "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon)\b"),
+    "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon|"
+                     r"(?:cua|o|tai|doi voi) (?:cac )?so(?=\s*(?:va|thi|la|phai|\?|$)))\b"),
     "tinh": re.compile(r"\b(?:cap tinh)\b"),
 }
 # A level named in a question without its usual companion word ("còn xã thì sao?").
@@ -299,7 +300,7 @@ def understand(question: str) -> Intent:
                   leans_on_previous=bool(_FOLLOW.search(text)) or len(text.split()) <= 4)
 
 
-_COMPARING = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)\b")
+_COMPARING = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech|lan luot)\b")
 _LEVEL_WORD = r"(?:cap )?(?:tinh|huyen|xa(?! hoi))"
 _LEVEL_LIST = re.compile(rf"\b{_LEVEL_WORD}(?:(?:\s*(?:,|-|/)\s*|\s+(?:va|voi|hay|hoac|lan)\s+|\s+){_LEVEL_WORD})+\b")
 
@@ -324,3 +325,34 @@ def level_of(text: str) -> set[str]:
 def _for_levels(folded: str) -> str:
     """'ủy ban nhân dân xã' read as 'ubnd xã': the level patterns name the body by its abbreviation."""
     return folded.replace("uy ban nhan dan", "ubnd") if "uy ban nhan dan" in folded else folded
+
+
+_ASKING = re.compile(r"\b(?:la gi|nhu the nao|the nao|ra sao|la bao nhieu|bao nhieu|la ai|la ngay nao|ngay nao|"
+                     r"khi nao|bao gio|nhung gi|gom nhung gi|gi)\b")
+
+
+def asking_spans(folded: str) -> list[tuple[int, int]]:
+    """Where a (folded) question says what it asks (a date, an amount, a body, a signer, a list: "do ai ky", "cham
+    nhat ngay nao"), overlapping spans merged, in order."""
+    from knowledge.kinds import asking_patterns
+
+    spans: list[tuple[int, int]] = []
+    for p in (*_META.values(), *asking_patterns(), _LIST, _ASKING):
+        spans += [m.span() for m in p.finditer(folded) if m.end() > m.start()]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def asking_phrase(folded: str) -> str:
+    """What a (folded) question asks, in its own words ("do ai ky"); empty when it does not say."""
+    return " ".join(folded[a:b] for a, b in asking_spans(folded))
+
+
+def province_keys(name: str) -> list[str]:
+    """The folded ways a province is written ("ba ria - vung tau", "brvt", "vung tau")."""
+    return [fold(name), *(k for k, v in _PROVINCE_ALIASES.items() if v == name)]

@@ -255,3 +255,36 @@ def test_a_time_amount_is_a_number_before_its_unit():
     from knowledge.kinds import holds_amount
     assert holds_amount("giai đoạn 05 năm (2021 - 2025)", "nam")
     assert not holds_amount("chậm nhất ngày 30/01 của năm kế hoạch", "nam")
+
+
+def test_each_province_clause_is_asked_apart_with_what_the_question_asks(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("kh cchc 2022 dong thap va cv 7946 bac kan ai ky")
+    assert a.answered and a.kind == "items"
+    assert "Phạm Thiện Nghĩa" in a.text and "Nguyễn Đăng Bình" in a.text
+    dong_thap = a.text.split("• ")[1]
+    assert dong_thap.startswith("Đồng Tháp") and "Phạm Thiện Nghĩa" in dong_thap
+
+
+def test_levels_asked_in_turn_get_one_item_each(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ở Bắc Kạn kế hoạch CCHC năm của xã và của sở lần lượt phải ban hành chậm nhất ngày nào")
+    assert a.answered and a.kind == "items" and "28/02" in a.text and "30/01" in a.text
+
+
+def test_a_follow_up_naming_only_a_new_task_asks_what_the_previous_one_asked(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("Sở Tư pháp Khánh Hòa đề xuất phương án đơn giản hóa TTHC đợt 1 lúc nào?")
+    a = bundled_kb.answer("còn đề án định lượng hóa công việc?", previous=first.turn())
+    assert a.answered and "tháng 9/2017" in body(a.text)
+
+
+def test_a_follow_up_naming_the_previous_document_searches_it_for_its_own_words(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ha tinh so nao chu tri khac phuc han che par index")
+    a = bundled_kb.answer("tuyên truyền kế hoạch này do sở nào chủ trì", previous=first.turn())
+    assert a.answered and "Sở Thông tin và Truyền thông" in body(a.text)
+
+
+def test_a_percentage_asked_at_the_end_of_the_question_must_be_in_the_answer(bundled_kb: KnowledgeBase):
+    from knowledge.service import asked_unit
+
+    assert asked_unit("rut ngan thoi gian bao nhieu %") == "%"
+    a = bundled_kb.answer("brvt rut ngan thoi gian giai quyet tthc bao nhieu %")
+    assert a.answered and "35% đến 40%" in body(a.text)
