@@ -125,7 +125,8 @@ class Answer:
     text: str
     sources: list[Source] = field(default_factory=list)
     more: PassageInfo | None = None  # the passage whose full section is worth a "Xem thêm" button
-    kind: str = "passage"  # passage, items (one per document), fact (document metadata), documents, declined
+    kind: str = "passage"  # passage, items (one per document), fact (document metadata), outline (a document's
+    # groups of tasks: its section titles), documents, declined
     understood: str = ""  # the question as answered, after completing a follow-up from the previous turn
 
     def to_json(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds, holds_amount
 from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS, QUESTION_WORDS
 from knowledge.models import Document, Passage
+from knowledge.outline import asks_outline, headings, outline_for, outline_text, sentence_case, words_of
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,10 @@ class KnowledgeBase:
             if items:
                 return compose_items(question, items, understood)
             return decline(question, docs)
+        if intent.wants_list and asks_outline(intent.text):
+            outline = self._outline(question, understood, intent, docs, pinned)
+            if outline is not None:
+                return outline
         where = {d.id for d in docs if _in_province(d, intent.provinces)} or None \
             if intent.provinces and _has_provinces(docs) else None
         named = _named_by_number(understood, docs) if where is None else None
@@ -427,6 +432,30 @@ class KnowledgeBase:
         if intent.meta == "issuer" and doc.issuer:
             return fact_answer(question, doc, "Cơ quan ban hành", doc.issuer, source)
         return None
+
+    def _outline(self, question: str, understood: str, intent: Intent, docs: list[DocInfo],
+                 pinned: int | None) -> Answer | None:
+        """A question asking for a document's groups of tasks ("những nhóm nhiệm vụ lớn nào"): the titles of the
+        sibling sections that answer it, with the document's citation; None when it asks about one section."""
+        doc = _named_document(understood, intent, docs, pinned)
+        if doc is None:
+            return None
+        with self._session() as s:
+            found = headings(repo.document_sections(s, doc.id))
+        names = {w for p in intent.provinces for k in province_keys(p) for w in k.split()}
+        doc_words = words_of(f"{doc.doc_type} {doc.number} {doc.title} {doc.issuer} {doc.province}") | names
+        group = outline_for(understood, doc_words, found)
+        if not group:
+            return None
+        first = group[0]
+        lead = (sentence_case(first.parent_title).rstrip(":") if first.parent_title else
+                f"Các nội dung chính của {doc.name()}") + ":"
+        with self._session() as s:
+            rows = repo.passages_by_id(s, [h.passage_id for h in group[:3]])
+        sources = [Source(passage_info(*rows[h.passage_id]), 1.0) for h in group[:3] if h.passage_id in rows]
+        part = f", mục {'.'.join(first.parent)}" if first.parent else ""
+        text = outline_text(group, lead) + f"\n\n📄 Nguồn: {doc.label()}{part}."
+        return Answer(question, True, text, sources, None, kind="outline", understood=understood)
 
     def _answer_one(self, question: str, text: str, top: int, intent: Intent, loaded: "_Loaded",
                     where: set[int] | None, pinned: int | None, pinned_passage: int | None = None) -> Answer:
