@@ -485,7 +485,16 @@ class KnowledgeBase:
             top_doc = ranked[0].passage.doc if ranked else None
             dated_doc = top_doc is not None and (top_doc.date is not None or bool(_YEAR4.search(
                 f"{top_doc.date_text} {top_doc.title}")))
-            if asked and not dated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
+            unknown = [y for y in intent.years if codes[intent.years.index(y)] < 0
+                       or loaded.index.df(codes[intent.years.index(y)]) == 0]
+            if unknown:  # no passage of the store writes that year at all (not even a law's name)
+                return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, unknown))} "
+                                               f"trong các văn bản đang có.", kind="declined")
+            # a year asked alone ("thi đua năm 2025") is stated as a year or in a date, not only as the end of a
+            # period cited ("giai đoạn 2021-2025")
+            alone = [y for y in asked if not _IN_RANGE(y).search(intent.text)]
+            stated = [src for src in dated if not alone or any(states_year(src.passage.text, y) for y in alone)]
+            if asked and not stated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
                 # the passages that match speak of other years: the year asked about is not covered
                 return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, intent.years))} "
                                                f"trong các văn bản đang có.", kind="declined")
@@ -725,6 +734,18 @@ _WRITTEN_DATE = re.compile(r"^[^,\d\n]{2,40},\s*(ngày\s*(?:\d{1,2}\s*)?tháng\s
 
 _RECIPIENTS = re.compile(r"^Kính gửi\s*:?\s*\n+((?:\s*[-–•+]?[^\n]+\n?)+?)(?:\n\s*\n|$)", re.M)
 _YEAR4 = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+
+
+def _IN_RANGE(year: int) -> re.Pattern[str]:
+    """A year written as one end of a period in a (folded) question: '2021-2025', '2021 den 2025', '2021 2025'."""
+    other = r"(?:19[5-9]\d|20\d\d)"
+    return re.compile(rf"{other}\s*(?:[-–]|den|toi)?\s*{year}\b|\b{year}\s*(?:[-–]|den|toi)?\s*{other}")
+
+
+def states_year(text: str, year: int) -> bool:
+    """Whether a text states a year as a year ("năm 2025", "đến 2025", "30/12/2025"), not only as an end of a period
+    ("giai đoạn 2021-2025")."""
+    return bool(re.search(rf"(?<![\d.,])(?<!\d[-–])(?<!\d [-–] ){year}(?!\d)(?!\s*[-–]\s*\d)", text))
 _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")

@@ -276,7 +276,40 @@ def provinces_in(folded: str) -> list[str]:
         pos = text.find(k)
         if pos >= 0 and name not in [n for _, n in found]:
             found.append((pos, name))
+    for pos, name in _mistyped_provinces(text, names):
+        if name not in [n for _, n in found]:
+            found.append((pos, name))
     return [n for _, n in sorted(found)]
+
+
+PROVINCE_TYPO_CHARS = 7  # a province name this long (letters) may be found with one letter wrong ("lam donng")
+
+
+def _mistyped_provinces(text: str, names: dict[str, str]) -> list[tuple[int, str]]:
+    """Provinces written with one letter wrong, missing, added or swapped in a syllable after the first ("lam donng",
+    "dong thapp"): the first syllable as written, the wrong one no Vietnamese syllable, not another province's name."""
+    from rapidfuzz.distance import OSA
+
+    words = text.split()
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    keys = {" ".join(re.sub(r"[^a-z0-9]+", " ", k).split()): n for k, n in names.items()}
+    out: list[tuple[int, str]] = []
+    for key, name in keys.items():
+        parts = key.split()
+        if len(parts) < 2 or len(key.replace(" ", "")) < PROVINCE_TYPO_CHARS:
+            continue
+        for i in range(len(words) - len(parts) + 1):
+            window = words[i:i + len(parts)]
+            if window[0] != parts[0] or " ".join(window) in keys:
+                continue
+            if OSA.distance(" ".join(window), key) == 1 and \
+                    any(w != k and not _SYLLABLE.match(w) for w, k in zip(window, parts)):
+                out.append((starts[i], name))
+    return out
+
+
+# A folded Vietnamese syllable: onset, vowels, coda. A mistyped word that is still one ("lam dung": lạm dụng) is a word.
+_SYLLABLE = re.compile(r"^(?:ngh|gh|ng|nh|ch|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnptiyou])?$")
 
 
 def understand(question: str) -> Intent:

@@ -288,3 +288,25 @@ def test_a_percentage_asked_at_the_end_of_the_question_must_be_in_the_answer(bun
     assert asked_unit("rut ngan thoi gian bao nhieu %") == "%"
     a = bundled_kb.answer("brvt rut ngan thoi gian giai quyet tthc bao nhieu %")
     assert a.answered and "35% đến 40%" in body(a.text)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("ke hoach thi dua cchc nam 2025 cua brvt co chi tieu gi", "năm 2025"),  # 2025 only as the end of "2021-2025"
+    ("thong tu quy dinh che do cong vu nam 2028 the nao", "năm 2028"),  # a year no passage writes
+    ("chi so par index cua tinh lam donng nam 2022 xep thu may", "Lâm Đồng"),  # a province with one letter wrong
+])
+def test_a_year_or_mistyped_province_the_store_lacks_is_declined(bundled_kb: KnowledgeBase, question, says):
+    a = bundled_kb.answer(question)
+    assert not a.answered and says in a.text
+
+
+def test_a_year_stated_or_dated_counts_the_end_of_a_period_does_not():
+    from knowledge.service import states_year
+
+    assert states_year("đến năm 2025 đạt 80%", 2025) and states_year("ngày 30/12/2025", 2025)
+    assert not states_year("giai đoạn 2021-2025", 2025) and not states_year("giai đoạn 2021 - 2025", 2025)
+
+
+def test_a_year_the_passages_state_is_answered(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chi so par index cua ha tinh nam 2021 xep thu may")
+    assert a.answered and "8/63" in body(a.text)

@@ -130,3 +130,11 @@ def test_a_level_named_first_or_by_its_owner_is_a_level():
     assert understand("xa o bac kan gui ke hoach ve dau").levels == {"xa"}
     assert understand("han cua so va cua xa").levels == {"so", "xa"}
     assert understand("so noi vu bac kan lam gi").levels == set()
+
+
+def test_a_province_with_one_letter_wrong_is_the_province_a_real_word_is_not():
+    from knowledge.understand import provinces_in
+
+    assert provinces_in("tinh lam donng xep thu may") == ["Lâm Đồng"]
+    assert provinces_in("kh cchc dong thapp") == ["Đồng Tháp"]
+    assert provinces_in("lam dung chuc vu") == [] and provinces_in("quan tri he thong") == []
