@@ -407,8 +407,8 @@ class KnowledgeBase:
               pinned: int | None) -> Answer | None:
         """Who signed a document, when, its number or issuer: from the document's own facts."""
         doc = _named_document(understood, intent, docs, pinned)
-        if doc is None:
-            return None
+        if doc is None or (intent.meta == "number" and _other_type(intent.text, doc)):
+            return None  # "được phê duyệt bằng QĐ số mấy" of a công văn: the number of a decision its text cites
         full = self.get_document(doc.id)
         if full is None:
             return None
@@ -900,6 +900,19 @@ def _content_words(clause: str, place: str) -> list[str]:
     for a, b in reversed(asking_spans(bare)):
         bare = bare[:a] + " " + bare[b:]
     return [w for w in re.sub(r"[^a-z0-9%/ -]", " ", bare).split() if w not in QUESTION_WORDS and w not in _PLACE_WORDS]
+
+
+_TYPE_NAMES = {"qd": "quyet dinh", "nq": "nghi quyet", "kh": "ke hoach", "cv": "cong van", "ct": "chi thi",
+               "ctr": "chuong trinh", "tb": "thong bao", "hd": "huong dan", "nd": "nghi dinh", "tt": "thong tu"}
+_NUMBER_OF = re.compile(r"\b(qd|nq|kh|cv|ct|ctr|tb|hd|nd|tt|quyet dinh|nghi quyet|ke hoach|cong van|chi thi|chuong trinh|"
+                        r"thong bao|huong dan|nghi dinh|thong tu)\s+(?:so\s+)?(?:may|bao nhieu|gi|nao)\b")
+
+
+def _other_type(folded: str, doc: DocInfo) -> bool:
+    """Whether a question asks the number of a document of another type than the one it names ("chương trình … phê
+    duyệt bằng QĐ số mấy" of a công văn): that number is in the text, not a fact of the document."""
+    m = _NUMBER_OF.search(folded)
+    return m is not None and _TYPE_NAMES.get(m.group(1), m.group(1)) != fold(doc.doc_type)
 
 
 def _named_by_number(text: str, docs: list[DocInfo]) -> DocInfo | None:

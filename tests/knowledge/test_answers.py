@@ -310,3 +310,15 @@ def test_a_year_stated_or_dated_counts_the_end_of_a_period_does_not():
 def test_a_year_the_passages_state_is_answered(bundled_kb: KnowledgeBase):
     a = bundled_kb.answer("chi so par index cua ha tinh nam 2021 xep thu may")
     assert a.answered and "8/63" in body(a.text)
+
+
+def test_the_document_a_plan_rests_on_is_read_from_its_legal_basis_lines(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ke hoach cua ha tinh thuc hien nghi quyet nao cua ban chap hanh dang bo tinh")
+    assert a.answered and "12-NQ/TU" in body(a.text)
+
+
+def test_the_number_of_another_type_of_document_is_read_from_the_text(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chương trình hành động của bắc kạn được phê duyệt bằng quyết định số mấy")
+    assert a.answered and a.kind == "passage" and "1814/QĐ-UBND" in body(a.text)
+    own = bundled_kb.answer("cong van cua bac kan so may")
+    assert own.kind == "fact" and "7946/UBND-NCPC" in own.text
