@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answer import Turn
-from knowledge.understand import _LEVELS, Intent, asking_phrase, provinces_in
+from knowledge.understand import _LEVELS, Intent, asking_phrase, asking_spans, province_keys, provinces_in
 from bot.core.vietnamese import doc_numbers, fold
 from knowledge.lexicon import QUESTION_WORDS
 
@@ -57,9 +57,13 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
     now = _TAIL.sub("", _LEAD.sub("", intent.text.strip(" ?.")))
     if intent.meta:
         return now
-    own = [w for w in _ASKED.sub(" ", now).split() if w not in QUESTION_WORDS and w not in _FILLER]
+    bare = now
+    for a, b in reversed(asking_spans(now)):  # "hạn chót ngày nào" asks, it names nothing of its own
+        bare = bare[:a] + " " + bare[b:]
+    own = [w for w in _ASKED.sub(" ", bare).split() if w not in QUESTION_WORDS and w not in _FILLER]
     about_document = names_document(now, document_type)
-    if len(own) >= OWN_WORDS and (about_document or not _DEICTIC.search(now)) and not intent.levels \
+    if len(own) >= (OWN_WORDS - 1 if asking_phrase(now) else OWN_WORDS) and (about_document or not _DEICTIC.search(now)) \
+            and not intent.levels \
             and not intent.provinces:
         # a new thing in the same place (or the same document): the place, and what was asked when it asks nothing
         anchors = [fold(p) for p in provinces_in(prev)] + [fold(n) for n in doc_numbers(previous.question)]
@@ -73,5 +77,7 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
             prev = p.sub(" ", prev)
     if intent.provinces:
         for name in provinces_in(prev):
-            prev = prev.replace(fold(name), " ")
-    return " ".join(f"{now} {prev}".split())
+            for key in province_keys(name):
+                prev = re.sub(rf"\b{re.escape(key)}\b", " ", prev)
+    asked = "" if asking_phrase(now) else asking_phrase(fold(previous.question))  # "còn kh đồng tháp?" after "… ai ký"
+    return " ".join(f"{now} {prev} {asked}".split())

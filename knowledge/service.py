@@ -25,7 +25,7 @@ from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compos
 from knowledge.followup import complete, names_document, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
-from knowledge.understand import (_LEVELS as _LEVEL_PATTERNS, Intent, asking_phrase, asking_spans, level_of, province_keys,
+from knowledge.understand import (_LEVELS as _LEVEL_PATTERNS, Intent, asking_phrase, asking_spans, fact_phrase, level_of, province_keys,
                                   provinces_in, understand, without_chatter)
 from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key, syllables
 from knowledge.errors import IngestError
@@ -273,8 +273,10 @@ class KnowledgeBase:
             if refers_back(intent.text) and not names_document(intent.text, kind):
                 pinned_passage = turn.passage_id
             meta = intent.meta
+            asks_own = bool(asking_phrase(intent.text))
             intent = understand(understood)
-            intent.meta = meta
+            if meta or asks_own:  # "còn kh cchc đồng tháp?" after "… ai ký": asking nothing, it asks the same
+                intent.meta = meta
         reason = self._missing(intent, docs, loaded, understood)
         if reason:
             return decline(question, docs, reason)
@@ -409,6 +411,8 @@ class KnowledgeBase:
         doc = _named_document(understood, intent, docs, pinned)
         if doc is None or (intent.meta == "number" and _other_type(intent.text, doc)):
             return None  # "được phê duyệt bằng QĐ số mấy" of a công văn: the number of a decision its text cites
+        if intent.years and not any(str(y) in f"{doc.date} {doc.date_text} {doc.title} {doc.number}" for y in intent.years):
+            return None  # "kế hoạch cchc năm 2019 của hà tĩnh ai ký": not this document (the text decides)
         full = self.get_document(doc.id)
         if full is None:
             return None
@@ -832,10 +836,12 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
             out.append((LEVEL_NAMES[lv], " ".join(_COMPARE.sub(" ", sub).split()), None))
         return out
     places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
-    if len(places) >= 2:
-        own = _place_clauses(folded, places[:4])
+    numbered = _numbered_places(folded, docs)
+    named = list(dict.fromkeys(places + list(numbered)))[:4]
+    if len(named) >= 2:
+        own = _place_clauses(folded, named, numbered)
         if own is not None:
-            return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in places[:4]]
+            return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in named]
         out = []
         for p in places[:4]:
             sub = folded
@@ -851,7 +857,17 @@ _CLAUSE = re.compile(r"\s*(?:[,;:]\s*(?:con\s+)?|\s+(?:va|con|voi|so voi)\s+)\s*
 CLAUSE_WORDS = 2  # content words a province's own clauses must hold to be asked apart
 
 
-def _place_clauses(folded: str, places: list[str]) -> dict[str, str] | None:
+def _numbered_places(folded: str, docs: list[DocInfo]) -> dict[str, str]:
+    """The provinces of the stored documents a question names by number ("cv 7946" -> Bắc Kạn), with the number."""
+    out: dict[str, str] = {}
+    for d in docs:
+        head = fold(d.number.split("/")[0]) if d.number else ""
+        if d.province and len(re.sub(r"\D", "", head)) >= 3 and re.search(rf"\b{re.escape(head)}\b", folded):
+            out.setdefault(d.province, head)
+    return out
+
+
+def _place_clauses(folded: str, places: list[str], numbered: dict[str, str] | None = None) -> dict[str, str] | None:
     """Each province's own part of a question naming several ("ai ký cv 7946 bắc kạn và ai ký kh cchc 2022 đồng
     tháp"): the clauses naming it and those after them, after the clauses before any province (a shared topic), with
     what the whole question asks when its own clauses do not say it ("… hà tĩnh và kh thi đua brvt do ai ký"). None
@@ -861,8 +877,9 @@ def _place_clauses(folded: str, places: list[str]) -> dict[str, str] | None:
     shared: list[str] = []
     groups: dict[str, list[str]] = {}
     current = None
+    numbered = numbered or {}
     for c in clauses:
-        named = [p for p in provinces_in(c) if p in places]
+        named = [p for p in places if p in provinces_in(c) or (p in numbered and re.search(rf"\b{numbered[p]}\b", c))]
         if len(named) > 1:
             return None
         if named:
@@ -885,6 +902,8 @@ def _place_clauses(folded: str, places: list[str]) -> dict[str, str] | None:
         sub = " ".join([*shared, text])
         if not asking_phrase(sub) and asked:
             sub += " " + asked
+        elif fact_phrase(folded) and not fact_phrase(sub):  # "người ký … hà tĩnh và cv 7946 là ai"
+            sub += " " + fact_phrase(folded)
         out[p] = " ".join(sub.split())
     return out
 

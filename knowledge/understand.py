@@ -183,9 +183,10 @@ _LEVELS: dict[str, re.Pattern[str]] = {
     "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|thi tran|"
                      r"(?:cac|o|tai|cua|cho) phuong(?! an| thuc| huong| phap| cham)|"
                      r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi)|^(?:cac )?xa(?! hoi))\b"),
-    "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu)\b"),
+    "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu|"
+                        r"(?:cua|o|tai|doi voi) (?:cac )?huyen(?=\s*(?:va|thi|la|phai|o|tai|\?|$)))\b"),
     "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon|"
-                     r"(?:cua|o|tai|doi voi) (?:cac )?so(?=\s*(?:va|thi|la|phai|\?|$)))\b"),
+                     r"(?:cua|o|tai|doi voi) (?:cac )?so(?=\s*(?:va|thi|la|phai|o|tai|\?|$)))\b"),
     "tinh": re.compile(r"\b(?:cap tinh)\b"),
 }
 # A level named in a question without its usual companion word ("còn xã thì sao?").
@@ -384,6 +385,11 @@ def asking_spans(folded: str) -> list[tuple[int, int]]:
 def asking_phrase(folded: str) -> str:
     """What a (folded) question asks, in its own words ("do ai ky"); empty when it does not say."""
     return " ".join(folded[a:b] for a, b in asking_spans(folded))
+
+
+def fact_phrase(folded: str) -> str:
+    """The words that ask a document's fact ("nguoi ky", "ban hanh ngay nao"), or ""."""
+    return " ".join(m.group(0) for p in _META.values() for m in p.finditer(folded))
 
 
 def province_keys(name: str) -> list[str]:

@@ -322,3 +322,27 @@ def test_the_number_of_another_type_of_document_is_read_from_the_text(bundled_kb
     assert a.answered and a.kind == "passage" and "1814/QĐ-UBND" in body(a.text)
     own = bundled_kb.answer("cong van cua bac kan so may")
     assert own.kind == "fact" and "7946/UBND-NCPC" in own.text
+
+
+def test_a_document_named_by_its_number_is_a_place_of_its_own_in_a_question(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("người ký dự thảo kế hoạch hà tĩnh và công văn 7946 là ai")
+    assert a.answered and a.kind == "items" and "Nguyễn Hồng Lĩnh" in a.text and "Nguyễn Đăng Bình" in a.text
+
+
+def test_a_follow_up_naming_another_document_asks_the_same_fact(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kế hoạch thi đua của brvt do ai ký")
+    a = bundled_kb.answer("còn kế hoạch cchc đồng tháp?", previous=first.turn())
+    assert a.answered and "Phạm Thiện Nghĩa" in a.text
+
+
+def test_a_follow_up_naming_a_new_task_with_its_own_question_keeps_only_the_place(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ở hà tĩnh sở nào chủ trì hướng dẫn khắc phục hạn chế par index")
+    a = bundled_kb.answer("thế còn tuyên truyền thì sở nào", previous=first.turn())
+    assert a.answered and "Sở Thông tin và Truyền thông" in body(a.text)
+
+
+def test_a_fact_asked_with_a_year_the_document_is_not_of_is_not_its_fact(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ke hoach cchc nam 2019 cua ha tinh ai ki")
+    assert not a.answered
+    b = bundled_kb.answer("kh thi dua nam 2023 brvt ai ki")
+    assert b.kind == "fact" and "Đặng Minh Thông" in b.text

@@ -138,3 +138,7 @@ def test_a_province_with_one_letter_wrong_is_the_province_a_real_word_is_not():
     assert provinces_in("tinh lam donng xep thu may") == ["Lâm Đồng"]
     assert provinces_in("kh cchc dong thapp") == ["Đồng Tháp"]
     assert provinces_in("lam dung chuc vu") == [] and provinces_in("quan tri he thong") == []
+
+
+def test_a_district_named_by_its_owner_is_a_level():
+    assert understand("han cua xa va cua huyen o bac kan").levels == {"xa", "huyen"}
