@@ -592,10 +592,13 @@ class KnowledgeBase:
         những nhiệm vụ gì?"): the section's title with its items, each cut to its first words; None when the question
         is not about a titled section made of items."""
         title = own_title(passage.heading)
-        words = [w for w in fold(title).split() if w.isalpha()]
+        words = re.findall(r"[a-z]+", fold(title))
         asked = set(query.tokens)
         shared = sum(w in asked for w in words)
-        if not words or shared < 2 or shared < (TITLE_SHARE if wants_list else 1.0) * len(words):
+        # or one phrase of a title naming several things ("mục đích" of "MỤC ĐÍCH, YÊU CẦU")
+        phrases = [p.split() for p in re.split(r",|;|\bva\b", fold(title)) if len(p.split()) >= 2]
+        named = any(all(w in asked for w in p) for p in phrases) and len(phrases) >= 2
+        if not words or shared < 2 or (shared < (TITLE_SHARE if wants_list else 1.0) * len(words) and not named):
             return None
         with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
@@ -605,7 +608,7 @@ class KnowledgeBase:
         if len(items) < 2:
             return None
         shown = [_compact(_ITEM_START.sub("", x, count=1)) for x in items[:SECTION_ITEMS]]
-        lead = title.strip().rstrip(":") + ":"
+        lead = sentence_case(title.strip()).rstrip(":") + ":"
         if passage.id != answer.sources[0].passage.id if answer.sources else False:
             answer.text = answer.text.replace(f"📄 Nguồn: {answer.sources[0].passage.citation()}.",
                                               f"📄 Nguồn: {passage.citation()}.")

@@ -346,3 +346,9 @@ def test_a_fact_asked_with_a_year_the_document_is_not_of_is_not_its_fact(bundled
     assert not a.answered
     b = bundled_kb.answer("kh thi dua nam 2023 brvt ai ki")
     assert b.kind == "fact" and "Đặng Minh Thông" in b.text
+
+
+def test_a_question_naming_one_phrase_of_a_section_title_gets_its_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("muc dich cua ke hoach thi dua brvt la gi")
+    assert a.answered and body(a.text).startswith("Mục đích, yêu cầu:")
+    assert "Cải thiện những tồn tại, hạn chế" in body(a.text) and body(a.text).count("•") >= 3
