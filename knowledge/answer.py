@@ -158,6 +158,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         starts.add(len(sentences))
         sentences += pieces
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
+    owner = asked_owner(query.tokens)
 
     def fits(s: str) -> float:
         if not levels:
@@ -170,7 +171,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
         amount = 1.5 if unit and holds_amount(s, unit) else 1.0  # "bao nhiêu nhiệm vụ" -> "03 nhiệm vụ"
         listed = ENUMERATION_WEIGHT if wants_list and _ENUMERATION.search(s) else 1.0  # "như: A, B, C…"
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed
+        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed * owner_fit(s, owner)
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])
@@ -202,13 +203,36 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     return "\n".join(_tidy(sentences[i]) for i in chosen)
 
 
+_GOVERNMENT = re.compile(r"\bcủa (?:Chính phủ|Thủ tướng Chính phủ|Trung ương|Bộ Chính trị)\b")
+_PROVINCE_OWNER = re.compile(r"\bcủa (?:tỉnh|Tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)\b")
+OWNER_CLASH = 0.5  # a sentence whose owner is not the one asked ("… của Chính phủ" for "… của tỉnh")
+
+
+def asked_owner(tokens: list[str]) -> str:
+    """Whose tasks a question asks about: "province" ("nhiệm vụ trọng tâm của tỉnh"), "government" ("… của Chính
+    phủ"), or "" when it names neither or both."""
+    text = " " + " ".join(tokens) + " "
+    province = " cua tinh " in text or " cua ubnd tinh " in text
+    government = any(f" {w} " in text for w in ("chinh phu", "trung uong", "thu tuong"))
+    return "province" if province and not government else "government" if government and " tinh " not in text else ""
+
+
+def owner_fit(sentence: str, owner: str) -> float:
+    """OWNER_CLASH when a sentence states tasks of another owner than the one asked, else 1."""
+    if owner == "province" and _GOVERNMENT.search(sentence) and not _PROVINCE_OWNER.search(sentence):
+        return OWNER_CLASH
+    if owner == "government" and _PROVINCE_OWNER.search(sentence) and not _GOVERNMENT.search(sentence):
+        return OWNER_CLASH
+    return 1.0
+
+
 def query_weights(query: Query, index: SearchIndex) -> dict[int, float]:
     """Each term of the question with its idf-weighted weight."""
     return {c: w * index.idf(c) for c, w in query.terms.items()}
 
 
 def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: list[str],
-               levels: frozenset[str] = frozenset(), unit: str = "") -> float:
+               levels: frozenset[str] = frozenset(), unit: str = "", owner: str = "") -> float:
     """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
     when it holds the kind of answer asked for (a date, a figure), the level asked about and an amount of the unit
     asked for ("bao nhiêu %")."""
@@ -226,7 +250,7 @@ def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: 
                 found *= 1.3 if lv & levels else (0.5 if lv else 1.0)
             if unit and holds_amount(s, unit):
                 found *= AMOUNT_FIT
-            best = max(best, found)
+            best = max(best, found * owner_fit(s, owner))
     return best
 
 

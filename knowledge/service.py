@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
-from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
+from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
                               documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
 from knowledge.followup import complete, names_document, refers_back
@@ -645,7 +645,8 @@ class KnowledgeBase:
         best = ranked[0].score
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
         weights = query_weights(query, loaded.index)
-        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit) for src in head}
+        owner = asked_owner(query.tokens)
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner) for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 

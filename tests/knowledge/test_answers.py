@@ -352,3 +352,15 @@ def test_a_question_naming_one_phrase_of_a_section_title_gets_its_items(bundled_
     a = bundled_kb.answer("muc dich cua ke hoach thi dua brvt la gi")
     assert a.answered and body(a.text).startswith("Mục đích, yêu cầu:")
     assert "Cải thiện những tồn tại, hạn chế" in body(a.text) and body(a.text).count("•") >= 3
+
+
+def test_tasks_asked_of_the_province_are_not_answered_with_the_governments(bundled_kb: KnowledgeBase):
+    from knowledge.answer import asked_owner, owner_fit
+
+    assert asked_owner("nhiem vu trong tam cua tinh".split()) == "province"
+    assert asked_owner("nhiem vu cua chinh phu".split()) == "government"
+    assert owner_fit("03 nhiệm vụ trọng tâm của Chính phủ là", "province") < 1.0
+    province = bundled_kb.answer("ba nhiệm vụ trọng tâm cchc của tỉnh bắc kạn gồm gì")
+    assert "nâng cao chất lượng đội ngũ cán bộ" in body(province.text) and "Chính phủ số" not in body(province.text)
+    government = bundled_kb.answer("3 nhiem vu trong tam cua chinh phu trong 10 nam toi")
+    assert "Chính phủ điện tử, Chính phủ số" in body(government.text)
