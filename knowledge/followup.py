@@ -25,6 +25,22 @@ _DEICTIC = re.compile(r"\b(?:viec (?:nay|do|tren)|noi dung (?:nay|do|tren)|nhiem
                       r"cai (?:nay|do)|no)\b")
 
 
+# A numbered step or period ("đợt 2", "năm 2023", "quý III") and an index a province is ranked by: a follow-up naming
+# one replaces the previous question's ("còn đợt 2?" after "… đợt 1 lúc nào", "còn sipas?" after "par index …").
+_NUMBERED = re.compile(r"\b(dot|nam|quy|giai doan|buoc|lan|muc|khoan|dieu) ([0-9]+|[ivx]+)\b")
+_INDEX = re.compile(r"\b(?:par index|par|sipas|papi|pci|dti|pobi|ict index)\b")
+
+
+def _replaced(prev: str, now: str) -> str:
+    """The previous question without what the follow-up names in its place: its numbered step of the same kind, its
+    index when the follow-up names another."""
+    for noun, _ in _NUMBERED.findall(now):
+        prev = re.sub(rf"\b{noun} (?:[0-9]+|[ivx]+)\b", " ", prev)
+    if _INDEX.search(now):
+        prev = _INDEX.sub(" ", prev)
+    return prev
+
+
 def refers_back(folded: str) -> bool:
     """Whether a follow-up points back at what the previous answer was about ("NQ đó", "việc này")."""
     return bool(_DEICTIC.search(folded))
@@ -79,5 +95,6 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
         for name in provinces_in(prev):
             for key in province_keys(name):
                 prev = re.sub(rf"\b{re.escape(key)}\b", " ", prev)
+    prev = _replaced(prev, now)
     asked = "" if asking_phrase(now) else asking_phrase(fold(previous.question))  # "còn kh đồng tháp?" after "… ai ký"
     return " ".join(f"{now} {prev} {asked}".split())

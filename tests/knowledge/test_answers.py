@@ -364,3 +364,18 @@ def test_tasks_asked_of_the_province_are_not_answered_with_the_governments(bundl
     assert "nâng cao chất lượng đội ngũ cán bộ" in body(province.text) and "Chính phủ số" not in body(province.text)
     government = bundled_kb.answer("3 nhiem vu trong tam cua chinh phu trong 10 nam toi")
     assert "Chính phủ điện tử, Chính phủ số" in body(government.text)
+
+
+def test_a_follow_up_naming_another_index_replaces_the_previous_one(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ha tinh par index 2021 xep thu may")
+    a = bundled_kb.answer("con sipas?", previous=first.turn())
+    assert a.answered and body(a.text).startswith("Chỉ số hài lòng") and "9,12/10" in body(a.text)
+
+
+def test_a_numbered_step_in_a_follow_up_replaces_the_previous_one():
+    from knowledge.answer import Turn
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    done = complete("con dot 2?", understand("con dot 2?"), Turn("stp de xuat don gian hoa tthc dot 1 luc nao"))
+    assert "dot 2" in done and "dot 1" not in done and "luc nao" in done
