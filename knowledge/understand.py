@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.vietnamese import fold, syllables, telex_candidates
 from knowledge.lexicon import (ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, CHATTER_CLOSINGS, CHATTER_KEPT_AFTER,
@@ -263,21 +264,37 @@ def respelled(text: str) -> str:
     return " ".join(out)
 
 
-def provinces_in(folded: str) -> list[str]:
-    """Provinces named in a folded text, in order of mention."""
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[tuple[str, str], ...]:
+    """(folded key as whole words, province) for every province name and alias."""
     from knowledge.lexicon import PROVINCES
 
-    found: list[tuple[int, str]] = []
     names = {fold(p): p for p in PROVINCES}
     names.update(_PROVINCE_ALIASES)
     names["ba ria vung tau"] = "Bà Rịa - Vũng Tàu"
+    return tuple((" ".join(re.sub(r"[^a-z0-9]+", " ", k).split()), n) for k, n in names.items())
+
+
+@lru_cache(maxsize=1)
+def _by_first_syllable() -> dict[str, list[tuple[list[str], str]]]:
+    """The names long enough to be found mistyped, by their first syllable."""
+    out: dict[str, list[tuple[list[str], str]]] = {}
+    for key, name in _province_names():
+        parts = key.split()
+        if len(parts) >= 2 and len(key.replace(" ", "")) >= PROVINCE_TYPO_CHARS:
+            out.setdefault(parts[0], []).append((parts, name))
+    return out
+
+
+def provinces_in(folded: str) -> list[str]:
+    """Provinces named in a folded text, in order of mention."""
+    found: list[tuple[int, str]] = []
     text = " " + re.sub(r"[^a-z0-9]+", " ", folded) + " "
-    for key, name in names.items():
-        k = " " + re.sub(r"[^a-z0-9]+", " ", key).strip() + " "
-        pos = text.find(k)
+    for key, name in _province_names():
+        pos = text.find(f" {key} ")
         if pos >= 0 and name not in [n for _, n in found]:
             found.append((pos, name))
-    for pos, name in _mistyped_provinces(text, names):
+    for pos, name in _mistyped_provinces(text):
         if name not in [n for _, n in found]:
             found.append((pos, name))
     return [n for _, n in sorted(found)]
@@ -286,25 +303,23 @@ def provinces_in(folded: str) -> list[str]:
 PROVINCE_TYPO_CHARS = 7  # a province name this long (letters) may be found with one letter wrong ("lam donng")
 
 
-def _mistyped_provinces(text: str, names: dict[str, str]) -> list[tuple[int, str]]:
+def _mistyped_provinces(text: str) -> list[tuple[int, str]]:
     """Provinces written with one letter wrong, missing, added or swapped in a syllable after the first ("lam donng",
     "dong thapp"): the first syllable as written, the wrong one no Vietnamese syllable, not another province's name."""
     from rapidfuzz.distance import OSA
 
     words = text.split()
     starts = [m.start() for m in re.finditer(r"\S+", text)]
-    keys = {" ".join(re.sub(r"[^a-z0-9]+", " ", k).split()): n for k, n in names.items()}
+    known = {k for k, _ in _province_names()}
+    candidates = _by_first_syllable()
     out: list[tuple[int, str]] = []
-    for key, name in keys.items():
-        parts = key.split()
-        if len(parts) < 2 or len(key.replace(" ", "")) < PROVINCE_TYPO_CHARS:
-            continue
-        for i in range(len(words) - len(parts) + 1):
+    for i, w in enumerate(words):
+        for parts, name in candidates.get(w, ()):
             window = words[i:i + len(parts)]
-            if window[0] != parts[0] or " ".join(window) in keys:
+            if len(window) < len(parts) or " ".join(window) in known:
                 continue
-            if OSA.distance(" ".join(window), key) == 1 and \
-                    any(w != k and not _SYLLABLE.match(w) for w, k in zip(window, parts)):
+            if OSA.distance(" ".join(window), " ".join(parts)) == 1 and \
+                    any(x != k and not _SYLLABLE.match(x) for x, k in zip(window, parts)):
                 out.append((starts[i], name))
     return out
 
