@@ -494,9 +494,9 @@ class KnowledgeBase:
             if unknown:  # no passage of the store writes that year at all (not even a law's name)
                 return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, unknown))} "
                                                f"trong các văn bản đang có.", kind="declined")
-            # a year asked alone ("thi đua năm 2025") is stated as a year or in a date, not only as the end of a
-            # period cited ("giai đoạn 2021-2025")
-            alone = [y for y in asked if not _IN_RANGE(y).search(intent.text)]
+            # a year asked alone ("thi đua năm 2025", not in a period or a date of the question) is stated as a year
+            # or in a date, not only as the end of a period cited ("giai đoạn 2021-2025")
+            alone = [y for y in asked if not _IN_RANGE(y).search(intent.text) and not re.search(rf"\d/{y}\b", intent.text)]
             stated = [src for src in dated if not alone or any(states_year(src.passage.text, y) for y in alone)]
             if asked and not stated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
                 # the passages that match speak of other years: the year asked about is not covered

@@ -307,6 +307,15 @@ def test_a_year_stated_or_dated_counts_the_end_of_a_period_does_not():
     assert not states_year("giai đoạn 2021-2025", 2025) and not states_year("giai đoạn 2021 - 2025", 2025)
 
 
+def test_a_year_in_a_date_of_the_question_is_not_asked_alone(empty_kb: KnowledgeBase):
+    empty_kb.add_bytes("luat.txt", "LUẬT CƯ TRÚ\n\nĐiều 38. Điều khoản thi hành\n\n1. Luật này có hiệu lực thi hành từ "
+                                   "ngày 01 tháng 7 năm 2021.\n\n3. Sổ hộ khẩu được tiếp tục sử dụng đến hết ngày "
+                                   "31 tháng 12 năm 2022 (giai đoạn 2021-2023).\n".encode())
+    empty_kb.ensure_ready()
+    a = empty_kb.answer("Sổ hộ khẩu được tiếp tục sử dụng đến hết ngày 01/01/2023, đúng hay sai?")
+    assert "năm 2023" not in a.text  # not declined for its year: the question dates something, it asks no year
+
+
 def test_a_year_the_passages_state_is_answered(bundled_kb: KnowledgeBase):
     a = bundled_kb.answer("chi so par index cua ha tinh nam 2021 xep thu may")
     assert a.answered and "8/63" in body(a.text)
