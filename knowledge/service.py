@@ -496,7 +496,7 @@ class KnowledgeBase:
                                                f"trong các văn bản đang có.", kind="declined")
             # a year asked alone ("thi đua năm 2025", not in a period or a date of the question) is stated as a year
             # or in a date, not only as the end of a period cited ("giai đoạn 2021-2025")
-            alone = [y for y in asked if not _IN_RANGE(y).search(intent.text) and not re.search(rf"\d/{y}\b", intent.text)]
+            alone = [y for y in asked if not _in_range(y).search(intent.text) and not re.search(rf"\d/{y}\b", intent.text)]
             stated = [src for src in dated if not alone or any(states_year(src.passage.text, y) for y in alone)]
             if asked and not stated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
                 # the passages that match speak of other years: the year asked about is not covered
@@ -744,7 +744,7 @@ _RECIPIENTS = re.compile(r"^Kính gửi\s*:?\s*\n+((?:\s*[-–•+]?[^\n]+\n?)+?
 _YEAR4 = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 
 
-def _IN_RANGE(year: int) -> re.Pattern[str]:
+def _in_range(year: int) -> re.Pattern[str]:
     """A year written as one end of a period in a (folded) question: '2021-2025', '2021 den 2025', '2021 2025'."""
     other = r"(?:19[5-9]\d|20\d\d)"
     return re.compile(rf"{other}\s*(?:[-–]|den|toi)?\s*{year}\b|\b{year}\s*(?:[-–]|den|toi)?\s*{other}")
