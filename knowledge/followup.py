@@ -63,13 +63,35 @@ def names_document(folded: str, document_type: str) -> bool:
 
 
 OWN_WORDS = 3  # a follow-up with this many content words of its own asks about a new thing in the same place
+_CONTRAST = re.compile(r"^(?:the con|vay con|con)\b")  # "còn X thì sao", "thế còn X": X takes the previous topic's place
+
+# Words that only say where a question's answer is written ("theo chỉ thị nào của UBND tỉnh"): a question holding
+# nothing else names no topic of its own and asks about the previous answer.
+_FRAME = frozenset("theo can cu dua tren vao cua do ubnd uy ban nhan dan tinh van ban vb chi thi ct ke hoach kh nghi quyet "
+                   "nq quyet dinh qd cong van cv chuong trinh ctr thong tu nghi dinh so ngay nam thang ban hanh la".split())
 
 
-def complete(question: str, intent: Intent, previous: Turn, document_type: str = "") -> str:
+def leans_on(intent: Intent) -> bool:
+    """Whether a question leans on the previous turn: it says so ("còn cấp xã thì sao?"), or it names no place, no
+    document number and nothing of its own beyond a document's frame ("theo chỉ thị nào của ubnd tỉnh")."""
+    if intent.leans_on_previous:
+        return True
+    if intent.provinces or doc_numbers(intent.text) or intent.wants_documents:
+        return False
+    own = [w for w in _ASKED.sub(" ", intent.text.strip(" ?.")).split()
+           if w not in QUESTION_WORDS and w not in _FILLER and w not in _FRAME]
+    return not own
+
+
+def complete(question: str, intent: Intent, previous: Turn, document_type: str = "", province: str = "") -> str:
     """The question a follow-up stands for: the previous question, without what it asked, with what the follow-up
     changes; a follow-up about a new thing ("còn giao chỉ tiêu hồ sơ trực tuyến thì bao giờ?") keeps only the
-    previous question's places and documents."""
+    previous question's places and documents. `province` is the previous answer's: a follow-up naming no place of its
+    own stays there even when the previous question named none ("tỉnh nào …" then "ai chủ trì việc này")."""
     prev = _ASKED.sub(" ", fold(previous.question))
+    if province and not provinces_in(prev) and not intent.provinces:
+        prev = f"{prev} {fold(province)}"
+    contrast = bool(_CONTRAST.match(intent.text.strip(" ?.")))
     now = _TAIL.sub("", _LEAD.sub("", intent.text.strip(" ?.")))
     if intent.meta:
         return now
@@ -78,7 +100,10 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
         bare = bare[:a] + " " + bare[b:]
     own = [w for w in _ASKED.sub(" ", bare).split() if w not in QUESTION_WORDS and w not in _FILLER]
     about_document = names_document(now, document_type)
-    if len(own) >= (OWN_WORDS - 1 if asking_phrase(now) else OWN_WORDS) and (about_document or not _DEICTIC.search(now)) \
+    # two words of its own are a new thing only after "còn" ("thế còn tuyên truyền thì sở nào"); without it they go
+    # on with the previous question ("nộp mấy bộ" after "hồ sơ đề nghị khen thưởng gồm những gì")
+    framed = any(w not in _FRAME for w in own)  # "theo chỉ thị nào của ubnd tỉnh": where the previous answer stands
+    if framed and len(own) >= (OWN_WORDS - 1 if asking_phrase(now) and contrast else OWN_WORDS) and (about_document or not _DEICTIC.search(now)) \
             and not intent.levels \
             and not intent.provinces:
         # a new thing in the same place (or the same document): the place, and what was asked when it asks nothing

@@ -22,7 +22,7 @@ from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
                               documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
-from knowledge.followup import complete, names_document, refers_back
+from knowledge.followup import complete, leans_on, names_document, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
 from knowledge.understand import (_LEVELS as _LEVEL_PATTERNS, Intent, asking_phrase, asking_spans, fact_phrase, level_of, province_keys,
@@ -263,12 +263,13 @@ class KnowledgeBase:
             return documents_answer(question, docs)
         understood, pinned = asked, None
         pinned_passage: int | None = None  # "NQ đó", "việc này": the passage that answered the previous turn
-        if forced is not None or (previous is not None and (intent.leans_on_previous or (
+        if forced is not None or (previous is not None and (leans_on(intent) or (
                 intent.meta and not intent.provinces and not doc_numbers(asked)))):
             turn = forced or previous
             assert turn is not None
-            kind = next((d.doc_type for d in docs if d.id == turn.doc_id), "")
-            understood = complete(asked, intent, turn, kind)
+            before = next((d for d in docs if d.id == turn.doc_id), None)
+            understood = complete(asked, intent, turn, before.doc_type if before else "", before.province if before else "")
+            kind = before.doc_type if before else ""
             pinned = turn.doc_id
             if refers_back(intent.text) and not names_document(intent.text, kind):
                 pinned_passage = turn.passage_id

@@ -388,3 +388,32 @@ def test_a_numbered_step_in_a_follow_up_replaces_the_previous_one():
 
     done = complete("con dot 2?", understand("con dot 2?"), Turn("stp de xuat don gian hoa tthc dot 1 luc nao"))
     assert "dot 2" in done and "dot 1" not in done and "luc nao" in done
+
+
+def test_a_short_follow_up_without_con_goes_on_with_the_previous_question(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kế hoạch thi đua brvt: hồ sơ đề nghị khen thưởng có những gì")
+    a = bundled_kb.answer("gửi mấy bộ", previous=first.turn())
+    assert a.answered and "01 bộ" in body(a.text)
+
+
+def test_a_question_naming_only_a_document_frame_leans_on_the_previous_answer(bundled_kb: KnowledgeBase):
+    from knowledge.followup import leans_on
+    from knowledge.understand import understand
+
+    assert leans_on(understand("căn cứ chỉ thị nào của UBND tỉnh"))
+    assert not leans_on(understand("chỉ thị nào của UBND tỉnh Khánh Hòa nói về ISO"))
+    assert not leans_on(understand("kế hoạch nào yêu cầu tuyên truyền cải cách hành chính"))
+    first = bundled_kb.answer("khánh hòa sở tttt kiểm tra tạo lập hồ sơ điện tử trên phần mềm một cửa khi nào")
+    a = bundled_kb.answer("căn cứ chỉ thị nào của UBND tỉnh", previous=first.turn())
+    assert a.answered and "19/CT-UBND" in body(a.text) and "Khánh Hòa" in a.text
+
+
+def test_a_follow_up_stays_in_the_province_of_the_previous_answer(bundled_kb: KnowledgeBase):
+    from knowledge.answer import Turn
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    done = complete("ai chu tri", understand("ai chu tri"), Turn("tinh nao ap dung iso 9001"), "Chỉ thị", "Khánh Hòa")
+    assert "khanh hoa" in done
+    other = complete("con ha tinh?", understand("con ha tinh?"), Turn("tinh nao ap dung iso 9001"), "Chỉ thị", "Khánh Hòa")
+    assert "khanh hoa" not in other
