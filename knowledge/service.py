@@ -826,6 +826,12 @@ def _in_province(doc: DocInfo, provinces: list[str]) -> bool:
 def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[str, str, set[int] | None]]:
     """The parts of a question spanning documents: (name, sub-question, documents to search), or [] for one part."""
     folded = intent.text
+    places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
+    numbered = _numbered_places(folded, docs)
+    named = list(dict.fromkeys(places + list(numbered)))[:4]
+    own = _place_clauses(folded, named, numbered) if len(named) >= 2 else None
+    if own is not None:  # each province's own clauses, after the topic written before them ("hồ sơ TTHC: …, còn brvt …")
+        return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in named]
     pieces = [p.strip(" ,?") for p in _PARTS.split(folded) if len(p.split()) >= 3]
     if len(pieces) >= 2:
         return [("", p, None) for p in pieces[:4]]
@@ -840,13 +846,7 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
                     sub = _LEVEL_PATTERNS[other].sub(" ", sub)
             out.append((LEVEL_NAMES[lv], " ".join(_COMPARE.sub(" ", sub).split()), None))
         return out
-    places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
-    numbered = _numbered_places(folded, docs)
-    named = list(dict.fromkeys(places + list(numbered)))[:4]
     if len(named) >= 2:
-        own = _place_clauses(folded, named, numbered)
-        if own is not None:
-            return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in named]
         out = []
         for p in places[:4]:
             sub = folded
@@ -907,10 +907,17 @@ def _place_clauses(folded: str, places: list[str], numbered: dict[str, str] | No
         sub = " ".join([*shared, text])
         if not asking_phrase(sub) and asked:
             sub += " " + asked
-        elif fact_phrase(folded) and not fact_phrase(sub):  # "người ký … hà tĩnh và cv 7946 là ai"
-            sub += " " + fact_phrase(folded)
+        elif fact_phrase(folded) and not fact_phrase(sub) and _asks_within(sub, fact_phrase(folded)):
+            sub += " " + fact_phrase(folded)  # "người ký … hà tĩnh và cv 7946 là ai"
         out[p] = " ".join(sub.split())
     return out
+
+
+def _asks_within(clause: str, fact: str) -> bool:
+    """Whether what a clause asks is what a fact phrase asks, said shorter ("là ai" of "người ký", "tháng mấy" of
+    "tháng mấy ban hành"), not a question of its own ("hạn chót là ngày nào" is no "số mấy")."""
+    words = set(fact.split()) | QUESTION_WORDS
+    return all(w in words for w in asking_phrase(clause).split())
 
 
 _PLACE_WORDS = frozenset("tinh cua o tai thi con".split())

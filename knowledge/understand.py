@@ -213,6 +213,9 @@ _META = {
     "issuer": re.compile(r"\b(?:co quan (?:nao )?ban hanh|ai ban hanh|don vi (?:nao )?ban hanh|do (?:co quan )?nao ban hanh)\b"),
 }
 _ISSUED_APART = re.compile(r"\b(?:ban hanh|ky|ra)\b.{0,40}\b(?:ngay nao|hom nao|thang may|nam nao|ngay bao nhieu)\b")
+_ISSUED_BEFORE = re.compile(r"\b(?:ngay|thang|nam) (?:nao|may) (?:duoc )?(?:ban hanh|ky)\b")
+_DOCUMENT_NAMED = re.compile(r"\b(?:cv|kh|qd|ct|ctr|nq|cong van|ke hoach|chi thi|quyet dinh|chuong trinh|nghi quyet|"
+                             r"van ban|vb|du thao)\b")
 _CITED = re.compile(r"\b(?:cv|kh|qd|ct|ctr|nq|tb|cong van|ke hoach|chi thi|quyet dinh|chuong trinh|nghi quyet|"
                     r"thong bao|van ban|so)\s*(?:so\s*)?\d{2,}")
 _DEADLINE_WORDS = re.compile(r"\b(?:cham nhat|muon nhat|truoc ngay|han|thoi han|phai)\b")
@@ -341,6 +344,8 @@ def understand(question: str) -> Intent:
     meta = next((name for name, p in _META.items() if p.search(text)), None)
     if meta is None and _ISSUED_APART.search(text) and _CITED.search(text):
         meta = "issued"  # "bắc kạn ra cv 7946 ngày nào": the verb and the date asked apart, a document named
+    if meta is None and not levels and _ISSUED_BEFORE.search(text) and _DOCUMENT_NAMED.search(text):
+        meta = "issued"  # "kh cchc 2022 của đồng tháp tháng mấy ban hành": the date asked before the verb
     if meta == "issued" and _DEADLINE_WORDS.search(text) and not re.search(r"\bban hanh ngay nao\b", text):
         meta = None
     return Intent(text=text, kinds=expected_kinds(text), levels=levels, provinces=provinces_in(text),
@@ -404,7 +409,7 @@ def asking_phrase(folded: str) -> str:
 
 def fact_phrase(folded: str) -> str:
     """The words that ask a document's fact ("nguoi ky", "ban hanh ngay nao"), or ""."""
-    return " ".join(m.group(0) for p in _META.values() for m in p.finditer(folded))
+    return " ".join(m.group(0) for p in (*_META.values(), _ISSUED_BEFORE) for m in p.finditer(folded))
 
 
 def province_keys(name: str) -> list[str]:

@@ -417,3 +417,29 @@ def test_a_follow_up_stays_in_the_province_of_the_previous_answer(bundled_kb: Kn
     assert "khanh hoa" in done
     other = complete("con ha tinh?", understand("con ha tinh?"), Turn("tinh nao ap dung iso 9001"), "Chỉ thị", "Khánh Hòa")
     assert "khanh hoa" not in other
+
+
+def test_a_topic_before_the_provinces_goes_to_each_even_with_con(bundled_kb: KnowledgeBase):
+    from knowledge.service import split_parts
+    from knowledge.understand import understand
+
+    q = "giai quyet ho so tthc: khanh hoa tre han bao nhieu % thi ko dc xep hang tot, con brvt dung han toi thieu bao nhieu"
+    parts = split_parts(q, understand(q), bundled_kb.documents_info())
+    assert [name for name, _, _ in parts] == ["Khánh Hòa", "Bà Rịa - Vũng Tàu"]
+    assert all(sub.startswith("giai quyet ho so tthc") for _, sub, _ in parts)
+    a = bundled_kb.answer(q)
+    assert a.kind == "items" and "10%" in a.text and "99%" in a.text
+
+
+def test_the_fact_asked_by_the_whole_question_is_not_added_to_a_clause_asking_its_own(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("kh cchc nam: bac kan han chot cua so nganh la ngay nao, con ha tinh kh cchc 2022 la kh so may")
+    assert a.kind == "items" and "30/01" in a.text and "520" in a.text
+
+
+def test_a_date_asked_before_the_verb_is_the_issue_date(bundled_kb: KnowledgeBase):
+    from knowledge.understand import understand
+
+    assert understand("kh cchc 2022 cua dong thap thang may ban hanh").meta == "issued"
+    assert understand("cap xa thang may ban hanh kh cchc").meta is None
+    a = bundled_kb.answer("ke hoach cchc 2022 dong thap thang may ban hanh, con du thao cua ha tinh thang may")
+    assert a.kind == "items" and "tháng 12 năm 2021" in a.text and "tháng 7 năm 2022" in a.text
