@@ -852,10 +852,21 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
             sub = folded
             for other in places:
                 if other != p:
-                    sub = sub.replace(fold(other), " ")
+                    sub = _without_place(sub, other)
             out.append((p, " ".join(sub.split()), {d.id for d in docs if _in_province(d, [p])}))
         return out
     return []
+
+
+_JOINER = r"(?:\s*(?:,|\bva\b|\bvoi\b|\bhay\b|\bhoac\b|\blan\b)\s*)*"
+
+
+def _without_place(folded: str, place: str) -> str:
+    """A question without one of the provinces it names and the "và" / "," joining it to the others ("bắc kạn và
+    đồng tháp yêu cầu …" -> "bắc kạn yêu cầu …"): a stray "và" is one more word to match."""
+    for key in sorted(province_keys(place), key=len, reverse=True):
+        folded = re.sub(rf"{_JOINER}\b{re.escape(key)}\b{_JOINER}", " ", folded)
+    return folded
 
 
 _CLAUSE = re.compile(r"\s*(?:[,;:]\s*(?:con\s+)?|\s+(?:va|con|voi|so voi)\s+)\s*")

@@ -443,3 +443,12 @@ def test_a_date_asked_before_the_verb_is_the_issue_date(bundled_kb: KnowledgeBas
     assert understand("cap xa thang may ban hanh kh cchc").meta is None
     a = bundled_kb.answer("ke hoach cchc 2022 dong thap thang may ban hanh, con du thao cua ha tinh thang may")
     assert a.kind == "items" and "tháng 12 năm 2021" in a.text and "tháng 7 năm 2022" in a.text
+
+
+def test_a_province_asked_apart_loses_the_va_joining_it_to_the_other(bundled_kb: KnowledgeBase):
+    from knowledge.service import _without_place
+
+    assert " ".join(_without_place("bac kan va dong thap yeu cau gi", "Đồng Tháp").split()) == "bac kan yeu cau gi"
+    assert " ".join(_without_place("brvt, ha tinh yeu cau gi", "Bà Rịa - Vũng Tàu").split()) == "ha tinh yeu cau gi"
+    a = bundled_kb.answer("bao cao dinh ky cchc: bac kan va dong thap quy dinh nhung ky bao cao nao")
+    assert a.kind == "items" and "hằng quý, 6 tháng, hằng năm" in a.text
