@@ -208,20 +208,34 @@ _PROVINCE_OWNER = re.compile(r"\bcủa (?:tỉnh|Tỉnh|UBND tỉnh|Ủy ban nh�
 OWNER_CLASH = 0.5  # a sentence whose owner is not the one asked ("… của Chính phủ" for "… của tỉnh")
 
 
+_PERSONS = (" can bo ", " cong chuc ", " vien chuc ", " ca nhan ")
+_BODIES = (" co quan ", " don vi ")
+_BODY_FIRST = re.compile(r"^\W*(?:các |mỗi |những )?(?:cơ quan|đơn vị)\b", re.I)
+_PERSON_IN = re.compile(r"\b(?:cán bộ|công chức|viên chức|cá nhân)\b", re.I)
+
+
 def asked_owner(tokens: list[str]) -> str:
     """Whose tasks a question asks about: "province" ("nhiệm vụ trọng tâm của tỉnh"), "government" ("… của Chính
-    phủ"), or "" when it names neither or both."""
+    phủ"), or neither; with "person" when it names people ("cán bộ", "cá nhân") and no bodies ("cơ quan", "đơn vị").
+    Space-separated, "" when it names none."""
     text = " " + " ".join(tokens) + " "
     province = " cua tinh " in text or " cua ubnd tinh " in text
     government = any(f" {w} " in text for w in ("chinh phu", "trung uong", "thu tuong"))
-    return "province" if province and not government else "government" if government and " tinh " not in text else ""
+    owner = "province" if province and not government else "government" if government and " tinh " not in text else ""
+    if any(w in text for w in _PERSONS) and not any(w in text for w in _BODIES):
+        owner += " person"
+    return owner.strip()
 
 
 def owner_fit(sentence: str, owner: str) -> float:
-    """OWNER_CLASH when a sentence states tasks of another owner than the one asked, else 1."""
-    if owner == "province" and _GOVERNMENT.search(sentence) and not _PROVINCE_OWNER.search(sentence):
+    """OWNER_CLASH when a sentence states tasks of another owner than the one asked (the government's for the
+    province's, a body's rule naming no person for people's: "Cơ quan, đơn vị có từ 10% …" for "cán bộ"), else 1."""
+    owners = owner.split()
+    if "province" in owners and _GOVERNMENT.search(sentence) and not _PROVINCE_OWNER.search(sentence):
         return OWNER_CLASH
-    if owner == "government" and _PROVINCE_OWNER.search(sentence) and not _GOVERNMENT.search(sentence):
+    if "government" in owners and _PROVINCE_OWNER.search(sentence) and not _GOVERNMENT.search(sentence):
+        return OWNER_CLASH
+    if "person" in owners and _BODY_FIRST.search(sentence) and not _PERSON_IN.search(sentence):
         return OWNER_CLASH
     return 1.0
 

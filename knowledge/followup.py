@@ -71,6 +71,12 @@ _FRAME = frozenset("theo can cu dua tren vao cua do ubnd uy ban nhan dan tinh va
                    "nq quyet dinh qd cong van cv chuong trinh ctr thong tu nghi dinh so ngay nam thang ban hanh la".split())
 
 
+# Who a rule is about: a follow-up naming only these asks the previous question of another actor ("còn cá nhân cán bộ
+# thì sao?" after "cơ quan có bao nhiêu % hồ sơ trễ hạn thì không được xếp hạng tốt").
+_ACTORS = re.compile(r"\b(?:(?:cac |moi |tung )?(?:ca nhan|can bo|cong chuc|vien chuc|nguoi dung dau|co quan|don vi|"
+                     r"doanh nghiep|nguoi dan|to chuc|lanh dao|thu truong|nguoi lao dong))\b")
+
+
 def leans_on(intent: Intent) -> bool:
     """Whether a question leans on the previous turn: it says so ("còn cấp xã thì sao?"), or it names no place, no
     document number and nothing of its own beyond a document's frame ("theo chỉ thị nào của ubnd tỉnh")."""
@@ -103,7 +109,8 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
     # two words of its own are a new thing only after "còn" ("thế còn tuyên truyền thì sở nào"); without it they go
     # on with the previous question ("nộp mấy bộ" after "hồ sơ đề nghị khen thưởng gồm những gì")
     framed = any(w not in _FRAME for w in own)  # "theo chỉ thị nào của ubnd tỉnh": where the previous answer stands
-    if framed and len(own) >= (OWN_WORDS - 1 if asking_phrase(now) and contrast else OWN_WORDS) and (about_document or not _DEICTIC.search(now)) \
+    actors = bool(own) and not _ACTORS.sub(" ", " ".join(own)).split()  # "còn cá nhân cán bộ thì sao?"
+    if framed and not actors and len(own) >= (OWN_WORDS - 1 if asking_phrase(now) and contrast else OWN_WORDS) and (about_document or not _DEICTIC.search(now)) \
             and not intent.levels \
             and not intent.provinces:
         # a new thing in the same place (or the same document): the place, and what was asked when it asks nothing
@@ -112,6 +119,8 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
         if about_document:  # the document is pinned: its type word would only match "Kế hoạch này" in its text
             now = _DOC_DEICTIC.sub(" ", now)
         return " ".join(f"{now} {' '.join(anchors)} {asked}".split())
+    if actors:  # the same rule of someone else: the previous question with its own actor replaced
+        prev = _ACTORS.sub(" ", prev)
     if intent.levels:
         prev = _BARE_LEVELS.sub(" ", prev)
         for p in _LEVELS.values():

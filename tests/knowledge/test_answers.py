@@ -452,3 +452,20 @@ def test_a_province_asked_apart_loses_the_va_joining_it_to_the_other(bundled_kb:
     assert " ".join(_without_place("brvt, ha tinh yeu cau gi", "Bà Rịa - Vũng Tàu").split()) == "ha tinh yeu cau gi"
     a = bundled_kb.answer("bao cao dinh ky cchc: bac kan va dong thap quy dinh nhung ky bao cao nao")
     assert a.kind == "items" and "hằng quý, 6 tháng, hằng năm" in a.text
+
+
+def test_a_follow_up_naming_another_actor_asks_the_same_rule_of_it(bundled_kb: KnowledgeBase):
+    from knowledge.answer import Turn, asked_owner, owner_fit
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    assert asked_owner("can bo tre han bao nhieu".split()) == "person"
+    assert asked_owner("co quan va can bo".split()) == ""
+    assert owner_fit("Cơ quan, đơn vị có từ 10% hồ sơ trễ hạn", "person") < 1.0
+    assert owner_fit("Cơ quan quản lý cán bộ", "person") == 1.0
+    done = complete("con cong chuc thi sao", understand("con cong chuc thi sao"),
+                    Turn("don vi tre han bao nhieu % ho so thi bi xep loai kem (khanh hoa)"))
+    assert "cong chuc" in done and "don vi" not in done and "tre han" in done
+    first = bundled_kb.answer("khanh hoa: don vi tre han tu bao nhieu % ho so thi khong duoc xep hang tot")
+    a = bundled_kb.answer("the con cong chuc vien chuc thi sao", previous=first.turn())
+    assert a.answered and "hoàn thành tốt nhiệm vụ" in body(a.text)
