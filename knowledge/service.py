@@ -988,11 +988,33 @@ def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int 
         mine = [d for d in docs if _in_province(d, intent.provinces)]
         if len(mine) == 1:
             return mine[0]
+    titled = _titled(folded, docs)
+    if titled is not None:  # "kh phát động thi đua nâng cao trách nhiệm người đứng đầu năm 2023 ai ký"
+        return titled
     if pinned is not None:
         return next((d for d in docs if d.id == pinned), None)
     typed = [d for d in docs if d.doc_type and re.search(rf"\b{re.escape(fold(d.doc_type))}\b", intent.text)]
     if len(typed) == 1:  # "chỉ thị … ai ký" when the store holds one chỉ thị
         return typed[0]
+    return None
+
+
+TITLE_WORDS = 6  # a question holding this many distinct syllables of a document's title, and half of them, names it
+_TITLE_STOP = frozenset("cua va cac trong tren dia ban tinh nam ve viec thuc hien nhung theo".split())
+
+
+def _titled(folded: str, docs: list[DocInfo]) -> DocInfo | None:
+    """The one stored document whose title a question writes out (most of its words), or None."""
+    asked = set(re.findall(r"\w+", folded))
+    shares = []
+    for d in docs:
+        title = set(re.findall(r"\w+", fold(d.title))) - _TITLE_STOP
+        held = len(title & asked)
+        if held >= TITLE_WORDS and held >= len(title) / 2:
+            shares.append((held / len(title), d))
+    shares.sort(key=lambda x: -x[0])
+    if shares and (len(shares) == 1 or shares[1][0] < 0.6 * shares[0][0]):
+        return shares[0][1]
     return None
 
 

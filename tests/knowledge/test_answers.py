@@ -469,3 +469,14 @@ def test_a_follow_up_naming_another_actor_asks_the_same_rule_of_it(bundled_kb: K
     first = bundled_kb.answer("khanh hoa: don vi tre han tu bao nhieu % ho so thi khong duoc xep hang tot")
     a = bundled_kb.answer("the con cong chuc vien chuc thi sao", previous=first.turn())
     assert a.answered and "hoàn thành tốt nhiệm vụ" in body(a.text)
+
+
+def test_a_document_named_by_its_title_gives_its_facts(bundled_kb: KnowledgeBase):
+    from knowledge.service import _titled
+
+    docs = bundled_kb.documents_info()
+    assert _titled("ke hoach nang cao trach nhiem nguoi dung dau trong cai cach hanh chinh", docs).province == \
+        "Bà Rịa - Vũng Tàu"
+    assert _titled("ke hoach cai cach hanh chinh nam 2022", docs) is None  # too few words to tell
+    a = bundled_kb.answer("ai ky ke hoach phong trao thi dua nang cao trach nhiem nguoi dung dau")
+    assert a.kind == "fact" and "Đặng Minh Thông" in a.text
