@@ -444,6 +444,17 @@ def documents_answer(question: str, documents: list[DocInfo]) -> Answer:
     return Answer(question, True, "\n".join(lines), [], kind="documents")
 
 
+def drafts_answer(question: str, documents: list[DocInfo]) -> Answer:
+    """Which stored documents are drafts, not issued, when asked ("văn bản nào còn là dự thảo?")."""
+    drafts = [d for d in documents if d.draft or d.status == "draft"]
+    if not drafts:
+        text = f"Trong {len(documents)} văn bản đang có, không có văn bản nào là dự thảo."
+    else:
+        lines = [f"Trong {len(documents)} văn bản đang có, {len(drafts)} văn bản là dự thảo, chưa ban hành chính thức:"]
+        text = "\n".join(lines + [f"• {d.label()}" for d in drafts[:15]])
+    return Answer(question, True, text, [], kind="documents")
+
+
 MAX_DECLINE_CHARS = 400
 
 

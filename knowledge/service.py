@@ -20,7 +20,7 @@ from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
 from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
-                              documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
+                              documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
 from knowledge.followup import complete, leans_on, names_document, refers_back
 from knowledge.search import Query
@@ -261,6 +261,8 @@ class KnowledgeBase:
         docs = self._documents(loaded)
         if intent.wants_documents:
             return documents_answer(question, docs)
+        if intent.wants_drafts and not intent.provinces and not doc_numbers(asked):
+            return drafts_answer(question, docs)
         understood, pinned = asked, None
         pinned_passage: int | None = None  # "NQ đó", "việc này": the passage that answered the previous turn
         if forced is not None or (previous is not None and (leans_on(intent) or (

@@ -224,6 +224,9 @@ _LIST = re.compile(r"\b(?:gom nhung|gom nhung gi|bao gom|nhung (?:gi|noi dung|nh
 _DOCUMENTS = re.compile(r"\b(?:(?:ban|bot) (?:biet|co|tra cuu duoc) (?:nhung|cac)? ?van ban|(?:co|kho co) nhung van ban|"
                         r"danh sach van ban|nhung van ban nao (?:dang )?co|van ban nao dang co|cac van ban dang co|"
                         r"co (?:nhung|bao nhieu) van ban)\b")
+_DRAFTS = re.compile(r"\b(?:van ban|ke hoach|tai lieu) nao\b.{0,30}\b(?:du thao|chua (?:duoc )?(?:chinh thuc|ban hanh))\b|"
+                     r"\b(?:du thao|chua (?:duoc )?ban hanh chinh thuc)\b.{0,20}\b(?:van ban|ke hoach|tai lieu) nao\b|"
+                     r"\bnhung (?:van ban|ke hoach) (?:nao )?(?:la|con la) du thao\b")
 _FOLLOW = re.compile(r"^(?:con|the con|vay con|con ve|con o|vay|the|van ban (?:do|nay|tren)|no|cai do|ke hoach do)\b|"
                      r"\b(?:thi sao|the nao|ra sao|nhu vay|van ban (?:do|nay|tren)|ke hoach (?:do|nay|tren)|"
                      r"o do|cua no|(?:viec|noi dung|nhiem vu|van ban|vb|nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|"
@@ -243,6 +246,7 @@ class Intent:
     wants_list: bool
     wants_documents: bool  # "bạn biết những văn bản nào?"
     leans_on_previous: bool  # "còn cấp xã thì sao?", "văn bản đó ai ký?"
+    wants_drafts: bool = False  # "văn bản nào còn là dự thảo?"
 
 
 # Words that say what is asked; a Telex leftover on one of them ("ai kys", "ngayf naof") is read as the word.
@@ -350,7 +354,7 @@ def understand(question: str) -> Intent:
         meta = None
     return Intent(text=text, kinds=expected_kinds(text), levels=levels, provinces=provinces_in(text),
                   years=[int(y) for y in _YEAR.findall(text)], meta=meta, wants_list=bool(_LIST.search(text)),
-                  wants_documents=bool(_DOCUMENTS.search(text)),
+                  wants_documents=bool(_DOCUMENTS.search(text)), wants_drafts=bool(_DRAFTS.search(text)),
                   leans_on_previous=bool(_FOLLOW.search(text)) or len(text.split()) <= 4)
 
 

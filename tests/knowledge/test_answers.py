@@ -480,3 +480,13 @@ def test_a_document_named_by_its_title_gives_its_facts(bundled_kb: KnowledgeBase
     assert _titled("ke hoach cai cach hanh chinh nam 2022", docs) is None  # too few words to tell
     a = bundled_kb.answer("ai ky ke hoach phong trao thi dua nang cao trach nhiem nguoi dung dau")
     assert a.kind == "fact" and "Đặng Minh Thông" in a.text
+
+
+def test_which_document_is_a_draft_is_answered_from_the_documents_status(bundled_kb: KnowledgeBase):
+    from knowledge.understand import understand
+
+    assert understand("van ban nao van con la du thao vay").wants_drafts
+    assert understand("nhung ke hoach nao chua ban hanh chinh thuc").wants_drafts
+    assert not understand("du thao ke hoach cua ha tinh ai ky").wants_drafts
+    a = bundled_kb.answer("co van ban nao chi la du thao khong")
+    assert a.answered and a.kind == "documents" and "Hà Tĩnh" in a.text and "Đồng Tháp" not in a.text
