@@ -490,3 +490,10 @@ def test_which_document_is_a_draft_is_answered_from_the_documents_status(bundled
     assert not understand("du thao ke hoach cua ha tinh ai ky").wants_drafts
     a = bundled_kb.answer("co van ban nao chi la du thao khong")
     assert a.answered and a.kind == "documents" and "Hà Tĩnh" in a.text and "Đồng Tháp" not in a.text
+
+
+def test_a_law_no_passage_names_is_declined_as_outside_the_store(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("luat dat dai sua doi co hieu luc tu ngay nao")
+    assert not a.answered and "luật được hỏi" in a.text
+    kept = bundled_kb.answer("xu ly ky luat nghiem cac co quan de tre han ho so o khanh hoa")
+    assert kept.answered
