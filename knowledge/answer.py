@@ -181,7 +181,8 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     n = len(" ".join(sentences[i] for i in chosen).split())
     nxt = best + 1
     while nxt < len(sentences) and (sentences[chosen[-1]].rstrip().endswith(":") or n < 18
-                                    or scores[nxt] >= 0.6 * scores[best]):
+                                    or scores[nxt] >= 0.6 * scores[best]
+                                    or (wants_list and _DETAILS.match(sentences[nxt]) is not None)):
         if n + len(sentences[nxt].split()) > ANSWER_WORDS or fits(sentences[nxt]) < 1.0:
             break
         chosen.append(nxt)
@@ -203,6 +204,9 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     return "\n".join(_tidy(sentences[i]) for i in chosen)
 
 
+# A sentence giving the items of the one before ("… Chương trình hành động 05 năm. Trong đó chú trọng 03 nhiệm vụ …"):
+# a list asked for goes on into it.
+_DETAILS = re.compile(r"^\W*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b")
 _GOVERNMENT = re.compile(r"\bcủa (?:Chính phủ|Thủ tướng Chính phủ|Trung ương|Bộ Chính trị)\b")
 _PROVINCE_OWNER = re.compile(r"\bcủa (?:tỉnh|Tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)\b")
 OWNER_CLASH = 0.5  # a sentence whose owner is not the one asked ("… của Chính phủ" for "… của tỉnh")

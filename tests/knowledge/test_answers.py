@@ -497,3 +497,8 @@ def test_a_law_no_passage_names_is_declined_as_outside_the_store(bundled_kb: Kno
     assert not a.answered and "luật được hỏi" in a.text
     kept = bundled_kb.answer("xu ly ky luat nghiem cac co quan de tre han ho so o khanh hoa")
     assert kept.answered
+
+
+def test_a_list_asked_goes_on_into_the_sentence_giving_its_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("bắc kạn: các nhiệm vụ trọng tâm trong chương trình hành động 05 năm tới của tỉnh gồm những gì")
+    assert a.answered and "xây dựng chính quyền điện tử" in body(a.text)
