@@ -140,9 +140,11 @@ class Answer:
 
 
 def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[str],
-                     levels: frozenset[str] = frozenset(), wants_list: bool = False, unit: str = "") -> str:
+                     levels: frozenset[str] = frozenset(), wants_list: bool = False, unit: str = "",
+                     parent: str = "") -> str:
     """The unit of a passage that answers: its best sentence or clause (of the level asked about), with the lead-in
-    of a list and its items, the heading it opens, or the deadline sentence right after its task."""
+    of a list and its items, the heading it opens, or the deadline sentence right after its task; `parent` is the
+    title of the section holding the passage, shown first when it alone dates the task ("… ngay từ quý II/2017:")."""
     words = text.split()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if wants_list:
@@ -194,6 +196,9 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
         n += len(sentences[nxt].split())
     wanted = ["due"] if "deadline" in kinds else kinds  # a past year ("năm 2016") is no deadline
+    if kinds and not any(holds(sentences[i], wanted) for i in chosen) and parent and \
+            set(kinds) & {"time", "deadline"} and holds(parent, wanted):
+        return "\n".join([_tidy(parent).rstrip(":") + ":", *(_tidy(sentences[i]) for i in chosen)])
     if kinds and not any(holds(sentences[i], wanted) for i in chosen):
         later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], wanted) and fits(sentences[i]) >= 1.0]
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
@@ -402,11 +407,20 @@ def _further_line(best: PassageInfo, further: list[Source]) -> str:
     return ("Xem thêm: " + "; ".join(parts) + ".") if parts else ""
 
 
+def parent_title(heading: str) -> str:
+    """The title of the section a passage's own section sits in, without its number ("3. Các sở … quý II/2017 › a"
+    -> "Các sở … quý II/2017"); "" for a passage at the top."""
+    if " › " not in heading:
+        return ""
+    title = heading.rsplit(" › ", 1)[0].rsplit(" › ", 1)[-1]
+    return re.sub(r"^\s*(?:[0-9]+|[IVXLC]+|[a-zđ])[.)]\s*", "", title).strip()
+
+
 def compose(question: str, query: Query, ranked: list[Source], index: SearchIndex, top: int,
             further: list[Source], kinds: list[str], levels: frozenset[str] = frozenset(),
             wants_list: bool = False, understood: str = "", unit: str = "") -> Answer:
     best = ranked[0].passage
-    body = select_sentences(best.text, query, index, kinds, levels, wants_list, unit)
+    body = select_sentences(best.text, query, index, kinds, levels, wants_list, unit, parent_title(best.heading))
     lines = [body, "", f"📄 Nguồn: {best.citation()}."] + citation_notes(best.doc, best.text)
     more_line = _further_line(best, [f for f in further if fold(f.passage.text[:200]) not in fold(body)])
     if more_line:

@@ -502,3 +502,12 @@ def test_a_law_no_passage_names_is_declined_as_outside_the_store(bundled_kb: Kno
 def test_a_list_asked_goes_on_into_the_sentence_giving_its_items(bundled_kb: KnowledgeBase):
     a = bundled_kb.answer("bắc kạn: các nhiệm vụ trọng tâm trong chương trình hành động 05 năm tới của tỉnh gồm những gì")
     assert a.answered and "xây dựng chính quyền điện tử" in body(a.text)
+
+
+def test_a_task_dated_only_by_its_section_title_is_shown_under_it(bundled_kb: KnowledgeBase):
+    from knowledge.answer import parent_title
+
+    assert parent_title("3. Các sở thực hiện ngay từ quý II/2017 › a") == "Các sở thực hiện ngay từ quý II/2017"
+    assert parent_title("II. NHIỆM VỤ") == ""
+    a = bundled_kb.answer("khanh hoa: cac so nganh phai cong khai quy hoach chinh sach tren trang thong tin dien tu tu bao gio")
+    assert a.answered and body(a.text).startswith("Các sở, ngành") and "quý II/2017" in body(a.text)
