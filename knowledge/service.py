@@ -333,6 +333,9 @@ class KnowledgeBase:
         field = self._other_field(fold(text), loaded)
         if field:
             return f"Các văn bản đang có không nói về {field}; tôi chỉ trả lời theo các văn bản trong kho."
+        if _RANK_ASKED.search(fold(text)) and not self._states_rank(intent, docs):
+            place = f" của tỉnh {', '.join(intent.provinces)}" if intent.provinces else ""
+            return f"Các văn bản đang có{place} không nêu thứ hạng được hỏi."
         numbers = doc_numbers(text)
         # a document asked about by its number ("QĐ 2222/QĐ-UBND quy định về vấn đề gì?"), not one cited in passing
         about_it = intent.meta is not None or len(text.split()) <= NUMBER_QUESTION_WORDS or \
@@ -348,6 +351,15 @@ class KnowledgeBase:
             if lacking and len(lacking) == len(short):
                 return f"Chưa có văn bản số {lacking[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
         return ""
+
+    def _states_rank(self, intent: Intent, docs: list[DocInfo]) -> bool:
+        """Whether a document of the province asked (or any, when none is named) states a rank ("xếp thứ 8/63")."""
+        scope = [d for d in docs if _in_province(d, intent.provinces)] if intent.provinces else docs
+        for d in scope:
+            full = self.get_document(d.id)
+            if full is not None and _RANK_STATED.search(fold(full.text)):
+                return True
+        return False
 
     def _other_field(self, folded: str, loaded: "_Loaded") -> str:
         """The field a question names ("thuế thu nhập cá nhân", "ly hôn") when no passage of the store holds it."""
@@ -863,6 +875,10 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
     return []
 
 
+# A rank asked ("xếp thứ mấy") and a rank stated ("xếp thứ 8/63"): a province's documents stating none cannot answer.
+_RANK_ASKED = re.compile(r"\b(?:xep (?:hang )?thu (?:may|bao nhieu|nao)|dung thu (?:may|bao nhieu|nao)|"
+                         r"xep hang (?:bao nhieu|may|nao))\b")
+_RANK_STATED = re.compile(r"\b(?:xep (?:hang )?thu|dung thu|xep hang)\s*(?:thu\s*)?\d")
 _LAW_NAMED = re.compile(r"(?<!phap )(?<!bo )(?<!ky )(?<!dao )\bluat ((?!nay\b|so\b|moi\b|nao\b|gi\b|quy\b)[a-z]+ [a-z]+)\b")
 _JOINER = r"(?:\s*(?:,|\bva\b|\bvoi\b|\bhay\b|\bhoac\b|\blan\b)\s*)*"
 

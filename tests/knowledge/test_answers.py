@@ -511,3 +511,10 @@ def test_a_task_dated_only_by_its_section_title_is_shown_under_it(bundled_kb: Kn
     assert parent_title("II. NHIỆM VỤ") == ""
     a = bundled_kb.answer("khanh hoa: cac so nganh phai cong khai quy hoach chinh sach tren trang thong tin dien tu tu bao gio")
     assert a.answered and body(a.text).startswith("Các sở, ngành") and "quý II/2017" in body(a.text)
+
+
+def test_a_rank_asked_of_a_province_whose_documents_state_none_is_declined(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("dong thap chi so papi 2021 dung thu bao nhieu")
+    assert not a.answered and "không nêu thứ hạng" in a.text
+    b = bundled_kb.answer("chỉ số SIPAS của hà tĩnh xếp thứ mấy")
+    assert b.answered and "05/63" in b.text
