@@ -367,8 +367,11 @@ class KnowledgeBase:
         for phrase, shown in OTHER_FIELDS.items():
             if f" {phrase} " in words and not self._holds_phrase(phrase.split(), loaded):
                 return shown
-        law = _LAW_NAMED.search(words)  # "luật cán bộ công chức sửa đổi": a law no passage (nor its title) names
-        if law and not self._holds_phrase(["luat", *law.group(1).split()], loaded):
+        # "luật cán bộ công chức sửa đổi": a law no passage (nor its title) names, its name being words the store
+        # knows together ("cán bộ"), so no typo ("luật tố tnụg hành chính" is not declined for "tnụg")
+        law = _LAW_NAMED.search(words)
+        if law and self._holds_phrase(law.group(1).split(), loaded) and \
+                not self._holds_phrase(["luat", *law.group(1).split()], loaded):
             return "luật được hỏi"  # the question is folded here: its own spelling is not at hand
         return ""
 
