@@ -24,6 +24,7 @@ _BULLET = re.compile(r"^[-–•+]\s*")
 # A sentence that enumerates: "… như: Vệ sinh công cộng, cấp, thoát nước, cây xanh…", "gồm: A, B và C".
 _ENUMERATION = re.compile(r"(?:\b(?:như|gồm|bao gồm|là|sau)\s*:|:)\s*[^,;:]{1,60},[^,;:]{1,60},")
 ENUMERATION_WEIGHT = 1.5  # a list question prefers the sentence that enumerates
+AMOUNT_FIT = 1.5  # a sentence stating an amount of the unit asked for ("35% đến 40%" for "bao nhiêu %")
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ class Answer:
     text: str
     sources: list[Source] = field(default_factory=list)
     more: PassageInfo | None = None  # the passage whose full section is worth a "Xem thêm" button
-    kind: str = "passage"  # passage, items (one per document), fact (document metadata), documents, declined
+    kind: str = "passage"  # passage, items (one per document), fact (document metadata), outline (a document's
+    # groups of tasks: its section titles), documents, declined
     understood: str = ""  # the question as answered, after completing a follow-up from the previous turn
 
     def to_json(self) -> dict[str, Any]:
@@ -138,9 +140,11 @@ class Answer:
 
 
 def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[str],
-                     levels: frozenset[str] = frozenset(), wants_list: bool = False, unit: str = "") -> str:
+                     levels: frozenset[str] = frozenset(), wants_list: bool = False, unit: str = "",
+                     parent: str = "") -> str:
     """The unit of a passage that answers: its best sentence or clause (of the level asked about), with the lead-in
-    of a list and its items, the heading it opens, or the deadline sentence right after its task."""
+    of a list and its items, the heading it opens, or the deadline sentence right after its task; `parent` is the
+    title of the section holding the passage, shown first when it alone dates the task ("… ngay từ quý II/2017:")."""
     words = text.split()
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     if wants_list:
@@ -156,6 +160,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         starts.add(len(sentences))
         sentences += pieces
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
+    owner = asked_owner(query.tokens)
 
     def fits(s: str) -> float:
         if not levels:
@@ -168,7 +173,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
         amount = 1.5 if unit and holds_amount(s, unit) else 1.0  # "bao nhiêu nhiệm vụ" -> "03 nhiệm vụ"
         listed = ENUMERATION_WEIGHT if wants_list and _ENUMERATION.search(s) else 1.0  # "như: A, B, C…"
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed
+        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed * owner_fit(s, owner)
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])
@@ -178,7 +183,8 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     n = len(" ".join(sentences[i] for i in chosen).split())
     nxt = best + 1
     while nxt < len(sentences) and (sentences[chosen[-1]].rstrip().endswith(":") or n < 18
-                                    or scores[nxt] >= 0.6 * scores[best]):
+                                    or scores[nxt] >= 0.6 * scores[best]
+                                    or (wants_list and _DETAILS.match(sentences[nxt]) is not None)):
         if n + len(sentences[nxt].split()) > ANSWER_WORDS or fits(sentences[nxt]) < 1.0:
             break
         chosen.append(nxt)
@@ -190,6 +196,9 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
         n += len(sentences[nxt].split())
     wanted = ["due"] if "deadline" in kinds else kinds  # a past year ("năm 2016") is no deadline
+    if kinds and not any(holds(sentences[i], wanted) for i in chosen) and parent and \
+            set(kinds) & {"time", "deadline"} and holds(parent, wanted):
+        return "\n".join([_tidy(parent).rstrip(":") + ":", *(_tidy(sentences[i]) for i in chosen)])
     if kinds and not any(holds(sentences[i], wanted) for i in chosen):
         later = [i for i in range(chosen[-1] + 1, len(sentences)) if holds(sentences[i], wanted) and fits(sentences[i]) >= 1.0]
         if later and later[0] - chosen[-1] <= 2 and n + len(sentences[later[0]].split()) <= ANSWER_WORDS + 30:
@@ -200,15 +209,56 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
     return "\n".join(_tidy(sentences[i]) for i in chosen)
 
 
+# A sentence giving the items of the one before ("… Chương trình hành động 05 năm. Trong đó chú trọng 03 nhiệm vụ …"):
+# a list asked for goes on into it.
+_DETAILS = re.compile(r"^\W*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b")
+_GOVERNMENT = re.compile(r"\bcủa (?:Chính phủ|Thủ tướng Chính phủ|Trung ương|Bộ Chính trị)\b")
+_PROVINCE_OWNER = re.compile(r"\bcủa (?:tỉnh|Tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)\b")
+OWNER_CLASH = 0.5  # a sentence whose owner is not the one asked ("… của Chính phủ" for "… của tỉnh")
+
+
+_PERSONS = (" can bo ", " cong chuc ", " vien chuc ", " ca nhan ")
+_BODIES = (" co quan ", " don vi ")
+_BODY_FIRST = re.compile(r"^\W*(?:các |mỗi |những )?(?:cơ quan|đơn vị)\b", re.I)
+_PERSON_IN = re.compile(r"\b(?:cán bộ|công chức|viên chức|cá nhân)\b", re.I)
+
+
+def asked_owner(tokens: list[str]) -> str:
+    """Whose tasks a question asks about: "province" ("nhiệm vụ trọng tâm của tỉnh"), "government" ("… của Chính
+    phủ"), or neither; with "person" when it names people ("cán bộ", "cá nhân") and no bodies ("cơ quan", "đơn vị").
+    Space-separated, "" when it names none."""
+    text = " " + " ".join(tokens) + " "
+    province = " cua tinh " in text or " cua ubnd tinh " in text
+    government = any(f" {w} " in text for w in ("chinh phu", "trung uong", "thu tuong"))
+    owner = "province" if province and not government else "government" if government and " tinh " not in text else ""
+    if any(w in text for w in _PERSONS) and not any(w in text for w in _BODIES):
+        owner += " person"
+    return owner.strip()
+
+
+def owner_fit(sentence: str, owner: str) -> float:
+    """OWNER_CLASH when a sentence states tasks of another owner than the one asked (the government's for the
+    province's, a body's rule naming no person for people's: "Cơ quan, đơn vị có từ 10% …" for "cán bộ"), else 1."""
+    owners = owner.split()
+    if "province" in owners and _GOVERNMENT.search(sentence) and not _PROVINCE_OWNER.search(sentence):
+        return OWNER_CLASH
+    if "government" in owners and _PROVINCE_OWNER.search(sentence) and not _GOVERNMENT.search(sentence):
+        return OWNER_CLASH
+    if "person" in owners and _BODY_FIRST.search(sentence) and not _PERSON_IN.search(sentence):
+        return OWNER_CLASH
+    return 1.0
+
+
 def query_weights(query: Query, index: SearchIndex) -> dict[int, float]:
     """Each term of the question with its idf-weighted weight."""
     return {c: w * index.idf(c) for c, w in query.terms.items()}
 
 
 def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: list[str],
-               levels: frozenset[str] = frozenset()) -> float:
+               levels: frozenset[str] = frozenset(), unit: str = "", owner: str = "") -> float:
     """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
-    when it holds the kind of answer asked for (a date, a figure) and the level asked about."""
+    when it holds the kind of answer asked for (a date, a figure), the level asked about and an amount of the unit
+    asked for ("bao nhiêu %")."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
@@ -221,7 +271,9 @@ def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: 
             if levels:
                 lv = level_of(s)
                 found *= 1.3 if lv & levels else (0.5 if lv else 1.0)
-            best = max(best, found)
+            if unit and holds_amount(s, unit):
+                found *= AMOUNT_FIT
+            best = max(best, found * owner_fit(s, owner))
     return best
 
 
@@ -355,11 +407,20 @@ def _further_line(best: PassageInfo, further: list[Source]) -> str:
     return ("Xem thêm: " + "; ".join(parts) + ".") if parts else ""
 
 
+def parent_title(heading: str) -> str:
+    """The title of the section a passage's own section sits in, without its number ("3. Các sở … quý II/2017 › a"
+    -> "Các sở … quý II/2017"); "" for a passage at the top."""
+    if " › " not in heading:
+        return ""
+    title = heading.rsplit(" › ", 1)[0].rsplit(" › ", 1)[-1]
+    return re.sub(r"^\s*(?:[0-9]+|[IVXLC]+|[a-zđ])[.)]\s*", "", title).strip()
+
+
 def compose(question: str, query: Query, ranked: list[Source], index: SearchIndex, top: int,
             further: list[Source], kinds: list[str], levels: frozenset[str] = frozenset(),
             wants_list: bool = False, understood: str = "", unit: str = "") -> Answer:
     best = ranked[0].passage
-    body = select_sentences(best.text, query, index, kinds, levels, wants_list, unit)
+    body = select_sentences(best.text, query, index, kinds, levels, wants_list, unit, parent_title(best.heading))
     lines = [body, "", f"📄 Nguồn: {best.citation()}."] + citation_notes(best.doc, best.text)
     more_line = _further_line(best, [f for f in further if fold(f.passage.text[:200]) not in fold(body)])
     if more_line:
@@ -399,6 +460,17 @@ def documents_answer(question: str, documents: list[DocInfo]) -> Answer:
     if len(documents) > 15:
         lines.append(f"… và {len(documents) - 15} văn bản khác.")
     return Answer(question, True, "\n".join(lines), [], kind="documents")
+
+
+def drafts_answer(question: str, documents: list[DocInfo]) -> Answer:
+    """Which stored documents are drafts, not issued, when asked ("văn bản nào còn là dự thảo?")."""
+    drafts = [d for d in documents if d.draft or d.status == "draft"]
+    if not drafts:
+        text = f"Trong {len(documents)} văn bản đang có, không có văn bản nào là dự thảo."
+    else:
+        lines = [f"Trong {len(documents)} văn bản đang có, {len(drafts)} văn bản là dự thảo, chưa ban hành chính thức:"]
+        text = "\n".join(lines + [f"• {d.label()}" for d in drafts[:15]])
+    return Answer(question, True, text, [], kind="documents")
 
 
 MAX_DECLINE_CHARS = 400

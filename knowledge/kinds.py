@@ -16,6 +16,10 @@ _ASKS = {
     "template": re.compile(r"\b(mau nao|mau so|bieu mau|phu luc)\b"),
     "signer": re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban)\b"),
     "who": re.compile(r"\b(ai|co quan nao|don vi nao|so nao|tinh nao|cap nao)\b"),
+    # the document a plan rests on: "căn cứ nghị quyết nào", "thực hiện quyết định số mấy"
+    "basis": re.compile(r"\b(?:can cu|thuc hien|trien khai|theo) (?:vao )?(?:nghi quyet|quyet dinh|chi thi|ke hoach|"
+                        r"chuong trinh|van ban|nghi dinh|thong tu|ket luan)(?: so)? (?:nao|gi|may)\b|"
+                        r"\bcan cu (?:vao )?(?:dau|gi|nao)\b"),
 }
 _HOLDS = {
     "time": re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\btháng \d{1,2}(?:/\d{4})?|\bquý [IV]+\b|\bnăm \d{4}\b|"
@@ -31,6 +35,7 @@ _HOLDS = {
     "template": re.compile(r"\b(?:mẫu|phụ lục)\b", re.I),
     "signer": re.compile(r"\bNgười ký:"),
     "who": re.compile(r"\b(?:Sở|UBND|Ủy ban|Ban|Thanh tra|Văn phòng|Chủ tịch|Giám đốc|Bộ|Người ký)\b"),
+    "basis": re.compile(r"(?:^|\n)\s*(?:Căn cứ|Thực hiện|Triển khai)\b[^\n]{0,200}?\bsố\s+\d"),
 }
 
 
@@ -40,7 +45,7 @@ def expected_kinds(question: str) -> list[str]:
 
 
 # How much higher a passage holding the kind of answer asked for ranks; a signer is stated in one place only.
-BONUS = {"time": 0.15, "deadline": 0.3, "quantity": 0.15, "template": 0.15, "who": 0.1, "signer": 0.5}
+BONUS = {"time": 0.15, "deadline": 0.3, "quantity": 0.15, "template": 0.15, "who": 0.1, "signer": 0.5, "basis": 0.3}
 
 
 def holds(text: str, kinds: list[str]) -> bool:
@@ -69,3 +74,8 @@ _TIME_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
 _SAME_UNIT = {"nguoi": ("ca nhan", "can bo", "cong chuc"), "ho so": ("bo",)}  # "không quá 10 cá nhân" counts people
 # numbers written out before a unit ("chỉ được thử việc một lần", "hai bậc"); not "năm" (year) nor "sáu" (sau: after)
 _SPELLED = r"\b(?:mot|hai|ba|bon|bay|tam|chin|muoi)"
+
+
+def asking_patterns() -> tuple[re.Pattern[str], ...]:
+    """The patterns of the ways a question asks for each kind of answer (folded text)."""
+    return tuple(_ASKS.values())

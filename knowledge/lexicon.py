@@ -90,7 +90,7 @@ AMBIGUOUS: dict[str, tuple[str, ...]] = {
 CHAT_SPELLINGS: dict[str, str] = {
     "bn": "bao nhieu", "bnh": "bao nhieu", "bnhieu": "bao nhieu", "bao nhiu": "bao nhieu", "nhiu": "nhieu",
     "j": "gi", "gj": "gi", "ji": "gi", "dc": "duoc", "dk": "duoc", "ko": "khong", "k": "khong", "kg": "khong",
-    "khg": "khong", "hok": "khong", "trc": "truoc", "ntn": "nhu the nao", "sao v": "sao vay",
+    "khg": "khong", "hok": "khong", "trc": "truoc", "ntn": "nhu the nao", "sao v": "sao vay", "ki": "ky",
     "vs": "voi", "r": "roi", "ng": "nguoi", "vb": "van ban", "vban": "van ban", "dn": "doanh nghiep",
     "tp": "thanh pho", "bv": "benh vien", "cq": "co quan", "dv": "don vi", "hs": "ho so", "tg": "thoi gian",
     "sl": "so luong", "cb": "can bo", "nv": "nhiem vu", "ptrien": "phat trien", "qdinh": "quy dinh",

@@ -140,3 +140,17 @@ def section_tree(session: Session, passage: Passage) -> list[Passage]:
                                (Passage.section == passage.section) | Passage.section.like(inside, escape="\\"))
          .order_by(Passage.position))
     return list(session.scalars(q))
+
+
+def document_sections(session: Session, doc_id: int) -> list[tuple[int, str, str]]:
+    """Each section of a document once, in order: (its first passage's id, section label, heading)."""
+    q = (select(Passage.id, Passage.section, Passage.heading).where(Passage.document_id == doc_id,
+                                                                    Passage.section.is_not(None))
+         .order_by(Passage.position))
+    out: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    for pid, section, heading in session.execute(q):
+        if section not in seen:
+            seen.add(section)
+            out.append((pid, section, heading or ""))
+    return out

@@ -19,21 +19,23 @@ from sqlalchemy.orm import Session
 from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
-from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, compose, compose_items, decline,
-                              documents_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
+from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
+                              documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
-from knowledge.followup import complete, refers_back
+from knowledge.followup import complete, leans_on, names_document, refers_back
 from knowledge.search import Query
 from knowledge.index import NUMBER_PREFIX
-from knowledge.understand import _LEVELS as _LEVEL_PATTERNS, Intent, level_of, understand, without_chatter
+from knowledge.understand import (_LEVELS as _LEVEL_PATTERNS, Intent, asking_phrase, asking_spans, fact_phrase, level_of, province_keys,
+                                  provinces_in, understand, without_chatter)
 from bot.core.vietnamese import DOC_NUMBER, doc_numbers, fold, number_key, syllables
 from knowledge.errors import IngestError
 from knowledge.ingest import INFO_HEADING, ParsedDocument, parse_bytes
 from knowledge.limits import Limits
 from knowledge.readers import Progress
 from knowledge.kinds import bonus, holds, holds_amount
-from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS
+from knowledge.lexicon import ABBREVIATIONS, OTHER_FIELDS, QUESTION_WORDS
 from knowledge.models import Document, Passage
+from knowledge.outline import asks_outline, headings, outline_for, outline_text, sentence_case, words_of
 
 log = logging.getLogger(__name__)
 
@@ -259,19 +261,25 @@ class KnowledgeBase:
         docs = self._documents(loaded)
         if intent.wants_documents:
             return documents_answer(question, docs)
+        if intent.wants_drafts and not intent.provinces and not doc_numbers(asked):
+            return drafts_answer(question, docs)
         understood, pinned = asked, None
         pinned_passage: int | None = None  # "NQ đó", "việc này": the passage that answered the previous turn
-        if forced is not None or (previous is not None and (intent.leans_on_previous or (
+        if forced is not None or (previous is not None and (leans_on(intent) or (
                 intent.meta and not intent.provinces and not doc_numbers(asked)))):
             turn = forced or previous
             assert turn is not None
-            understood = complete(asked, intent, turn)
+            before = next((d for d in docs if d.id == turn.doc_id), None)
+            understood = complete(asked, intent, turn, before.doc_type if before else "", before.province if before else "")
+            kind = before.doc_type if before else ""
             pinned = turn.doc_id
-            if refers_back(intent.text):
+            if refers_back(intent.text) and not names_document(intent.text, kind):
                 pinned_passage = turn.passage_id
             meta = intent.meta
+            asks_own = bool(asking_phrase(intent.text))
             intent = understand(understood)
-            intent.meta = meta
+            if meta or asks_own:  # "còn kh cchc đồng tháp?" after "… ai ký": asking nothing, it asks the same
+                intent.meta = meta
         reason = self._missing(intent, docs, loaded, understood)
         if reason:
             return decline(question, docs, reason)
@@ -286,7 +294,8 @@ class KnowledgeBase:
                 sub_intent = understand(sub)
                 if where is None and sub_intent.provinces and _has_provinces(docs):
                     where = {d.id for d in docs if _in_province(d, sub_intent.provinces)} or None
-                a = self._fact(question, sub, sub_intent, docs, loaded, None) if sub_intent.meta else None
+                here = [d for d in docs if where is None or d.id in where]
+                a = self._fact(question, sub, sub_intent, here, loaded, None) if sub_intent.meta else None
                 if a is None:
                     a = self._answer_one(question, sub, 1, sub_intent, loaded, where, None)
                 if a.answered:
@@ -294,6 +303,10 @@ class KnowledgeBase:
             if items:
                 return compose_items(question, items, understood)
             return decline(question, docs)
+        if intent.wants_list and asks_outline(intent.text):
+            outline = self._outline(question, understood, intent, docs, pinned)
+            if outline is not None:
+                return outline
         where = {d.id for d in docs if _in_province(d, intent.provinces)} or None \
             if intent.provinces and _has_provinces(docs) else None
         named = _named_by_number(understood, docs) if where is None else None
@@ -320,6 +333,9 @@ class KnowledgeBase:
         field = self._other_field(fold(text), loaded)
         if field:
             return f"Các văn bản đang có không nói về {field}; tôi chỉ trả lời theo các văn bản trong kho."
+        if _RANK_ASKED.search(fold(text)) and not self._states_rank(intent, docs):
+            place = f" của tỉnh {', '.join(intent.provinces)}" if intent.provinces else ""
+            return f"Các văn bản đang có{place} không nêu thứ hạng được hỏi."
         numbers = doc_numbers(text)
         # a document asked about by its number ("QĐ 2222/QĐ-UBND quy định về vấn đề gì?"), not one cited in passing
         about_it = intent.meta is not None or len(text.split()) <= NUMBER_QUESTION_WORDS or \
@@ -336,12 +352,27 @@ class KnowledgeBase:
                 return f"Chưa có văn bản số {lacking[0]} trong kho, và không văn bản nào đang có nhắc đến nó."
         return ""
 
+    def _states_rank(self, intent: Intent, docs: list[DocInfo]) -> bool:
+        """Whether a document of the province asked (or any, when none is named) states a rank ("xếp thứ 8/63")."""
+        scope = [d for d in docs if _in_province(d, intent.provinces)] if intent.provinces else docs
+        for d in scope:
+            full = self.get_document(d.id)
+            if full is not None and _RANK_STATED.search(fold(full.text)):
+                return True
+        return False
+
     def _other_field(self, folded: str, loaded: "_Loaded") -> str:
         """The field a question names ("thuế thu nhập cá nhân", "ly hôn") when no passage of the store holds it."""
         words = " " + " ".join(syllables(folded)) + " "
         for phrase, shown in OTHER_FIELDS.items():
             if f" {phrase} " in words and not self._holds_phrase(phrase.split(), loaded):
                 return shown
+        # "luật cán bộ công chức sửa đổi": a law no passage (nor its title) names, its name being words the store
+        # knows together ("cán bộ"), so no typo ("luật tố tnụg hành chính" is not declined for "tnụg")
+        law = _LAW_NAMED.search(words)
+        if law and self._holds_phrase(law.group(1).split(), loaded) and \
+                not self._holds_phrase(["luat", *law.group(1).split()], loaded):
+            return "luật được hỏi"  # the question is folded here: its own spelling is not at hand
         return ""
 
     def _holds_phrase(self, words: list[str], loaded: "_Loaded") -> bool:
@@ -399,8 +430,10 @@ class KnowledgeBase:
               pinned: int | None) -> Answer | None:
         """Who signed a document, when, its number or issuer: from the document's own facts."""
         doc = _named_document(understood, intent, docs, pinned)
-        if doc is None:
-            return None
+        if doc is None or (intent.meta == "number" and _other_type(intent.text, doc)):
+            return None  # "được phê duyệt bằng QĐ số mấy" of a công văn: the number of a decision its text cites
+        if intent.years and not any(str(y) in f"{doc.date} {doc.date_text} {doc.title} {doc.number}" for y in intent.years):
+            return None  # "kế hoạch cchc năm 2019 của hà tĩnh ai ký": not this document (the text decides)
         full = self.get_document(doc.id)
         if full is None:
             return None
@@ -424,6 +457,30 @@ class KnowledgeBase:
         if intent.meta == "issuer" and doc.issuer:
             return fact_answer(question, doc, "Cơ quan ban hành", doc.issuer, source)
         return None
+
+    def _outline(self, question: str, understood: str, intent: Intent, docs: list[DocInfo],
+                 pinned: int | None) -> Answer | None:
+        """A question asking for a document's groups of tasks ("những nhóm nhiệm vụ lớn nào"): the titles of the
+        sibling sections that answer it, with the document's citation; None when it asks about one section."""
+        doc = _named_document(understood, intent, docs, pinned)
+        if doc is None:
+            return None
+        with self._session() as s:
+            found = headings(repo.document_sections(s, doc.id))
+        names = {w for p in intent.provinces for k in province_keys(p) for w in k.split()}
+        doc_words = words_of(f"{doc.doc_type} {doc.number} {doc.title} {doc.issuer} {doc.province}") | names
+        group = outline_for(understood, doc_words, found)
+        if not group:
+            return None
+        first = group[0]
+        lead = (sentence_case(first.parent_title).rstrip(":") if first.parent_title else
+                f"Các nội dung chính của {doc.name()}") + ":"
+        with self._session() as s:
+            rows = repo.passages_by_id(s, [h.passage_id for h in group[:3]])
+        sources = [Source(passage_info(*rows[h.passage_id]), 1.0) for h in group[:3] if h.passage_id in rows]
+        part = f", mục {'.'.join(first.parent)}" if first.parent else ""
+        text = outline_text(group, lead) + f"\n\n📄 Nguồn: {doc.label()}{part}."
+        return Answer(question, True, text, sources, None, kind="outline", understood=understood)
 
     def _answer_one(self, question: str, text: str, top: int, intent: Intent, loaded: "_Loaded",
                     where: set[int] | None, pinned: int | None, pinned_passage: int | None = None) -> Answer:
@@ -453,7 +510,16 @@ class KnowledgeBase:
             top_doc = ranked[0].passage.doc if ranked else None
             dated_doc = top_doc is not None and (top_doc.date is not None or bool(_YEAR4.search(
                 f"{top_doc.date_text} {top_doc.title}")))
-            if asked and not dated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
+            unknown = [y for y in intent.years if codes[intent.years.index(y)] < 0
+                       or loaded.index.df(codes[intent.years.index(y)]) == 0]
+            if unknown:  # no passage of the store writes that year at all (not even a law's name)
+                return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, unknown))} "
+                                               f"trong các văn bản đang có.", kind="declined")
+            # a year asked alone ("thi đua năm 2025", not in a period or a date of the question) is stated as a year
+            # or in a date, not only as the end of a period cited ("giai đoạn 2021-2025")
+            alone = [y for y in asked if not _in_range(y).search(intent.text) and not re.search(rf"\d/{y}\b", intent.text)]
+            stated = [src for src in dated if not alone or any(states_year(src.passage.text, y) for y in alone)]
+            if asked and not stated and (_OTHER_YEAR.search(fold(ranked[0].passage.text)) or dated_doc):
                 # the passages that match speak of other years: the year asked about is not covered
                 return Answer(question, False, f"Chưa có nội dung về năm {', '.join(map(str, intent.years))} "
                                                f"trong các văn bản đang có.", kind="declined")
@@ -488,7 +554,7 @@ class KnowledgeBase:
                     _ARTICLE_OF.match(src.passage.section or "").group(1) in articles:
                 src.score *= ARTICLE_BONUS
         ranked = by_article(ranked)
-        ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels))
+        ranked = self._by_unit(ranked, query, loaded, kinds, frozenset(intent.levels), unit)
         for src in ranked[:top]:
             src.title = matched_headings(src.passage, query, loaded.index)
         best = ranked[0].score
@@ -547,10 +613,13 @@ class KnowledgeBase:
         những nhiệm vụ gì?"): the section's title with its items, each cut to its first words; None when the question
         is not about a titled section made of items."""
         title = own_title(passage.heading)
-        words = [w for w in fold(title).split() if w.isalpha()]
+        words = re.findall(r"[a-z]+", fold(title))
         asked = set(query.tokens)
         shared = sum(w in asked for w in words)
-        if not words or shared < 2 or shared < (TITLE_SHARE if wants_list else 1.0) * len(words):
+        # or one phrase of a title naming several things ("mục đích" of "MỤC ĐÍCH, YÊU CẦU")
+        phrases = [p.split() for p in re.split(r",|;|\bva\b", fold(title)) if len(p.split()) >= 2]
+        named = any(all(w in asked for w in p) for p in phrases) and len(phrases) >= 2
+        if not words or shared < 2 or (shared < (TITLE_SHARE if wants_list else 1.0) * len(words) and not named):
             return None
         with self._session() as s:
             found = repo.passages_by_id(s, [passage.id]).get(passage.id)
@@ -560,7 +629,7 @@ class KnowledgeBase:
         if len(items) < 2:
             return None
         shown = [_compact(_ITEM_START.sub("", x, count=1)) for x in items[:SECTION_ITEMS]]
-        lead = title.strip().rstrip(":") + ":"
+        lead = sentence_case(title.strip()).rstrip(":") + ":"
         if passage.id != answer.sources[0].passage.id if answer.sources else False:
             answer.text = answer.text.replace(f"📄 Nguồn: {answer.sources[0].passage.citation()}.",
                                               f"📄 Nguồn: {passage.citation()}.")
@@ -589,7 +658,7 @@ class KnowledgeBase:
         return answer
 
     def _by_unit(self, ranked: list[Source], query: Query, loaded: "_Loaded", kinds: list[str],
-                 levels: frozenset[str]) -> list[Source]:
+                 levels: frozenset[str], unit: str = "") -> list[Source]:
         """The first passages re-ordered by how well their best sentence answers (a long passage can outscore the one
         whose sentence is the answer); the rest keep their order."""
         if len(ranked) < 2 or _ARTICLE_OF.match(ranked[0].passage.section or ""):
@@ -597,7 +666,8 @@ class KnowledgeBase:
         best = ranked[0].score
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
         weights = query_weights(query, loaded.index)
-        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels) for src in head}
+        owner = asked_owner(query.tokens)
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner) for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 
@@ -684,7 +754,7 @@ PREVIOUS_PASSAGE_BONUS = 1.3  # ... and on its passage, when it points back ("NQ
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
 _CITED_NUMBER = re.compile(r"\b(?:qd|nq|nd|tt|quyet dinh|nghi quyet|nghi dinh|thong tu)\s*(?:so\s*)?\d{2,}")
-_COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)(?: (?:nhu the nao|the nao|ra sao|o dau|"
+_COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech|lan luot)(?: (?:nhu the nao|the nao|ra sao|o dau|"
                       r"gi|ntn))?\b")
 LEVEL_NAMES = {"tinh": "Cấp tỉnh", "so": "Sở, ban, ngành", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 _PARTS = re.compile(r"\s*(?:,\s*con\s+|;\s+|,\s*(?=tinh nao\b|van ban nao\b))")
@@ -693,6 +763,18 @@ _WRITTEN_DATE = re.compile(r"^[^,\d\n]{2,40},\s*(ngày\s*(?:\d{1,2}\s*)?tháng\s
 
 _RECIPIENTS = re.compile(r"^Kính gửi\s*:?\s*\n+((?:\s*[-–•+]?[^\n]+\n?)+?)(?:\n\s*\n|$)", re.M)
 _YEAR4 = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+
+
+def _in_range(year: int) -> re.Pattern[str]:
+    """A year written as one end of a period in a (folded) question: '2021-2025', '2021 den 2025', '2021 2025'."""
+    other = r"(?:19[5-9]\d|20\d\d)"
+    return re.compile(rf"{other}\s*(?:[-–]|den|toi)?\s*{year}\b|\b{year}\s*(?:[-–]|den|toi)?\s*{other}")
+
+
+def states_year(text: str, year: int) -> bool:
+    """Whether a text states a year as a year ("năm 2025", "đến 2025", "30/12/2025"), not only as an end of a period
+    ("giai đoạn 2021-2025")."""
+    return bool(re.search(rf"(?<![\d.,])(?<!\d[-–])(?<!\d [-–] ){year}(?!\d)(?!\s*[-–]\s*\d)", text))
 _OTHER_YEAR = re.compile(r"\bnam (?:19[5-9]\d|20\d\d)\b")
 _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "noi dung", "cau", "chi so", "huyen", "xa",
           "tinh", "nhiem vu", "ty", "trieu", "dong", "%")
@@ -700,7 +782,7 @@ _UNITS = ("tien", "diem", "lan", "bac", "nguoi", "don vi", "ho so", "van ban", "
 # without one is not ruled out (a period may be written "2021 - 2025").
 SOFT_UNITS = ("nam", "thang", "ngay", "quy", "tuan")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(phan tram|%|" + "|".join(u for u in (*_UNITS, *SOFT_UNITS) if u != "%")
-                         + r")\b")
+                         + r")(?!\w)")
 AMOUNT_BONUS = 1.2  # a passage stating an amount of the unit of time asked for
 
 
@@ -764,6 +846,12 @@ def _in_province(doc: DocInfo, provinces: list[str]) -> bool:
 def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[str, str, set[int] | None]]:
     """The parts of a question spanning documents: (name, sub-question, documents to search), or [] for one part."""
     folded = intent.text
+    places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
+    numbered = _numbered_places(folded, docs)
+    named = list(dict.fromkeys(places + list(numbered)))[:4]
+    own = _place_clauses(folded, named, numbered) if len(named) >= 2 else None
+    if own is not None:  # each province's own clauses, after the topic written before them ("hồ sơ TTHC: …, còn brvt …")
+        return [(p, own[p], {d.id for d in docs if _in_province(d, [p])}) for p in named]
     pieces = [p.strip(" ,?") for p in _PARTS.split(folded) if len(p.split()) >= 3]
     if len(pieces) >= 2:
         return [("", p, None) for p in pieces[:4]]
@@ -778,17 +866,120 @@ def split_parts(text: str, intent: Intent, docs: list[DocInfo]) -> list[tuple[st
                     sub = _LEVEL_PATTERNS[other].sub(" ", sub)
             out.append((LEVEL_NAMES[lv], " ".join(_COMPARE.sub(" ", sub).split()), None))
         return out
-    places = [p for p in intent.provinces if any(_in_province(d, [p]) for d in docs)]
-    if len(places) >= 2:
+    if len(named) >= 2:
         out = []
         for p in places[:4]:
             sub = folded
             for other in places:
                 if other != p:
-                    sub = sub.replace(fold(other), " ")
+                    sub = _without_place(sub, other)
             out.append((p, " ".join(sub.split()), {d.id for d in docs if _in_province(d, [p])}))
         return out
     return []
+
+
+# A rank asked ("xếp thứ mấy") and a rank stated ("xếp thứ 8/63"): a province's documents stating none cannot answer.
+_RANK_ASKED = re.compile(r"\b(?:xep (?:hang )?thu (?:may|bao nhieu|nao)|dung thu (?:may|bao nhieu|nao)|"
+                         r"xep hang (?:bao nhieu|may|nao))\b")
+_RANK_STATED = re.compile(r"\b(?:xep (?:hang )?thu|dung thu|xep hang)\s*(?:thu\s*)?\d")
+_LAW_NAMED = re.compile(r"(?<!phap )(?<!bo )(?<!ky )(?<!dao )\bluat ((?!nay\b|so\b|moi\b|nao\b|gi\b|quy\b)[a-z]+ [a-z]+)\b")
+_JOINER = r"(?:\s*(?:,|\bva\b|\bvoi\b|\bhay\b|\bhoac\b|\blan\b)\s*)*"
+
+
+def _without_place(folded: str, place: str) -> str:
+    """A question without one of the provinces it names and the "và" / "," joining it to the others ("bắc kạn và
+    đồng tháp yêu cầu …" -> "bắc kạn yêu cầu …"): a stray "và" is one more word to match."""
+    for key in sorted(province_keys(place), key=len, reverse=True):
+        folded = re.sub(rf"{_JOINER}\b{re.escape(key)}\b{_JOINER}", " ", folded)
+    return folded
+
+
+_CLAUSE = re.compile(r"\s*(?:[,;:]\s*(?:con\s+)?|\s+(?:va|con|voi|so voi)\s+)\s*")
+CLAUSE_WORDS = 2  # content words a province's own clauses must hold to be asked apart
+
+
+def _numbered_places(folded: str, docs: list[DocInfo]) -> dict[str, str]:
+    """The provinces of the stored documents a question names by number ("cv 7946" -> Bắc Kạn), with the number."""
+    out: dict[str, str] = {}
+    for d in docs:
+        head = fold(d.number.split("/")[0]) if d.number else ""
+        if d.province and len(re.sub(r"\D", "", head)) >= 3 and re.search(rf"\b{re.escape(head)}\b", folded):
+            out.setdefault(d.province, head)
+    return out
+
+
+def _place_clauses(folded: str, places: list[str], numbered: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Each province's own part of a question naming several ("ai ký cv 7946 bắc kạn và ai ký kh cchc 2022 đồng
+    tháp"): the clauses naming it and those after them, after the clauses before any province (a shared topic), with
+    what the whole question asks when its own clauses do not say it ("… hà tĩnh và kh thi đua brvt do ai ký"). None
+    when a clause names two provinces or a province's clauses hold no content of their own (then the question is
+    one question asked of each)."""
+    clauses = [c for c in _CLAUSE.split(folded.strip(" ?.")) if c.strip()]
+    shared: list[str] = []
+    groups: dict[str, list[str]] = {}
+    current = None
+    numbered = numbered or {}
+    for c in clauses:
+        named = [p for p in places if p in provinces_in(c) or (p in numbered and re.search(rf"\b{numbered[p]}\b", c))]
+        if len(named) > 1:
+            return None
+        if named:
+            current = named[0]
+        if current is None:
+            shared.append(c)
+        else:
+            groups.setdefault(current, []).append(c)
+    if set(groups) != set(places):
+        return None
+    asked = asking_phrase(folded)
+    out: dict[str, str] = {}
+    for p, own in groups.items():
+        text = " ".join(own)
+        if len(_content_words(text, p)) < CLAUSE_WORDS:
+            return None
+        for other in provinces_in(text):
+            if other != p:
+                return None
+        sub = " ".join([*shared, text])
+        if not asking_phrase(sub) and asked:
+            sub += " " + asked
+        elif fact_phrase(folded) and not fact_phrase(sub) and _asks_within(sub, fact_phrase(folded)):
+            sub += " " + fact_phrase(folded)  # "người ký … hà tĩnh và cv 7946 là ai"
+        out[p] = " ".join(sub.split())
+    return out
+
+
+def _asks_within(clause: str, fact: str) -> bool:
+    """Whether what a clause asks is what a fact phrase asks, said shorter ("là ai" of "người ký", "tháng mấy" of
+    "tháng mấy ban hành"), not a question of its own ("hạn chót là ngày nào" is no "số mấy")."""
+    words = set(fact.split()) | QUESTION_WORDS
+    return all(w in words for w in asking_phrase(clause).split())
+
+
+_PLACE_WORDS = frozenset("tinh cua o tai thi con".split())
+
+
+def _content_words(clause: str, place: str) -> list[str]:
+    """The words of a clause that say what it is about: not the province, not what or how it asks, not a comparison."""
+    bare = f" {_COMPARE.sub(' ', clause)} "
+    for key in province_keys(place):
+        bare = bare.replace(f" {key} ", " ")
+    for a, b in reversed(asking_spans(bare)):
+        bare = bare[:a] + " " + bare[b:]
+    return [w for w in re.sub(r"[^a-z0-9%/ -]", " ", bare).split() if w not in QUESTION_WORDS and w not in _PLACE_WORDS]
+
+
+_TYPE_NAMES = {"qd": "quyet dinh", "nq": "nghi quyet", "kh": "ke hoach", "cv": "cong van", "ct": "chi thi",
+               "ctr": "chuong trinh", "tb": "thong bao", "hd": "huong dan", "nd": "nghi dinh", "tt": "thong tu"}
+_NUMBER_OF = re.compile(r"\b(qd|nq|kh|cv|ct|ctr|tb|hd|nd|tt|quyet dinh|nghi quyet|ke hoach|cong van|chi thi|chuong trinh|"
+                        r"thong bao|huong dan|nghi dinh|thong tu)\s+(?:so\s+)?(?:may|bao nhieu|gi|nao)\b")
+
+
+def _other_type(folded: str, doc: DocInfo) -> bool:
+    """Whether a question asks the number of a document of another type than the one it names ("chương trình … phê
+    duyệt bằng QĐ số mấy" of a công văn): that number is in the text, not a fact of the document."""
+    m = _NUMBER_OF.search(folded)
+    return m is not None and _TYPE_NAMES.get(m.group(1), m.group(1)) != fold(doc.doc_type)
 
 
 def _named_by_number(text: str, docs: list[DocInfo]) -> DocInfo | None:
@@ -822,11 +1013,33 @@ def _named_document(text: str, intent: Intent, docs: list[DocInfo], pinned: int 
         mine = [d for d in docs if _in_province(d, intent.provinces)]
         if len(mine) == 1:
             return mine[0]
+    titled = _titled(folded, docs)
+    if titled is not None:  # "kh phát động thi đua nâng cao trách nhiệm người đứng đầu năm 2023 ai ký"
+        return titled
     if pinned is not None:
         return next((d for d in docs if d.id == pinned), None)
     typed = [d for d in docs if d.doc_type and re.search(rf"\b{re.escape(fold(d.doc_type))}\b", intent.text)]
     if len(typed) == 1:  # "chỉ thị … ai ký" when the store holds one chỉ thị
         return typed[0]
+    return None
+
+
+TITLE_WORDS = 6  # a question holding this many distinct syllables of a document's title, and half of them, names it
+_TITLE_STOP = frozenset("cua va cac trong tren dia ban tinh nam ve viec thuc hien nhung theo".split())
+
+
+def _titled(folded: str, docs: list[DocInfo]) -> DocInfo | None:
+    """The one stored document whose title a question writes out (most of its words), or None."""
+    asked = set(re.findall(r"\w+", folded))
+    shares = []
+    for d in docs:
+        title = set(re.findall(r"\w+", fold(d.title))) - _TITLE_STOP
+        held = len(title & asked)
+        if held >= TITLE_WORDS and held >= len(title) / 2:
+            shares.append((held / len(title), d))
+    shares.sort(key=lambda x: -x[0])
+    if shares and (len(shares) == 1 or shares[1][0] < 0.6 * shares[0][0]):
+        return shares[0][1]
     return None
 
 

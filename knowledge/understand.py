@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.vietnamese import fold, syllables, telex_candidates
 from knowledge.lexicon import (ABBREVIATIONS, AMBIGUOUS, CHAT_SPELLINGS, CHATTER_CLOSINGS, CHATTER_KEPT_AFTER,
@@ -182,9 +183,11 @@ def _mark_questions(toks: list[Tok]) -> None:
 _LEVELS: dict[str, re.Pattern[str]] = {
     "xa": re.compile(r"\b(?:cap xa|ubnd (?:cac )?xa|xa, phuong|xa phuong|cac xa|cong chuc xa|chinh quyen co so|thi tran|"
                      r"(?:cac|o|tai|cua|cho) phuong(?! an| thuc| huong| phap| cham)|"
-                     r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi))\b"),
-    "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu)\b"),
-    "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon)\b"),
+                     r"(?:cua|o|tai|cho|voi|doi voi) xa(?! hoi)|^(?:cac )?xa(?! hoi))\b"),
+    "huyen": re.compile(r"\b(?:cap huyen|ubnd (?:cac )?huyen|huyen, (?:thi xa, )?thanh pho|cac huyen|phong noi vu|"
+                        r"(?:cua|o|tai|doi voi) (?:cac )?huyen(?=\s*(?:va|thi|la|phai|o|tai|\?|$)))\b"),
+    "so": re.compile(r"\b(?:so, ban, nganh|so ban nganh|so, nganh|so nganh|cac so|co quan chuyen mon|"
+                     r"(?:cua|o|tai|doi voi) (?:cac )?so(?=\s*(?:va|thi|la|phai|o|tai|\?|$)))\b"),
     "tinh": re.compile(r"\b(?:cap tinh)\b"),
 }
 # A level named in a question without its usual companion word ("còn xã thì sao?").
@@ -210,6 +213,9 @@ _META = {
     "issuer": re.compile(r"\b(?:co quan (?:nao )?ban hanh|ai ban hanh|don vi (?:nao )?ban hanh|do (?:co quan )?nao ban hanh)\b"),
 }
 _ISSUED_APART = re.compile(r"\b(?:ban hanh|ky|ra)\b.{0,40}\b(?:ngay nao|hom nao|thang may|nam nao|ngay bao nhieu)\b")
+_ISSUED_BEFORE = re.compile(r"\b(?:ngay|thang|nam) (?:nao|may) (?:duoc )?(?:ban hanh|ky)\b")
+_DOCUMENT_NAMED = re.compile(r"\b(?:cv|kh|qd|ct|ctr|nq|cong van|ke hoach|chi thi|quyet dinh|chuong trinh|nghi quyet|"
+                             r"van ban|vb|du thao)\b")
 _CITED = re.compile(r"\b(?:cv|kh|qd|ct|ctr|nq|tb|cong van|ke hoach|chi thi|quyet dinh|chuong trinh|nghi quyet|"
                     r"thong bao|van ban|so)\s*(?:so\s*)?\d{2,}")
 _DEADLINE_WORDS = re.compile(r"\b(?:cham nhat|muon nhat|truoc ngay|han|thoi han|phai)\b")
@@ -218,6 +224,9 @@ _LIST = re.compile(r"\b(?:gom nhung|gom nhung gi|bao gom|nhung (?:gi|noi dung|nh
 _DOCUMENTS = re.compile(r"\b(?:(?:ban|bot) (?:biet|co|tra cuu duoc) (?:nhung|cac)? ?van ban|(?:co|kho co) nhung van ban|"
                         r"danh sach van ban|nhung van ban nao (?:dang )?co|van ban nao dang co|cac van ban dang co|"
                         r"co (?:nhung|bao nhieu) van ban)\b")
+_DRAFTS = re.compile(r"\b(?:van ban|ke hoach|tai lieu) nao\b.{0,30}\b(?:du thao|chua (?:duoc )?(?:chinh thuc|ban hanh))\b|"
+                     r"\b(?:du thao|chua (?:duoc )?ban hanh chinh thuc)\b.{0,20}\b(?:van ban|ke hoach|tai lieu) nao\b|"
+                     r"\bnhung (?:van ban|ke hoach) (?:nao )?(?:la|con la) du thao\b")
 _FOLLOW = re.compile(r"^(?:con|the con|vay con|con ve|con o|vay|the|van ban (?:do|nay|tren)|no|cai do|ke hoach do)\b|"
                      r"\b(?:thi sao|the nao|ra sao|nhu vay|van ban (?:do|nay|tren)|ke hoach (?:do|nay|tren)|"
                      r"o do|cua no|(?:viec|noi dung|nhiem vu|van ban|vb|nq|kh|cv|qd|ct|ctr|nghi quyet|ke hoach|cong van|"
@@ -237,6 +246,7 @@ class Intent:
     wants_list: bool
     wants_documents: bool  # "bạn biết những văn bản nào?"
     leans_on_previous: bool  # "còn cấp xã thì sao?", "văn bản đó ai ký?"
+    wants_drafts: bool = False  # "văn bản nào còn là dự thảo?"
 
 
 # Words that say what is asked; a Telex leftover on one of them ("ai kys", "ngayf naof") is read as the word.
@@ -261,21 +271,68 @@ def respelled(text: str) -> str:
     return " ".join(out)
 
 
-def provinces_in(folded: str) -> list[str]:
-    """Provinces named in a folded text, in order of mention."""
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[tuple[str, str], ...]:
+    """(folded key as whole words, province) for every province name and alias."""
     from knowledge.lexicon import PROVINCES
 
-    found: list[tuple[int, str]] = []
     names = {fold(p): p for p in PROVINCES}
     names.update(_PROVINCE_ALIASES)
     names["ba ria vung tau"] = "Bà Rịa - Vũng Tàu"
+    return tuple((" ".join(re.sub(r"[^a-z0-9]+", " ", k).split()), n) for k, n in names.items())
+
+
+@lru_cache(maxsize=1)
+def _by_first_syllable() -> dict[str, list[tuple[list[str], str]]]:
+    """The names long enough to be found mistyped, by their first syllable."""
+    out: dict[str, list[tuple[list[str], str]]] = {}
+    for key, name in _province_names():
+        parts = key.split()
+        if len(parts) >= 2 and len(key.replace(" ", "")) >= PROVINCE_TYPO_CHARS:
+            out.setdefault(parts[0], []).append((parts, name))
+    return out
+
+
+def provinces_in(folded: str) -> list[str]:
+    """Provinces named in a folded text, in order of mention."""
+    found: list[tuple[int, str]] = []
     text = " " + re.sub(r"[^a-z0-9]+", " ", folded) + " "
-    for key, name in names.items():
-        k = " " + re.sub(r"[^a-z0-9]+", " ", key).strip() + " "
-        pos = text.find(k)
+    for key, name in _province_names():
+        pos = text.find(f" {key} ")
         if pos >= 0 and name not in [n for _, n in found]:
             found.append((pos, name))
+    for pos, name in _mistyped_provinces(text):
+        if name not in [n for _, n in found]:
+            found.append((pos, name))
     return [n for _, n in sorted(found)]
+
+
+PROVINCE_TYPO_CHARS = 7  # a province name this long (letters) may be found with one letter wrong ("lam donng")
+
+
+def _mistyped_provinces(text: str) -> list[tuple[int, str]]:
+    """Provinces written with one letter wrong, missing, added or swapped in a syllable after the first ("lam donng",
+    "dong thapp"): the first syllable as written, the wrong one no Vietnamese syllable, not another province's name."""
+    from rapidfuzz.distance import OSA
+
+    words = text.split()
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    known = {k for k, _ in _province_names()}
+    candidates = _by_first_syllable()
+    out: list[tuple[int, str]] = []
+    for i, w in enumerate(words):
+        for parts, name in candidates.get(w, ()):
+            window = words[i:i + len(parts)]
+            if len(window) < len(parts) or " ".join(window) in known:
+                continue
+            if OSA.distance(" ".join(window), " ".join(parts)) == 1 and \
+                    any(x != k and not _SYLLABLE.match(x) for x, k in zip(window, parts)):
+                out.append((starts[i], name))
+    return out
+
+
+# A folded Vietnamese syllable: onset, vowels, coda. A mistyped word that is still one ("lam dung": lạm dụng) is a word.
+_SYLLABLE = re.compile(r"^(?:ngh|gh|ng|nh|ch|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnptiyou])?$")
 
 
 def understand(question: str) -> Intent:
@@ -291,15 +348,17 @@ def understand(question: str) -> Intent:
     meta = next((name for name, p in _META.items() if p.search(text)), None)
     if meta is None and _ISSUED_APART.search(text) and _CITED.search(text):
         meta = "issued"  # "bắc kạn ra cv 7946 ngày nào": the verb and the date asked apart, a document named
+    if meta is None and not levels and _ISSUED_BEFORE.search(text) and _DOCUMENT_NAMED.search(text):
+        meta = "issued"  # "kh cchc 2022 của đồng tháp tháng mấy ban hành": the date asked before the verb
     if meta == "issued" and _DEADLINE_WORDS.search(text) and not re.search(r"\bban hanh ngay nao\b", text):
         meta = None
     return Intent(text=text, kinds=expected_kinds(text), levels=levels, provinces=provinces_in(text),
                   years=[int(y) for y in _YEAR.findall(text)], meta=meta, wants_list=bool(_LIST.search(text)),
-                  wants_documents=bool(_DOCUMENTS.search(text)),
+                  wants_documents=bool(_DOCUMENTS.search(text)), wants_drafts=bool(_DRAFTS.search(text)),
                   leans_on_previous=bool(_FOLLOW.search(text)) or len(text.split()) <= 4)
 
 
-_COMPARING = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech)\b")
+_COMPARING = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech|lan luot)\b")
 _LEVEL_WORD = r"(?:cap )?(?:tinh|huyen|xa(?! hoi))"
 _LEVEL_LIST = re.compile(rf"\b{_LEVEL_WORD}(?:(?:\s*(?:,|-|/)\s*|\s+(?:va|voi|hay|hoac|lan)\s+|\s+){_LEVEL_WORD})+\b")
 
@@ -324,3 +383,39 @@ def level_of(text: str) -> set[str]:
 def _for_levels(folded: str) -> str:
     """'ủy ban nhân dân xã' read as 'ubnd xã': the level patterns name the body by its abbreviation."""
     return folded.replace("uy ban nhan dan", "ubnd") if "uy ban nhan dan" in folded else folded
+
+
+_ASKING = re.compile(r"\b(?:la gi|nhu the nao|the nao|ra sao|la bao nhieu|bao nhieu|la ai|la ngay nao|ngay nao|"
+                     r"khi nao|bao gio|nhung gi|gom nhung gi|gi)\b")
+
+
+def asking_spans(folded: str) -> list[tuple[int, int]]:
+    """Where a (folded) question says what it asks (a date, an amount, a body, a signer, a list: "do ai ky", "cham
+    nhat ngay nao"), overlapping spans merged, in order."""
+    from knowledge.kinds import asking_patterns
+
+    spans: list[tuple[int, int]] = []
+    for p in (*_META.values(), *asking_patterns(), _LIST, _ASKING):
+        spans += [m.span() for m in p.finditer(folded) if m.end() > m.start()]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def asking_phrase(folded: str) -> str:
+    """What a (folded) question asks, in its own words ("do ai ky"); empty when it does not say."""
+    return " ".join(folded[a:b] for a, b in asking_spans(folded))
+
+
+def fact_phrase(folded: str) -> str:
+    """The words that ask a document's fact ("nguoi ky", "ban hanh ngay nao"), or ""."""
+    return " ".join(m.group(0) for p in (*_META.values(), _ISSUED_BEFORE) for m in p.finditer(folded))
+
+
+def province_keys(name: str) -> list[str]:
+    """The folded ways a province is written ("ba ria - vung tau", "brvt", "vung tau")."""
+    return [fold(name), *(k for k, v in _PROVINCE_ALIASES.items() if v == name)]

@@ -255,3 +255,266 @@ def test_a_time_amount_is_a_number_before_its_unit():
     from knowledge.kinds import holds_amount
     assert holds_amount("giai đoạn 05 năm (2021 - 2025)", "nam")
     assert not holds_amount("chậm nhất ngày 30/01 của năm kế hoạch", "nam")
+
+
+def test_each_province_clause_is_asked_apart_with_what_the_question_asks(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("kh cchc 2022 dong thap va cv 7946 bac kan ai ky")
+    assert a.answered and a.kind == "items"
+    assert "Phạm Thiện Nghĩa" in a.text and "Nguyễn Đăng Bình" in a.text
+    dong_thap = a.text.split("• ")[1]
+    assert dong_thap.startswith("Đồng Tháp") and "Phạm Thiện Nghĩa" in dong_thap
+
+
+def test_levels_asked_in_turn_get_one_item_each(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ở Bắc Kạn kế hoạch CCHC năm của xã và của sở lần lượt phải ban hành chậm nhất ngày nào")
+    assert a.answered and a.kind == "items" and "28/02" in a.text and "30/01" in a.text
+
+
+def test_a_follow_up_naming_only_a_new_task_asks_what_the_previous_one_asked(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("Sở Tư pháp Khánh Hòa đề xuất phương án đơn giản hóa TTHC đợt 1 lúc nào?")
+    a = bundled_kb.answer("còn đề án định lượng hóa công việc?", previous=first.turn())
+    assert a.answered and "tháng 9/2017" in body(a.text)
+
+
+def test_a_follow_up_naming_the_previous_document_searches_it_for_its_own_words(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ha tinh so nao chu tri khac phuc han che par index")
+    a = bundled_kb.answer("tuyên truyền kế hoạch này do sở nào chủ trì", previous=first.turn())
+    assert a.answered and "Sở Thông tin và Truyền thông" in body(a.text)
+
+
+def test_a_percentage_asked_at_the_end_of_the_question_must_be_in_the_answer(bundled_kb: KnowledgeBase):
+    from knowledge.service import asked_unit
+
+    assert asked_unit("rut ngan thoi gian bao nhieu %") == "%"
+    a = bundled_kb.answer("brvt rut ngan thoi gian giai quyet tthc bao nhieu %")
+    assert a.answered and "35% đến 40%" in body(a.text)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("ke hoach thi dua cchc nam 2025 cua brvt co chi tieu gi", "năm 2025"),  # 2025 only as the end of "2021-2025"
+    ("thong tu quy dinh che do cong vu nam 2028 the nao", "năm 2028"),  # a year no passage writes
+    ("chi so par index cua tinh lam donng nam 2022 xep thu may", "Lâm Đồng"),  # a province with one letter wrong
+])
+def test_a_year_or_mistyped_province_the_store_lacks_is_declined(bundled_kb: KnowledgeBase, question, says):
+    a = bundled_kb.answer(question)
+    assert not a.answered and says in a.text
+
+
+def test_a_year_stated_or_dated_counts_the_end_of_a_period_does_not():
+    from knowledge.service import states_year
+
+    assert states_year("đến năm 2025 đạt 80%", 2025) and states_year("ngày 30/12/2025", 2025)
+    assert not states_year("giai đoạn 2021-2025", 2025) and not states_year("giai đoạn 2021 - 2025", 2025)
+
+
+def test_a_year_in_a_date_of_the_question_is_not_asked_alone(empty_kb: KnowledgeBase):
+    empty_kb.add_bytes("luat.txt", "LUẬT CƯ TRÚ\n\nĐiều 38. Điều khoản thi hành\n\n1. Luật này có hiệu lực thi hành từ "
+                                   "ngày 01 tháng 7 năm 2021.\n\n3. Sổ hộ khẩu được tiếp tục sử dụng đến hết ngày "
+                                   "31 tháng 12 năm 2022 (giai đoạn 2021-2023).\n".encode())
+    empty_kb.ensure_ready()
+    a = empty_kb.answer("Sổ hộ khẩu được tiếp tục sử dụng đến hết ngày 01/01/2023, đúng hay sai?")
+    assert "năm 2023" not in a.text  # not declined for its year: the question dates something, it asks no year
+
+
+def test_a_year_the_passages_state_is_answered(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chi so par index cua ha tinh nam 2021 xep thu may")
+    assert a.answered and "8/63" in body(a.text)
+
+
+def test_the_document_a_plan_rests_on_is_read_from_its_legal_basis_lines(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ke hoach cua ha tinh thuc hien nghi quyet nao cua ban chap hanh dang bo tinh")
+    assert a.answered and "12-NQ/TU" in body(a.text)
+
+
+def test_the_number_of_another_type_of_document_is_read_from_the_text(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("chương trình hành động của bắc kạn được phê duyệt bằng quyết định số mấy")
+    assert a.answered and a.kind == "passage" and "1814/QĐ-UBND" in body(a.text)
+    own = bundled_kb.answer("cong van cua bac kan so may")
+    assert own.kind == "fact" and "7946/UBND-NCPC" in own.text
+
+
+def test_a_document_named_by_its_number_is_a_place_of_its_own_in_a_question(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("người ký dự thảo kế hoạch hà tĩnh và công văn 7946 là ai")
+    assert a.answered and a.kind == "items" and "Nguyễn Hồng Lĩnh" in a.text and "Nguyễn Đăng Bình" in a.text
+
+
+def test_a_follow_up_naming_another_document_asks_the_same_fact(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kế hoạch thi đua của brvt do ai ký")
+    a = bundled_kb.answer("còn kế hoạch cchc đồng tháp?", previous=first.turn())
+    assert a.answered and "Phạm Thiện Nghĩa" in a.text
+
+
+def test_a_follow_up_naming_a_new_task_with_its_own_question_keeps_only_the_place(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ở hà tĩnh sở nào chủ trì hướng dẫn khắc phục hạn chế par index")
+    a = bundled_kb.answer("thế còn tuyên truyền thì sở nào", previous=first.turn())
+    assert a.answered and "Sở Thông tin và Truyền thông" in body(a.text)
+
+
+def test_a_fact_asked_with_a_year_the_document_is_not_of_is_not_its_fact(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("ke hoach cchc nam 2019 cua ha tinh ai ki")
+    assert not a.answered
+    b = bundled_kb.answer("kh thi dua nam 2023 brvt ai ki")
+    assert b.kind == "fact" and "Đặng Minh Thông" in b.text
+
+
+def test_a_question_naming_one_phrase_of_a_section_title_gets_its_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("muc dich cua ke hoach thi dua brvt la gi")
+    assert a.answered and body(a.text).startswith("Mục đích, yêu cầu:")
+    assert "Cải thiện những tồn tại, hạn chế" in body(a.text) and body(a.text).count("•") >= 3
+
+
+def test_tasks_asked_of_the_province_are_not_answered_with_the_governments(bundled_kb: KnowledgeBase):
+    from knowledge.answer import asked_owner, owner_fit
+
+    assert asked_owner("nhiem vu trong tam cua tinh".split()) == "province"
+    assert asked_owner("nhiem vu cua chinh phu".split()) == "government"
+    assert owner_fit("03 nhiệm vụ trọng tâm của Chính phủ là", "province") < 1.0
+    province = bundled_kb.answer("ba nhiệm vụ trọng tâm cchc của tỉnh bắc kạn gồm gì")
+    assert "nâng cao chất lượng đội ngũ cán bộ" in body(province.text) and "Chính phủ số" not in body(province.text)
+    government = bundled_kb.answer("3 nhiem vu trong tam cua chinh phu trong 10 nam toi")
+    assert "Chính phủ điện tử, Chính phủ số" in body(government.text)
+
+
+def test_a_follow_up_naming_another_index_replaces_the_previous_one(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("ha tinh par index 2021 xep thu may")
+    a = bundled_kb.answer("con sipas?", previous=first.turn())
+    assert a.answered and body(a.text).startswith("Chỉ số hài lòng") and "9,12/10" in body(a.text)
+
+
+def test_a_numbered_step_in_a_follow_up_replaces_the_previous_one():
+    from knowledge.answer import Turn
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    done = complete("con dot 2?", understand("con dot 2?"), Turn("stp de xuat don gian hoa tthc dot 1 luc nao"))
+    assert "dot 2" in done and "dot 1" not in done and "luc nao" in done
+
+
+def test_a_short_follow_up_without_con_goes_on_with_the_previous_question(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kế hoạch thi đua brvt: hồ sơ đề nghị khen thưởng có những gì")
+    a = bundled_kb.answer("gửi mấy bộ", previous=first.turn())
+    assert a.answered and "01 bộ" in body(a.text)
+
+
+def test_a_question_naming_only_a_document_frame_leans_on_the_previous_answer(bundled_kb: KnowledgeBase):
+    from knowledge.followup import leans_on
+    from knowledge.understand import understand
+
+    assert leans_on(understand("căn cứ chỉ thị nào của UBND tỉnh"))
+    assert not leans_on(understand("chỉ thị nào của UBND tỉnh Khánh Hòa nói về ISO"))
+    assert not leans_on(understand("kế hoạch nào yêu cầu tuyên truyền cải cách hành chính"))
+    first = bundled_kb.answer("khánh hòa sở tttt kiểm tra tạo lập hồ sơ điện tử trên phần mềm một cửa khi nào")
+    a = bundled_kb.answer("căn cứ chỉ thị nào của UBND tỉnh", previous=first.turn())
+    assert a.answered and "19/CT-UBND" in body(a.text) and "Khánh Hòa" in a.text
+
+
+def test_a_follow_up_stays_in_the_province_of_the_previous_answer(bundled_kb: KnowledgeBase):
+    from knowledge.answer import Turn
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    done = complete("ai chu tri", understand("ai chu tri"), Turn("tinh nao ap dung iso 9001"), "Chỉ thị", "Khánh Hòa")
+    assert "khanh hoa" in done
+    other = complete("con ha tinh?", understand("con ha tinh?"), Turn("tinh nao ap dung iso 9001"), "Chỉ thị", "Khánh Hòa")
+    assert "khanh hoa" not in other
+
+
+def test_a_topic_before_the_provinces_goes_to_each_even_with_con(bundled_kb: KnowledgeBase):
+    from knowledge.service import split_parts
+    from knowledge.understand import understand
+
+    q = "giai quyet ho so tthc: khanh hoa tre han bao nhieu % thi ko dc xep hang tot, con brvt dung han toi thieu bao nhieu"
+    parts = split_parts(q, understand(q), bundled_kb.documents_info())
+    assert [name for name, _, _ in parts] == ["Khánh Hòa", "Bà Rịa - Vũng Tàu"]
+    assert all(sub.startswith("giai quyet ho so tthc") for _, sub, _ in parts)
+    a = bundled_kb.answer(q)
+    assert a.kind == "items" and "10%" in a.text and "99%" in a.text
+
+
+def test_the_fact_asked_by_the_whole_question_is_not_added_to_a_clause_asking_its_own(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("kh cchc nam: bac kan han chot cua so nganh la ngay nao, con ha tinh kh cchc 2022 la kh so may")
+    assert a.kind == "items" and "30/01" in a.text and "520" in a.text
+
+
+def test_a_date_asked_before_the_verb_is_the_issue_date(bundled_kb: KnowledgeBase):
+    from knowledge.understand import understand
+
+    assert understand("kh cchc 2022 cua dong thap thang may ban hanh").meta == "issued"
+    assert understand("cap xa thang may ban hanh kh cchc").meta is None
+    a = bundled_kb.answer("ke hoach cchc 2022 dong thap thang may ban hanh, con du thao cua ha tinh thang may")
+    assert a.kind == "items" and "tháng 12 năm 2021" in a.text and "tháng 7 năm 2022" in a.text
+
+
+def test_a_province_asked_apart_loses_the_va_joining_it_to_the_other(bundled_kb: KnowledgeBase):
+    from knowledge.service import _without_place
+
+    assert " ".join(_without_place("bac kan va dong thap yeu cau gi", "Đồng Tháp").split()) == "bac kan yeu cau gi"
+    assert " ".join(_without_place("brvt, ha tinh yeu cau gi", "Bà Rịa - Vũng Tàu").split()) == "ha tinh yeu cau gi"
+    a = bundled_kb.answer("bao cao dinh ky cchc: bac kan va dong thap quy dinh nhung ky bao cao nao")
+    assert a.kind == "items" and "hằng quý, 6 tháng, hằng năm" in a.text
+
+
+def test_a_follow_up_naming_another_actor_asks_the_same_rule_of_it(bundled_kb: KnowledgeBase):
+    from knowledge.answer import Turn, asked_owner, owner_fit
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    assert asked_owner("can bo tre han bao nhieu".split()) == "person"
+    assert asked_owner("co quan va can bo".split()) == ""
+    assert owner_fit("Cơ quan, đơn vị có từ 10% hồ sơ trễ hạn", "person") < 1.0
+    assert owner_fit("Cơ quan quản lý cán bộ", "person") == 1.0
+    done = complete("con cong chuc thi sao", understand("con cong chuc thi sao"),
+                    Turn("don vi tre han bao nhieu % ho so thi bi xep loai kem (khanh hoa)"))
+    assert "cong chuc" in done and "don vi" not in done and "tre han" in done
+    first = bundled_kb.answer("khanh hoa: don vi tre han tu bao nhieu % ho so thi khong duoc xep hang tot")
+    a = bundled_kb.answer("the con cong chuc vien chuc thi sao", previous=first.turn())
+    assert a.answered and "hoàn thành tốt nhiệm vụ" in body(a.text)
+
+
+def test_a_document_named_by_its_title_gives_its_facts(bundled_kb: KnowledgeBase):
+    from knowledge.service import _titled
+
+    docs = bundled_kb.documents_info()
+    assert _titled("ke hoach nang cao trach nhiem nguoi dung dau trong cai cach hanh chinh", docs).province == \
+        "Bà Rịa - Vũng Tàu"
+    assert _titled("ke hoach cai cach hanh chinh nam 2022", docs) is None  # too few words to tell
+    a = bundled_kb.answer("ai ky ke hoach phong trao thi dua nang cao trach nhiem nguoi dung dau")
+    assert a.kind == "fact" and "Đặng Minh Thông" in a.text
+
+
+def test_which_document_is_a_draft_is_answered_from_the_documents_status(bundled_kb: KnowledgeBase):
+    from knowledge.understand import understand
+
+    assert understand("van ban nao van con la du thao vay").wants_drafts
+    assert understand("nhung ke hoach nao chua ban hanh chinh thuc").wants_drafts
+    assert not understand("du thao ke hoach cua ha tinh ai ky").wants_drafts
+    a = bundled_kb.answer("co van ban nao chi la du thao khong")
+    assert a.answered and a.kind == "documents" and "Hà Tĩnh" in a.text and "Đồng Tháp" not in a.text
+
+
+def test_a_law_no_passage_names_is_declined_as_outside_the_store(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("luat dat dai sua doi co hieu luc tu ngay nao")
+    assert not a.answered and "luật được hỏi" in a.text
+    kept = bundled_kb.answer("xu ly ky luat nghiem cac co quan de tre han ho so o khanh hoa")
+    assert kept.answered
+
+
+def test_a_list_asked_goes_on_into_the_sentence_giving_its_items(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("bắc kạn: các nhiệm vụ trọng tâm trong chương trình hành động 05 năm tới của tỉnh gồm những gì")
+    assert a.answered and "xây dựng chính quyền điện tử" in body(a.text)
+
+
+def test_a_task_dated_only_by_its_section_title_is_shown_under_it(bundled_kb: KnowledgeBase):
+    from knowledge.answer import parent_title
+
+    assert parent_title("3. Các sở thực hiện ngay từ quý II/2017 › a") == "Các sở thực hiện ngay từ quý II/2017"
+    assert parent_title("II. NHIỆM VỤ") == ""
+    a = bundled_kb.answer("khanh hoa: cac so nganh phai cong khai quy hoach chinh sach tren trang thong tin dien tu tu bao gio")
+    assert a.answered and body(a.text).startswith("Các sở, ngành") and "quý II/2017" in body(a.text)
+
+
+def test_a_rank_asked_of_a_province_whose_documents_state_none_is_declined(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("dong thap chi so papi 2021 dung thu bao nhieu")
+    assert not a.answered and "không nêu thứ hạng" in a.text
+    b = bundled_kb.answer("chỉ số SIPAS của hà tĩnh xếp thứ mấy")
+    assert b.answered and "05/63" in b.text

@@ -116,3 +116,29 @@ def test_levels_written_out_or_listed_bare_when_compared():
                                       "lanh dao nao ky cv 7946"])
 def test_who_signed_asked_other_ways(question):
     assert understand(question).meta == "signer"
+
+
+def test_what_a_question_asks_is_found_in_its_own_words():
+    from knowledge.understand import asking_phrase
+
+    assert asking_phrase("kh thi dua brvt do ai ky") == "do ai ky"
+    assert "cham nhat ngay nao" in asking_phrase("xa ban hanh ke hoach cham nhat ngay nao")
+    assert asking_phrase("de an dinh luong hoa cong viec") == ""
+
+
+def test_a_level_named_first_or_by_its_owner_is_a_level():
+    assert understand("xa o bac kan gui ke hoach ve dau").levels == {"xa"}
+    assert understand("han cua so va cua xa").levels == {"so", "xa"}
+    assert understand("so noi vu bac kan lam gi").levels == set()
+
+
+def test_a_province_with_one_letter_wrong_is_the_province_a_real_word_is_not():
+    from knowledge.understand import provinces_in
+
+    assert provinces_in("tinh lam donng xep thu may") == ["Lâm Đồng"]
+    assert provinces_in("kh cchc dong thapp") == ["Đồng Tháp"]
+    assert provinces_in("lam dung chuc vu") == [] and provinces_in("quan tri he thong") == []
+
+
+def test_a_district_named_by_its_owner_is_a_level():
+    assert understand("han cua xa va cua huyen o bac kan").levels == {"xa", "huyen"}
