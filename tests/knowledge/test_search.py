@@ -92,3 +92,15 @@ def test_a_semicolon_inside_brackets_does_not_end_a_sentence():
             "ban hành chậm nhất ngày 28/02.")
     assert _sentences(line) == ["Gửi UBND tỉnh (qua Sở Nội vụ; Sở Kế hoạch và Đầu tư) theo dõi việc thực hiện;",
                                 "Đối với UBND cấp xã ban hành chậm nhất ngày 28/02."]
+
+
+def test_one_edit_in_a_three_letter_word_is_corrected_only_when_it_forms_a_phrase():
+    """'tfn' is one edit from 'tin' (similarity 0.67, under the general cutoff): corrected where 'thông tin' is a
+    phrase of the documents; a two-letter word is not stretched ('vo' is not 'với')."""
+    searcher = Searcher(SearchIndex.build([IndexDoc("cung cấp thông tin cho người dân"), IndexDoc("làm việc với tổ chức")]))
+    from knowledge.understand import read_question
+
+    words = [t.word for t in searcher.correct(read_question("cung cap thong tfn", searcher._has_bigram))]
+    assert words[-1] == "tin"
+    words = [t.word for t in searcher.correct(read_question("lam viec vo to chuc", searcher._has_bigram))]
+    assert "voi" not in words
