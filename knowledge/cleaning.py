@@ -16,6 +16,8 @@ _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
 _STRUCTURE = re.compile(r"^(?:[-–•+]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d+|Chương\s+[IVXLC\d]+|Mục\s+\d+)",
                         re.I)
 _SENTENCE_END = tuple(".:;!?”\")…")
+# an article heading of a law: its title ends without a full stop, and what follows it in capitals is its body
+_LAW_HEADING = re.compile(r"^Điều\s+\d+[a-z]?\b")
 # lines of the header block that stand alone, however they were wrapped ("Số: …", the place and date, "V/v …")
 _HEADER_LINE = re.compile(r"^(?:Số\s*[:.]|V/v\b|Kính gửi\b|CỘNG HÒA|CỘNG HOÀ|Độc lập\s*[-–]|[^,\d]{2,40},\s*ngày\b.*\bnăm\b|"
                           r"DỰ THẢO$|Dự thảo$)")
@@ -91,7 +93,8 @@ def _join_lines(lines: list[str]) -> str:
             out.append(line)
             continue
         if out and not _STRUCTURE.match(line) and (line[0].islower() or not out[-1].endswith(_SENTENCE_END)):
-            if not _looks_like_signature(out[-1]) and not out[-1].isupper():
+            if not _looks_like_signature(out[-1]) and not out[-1].isupper() and not (
+                    _LAW_HEADING.match(out[-1]) and not line[0].islower()):
                 out[-1] += " " + line
                 continue
         out.append(line)

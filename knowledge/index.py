@@ -1,11 +1,12 @@
-"""BM25 over folded syllables, adjacent-syllable bigrams and one-apart pairs, in three fields, built with numpy."""
+"""BM25 over folded syllables, adjacent-syllable bigrams and one-apart pairs, in three fields, built with numpy; the
+passages of one article of a law are also scored as a whole."""
 from __future__ import annotations
 
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ K1 = 0.6  # lower than the textbook 1.2: measured better on ALQAC (see retrieval
 B = 0.75
 CONTEXT_WEIGHT = 0.8  # a term found in the headings or title scores this share of its weight there
 TITLE_WEIGHT = 0.2  # a term of the passage's own heading adds this share of its weight there
+GROUP_WEIGHT = 0.5  # a passage of an article split into several passages: this share of its score is the article's
 NUMBER_PREFIX = "n:"
 INDEX_FILE = "index.npz"  # arrays and metadata (stamp, vocabulary) in one file
 _BIGRAM = np.int64(1) << np.int64(32)
@@ -29,6 +31,8 @@ class IndexDoc:
     body: str
     context: str = ""  # enclosing headings, document type, number, title, issuer, province
     title: str = ""  # the passage's own heading ("Số lượng khen thưởng"), matched additively
+    group: str = ""  # the article it belongs to ("12/Điều 5"): consecutive passages of one group are also one document
+    group_context: str = ""  # the article's own headings and its document's name (the context of the whole)
 
 
 class Vocabulary:
@@ -262,11 +266,17 @@ class Field:
 
 class SearchIndex:
     """A pure search structure over a list of texts: position in the list in, scores out. `terms` holds the body and
-    the context of each passage in one field, so that a term costs one posting list at question time."""
+    the context of each passage in one field, so that a term costs one posting list at question time; `groups` holds
+    the articles made of several passages as wholes (`group_of`: each passage's article, -1 for none)."""
 
-    def __init__(self, vocab: Vocabulary, terms: Field, title: Field) -> None:
+    def __init__(self, vocab: Vocabulary, terms: Field, title: Field, groups: Field | None = None,
+                 group_of: np.ndarray | None = None) -> None:
         self.vocab, self.terms, self.title = vocab, terms, title
         self.n_docs = terms.n_docs
+        self.groups = groups if groups is not None else Field(np.zeros(0, np.int64), np.zeros(1, np.int64),
+                                                               np.zeros(0, np.int32), np.zeros(0, np.float32), 0)
+        self.group_of = np.full(self.n_docs, -1, dtype=np.int32) if group_of is None else group_of.astype(np.int32)
+        self._grouped = np.flatnonzero(self.group_of >= 0)
         self._joined: dict[str, tuple[str, str]] | None = None
         self._unigram_df: np.ndarray | None = None
         self._idf: dict[int, float] = {}  # idf of the terms of recent questions (asked for per sentence weighed)
@@ -277,14 +287,24 @@ class SearchIndex:
         k1 = K1 if k1 is None else k1
         b = B if b is None else b
         vocab = Vocabulary()
-        terms, title = FieldBuilder(merged=True), FieldBuilder()
+        terms, title, groups = FieldBuilder(merged=True), FieldBuilder(), FieldBuilder(merged=True)
+        group_of: list[int] = []
+        current = _Group()
         for d in docs:
             # one-apart pairs in the body only: a chat question drops the little words between the ones it keeps
             body, length = doc_terms(d.body, vocab, skips=True)
             terms.add(body, length, doc_terms(d.context, vocab)[0])
             title.add(*doc_terms(d.title, vocab))
+            if not d.group or d.group != current.key:
+                current.close(groups, group_of)
+                current = _Group(d.group, len(group_of), doc_terms(d.group_context, vocab)[0])
+            group_of.append(-1)
+            if d.group:
+                current.add(body, length)
+        current.close(groups, group_of)
         # no length normalisation of the context: a passage without headings must not gain from its shorter context
-        return cls(vocab, terms.finish(k1, b), title.finish(k1, b))
+        return cls(vocab, terms.finish(k1, b), title.finish(k1, b), groups.finish(k1, b),
+                   np.array(group_of, dtype=np.int32))
 
     def df(self, code: int) -> int:
         """Passages whose body holds the term."""
@@ -302,33 +322,38 @@ class SearchIndex:
     def scores(self, weighted: Sequence[tuple[int, float]]) -> np.ndarray:
         """Passage scores for (term code, query weight) pairs: per term its body score, or where the passage's headings
         or document name hold it, its context score instead (a term there selects the section or document; it does
-        not rank passages within it), plus a share of its score in the passage's own heading."""
+        not rank passages within it), plus a share of its score in the passage's own heading. A passage of an article
+        made of several passages scores mostly as its article (GROUP_WEIGHT), the rest its own: the article is what
+        matches a question, the passage what is shown."""
         out = np.zeros(self.n_docs, dtype=np.float32)
         if not weighted:
             return out
         codes = np.fromiter((c for c, _ in weighted), dtype=np.int64, count=len(weighted))
-        for f, share in ((self.terms, 1.0), (self.title, TITLE_WEIGHT)):
-            if not len(f.codes):
-                continue
-            j = np.minimum(np.searchsorted(f.codes, codes), len(f.codes) - 1)
-            found = f.codes[j] == codes
-            starts, ends = f.indptr[j].tolist(), f.indptr[j + 1].tolist()
-            for (_, w), s, e, ok in zip(weighted, starts, ends, found.tolist()):
-                if ok and e > s:
-                    out[f.docs[s:e]] += np.float32(w * share) * f.weights[s:e]
+        query = np.fromiter((w for _, w in weighted), dtype=np.float32, count=len(weighted))
+        _accumulate(self.terms, codes, query, out)
+        _accumulate(self.title, codes, query * np.float32(TITLE_WEIGHT), out)
+        if len(self._grouped) and len(self.groups.codes):
+            whole = np.zeros(self.groups.n_docs, dtype=np.float32)
+            _accumulate(self.groups, codes, query, whole)
+            own = out[self._grouped]
+            own *= np.float32(1 - GROUP_WEIGHT)
+            own += np.float32(GROUP_WEIGHT) * whole[self.group_of[self._grouped]]
+            out[self._grouped] = own
         return out
 
     def holds(self, code: int, doc: int) -> bool:
         """Whether the passage holds the term in its body or its context."""
         return self.terms.holds(code, doc)
 
-    def holds_many(self, code: int, docs: np.ndarray) -> np.ndarray:
-        """Which of `docs` hold the term (in the body or the context)."""
-        postings, _ = self.terms.postings(code)
-        if not len(postings):
-            return np.zeros(len(docs), dtype=bool)
-        j = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
-        return postings[j] == docs
+    def holds_many(self, code: int, docs: np.ndarray, whole: bool = False) -> np.ndarray:
+        """Which of `docs` hold the term (in the body or the context); with `whole`, a passage of an article made of
+        several passages holds what any passage of its article holds."""
+        held = _member(self.terms.postings(code)[0], docs)
+        if whole and len(self._grouped):
+            group = self.group_of[docs]
+            inside = group >= 0
+            held[inside] |= _member(self.groups.postings(code)[0], group[inside])
+        return held
 
     def unigram_df(self) -> np.ndarray:
         """Document frequency of every unigram id (body plus context), for breaking ties between corrections."""
@@ -354,9 +379,10 @@ class SearchIndex:
     def save(self, folder: Path, stamp: str) -> None:
         """One file, written aside and swapped in atomically: replicas sharing `folder` never see a mix."""
         folder.mkdir(parents=True, exist_ok=True)
-        arrays = {f"{name}_{part}": getattr(f, part) for name, f in (("terms", self.terms), ("title", self.title))
-                  for part in _PARTS}
-        meta = json.dumps({"stamp": stamp, "n_docs": self.n_docs, "words": self.vocab.words}, ensure_ascii=False)
+        arrays = {f"{name}_{part}": getattr(f, part) for name, f in self._fields() for part in _PARTS}
+        arrays["group_of"] = self.group_of
+        meta = json.dumps({"stamp": stamp, "n_docs": self.n_docs, "n_groups": self.groups.n_docs,
+                           "words": self.vocab.words}, ensure_ascii=False)
         arrays["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix="index.", suffix=".tmp")
         try:
@@ -373,12 +399,61 @@ class SearchIndex:
         try:
             with np.load(folder / INDEX_FILE) as z:
                 meta = json.loads(z["meta"].tobytes().decode())
-                fields = [Field(*(z[f"{n}_{part}"] for part in _PARTS[:4]), meta["n_docs"],
-                                *(z[f"{n}_{part}"] for part in _PARTS[4:])) for n in ("terms", "title")]
+                fields = [Field(*(z[f"{n}_{part}"] for part in _PARTS[:4]), meta[n_docs],
+                                *(z[f"{n}_{part}"] for part in _PARTS[4:]))
+                          for n, n_docs in (("terms", "n_docs"), ("title", "n_docs"), ("groups", "n_groups"))]
+                group_of = z["group_of"]
         except (OSError, ValueError, KeyError, UnicodeDecodeError):
             return None
-        return cls(Vocabulary(meta["words"]), *fields), str(meta["stamp"])
+        return cls(Vocabulary(meta["words"]), *fields, group_of), str(meta["stamp"])
+
+    def _fields(self) -> tuple[tuple[str, Field], ...]:
+        return ("terms", self.terms), ("title", self.title), ("groups", self.groups)
 
 
 _IDF_CACHE = 50_000
 _PARTS = ("codes", "indptr", "docs", "weights", "dfs", "ctx_dfs")
+
+
+def _accumulate(f: Field, codes: np.ndarray, query: np.ndarray, out: np.ndarray) -> None:
+    """Adds query weight × posting weight of each known term of `codes` to `out` (indexed by the field's documents)."""
+    if not len(f.codes):
+        return
+    j = np.minimum(np.searchsorted(f.codes, codes), len(f.codes) - 1)
+    found = f.codes[j] == codes
+    starts, ends = f.indptr[j].tolist(), f.indptr[j + 1].tolist()
+    for w, s, e, ok in zip(query.tolist(), starts, ends, found.tolist()):
+        if ok and e > s:
+            out[f.docs[s:e]] += np.float32(w) * f.weights[s:e]
+
+
+def _member(postings: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are in the sorted `postings`."""
+    if not len(postings) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    j = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+    return postings[j] == docs
+
+
+@dataclass
+class _Group:
+    """The article being read while building: its passages' body terms, gathered until the next article starts."""
+
+    key: str = ""
+    first: int = 0  # position of its first passage
+    context: np.ndarray | None = None
+    parts: list[np.ndarray] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, body: np.ndarray, length: int) -> None:
+        self.parts.append(body)
+        self.length += length
+
+    def close(self, groups: FieldBuilder, group_of: list[int]) -> None:
+        """An article of several passages becomes one document of `groups`; one of a single passage stays as it is."""
+        if len(self.parts) < 2:
+            return
+        number = len(groups.lengths)
+        groups.add(np.concatenate(self.parts), self.length, self.context)
+        for i in range(self.first, self.first + len(self.parts)):
+            group_of[i] = number

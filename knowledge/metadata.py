@@ -88,6 +88,8 @@ def extract_meta(paragraphs: list[str]) -> DocumentMeta:
             break
     if type_idx is not None:
         meta.title = _subject_after(head_lines, type_idx)
+    else:
+        meta.doc_type, meta.title = _typed_title(head_lines[:4])
     for line in head_lines[:10]:
         m = _SUBJECT_VV.match(line)
         if m:
@@ -133,6 +135,24 @@ def _subject_after(lines: list[str], type_idx: int) -> str:
         title = " ".join(words)
         title = title[:1].upper() + title[1:]
     return title
+
+
+def _typed_title(lines: list[str]) -> tuple[str, str]:
+    """A heading line in capitals naming the type and the subject together ("LUẬT PHÒNG, CHỐNG MA TÚY" -> "Luật",
+    "Phòng, chống ma túy"), or ("", "")."""
+    for line in lines:
+        words = line.split()
+        if not line.isupper() or not 2 <= len(words) <= TYPED_TITLE_WORDS:
+            continue
+        for n in (2, 1):
+            kind = _TYPE_FOLDS.get(fold(" ".join(words[:n])).upper())
+            if kind and len(words) > n:
+                rest = " ".join(words[n:]).lower()
+                return kind, rest[:1].upper() + rest[1:]
+    return "", ""
+
+
+TYPED_TITLE_WORDS = 16
 
 
 def _type_from_symbol(symbol: str) -> str:

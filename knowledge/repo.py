@@ -88,11 +88,11 @@ def all_passages(session: Session) -> list[tuple[Passage, Document]]:
     return [(p, d) for p, d in rows.all()]
 
 
-def index_rows(session: Session) -> Iterator[tuple[int, str, str, str, str, str, str, str]]:
-    """What the search index needs of every passage, streamed in passage order: id, text, heading, and its
-    document's type, number, title, issuer and province."""
-    q = (select(Passage.id, Passage.text, Passage.heading, Document.doc_type, Document.number, Document.title,
-                Document.issuer, Document.province)
+def index_rows(session: Session) -> Iterator[tuple[int, str, str, str | None, int, str, str, str, str, str]]:
+    """What the search index needs of every passage, streamed in passage order: id, text, heading, section, document
+    id, and its document's type, number, title, issuer and province."""
+    q = (select(Passage.id, Passage.text, Passage.heading, Passage.section, Passage.document_id, Document.doc_type,
+                Document.number, Document.title, Document.issuer, Document.province)
          .join(Document, Passage.document_id == Document.id).order_by(Passage.id)
          .execution_options(yield_per=2000))
     for row in session.execute(q):

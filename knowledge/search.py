@@ -16,6 +16,9 @@ EXPANSION_WEIGHT = 0.5
 NUMBER_WEIGHT = 3.0
 SKIP_WEIGHT = 0.5  # two content words of the question found one syllable apart in a passage
 FUZZY_CUTOFF = 0.7
+# one edit in a three-letter syllable ("tfn" for "tin", "ccó" for "có") scores 0.67: taken only when the correction
+# forms a phrase of the documents with a neighbour (not for two letters: "vo" -> "voi" is a real word's stretch)
+SUPPORTED_CUTOFF = 0.66
 UNSUPPORTED_GUESS = 0.5  # share of a correction's confidence kept when it fits neither neighbour
 PAIR_SHARE = 0.6
 UNKNOWN_WORD_PAIR = 0.5  # weight in the phrase share of a pair with a word the documents lack
@@ -110,13 +113,15 @@ class Searcher:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        found = process.extract(word, self._alpha(), scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF,
-                                limit=8)
-        if not found:
-            return None
+        found = process.extract(word, self._alpha(), scorer=OSA.normalized_similarity, score_cutoff=SUPPORTED_CUTOFF,
+                                limit=16)
 
         def fits(cand: str) -> bool:
             return (prev is not None and self._has_bigram(prev, cand)) or (nxt is not None and self._has_bigram(cand, nxt))
+
+        found = [f for f in found if f[1] >= FUZZY_CUTOFF or (len(word) >= 3 and fits(f[0]))]
+        if not found:
+            return None
 
         def rank(item: tuple[str, float, int]) -> tuple[float, int, int]:
             cand, score, _ = item
@@ -197,23 +202,24 @@ class Searcher:
         return self.index.idf(code) if code >= 0 else self.max_idf
 
     def search(self, text: str, k: int = 10) -> tuple[Query, list[Hit]]:
+        """The k best passages for a question, one per article of a law (its best passage: the article's other
+        passages score nearly as much and would crowd out the other articles)."""
         q = self.analyse(text)
         if not q.terms or self.index.n_docs == 0:
             return q, []
         scores = self.index.scores(list(q.terms.items()))
-        k = min(k, self.index.n_docs)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
+        top = top_one_per_group(scores, self.index.group_of, min(k, self.index.n_docs))
         cover = self.coverage(q, top)
         hits = [Hit(int(d), float(scores[d]), float(c)) for d, c in zip(top, cover)]
         return q, hits
 
     def coverage(self, q: Query, docs: np.ndarray) -> np.ndarray:
-        """For each passage, the idf-weighted share of the question's content it holds (pairs weigh more)."""
+        """For each passage, the idf-weighted share of the question's content it holds (pairs weigh more); a passage
+        of an article made of several passages holds what its article holds (a question about an article names what
+        its clauses say between them)."""
         n = len(docs)
         codes = {c for u in q.units for c in (u.code, *u.alts) if c >= 0} | set(q.numbers)
-        present = {c: self.index.holds_many(c, docs).astype(np.float32) for c in codes}
+        present = {c: self.index.holds_many(c, docs, whole=True).astype(np.float32) for c in codes}
         numbered = np.zeros(n, dtype=bool)
         for c in q.numbers:
             numbered |= present[c] > 0
@@ -227,3 +233,25 @@ class Searcher:
         else:
             cov = shares[0] if shares else np.zeros(n, dtype=np.float32)
         return np.where(numbered, 1.0, cov)
+
+
+def top_one_per_group(scores: np.ndarray, group_of: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best scores above 0, best first, keeping the best of each group (group -1: no group)."""
+    n = len(scores)
+    pool = min(n, k * 4 if (group_of >= 0).any() else k)
+    while True:
+        top = np.argpartition(-scores, pool - 1)[:pool] if pool < n else np.arange(n)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        groups = group_of[top]
+        grouped = groups >= 0
+        first = np.ones(len(top), dtype=bool)
+        if grouped.any():
+            _, where = np.unique(groups[grouped], return_index=True)
+            keep = np.zeros(int(grouped.sum()), dtype=bool)
+            keep[where] = True
+            first[grouped] = keep
+        kept = top[first]
+        if len(kept) >= k or pool >= n or len(top) < pool:
+            return kept[:k]
+        pool = min(n, pool * 4)

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 MIN_COVERAGE = 0.48
 FURTHER_SHARE = 0.6  # a further source scores at least this share of the best one
 CANDIDATES = 20
+SOURCE_FLOOR_SHARE = 0.5  # share of the decline floor that the further candidates of an answered question must reach
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,16 @@ def passage_info(p: Passage, d: Document) -> PassageInfo:
 def context_text(heading: str, *document: str) -> str:
     """What the context field of a passage holds: its headings and its document's type, number, title, issuer..."""
     return " ".join(x for x in (heading if heading != INFO_HEADING else "", *document) if x)
+
+
+def article_of(section: str | None, heading: str) -> tuple[str, str]:
+    """The article of a law a passage belongs to ('Điều 5' of section 'Điều 5.2') and that article's own heading
+    ('Điều 5. Các hành vi bị nghiêm cấm'); ('', '') outside articles."""
+    m = _ARTICLE_OF.match(section or "")
+    if not m:
+        return "", ""
+    head = next((part for part in heading.split(" › ") if _ARTICLE_OF.match(part)), m.group(0))
+    return m.group(0), head
 
 
 def own_title(heading: str) -> str:
@@ -169,10 +180,12 @@ class KnowledgeBase:
 
         ids: list[int] = []
 
-        def docs(rows: Iterator[tuple[int, str, str, str, str, str, str, str]]) -> Iterator[IndexDoc]:
-            for passage_id, text, heading, *document in rows:
+        def docs(rows: Iterator[tuple[int, str, str, str | None, int, str, str, str, str, str]]) -> Iterator[IndexDoc]:
+            for passage_id, text, heading, section, doc_id, *document in rows:
                 ids.append(passage_id)
-                yield IndexDoc(text, context_text(heading, *document), own_title(heading))
+                group, head = article_of(section, heading)
+                yield IndexDoc(text, context_text(heading, *document), own_title(heading),
+                               f"{doc_id}/{group}" if group else "", context_text(head, *document) if group else "")
 
         with self.db.session() as s:
             index = SearchIndex.build(docs(repo.index_rows(s)))
@@ -488,7 +501,13 @@ class KnowledgeBase:
         wanted = max(CANDIDATES, 2 * top)
         query, hits = loaded.searcher.search(text, wanted if where is None else wanted * 4)
         floor = min_coverage(query)
-        hits = [h for h in hits if h.coverage >= floor]
+        # the floor decides whether the question is answered; once some passage reaches it, the articles of a law need
+        # only a share of it (an article holding part of a long question may be where the answer is)
+        if any(h.coverage >= floor for h in hits):
+            grouped = loaded.index.group_of
+            hits = [h for h in hits if h.coverage >= (SOURCE_FLOOR_SHARE * floor if grouped[h.doc] >= 0 else floor)]
+        else:
+            hits = []
         doc_of = self._doc_of(loaded) if where is not None or pinned is not None else {}
         if where is not None:
             hits = [h for h in hits if doc_of.get(h.doc) in where]

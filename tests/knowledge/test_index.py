@@ -122,3 +122,44 @@ def test_an_index_saved_in_an_older_layout_is_rebuilt(tmp_path: Path):
     with open(tmp_path / INDEX_FILE, "wb") as fh:
         np.savez(fh, **arrays)
     assert SearchIndex.load(tmp_path) is None
+
+
+def test_an_article_of_several_passages_is_also_scored_as_a_whole(tmp_path: Path):
+    """Passages of one article (same group, one after another) score GROUP_WEIGHT of the article's BM25 (its
+    passages' bodies together, its own headings as context) plus the rest of their own; a one-passage article and
+    passages outside articles keep their own score."""
+    from knowledge.index import GROUP_WEIGHT
+
+    docs = [IndexDoc("người lao động được nghỉ phép", "Điều 1. Nghỉ phép › 1", group="d/Điều 1",
+                     group_context="Điều 1. Nghỉ phép"),
+            IndexDoc("mười hai ngày làm việc mỗi năm", "Điều 1. Nghỉ phép › 2", group="d/Điều 1",
+                     group_context="Điều 1. Nghỉ phép"),
+            IndexDoc("người lao động được trả lương", "Điều 2. Tiền lương", group="d/Điều 2",
+                     group_context="Điều 2. Tiền lương"),
+            IndexDoc("văn bản khác về ngày làm việc", "")]
+    index = SearchIndex.build(docs)
+    assert index.group_of.tolist() == [0, 0, -1, -1] and index.groups.n_docs == 1
+    plain = SearchIndex.build([IndexDoc(d.body, d.context) for d in docs])
+    for word in ("ngay", "lao", "phep"):
+        code, own = index.vocab.code(word), plain.vocab.code(word)
+        got, alone = index.scores([(code, 1.0)]), plain.scores([(own, 1.0)])
+        g = index.groups.postings(code)[1]  # the article's weight for the term (0 when it lacks it)
+        article = float(g[0]) if len(g) else 0.0
+        for i in (0, 1):
+            assert math.isclose(got[i], (1 - GROUP_WEIGHT) * alone[i] + GROUP_WEIGHT * article, rel_tol=1e-5, abs_tol=1e-6)
+        assert np.allclose(got[2:], alone[2:])
+    code = index.vocab.code("ngay")
+    assert index.holds_many(code, np.array([0, 1, 2])).tolist() == [False, True, False]
+    assert index.holds_many(code, np.array([0, 1, 2]), whole=True).tolist() == [True, True, False]
+    index.save(tmp_path, "s")
+    again, _ = SearchIndex.load(tmp_path)
+    assert again.group_of.tolist() == index.group_of.tolist()
+    assert np.array_equal(again.groups.weights, index.groups.weights)
+    assert np.allclose(again.scores([(code, 1.0)]), index.scores([(code, 1.0)]))
+
+
+def test_search_returns_one_passage_per_article():
+    docs = [IndexDoc(f"thời hạn nghỉ phép khoản {i}", "Điều 1", group="d/Điều 1", group_context="Điều 1")
+            for i in range(5)] + [IndexDoc("nghỉ phép năm", "Điều 2"), IndexDoc("thời hạn hợp đồng", "Điều 3")]
+    hits = Searcher(SearchIndex.build(docs)).search("thoi han nghi phep", 3)[1]
+    assert len(hits) == 3 and sum(h.doc < 5 for h in hits) == 1

@@ -215,3 +215,20 @@ def test_oversized_file_is_refused(tmp_path: Path):
     with pytest.raises(IngestError, match="quá lớn"):
         kb.add_bytes("big.txt", (SAMPLE * 10).encode())
     assert kb.list_documents() == []
+
+
+def test_a_law_as_plain_text_keeps_its_name_and_article_titles():
+    """A law pasted as text: the type and subject on one line in capitals, each article's title on its own line with
+    its body on the next; the title is the article's heading, not the start of its first sentence."""
+    text = ("LUẬT PHÒNG, CHỐNG MA TÚY\n\nĐiều 1. Phạm vi điều chỉnh\nLuật này quy định về phòng, chống ma túy.\n\n"
+            "Điều 2. Giải thích từ ngữ\nTrong Luật này, các từ ngữ dưới đây được hiểu như sau:\n"
+            "1. Chất ma túy là chất gây nghiện, chất hướng thần.\n2. Tiền chất là hóa chất không thể thiếu được.\n\n"
+            "Điều 3. Trách nhiệm của các cơ quan\nthuộc Chính phủ\nCác bộ thực hiện quản lý nhà nước.\n")
+    parsed = parse_text("luat.txt", text)
+    assert (parsed.meta.doc_type, parsed.meta.title) == ("Luật", "Phòng, chống ma túy")
+    first = next(s for s in parsed.segments if s.section == "Điều 1")
+    assert first.heading == "Điều 1. Phạm vi điều chỉnh" and first.text.startswith("Luật này")
+    clause = next(s for s in parsed.segments if s.section == "Điều 2.1")
+    assert clause.heading == "Điều 2. Giải thích từ ngữ › 1"
+    # a title wrapped onto a line in lower case is still one title
+    assert any(s.heading == "Điều 3. Trách nhiệm của các cơ quan thuộc Chính phủ" for s in parsed.segments)

@@ -92,3 +92,31 @@ def test_a_semicolon_inside_brackets_does_not_end_a_sentence():
             "ban hành chậm nhất ngày 28/02.")
     assert _sentences(line) == ["Gửi UBND tỉnh (qua Sở Nội vụ; Sở Kế hoạch và Đầu tư) theo dõi việc thực hiện;",
                                 "Đối với UBND cấp xã ban hành chậm nhất ngày 28/02."]
+
+
+def test_one_edit_in_a_three_letter_word_is_corrected_only_when_it_forms_a_phrase():
+    """'tfn' is one edit from 'tin' (similarity 0.67, under the general cutoff): corrected where 'thông tin' is a
+    phrase of the documents; a two-letter word is not stretched ('vo' is not 'với')."""
+    searcher = Searcher(SearchIndex.build([IndexDoc("cung cấp thông tin cho người dân"), IndexDoc("làm việc với tổ chức")]))
+    from knowledge.understand import read_question
+
+    words = [t.word for t in searcher.correct(read_question("cung cap thong tfn", searcher._has_bigram))]
+    assert words[-1] == "tin"
+    words = [t.word for t in searcher.correct(read_question("lam viec vo to chuc", searcher._has_bigram))]
+    assert "voi" not in words
+
+
+_LAW = ("LUẬT HÔN NHÂN\n\nĐiều 1. Điều kiện kết hôn\nNam, nữ kết hôn với nhau phải tuân theo các điều kiện sau đây:\n"
+        "1. Nam từ đủ 20 tuổi trở lên, nữ từ đủ 18 tuổi trở lên.\n2. Việc kết hôn do nam và nữ tự nguyện quyết định.\n\n"
+        "Điều 2. Đăng ký kết hôn\nViệc kết hôn phải được đăng ký tại cơ quan nhà nước có thẩm quyền.\n\n"
+        "Điều 3. Tài sản chung\nTài sản chung của vợ chồng gồm tài sản do vợ, chồng tạo ra.\n")
+
+
+def test_an_article_answers_what_its_clauses_say_between_them(empty_kb: KnowledgeBase):
+    """Through answer(): the question's words are spread over the lead-in and a clause of one article; the article is
+    what matches, shown once, by its best clause."""
+    empty_kb.add_bytes("luat.txt", _LAW.encode())
+    a = empty_kb.answer("nam nữ đủ 20 tuổi có đủ điều kiện kết hôn không", top=5)
+    assert a.answered and a.sources[0].passage.section.startswith("Điều 1")
+    assert "20 tuổi" in a.text
+    assert len({s.passage.section.split(".")[0] for s in a.sources}) == len(a.sources)  # one source per article
