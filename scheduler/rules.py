@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from scheduler import rule_task
-from scheduler.rule_text import INVISIBLE, normalize
+from scheduler.rule_text import INVISIBLE, folded, normalize
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -1391,6 +1391,31 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
     `calendar` is used by rules counted in working days ("05 ngày làm việc kể từ …") and by the last
     working day of a period.
     """
+    rule = _parse_rule(text, calendar, _named_year=_named_year)
+    _check_said_count(text, rule)
+    return rule
+
+
+_SAID_COUNT = re.compile(r"\b(?P<n>hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\s*(?:(?:trong|moi|mot|hang)\s+|/\s*)nam\b|"
+                         r"\b(?:hang|moi)\s+nam\s+(?P<m>hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\b")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4}
+
+
+def _check_said_count(text: str, rule: DueRule) -> None:
+    """'Hai lần mỗi năm, chậm nhất ngày 10/7 và 10/01': as many due dates a year as the rule says, or refused."""
+    said = _SAID_COUNT.search(folded(text))
+    if said is None:
+        return
+    word = said.group("n") or said.group("m")
+    n = _COUNT_WORDS.get(word) or int(word)
+    got = len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31))) if rule.recurring else 1
+    if got != n:
+        raise RuleError(f"Chưa rõ ý: quy tắc nói {n} lần mỗi năm nhưng hạn đọc được («{rule.canonical}») cho {got} "
+                        f"lần mỗi năm. Hãy ghi đủ {n} ngày hạn, ví dụ «chậm nhất ngày 30/6 và 31/12 hằng năm».")
+
+
+def _parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: bool = True) -> DueRule:
+    """parse_rule without the check of a said count of reports a year."""
     if not isinstance(text, str) or not text.strip():
         raise RuleError(f"Chưa có quy tắc hạn. Ví dụ: {EXAMPLE}, «chậm nhất ngày 30/01 hằng năm».")
     if len(text) > 500:
@@ -1408,7 +1433,8 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
     if excepted is not None:
         return excepted
     first: tuple[str, _Ctx] | None = None
-    for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
+    # a parenthesised list of periods is part of the rule, unless that fails; then a rule said only in parentheses
+    for remarks in ("periods", "drop", "keep"):
         normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
         s, kinds = _split_label(normalised)
         s = _body(s)
@@ -1545,7 +1571,7 @@ def _label_counts(kinds: tuple[str, ...]) -> set[int] | None:
 def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm': the rule read from its timing words alone, when
     the words left over carry no timing (they describe the work), and the period words among them agree with it."""
-    for remarks in ("periods", "drop"):
+    for remarks in ("periods", "drop", "keep"):
         reading = _restated_within(rule_task.read(normalize(clean, remarks=remarks), clean))
         mains = reading.of("main")
         if len(mains) != 1:
@@ -1553,6 +1579,8 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         frames, labels, contents = reading.of("frame"), reading.of("label"), reading.of("content")
         units = [u for u in map(rule_task.frame_unit, frames) if u]
         lead = [f"hang {_UNIT_WORDS[u]}" for u in units if u != "H"]
+        if lead and len(_DATE_TOKEN.findall(mains[0].text)) >= 2 and not re.search(r"\d/\d{4}\b", mains[0].text):
+            lead = ["hang nam"]  # "Định kỳ quý, hạn 15/3, 15/6, 15/9 và 15/12": days of the year, as many as periods
         six = ["H1", "H2"] if "H" in units else []
         label_kinds = _label_kinds(" ".join(lab.text for lab in labels))
         report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
