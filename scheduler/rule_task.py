@@ -35,7 +35,7 @@ _ATOM = re.compile(
     r"sau(?! (?!(?:ngay|khi|ke|tinh|thoi|han|dot|ky|tuan|thang|quy|nam|do|tet|lien|hang|moi|cac|truoc|cham|den|\d)\b)[a-z])|"
     r"(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|den het|den|het|han chot|han nop|han|trong|toi da|"
     r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
-    r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
+    r"tinh tu|tinh den|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
     # "trừ"/"riêng" as an exception only before what it excepts ("riêng quý IV", not "báo cáo riêng về …")
     r"neu|(?:tru|rieng)(?= (?:quy|thang|nam|ky|dot|tuan|bao cao|bc|doi voi|voi|cac|ngay|thu|\d)(?= |$))|ngoai tru|"
     r"truong hop|chu nhat|gio|phut)(?= |$)")

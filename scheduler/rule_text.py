@@ -92,6 +92,10 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "kể từ ngày nhận văn bản (ngày 14/4/2026)": the event's date, given in parentheses, is the start
     (r"\b(ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?(?:[a-z]+\s+){1,7}?[(\[]\s*(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})\s*[)\]]",
      r"\1 ngay \2"),
+    # "trước 5 ngày làm việc so với ngày họp UBND tỉnh 23/7/2027": the event's date, given after its name, is the base
+    (r"(\d\s+ngay(?:\s+lam\s+viec)?(?:\s+(?:truoc|sau))?\s+(?:so\s+voi|ke\s+tu|tinh\s+tu|tinh\s+den))\s+ngay\s+"
+     r"(?:(?!ngay\b)[a-z]+\s+){1,7}?(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\b",
+     r"\1 ngay \2"),
     # "Hai đợt trong năm: trước 30/4 và trước 31/10": as many dates a year as listed
     # (also "Hằng năm 2 kỳ", "Hai lần mỗi năm", "2 lần/năm"; `rules.parse_rule` checks the count against the dates)
     (r"\b(?:hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\s*(?:(?:trong|moi|mot|hang)\s+|/\s*)nam\b|"
@@ -157,6 +161,15 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
+    # "trong tuần cuối của tháng cuối quý": within the last week, i.e. by the last day of that month ("thứ 6 tuần cuối
+    # tháng" is a weekday, read by its own production)
+    (r"(?<!thu \d )(?<!thu cn )\b(?:trong\s+)?tuan\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?"
+     r"(?=(?:cac\s+|moi\s+|hang\s+)?(?:thang\s+cuoi\s+quy|thang\s+\d{1,2}\b|thang|quy|nam)\b)", "ngay cuoi cung "),
+    # "ngày 15 hằng tháng và ngày cuối tháng": several days a month, the last one the month's end
+    (r"\bngay\s+(\d{1,2})\s+(?:hang|moi)\s+thang\s+(va|hoac)\s+(?:vao\s+)?ngay\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?(?:moi\s+|hang\s+)?thang\b",
+     r"ngay \1 \2 cuoi hang thang"),
+    (r"\bngay\s+(\d{1,2})\s+(va|hoac)\s+(?:vao\s+)?ngay\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?(?:moi|hang)\s+thang\b",
+     r"ngay \1 \2 cuoi hang thang"),
     # "(tháng 6 và tháng 12), chậm nhất ngày 15": the months listed before the day, read as "ngày 15 tháng 6 và 12"
     (r"\b(?:trong\s+)?(?:cac\s+)?thang\s+(\d{1,2}(?:\s*(?:,|va|hoac)\s*(?:thang\s+)?\d{1,2})+)\s*[,;~]?\s*"
      r"(cham\s+nhat|truoc|han(?:\s+chot|\s+nop)?|den\s+het)\s+ngay\s+(\d{1,2})\b(?![/\-\d]|\.\d|\s+(?:cua\s+)?(?:thang|hang|moi|cac))",
@@ -204,6 +217,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      r"(?:ke\s+tu\s+)?(?:khi\s+)?ket\s+thuc\s+)quy\b", "thang dau quy sau"),
     # "tháng liền kề (sau)": the next month
     (r"\bthang\s+lien\s+ke(?:\s+sau|\s+tiep\s+theo)?\b", "thang sau"),
+    # "tháng (liền kề) sau kỳ báo cáo": the month after the reported one
+    (r"\b(thang|quy|nam)\s+(sau|tiep\s+theo|ke\s+tiep)\s+(?:khi\s+)?(?:ket\s+thuc\s+)?ky\s+bao\s+cao\b", r"\1 \2"),
     # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy
     (r"\bnam\s+(\d{2})\b(?![/\d]|\s+(?:ngay|thang|lan|tuan|quy|nam)\b)", r"nam 20\1"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),

@@ -874,9 +874,14 @@ def _counted_from_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
                  canonical=canonical)
 
 
+LAST_OF_MONTH = 31  # a month's last day among several days a month (clamped to the month's length)
+
+
 def _monthly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
     """'ngày 1 và 15 hằng tháng': several due days each month."""
     days = sorted({_day(x, "«ngày 1 và 15 hằng tháng»") for x in re.findall(r"\d{1,2}", m.group("d") + " " + m.group("more"))})
+    if re.search(r"\bcuoi\b", m.group("more")):  # "ngày 15 và ngày cuối tháng": the month's last day, whatever its date
+        days = [d for d in days if d < 28] + [LAST_OF_MONTH]
     strict = _strict(m)
 
     def per_year(y: int) -> list[Period]:
@@ -887,7 +892,8 @@ def _monthly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
                 out.append(Period(due.isoformat(), f"Hạn {_dmy(due)}", due))
         return out
 
-    listed = ", ".join(map(str, days[:-1])) + " và " + str(days[-1])
+    names = [str(d) if d != LAST_OF_MONTH else "ngày cuối" for d in days]
+    listed = ", ".join(names[:-1]) + " và " + names[-1]
     note = f"trước các ngày {listed} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {listed}"
     return _rule(ctx, f"Hằng tháng, {note}; mỗi ngày là một hạn riêng.", per_year,
                  canonical=f"{_lead(strict)} ngày {listed} hằng tháng")
@@ -1007,7 +1013,7 @@ GRAMMAR: tuple[Production, ...] = (
                _in_period_yearly),
     Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
                _month_list),
-    Production("monthly_days", rf"{{LEAD}}ngay {D}(?P<more>(?: (?:va|hoac) (?:ngay )?\d{{1,2}})+) {_EVERY} thang",
+    Production("monthly_days", rf"{{LEAD}}ngay {D}(?P<more>(?: (?:va|hoac) (?:ngay )?(?:\d{{1,2}}|cuoi(?: cung)?))+) {_EVERY} thang",
                _monthly_days),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
@@ -1177,7 +1183,7 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
 # "03 ngày làm việc trước ngày 15 tháng cuối quý", "trước 2 ngày so với ngày 20 hằng tháng",
 # "5 ngày làm việc sau ngày cuối cùng của tháng": another rule's due dates moved by N (working) days
 _OFFSET = re.compile(r"^(?:(?:cham nhat|it nhat|toi thieu|som hon) )*(?:(?P<pre>truoc|sau) )?(?P<n>\d{1,2}) "
-                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu))? "
+                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu|tinh den))? "
                      r"(?P<base>(?:ngay |thu |\d|khi ket thuc |ket thuc ).+)$")
 
 
@@ -1586,7 +1592,7 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
         kinds = tuple(dict.fromkeys([*six, *label_kinds]))
         ctx = _Ctx(clean, calendar, tuple(dict.fromkeys([*six, *report_kinds])))
-        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units)])), kinds, ctx)
+        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units, report_kinds)])), kinds, ctx)
         if rule is None:
             continue
         _check_agreement(rule, reading, units, label_kinds, contents)
@@ -1609,7 +1615,7 @@ def _restated_within(reading: rule_task.Reading) -> rule_task.Reading:
     return rule_task.Reading(tuple(replace(r, kind="frame") if r in restated else r for r in reading.runs))
 
 
-def _within_period(main: str, units: list[str]) -> str:
+def _within_period(main: str, units: list[str], kinds: tuple[str, ...] = ()) -> str:
     """'Mỗi quý … hoàn thành trong quý', 'Định kỳ 6 tháng … trong tháng 6 và tháng 12': within each period the
     recurrence names, i.e. by its last day. Only with that recurrence said: "trong tháng" alone names no period."""
     said = {_UNIT_WORDS.get(u) for u in units}
@@ -1620,9 +1626,18 @@ def _within_period(main: str, units: list[str]) -> str:
     if w and w.group("unit") in said and re.match(r" (?:cham nhat|truoc|ngay|han|den het)\b", main[w.end():]):
         return main[w.end():].strip()
     w = _WITHIN_MONTHS.fullmatch(main)
-    if w and units:
+    # or with the report's periods named, one per month listed ("Báo cáo 6 tháng đầu năm và 6 tháng cuối năm …
+    # trong tháng 6 và tháng 12")
+    named = bool(kinds) and all(k in PERIOD_KINDS for k in kinds) and w is not None \
+        and _months_fit(sorted(KINDS[k].last for k in kinds), sorted(int(x) for x in re.findall(r"\d{1,2}", w.group("mm"))))
+    if w and (units or named):
         return f"ngay cuoi cung thang {w.group('mm')} hang nam"
     return main
+
+
+def _months_fit(period_ends: list[int], months: list[int]) -> bool:
+    """One month per period, each in the period's last month or within the two months after it."""
+    return len(period_ends) == len(months) and all(0 <= mo - end <= 2 for end, mo in zip(period_ends, months))
 
 
 def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str], label_kinds: tuple[str, ...],
