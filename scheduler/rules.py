@@ -197,7 +197,14 @@ def _list_kinds(months: list[int], ctx: _Ctx) -> list[str]:
     """One period kind per listed date: the label's kinds when they pair up, else quarters/halves when spaced so."""
     named = [k for k in ctx.kinds if k in PERIOD_KINDS]
     if len(named) == len(months) and len(set(named)) == len(named):
-        return named
+        if len(named) < 2 or len(set(months)) != len(months):
+            return named
+        # "6 tháng một lần, hạn 15/7 và 15/01 năm sau": each period with the listed month that follows its end soonest
+        ends = sorted(named, key=lambda k: KINDS[k].last)
+        ms = sorted(months)
+        turn = min(range(len(ms)), key=lambda r: sum((mo - KINDS[k].last) % 12 for k, mo in zip(ends, ms[r:] + ms[:r])))
+        of = dict(zip(ms[turn:] + ms[:turn], ends))
+        return [of[mo] for mo in months]
     if len(ctx.kinds) == 1 and ctx.kinds[0] in ("Q", "M"):
         return [ctx.kinds[0]] * len(months)
     ms = sorted(months)
