@@ -1460,6 +1460,8 @@ def _parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year:
             rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
             _refuse_dropped_exception(clean)
+            _refuse_a_choice(clean, remarks)
+            _refuse_other_spacing(clean, remarks)
             return _in_named_year(rule, clean) if _named_year else rule
     composite = _clauses_rule(clean, calendar)
     if composite is not None:
@@ -1603,6 +1605,8 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         if rule is None:
             continue
         _check_agreement(rule, reading, units, label_kinds, contents)
+        _refuse_a_choice(clean, remarks)
+        _refuse_other_spacing(clean, remarks)
         return replace(rule, summary=f"{rule.summary} {_task_note(reading)}".strip())
     return None
 
@@ -1921,19 +1925,20 @@ _OTHER_SPACING = re.compile(r"\b(?:(?:hai|ba|bon|bay|tam|chin|muoi|nua|\d{1,2}) 
 _CHOICE = re.compile(r"(?<![\d/])(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) hoac (?:ngay )?(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?)(?![\d/])")
 
 
-def _refuse_a_choice(clean: str) -> None:
-    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong."""
-    found = _CHOICE.search(normalize(clean, remarks="drop").text)
+def _refuse_a_choice(clean: str, remarks: str = "drop") -> None:
+    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong.
+    (`remarks="keep"` when the rule was read with its parenthesised words.)"""
+    found = _CHOICE.search(normalize(clean, remarks=remarks).text)
     if found:
         raise RuleError(f"{_quoted(clean, 60)} cho chọn giữa hai ngày («{found.group(1)} hoặc {found.group(2)}»): hãy ghi "
                         f"một ngày hạn, ví dụ «chậm nhất ngày {found.group(2)}…», hoặc nếu phải nộp cả hai lần thì ghi "
                         f"«{found.group(1)} và {found.group(2)}».")
 
 
-def _refuse_other_spacing(clean: str) -> None:
+def _refuse_other_spacing(clean: str, remarks: str = "drop") -> None:
     """'hai tuần một lần', 'mỗi 2 tháng', 'tháng hai lần': a spacing the grammar does not have is refused, not read as
     weekly or monthly ('6 tháng một lần' is both halves, '3 tháng một lần' quarterly)."""
-    mapped = normalize(clean, remarks="drop")
+    mapped = normalize(clean, remarks=remarks)
     found = _OTHER_SPACING.search(mapped.text)
     if found and not re.search(r"\b6 thang\b", found.group(0)):
         a, b = mapped.span(*found.span())

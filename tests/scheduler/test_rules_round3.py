@@ -75,6 +75,9 @@ def test_weekly_work_about_next_week() -> None:
     ("Báo cáo quý I và quý III gửi Sở trong tháng 6 và tháng 12", "Không hiểu"),
     # (a month of the next year for the second half is not paired yet: refused rather than mislabelled)
     ("Báo cáo 6 tháng đầu năm và 6 tháng cuối năm gửi Sở trong tháng 7 và tháng 1", "Không hiểu"),
+    # a rule read with its parenthesised words is checked like any other: a choice, an unsupported spacing
+    ("(trước ngày 10/6) hoặc 20/6", "chọn giữa hai ngày"),
+    ("Báo cáo (2 tháng một lần, trước ngày 10/6 và 10/12 hằng năm)", "chưa được hỗ trợ"),
     # "riêng" before a period stays an exception (refused: nothing said for it)
     ("chậm nhất ngày 10 tháng cuối quý, riêng quý IV", "riêng"),
 ])
