@@ -30,11 +30,15 @@ _ATOM = re.compile(
     # "hằng"/"mỗi" only before what recurs ("mô hình mới" is new, not every)
     r"dinh ky|(?:hang|moi)(?= (?:tuan|thang|quy|nam|ky|ngay|thu|lan|dot|nua|\d))|cac|so voi|"
     # "sau" before a word that is not timing ("khắc phục sau kiểm tra") names the work
+    # … but "tháng sau", "năm sau" are the next period, whatever follows ("chậm nhất ngày 05 tháng sau gửi …")
+    r"(?:(?<=thang )|(?<=tuan )|(?<=quy )|(?<=nam )|(?<=ky ))sau|"
     r"sau(?! (?!(?:ngay|khi|ke|tinh|thoi|han|dot|ky|tuan|thang|quy|nam|do|tet|lien|hang|moi|cac|truoc|cham|den|\d)\b)[a-z])|"
     r"(?:mot|1) lan|lan|trong vong|vong|dung thoi han|dung han|thoi han|thoi gian|cham nhat|truoc|den het|den|het|han chot|han nop|han|trong|toi da|"
     r"khong qua|hoac|va|dau(?: tien)?|cuoi(?: cung)?|giua|thu nhat|tiep theo|ke tiep|lien sau|lien ke|ke tu|"
-    r"tinh tu|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
-    r"neu|tru|rieng|ngoai tru|truong hop|chu nhat|gio|phut)(?= |$)")
+    r"tinh tu|tinh den|tu|ket thuc|bat dau|nay|toi|khi|hom|mai|som|thuong xuyen|dot xuat|theo yeu cau|lien tuc|"
+    # "trừ"/"riêng" as an exception only before what it excepts ("riêng quý IV", not "báo cáo riêng về …")
+    r"neu|(?:tru|rieng)(?= (?:quy|thang|nam|ky|dot|tuan|bao cao|bc|doi voi|voi|cac|ngay|thu|\d)(?= |$))|ngoai tru|"
+    r"truong hop|chu nhat|gio|phut)(?= |$)")
 # Runs made only of these carry no timing by themselves ("các đơn vị", "trễ hạn", "từ", "và").
 _WEAK = frozenset({"va", "hoac", "cac", "so voi", "lan", "mot lan", "1 lan", "tu", "trong", "den", "han", "toi", "nay", "het",
                    "kip thoi", "trong vong", "vong", "dung thoi han", "dung han", "thoi han", "thoi gian"})
@@ -44,7 +48,7 @@ _EDGE_WEAK = frozenset({"va", "hoac", "cac", "tu", "den", "trong", "toi", "nay",
 _LABEL = re.compile(r"(?:(?:quy [1-4]|(?:6|9) thang(?: (?:dau|cuoi) nam)?|nam|quy|thang|tuan)(?: (?:va|hoac))? ?)+")
 _FRAME = re.compile(r"(?:dinh ky )?(?:hang|moi) (?P<unit>tuan|thang|quy|nam)(?: (?:mot|1) lan)?"
                     r"|(?:dinh ky (?P<six>6) thang(?: (?:mot|1) lan)?|(?P<six2>6) thang (?:mot|1) lan)"
-                    r"|(?P<unit2>tuan|thang|quy|nam) (?:mot|1) lan|dinh ky")
+                    r"|(?P<unit2>tuan|thang|quy|nam) (?:mot|1) lan|dinh ky(?: (?P<unit3>tuan|thang|quy|nam))?")
 # "báo cáo tháng trước", "lịch công tác tuần sau": the period the work is about, not when it is due
 _CONTENT = re.compile(r"^(?P<unit>tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)"
                       r"(?= |$)(?! (?:ngay|thu|\d|khi|ket thuc|lan|ky|[a-z]+ \d))")
@@ -160,6 +164,7 @@ def _classify(runs: list[Run]) -> list[Run]:
         before_task = k == len(runs) - 1 or runs[k + 1].kind == "task"
         split = _leading_label(r) if r.kind == "main" and after_task and k > 0 else None
         split = split or (_leading_content(r) if r.kind == "main" and after_task and k > 0 else None)
+        split = split or (_leading_subject(r) if r.kind == "main" and after_task and k > 0 else None)
         split = split or (_edge_frame(r) if r.kind == "main" else None)
         if r.kind != "main":
             out.append(r)
@@ -196,6 +201,18 @@ def _leading_label(r: Run) -> list[Run] | None:
     return None
 
 
+def _leading_subject(r: Run) -> list[Run] | None:
+    """'… thi đua CCHC năm 2027 chậm nhất ngày 10/01/2028': the period the work is about, with its year, then the
+    rule."""
+    words = r.text.split()
+    for n in range(min(len(words) - 1, 5), 0, -1):
+        head, rest = " ".join(words[:n]), " ".join(words[n:])
+        if _SUBJECT.fullmatch(head) and _BODY_LEAD.match(rest) and re.search(r"\d", rest):
+            cut = r.source.split()
+            return [Run("subject", head, " ".join(cut[:n]), r.span), Run("main", rest, " ".join(cut[n:]) or r.source, r.span)]
+    return None
+
+
 _HEAD_CONTENT = re.compile(r"(?:tuan|thang|quy|nam) (?:truoc|nay|sau|toi|tiep theo|ke tiep)")
 _TAIL_RECURRENCE = re.compile(r".* (?:hang|moi) (?:tuan|thang|quy|nam)")
 
@@ -218,7 +235,11 @@ def _edge_frame(r: Run) -> list[Run] | None:
     for n in range(min(len(words) - 1, 6), 1, -1):
         for head, rest, frame_first in ((words[:n], words[n:], True), (words[-n:], words[:-n], False)):
             f = _FRAME.fullmatch(" ".join(head))
-            if f and (f.group("six") or f.group("six2") or f.group("unit2")) and re.search(r"\d|\bngay\b", " ".join(rest)):
+            # a plain "hằng quý" stays with the rule, which reads it, unless the rule is a list of days of the year
+            # ("Định kỳ quý, hạn 15/3, 15/6, 15/9 và 15/12")
+            listed = len(re.findall(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])", " ".join(rest))) >= 2
+            if f and (f.group("six") or f.group("six2") or f.group("unit2") or f.group("unit3") or listed) \
+                    and re.search(r"\d|\bngay\b", " ".join(rest)):
                 frame, main = Run("frame", " ".join(head), r.source, r.span), Run("main", " ".join(rest), r.source, r.span)
                 return [frame, main] if frame_first else [main, frame]
     return None
@@ -234,7 +255,7 @@ def report_label(reading: Reading, label: Run) -> bool:
 def frame_unit(frame: Run) -> str:
     """'W', 'M', 'Q', 'Y', 'H' (six months) or '' (just "định kỳ")."""
     f = _FRAME.fullmatch(frame.text)
-    unit = f and (f.group("unit") or f.group("unit2"))
+    unit = f and (f.group("unit") or f.group("unit2") or f.group("unit3"))
     six = f and (f.group("six") or f.group("six2"))
     if f is None or not (unit or six):
         return ""

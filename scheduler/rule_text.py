@@ -92,8 +92,14 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "kể từ ngày nhận văn bản (ngày 14/4/2026)": the event's date, given in parentheses, is the start
     (r"\b(ke\s+tu|tinh\s+tu)\s+(?:ngay\s+)?(?:[a-z]+\s+){1,7}?[(\[]\s*(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})\s*[)\]]",
      r"\1 ngay \2"),
+    # "trước 5 ngày làm việc so với ngày họp UBND tỉnh 23/7/2027": the event's date, given after its name, is the base
+    (r"(\d\s+ngay(?:\s+lam\s+viec)?(?:\s+(?:truoc|sau))?\s+(?:so\s+voi|ke\s+tu|tinh\s+tu|tinh\s+den))\s+ngay\s+"
+     r"(?:(?!ngay\b)[a-z]+\s+){1,7}?(?:ngay\s+)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\b",
+     r"\1 ngay \2"),
     # "Hai đợt trong năm: trước 30/4 và trước 31/10": as many dates a year as listed
-    (r"\b(?:hai|ba|bon|[2-4])\s+dot\s+(?:trong|moi|mot|hang)\s+nam\b", "hang nam"),
+    # (also "Hằng năm 2 kỳ", "Hai lần mỗi năm", "2 lần/năm"; `rules.parse_rule` checks the count against the dates)
+    (r"\b(?:hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\s*(?:(?:trong|moi|mot|hang)\s+|/\s*)nam\b|"
+     r"\b(?:hang|moi)\s+nam\s+(?:hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\b", "hang nam"),
     # "hoàn thành trong tháng đầu quý sau", "trong tháng cuối quý": by that month's last day
     (r"\btrong\s+(?:(?:vong|thoi\s+han)\s+)?(?=thang\s+(?:dau(?:\s+tien)?\s+quy\s+(?:sau|tiep\s+theo|ke\s+tiep)|cuoi\s+quy)\b)",
      "ngay cuoi cung "),
@@ -155,6 +161,19 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\bquy\s+(iv|iii|ii|i|[1-4])\b", lambda m: "quy " + _ROMAN_VAL.get(m.group(1), m.group(1))),
     (r"\bquy\s+(\d)\s*-\s*(\d{4})\b", r"quy \1/\2"),
     (r"\b(quy\s+\d|thang\s+\d{1,2}(?:\s*-\s*\d{1,2})?)/(\d{2})(?![\d/])", r"\1/20\2"),
+    # "trong tuần cuối của tháng cuối quý": within the last week, i.e. by the last day of that month ("thứ 6 tuần cuối
+    # tháng" is a weekday, read by its own production)
+    (r"(?<!thu \d )(?<!thu cn )\b(?:trong\s+)?tuan\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?"
+     r"(?=(?:cac\s+|moi\s+|hang\s+)?(?:thang\s+cuoi\s+quy|thang\s+\d{1,2}\b|thang|quy|nam)\b)", "ngay cuoi cung "),
+    # "ngày 15 hằng tháng và ngày cuối tháng": several days a month, the last one the month's end
+    (r"\bngay\s+(\d{1,2})\s+(?:hang|moi)\s+thang\s+(va|hoac)\s+(?:vao\s+)?ngay\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?(?:moi\s+|hang\s+)?thang\b",
+     r"ngay \1 \2 cuoi hang thang"),
+    (r"\bngay\s+(\d{1,2})\s+(va|hoac)\s+(?:vao\s+)?ngay\s+cuoi(?:\s+cung)?\s+(?:cua\s+)?(?:moi|hang)\s+thang\b",
+     r"ngay \1 \2 cuoi hang thang"),
+    # "(tháng 6 và tháng 12), chậm nhất ngày 15": the months listed before the day, read as "ngày 15 tháng 6 và 12"
+    (r"\b(?:trong\s+)?(?:cac\s+)?thang\s+(\d{1,2}(?:\s*(?:,|va|hoac)\s*(?:thang\s+)?\d{1,2})+)\s*[,;~]?\s*"
+     r"(cham\s+nhat|truoc|han(?:\s+chot|\s+nop)?|den\s+het)\s+ngay\s+(\d{1,2})\b(?![/\-\d]|\.\d|\s+(?:cua\s+)?(?:thang|hang|moi|cac))",
+     lambda m: f"{m.group(2)} ngay {m.group(3)} thang {m.group(1)}"),
     # "ngày 15 tháng 6 và 15 tháng 12": the later items of a list of days of months
     (r"(?:(?<=\bva )|(?<=\bhoac )|(?<=, )|(?<=,)|(?<=; ))(\d{1,2})\s+thang\s+(\d{1,2})\b(?![/\-\d]|\.\d|\s+nam\s+\d)",
      r"\1/\2"),
@@ -189,7 +208,7 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     # "chậm nhất cuối tháng 10/2027", "trước cuối năm 2027": that month's or year's last day
     (r"(?<!thang )\b(?:ngay\s+)?cuoi\s+(?=thang\s+\d{1,2}/\d{4}\b|nam\s+\d{4}\b|quy\s+[1-4]/\d{4}\b)", ""),
     # "nộp báo cáo một lần trước ngày 30/9/2027": "một lần" only says it is a one-off
-    (r"\b(?:chi\s+)?(?:mot|1)\s+lan(?:\s+duy\s+nhat)?\s+(?=(?:truoc|cham\s+nhat|ngay|han|trong|den\s+het)\b)", ""),
+    (r"(?<!thang )(?<!tuan )(?<!quy )(?<!nam )\b(?:chi\s+)?(?:mot|1)\s+lan(?:\s+duy\s+nhat)?\s+(?=(?:truoc|cham\s+nhat|ngay|han|trong|den\s+het)\b)", ""),
     # "trước ngày 20 của tháng báo cáo", "trước ngày 15/12 của năm báo cáo": the report's own month or year
     (r"(?:(?<=ngay \d)|(?<=ngay \d\d)|(?<=/\d)|(?<=/\d\d)|(?<=thang \d)|(?<=thang \d\d))\s+(?:cua\s+)?(thang|nam)\s+"
      r"bao\s+cao\b", lambda m: f" hang {m.group(1)}"),
@@ -198,6 +217,8 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
      r"(?:ke\s+tu\s+)?(?:khi\s+)?ket\s+thuc\s+)quy\b", "thang dau quy sau"),
     # "tháng liền kề (sau)": the next month
     (r"\bthang\s+lien\s+ke(?:\s+sau|\s+tiep\s+theo)?\b", "thang sau"),
+    # "tháng (liền kề) sau kỳ báo cáo": the month after the reported one
+    (r"\b(thang|quy|nam)\s+(sau|tiep\s+theo|ke\s+tiep)\s+(?:khi\s+)?(?:ket\s+thuc\s+)?ky\s+bao\s+cao\b", r"\1 \2"),
     # "năm 27", "6 tháng cuối năm 26": a two-digit year after "năm" is 20yy
     (r"\bnam\s+(\d{2})\b(?![/\d]|\s+(?:ngay|thang|lan|tuan|quy|nam)\b)", r"nam 20\1"),
     (r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b", r"ngay \1/\2/\3"),
@@ -216,6 +237,11 @@ _REWRITES: list[_Rewrite] = [(p if isinstance(p, re.Pattern) else re.compile(p),
     (r"\b(?:cua|la|vao)\b", " "),
     (r"\s+", " "),
 ]]
+
+
+def folded(text: str) -> str:
+    """The text lower-cased, without diacritics or invisible characters, before any rewrite."""
+    return _fold_chars(unicodedata.normalize("NFC", text)).text
 
 
 def normalize(text: str, *, remarks: str = "periods") -> Mapped:

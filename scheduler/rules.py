@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from scheduler import rule_task
-from scheduler.rule_text import INVISIBLE, normalize
+from scheduler.rule_text import INVISIBLE, folded, normalize
 from scheduler.workdays import WorkCalendar
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -197,7 +197,14 @@ def _list_kinds(months: list[int], ctx: _Ctx) -> list[str]:
     """One period kind per listed date: the label's kinds when they pair up, else quarters/halves when spaced so."""
     named = [k for k in ctx.kinds if k in PERIOD_KINDS]
     if len(named) == len(months) and len(set(named)) == len(named):
-        return named
+        if len(named) < 2 or len(set(months)) != len(months):
+            return named
+        # "6 tháng một lần, hạn 15/7 và 15/01 năm sau": each period with the listed month that follows its end soonest
+        ends = sorted(named, key=lambda k: KINDS[k].last)
+        ms = sorted(months)
+        turn = min(range(len(ms)), key=lambda r: sum((mo - KINDS[k].last) % 12 for k, mo in zip(ends, ms[r:] + ms[:r])))
+        of = dict(zip(ms[turn:] + ms[:turn], ends))
+        return [of[mo] for mo in months]
     if len(ctx.kinds) == 1 and ctx.kinds[0] in ("Q", "M"):
         return [ctx.kinds[0]] * len(months)
     ms = sorted(months)
@@ -874,9 +881,14 @@ def _counted_from_end(m: re.Match[str], ctx: _Ctx) -> DueRule:
                  canonical=canonical)
 
 
+LAST_OF_MONTH = 31  # a month's last day among several days a month (clamped to the month's length)
+
+
 def _monthly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
     """'ngày 1 và 15 hằng tháng': several due days each month."""
     days = sorted({_day(x, "«ngày 1 và 15 hằng tháng»") for x in re.findall(r"\d{1,2}", m.group("d") + " " + m.group("more"))})
+    if re.search(r"\bcuoi\b", m.group("more")):  # "ngày 15 và ngày cuối tháng": the month's last day, whatever its date
+        days = [d for d in days if d < 28] + [LAST_OF_MONTH]
     strict = _strict(m)
 
     def per_year(y: int) -> list[Period]:
@@ -887,7 +899,8 @@ def _monthly_days(m: re.Match[str], ctx: _Ctx) -> DueRule:
                 out.append(Period(due.isoformat(), f"Hạn {_dmy(due)}", due))
         return out
 
-    listed = ", ".join(map(str, days[:-1])) + " và " + str(days[-1])
+    names = [str(d) if d != LAST_OF_MONTH else "ngày cuối" for d in days]
+    listed = ", ".join(names[:-1]) + " và " + names[-1]
     note = f"trước các ngày {listed} (hạn cuối là ngày liền trước)" if strict else f"chậm nhất các ngày {listed}"
     return _rule(ctx, f"Hằng tháng, {note}; mỗi ngày là một hạn riêng.", per_year,
                  canonical=f"{_lead(strict)} ngày {listed} hằng tháng")
@@ -1007,7 +1020,7 @@ GRAMMAR: tuple[Production, ...] = (
                _in_period_yearly),
     Production("month_list", rf"{{LEAD}}ngay {D} cac thang (?P<months>\d{{1,2}}(?:_\d{{1,2}})+)(?: (?:hang|moi) nam)?",
                _month_list),
-    Production("monthly_days", rf"{{LEAD}}ngay {D}(?P<more>(?: (?:va|hoac) (?:ngay )?\d{{1,2}})+) {_EVERY} thang",
+    Production("monthly_days", rf"{{LEAD}}ngay {D}(?P<more>(?: (?:va|hoac) (?:ngay )?(?:\d{{1,2}}|cuoi(?: cung)?))+) {_EVERY} thang",
                _monthly_days),
     Production("monthly", rf"{{LEAD}}ngay {D} (?:{_EVERY} thang|(?P<next>thang sau|thang tiep theo|thang ke tiep|"
                           rf"thang lien sau))(?: {_EVERY} thang)?", _monthly),
@@ -1177,7 +1190,7 @@ def _match(s: str, ctx: _Ctx) -> DueRule | None:
 # "03 ngày làm việc trước ngày 15 tháng cuối quý", "trước 2 ngày so với ngày 20 hằng tháng",
 # "5 ngày làm việc sau ngày cuối cùng của tháng": another rule's due dates moved by N (working) days
 _OFFSET = re.compile(r"^(?:(?:cham nhat|it nhat|toi thieu|som hon) )*(?:(?P<pre>truoc|sau) )?(?P<n>\d{1,2}) "
-                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu))? "
+                     r"ngay(?P<wd> lam viec)?(?: (?P<dir>truoc|sau|ke tu|tinh tu))?(?: (?:so voi|ke tu|tinh tu|tinh den))? "
                      r"(?P<base>(?:ngay |thu |\d|khi ket thuc |ket thuc ).+)$")
 
 
@@ -1391,6 +1404,31 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
     `calendar` is used by rules counted in working days ("05 ngày làm việc kể từ …") and by the last
     working day of a period.
     """
+    rule = _parse_rule(text, calendar, _named_year=_named_year)
+    _check_said_count(text, rule)
+    return rule
+
+
+_SAID_COUNT = re.compile(r"\b(?P<n>hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\s*(?:(?:trong|moi|mot|hang)\s+|/\s*)nam\b|"
+                         r"\b(?:hang|moi)\s+nam\s+(?P<m>hai|ba|bon|[2-4])\s+(?:dot|ky|lan)\b")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4}
+
+
+def _check_said_count(text: str, rule: DueRule) -> None:
+    """'Hai lần mỗi năm, chậm nhất ngày 10/7 và 10/01': as many due dates a year as the rule says, or refused."""
+    said = _SAID_COUNT.search(folded(text))
+    if said is None:
+        return
+    word = said.group("n") or said.group("m")
+    n = _COUNT_WORDS.get(word) or int(word)
+    got = len(rule.occurrences_between(date(2031, 1, 1), date(2031, 12, 31))) if rule.recurring else 1
+    if got != n:
+        raise RuleError(f"Chưa rõ ý: quy tắc nói {n} lần mỗi năm nhưng hạn đọc được («{rule.canonical}») cho {got} "
+                        f"lần mỗi năm. Hãy ghi đủ {n} ngày hạn, ví dụ «chậm nhất ngày 30/6 và 31/12 hằng năm».")
+
+
+def _parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: bool = True) -> DueRule:
+    """parse_rule without the check of a said count of reports a year."""
     if not isinstance(text, str) or not text.strip():
         raise RuleError(f"Chưa có quy tắc hạn. Ví dụ: {EXAMPLE}, «chậm nhất ngày 30/01 hằng năm».")
     if len(text) > 500:
@@ -1408,7 +1446,8 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
     if excepted is not None:
         return excepted
     first: tuple[str, _Ctx] | None = None
-    for remarks in ("periods", "drop"):  # a parenthesised list of periods is part of the rule, unless that fails
+    # a parenthesised list of periods is part of the rule, unless that fails; then a rule said only in parentheses
+    for remarks in ("periods", "drop", "keep"):
         normalised = re.sub(r"\s*\.\s*", " ", normalize(clean, remarks=remarks).text).strip()
         s, kinds = _split_label(normalised)
         s = _body(s)
@@ -1421,6 +1460,8 @@ def parse_rule(text: str, calendar: WorkCalendar | None = None, *, _named_year: 
             rule = _match_completed(_body(aside[0]), aside[1], _Ctx(clean, calendar))
         if rule is not None:
             _refuse_dropped_exception(clean)
+            _refuse_a_choice(clean, remarks)
+            _refuse_other_spacing(clean, remarks)
             return _in_named_year(rule, clean) if _named_year else rule
     composite = _clauses_rule(clean, calendar)
     if composite is not None:
@@ -1545,7 +1586,7 @@ def _label_counts(kinds: tuple[str, ...]) -> set[int] | None:
 def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
     """'Kế hoạch CCHC năm ban hành chậm nhất ngày 30/01 hằng năm': the rule read from its timing words alone, when
     the words left over carry no timing (they describe the work), and the period words among them agree with it."""
-    for remarks in ("periods", "drop"):
+    for remarks in ("periods", "drop", "keep"):
         reading = _restated_within(rule_task.read(normalize(clean, remarks=remarks), clean))
         mains = reading.of("main")
         if len(mains) != 1:
@@ -1553,15 +1594,19 @@ def _task_reading(clean: str, calendar: WorkCalendar | None) -> DueRule | None:
         frames, labels, contents = reading.of("frame"), reading.of("label"), reading.of("content")
         units = [u for u in map(rule_task.frame_unit, frames) if u]
         lead = [f"hang {_UNIT_WORDS[u]}" for u in units if u != "H"]
+        if lead and len(_DATE_TOKEN.findall(mains[0].text)) >= 2 and not re.search(r"\d/\d{4}\b", mains[0].text):
+            lead = ["hang nam"]  # "Định kỳ quý, hạn 15/3, 15/6, 15/9 và 15/12": days of the year, as many as periods
         six = ["H1", "H2"] if "H" in units else []
         label_kinds = _label_kinds(" ".join(lab.text for lab in labels))
         report_kinds = _label_kinds(" ".join(lab.text for lab in labels if rule_task.report_label(reading, lab)))
         kinds = tuple(dict.fromkeys([*six, *label_kinds]))
         ctx = _Ctx(clean, calendar, tuple(dict.fromkeys([*six, *report_kinds])))
-        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units)])), kinds, ctx)
+        rule = _match_completed(_body(" ".join(lead + [_within_period(mains[0].text, units, report_kinds)])), kinds, ctx)
         if rule is None:
             continue
         _check_agreement(rule, reading, units, label_kinds, contents)
+        _refuse_a_choice(clean, remarks)
+        _refuse_other_spacing(clean, remarks)
         return replace(rule, summary=f"{rule.summary} {_task_note(reading)}".strip())
     return None
 
@@ -1581,7 +1626,7 @@ def _restated_within(reading: rule_task.Reading) -> rule_task.Reading:
     return rule_task.Reading(tuple(replace(r, kind="frame") if r in restated else r for r in reading.runs))
 
 
-def _within_period(main: str, units: list[str]) -> str:
+def _within_period(main: str, units: list[str], kinds: tuple[str, ...] = ()) -> str:
     """'Mỗi quý … hoàn thành trong quý', 'Định kỳ 6 tháng … trong tháng 6 và tháng 12': within each period the
     recurrence names, i.e. by its last day. Only with that recurrence said: "trong tháng" alone names no period."""
     said = {_UNIT_WORDS.get(u) for u in units}
@@ -1592,9 +1637,18 @@ def _within_period(main: str, units: list[str]) -> str:
     if w and w.group("unit") in said and re.match(r" (?:cham nhat|truoc|ngay|han|den het)\b", main[w.end():]):
         return main[w.end():].strip()
     w = _WITHIN_MONTHS.fullmatch(main)
-    if w and units:
+    # or with the report's periods named, one per month listed ("Báo cáo 6 tháng đầu năm và 6 tháng cuối năm …
+    # trong tháng 6 và tháng 12")
+    named = bool(kinds) and all(k in PERIOD_KINDS for k in kinds) and w is not None \
+        and _months_fit(sorted(KINDS[k].last for k in kinds), sorted(int(x) for x in re.findall(r"\d{1,2}", w.group("mm"))))
+    if w and (units or named):
         return f"ngay cuoi cung thang {w.group('mm')} hang nam"
     return main
+
+
+def _months_fit(period_ends: list[int], months: list[int]) -> bool:
+    """One month per period, each in the period's last month or within the two months after it."""
+    return len(period_ends) == len(months) and all(0 <= mo - end <= 2 for end, mo in zip(period_ends, months))
 
 
 def _check_agreement(rule: DueRule, reading: rule_task.Reading, units: list[str], label_kinds: tuple[str, ...],
@@ -1871,19 +1925,20 @@ _OTHER_SPACING = re.compile(r"\b(?:(?:hai|ba|bon|bay|tam|chin|muoi|nua|\d{1,2}) 
 _CHOICE = re.compile(r"(?<![\d/])(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?) hoac (?:ngay )?(\d{1,2}(?:/\d{1,2}(?:/\d{4})?)?)(?![\d/])")
 
 
-def _refuse_a_choice(clean: str) -> None:
-    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong."""
-    found = _CHOICE.search(normalize(clean, remarks="drop").text)
+def _refuse_a_choice(clean: str, remarks: str = "drop") -> None:
+    """'ngày 15 hoặc 20 hằng tháng': a choice of two days is not one due date; reminding on both would be wrong.
+    (`remarks="keep"` when the rule was read with its parenthesised words.)"""
+    found = _CHOICE.search(normalize(clean, remarks=remarks).text)
     if found:
         raise RuleError(f"{_quoted(clean, 60)} cho chọn giữa hai ngày («{found.group(1)} hoặc {found.group(2)}»): hãy ghi "
                         f"một ngày hạn, ví dụ «chậm nhất ngày {found.group(2)}…», hoặc nếu phải nộp cả hai lần thì ghi "
                         f"«{found.group(1)} và {found.group(2)}».")
 
 
-def _refuse_other_spacing(clean: str) -> None:
+def _refuse_other_spacing(clean: str, remarks: str = "drop") -> None:
     """'hai tuần một lần', 'mỗi 2 tháng', 'tháng hai lần': a spacing the grammar does not have is refused, not read as
     weekly or monthly ('6 tháng một lần' is both halves, '3 tháng một lần' quarterly)."""
-    mapped = normalize(clean, remarks="drop")
+    mapped = normalize(clean, remarks=remarks)
     found = _OTHER_SPACING.search(mapped.text)
     if found and not re.search(r"\b6 thang\b", found.group(0)):
         a, b = mapped.span(*found.span())
