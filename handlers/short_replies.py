@@ -10,6 +10,7 @@ from bot.core.vietnamese import fold
 from handlers.context import Context
 from handlers.conversation import THANKS
 from handlers.deadlines import today_of
+from handlers.followups import latest_pending
 from scheduler.repo import list_deadlines
 from scheduler.texts import days_left_text
 from scheduler.units import units_for_chat
@@ -34,6 +35,8 @@ _LATER = re.compile(rf"^{_LEAD}(?:{_WHEN}\s+)?{_LEAD}(?:se\s+)?(?:nop|gui){_WORK
 _WHERE = re.compile(rf"^{_LEAD}(?:(?:bao cao|bc|ke hoach|kh)\s+)?(?:phai\s+)?(?:nop|gui){_WORK}\s+"
                     rf"(?:(?:o|cho|qua|ve|tai|den|len)\s+)?(?:dau|ai|cho nao|the nao|nhu the nao|bang cach nao|kieu gi|"
                     rf"ra sao){_TAIL}$")
+
+PENDING_HINT = "Có thay đổi đang chờ bạn xác nhận: gõ «đồng ý» để lưu, «hủy» để bỏ."
 
 
 def kind_of(text: str) -> str | None:
@@ -78,6 +81,8 @@ def short_reply(ctx: Context, text: str) -> str | None:
         return None
     if kind == "thanks":
         return THANKS
+    if kind == "ack" and latest_pending(ctx) is not None:  # "ok" under a change waiting: say how to confirm it
+        return PENDING_HINT
     rows = _owed(ctx)
     if kind == "ack":
         if any(r.owed for r in rows):

@@ -167,3 +167,16 @@ async def test_console(app, clock, db):
     assert "Dạ. Khi đơn vị đã nộp báo cáo, gõ «đã nộp»" in text
     assert "«Báo cáo năm» — Năm 2026 (Sở Y tế): hạn Thứ Năm, 10/12/2026" in text
     assert acked(db) == []
+
+
+async def test_ok_under_an_admins_pending_change_says_how_to_confirm_it(app, clock, db):
+    """QA #5: «ok» is not taken as «đồng ý» (it would also swallow "ok đã nộp"), but it is told how to confirm."""
+    from handlers.short_replies import PENDING_HINT
+    from tests.builders import admin_msg
+    seed(db)
+    clock.set(at(3))
+    ask = await one(app, admin_msg("/themhan Báo cáo quý | ngày 10 tháng cuối quý | sở | 7,3,1,0"))
+    assert "Lưu hạn này?" in ask
+    assert await one(app, admin_msg("ok")) == PENDING_HINT
+    assert "Đã lưu hạn «Báo cáo quý»" in await one(app, admin_msg("đồng ý"))
+    assert (await one(app, admin_msg("ok"))).startswith("Dạ.")
