@@ -16,6 +16,7 @@ from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import describe
 from scheduler.extract import FoundDeadline, find_deadlines
+from scheduler.repo import list_deadlines
 from scheduler.timeutil import as_vn
 
 MAX_CANDIDATES = 5
@@ -53,6 +54,22 @@ async def ingest(ctx: Context, file_name: str, data: bytes) -> IngestResult:
     return result
 
 
+def same_number_warning(ctx: Context, document_id: int) -> str:
+    """A line when the store already holds another document with this one's number and issuer (the same directive
+    sent again as a .pdf after its .docx, say): answers would cite it twice."""
+    docs = ctx.app.knowledge.list_documents()
+    new = next((d for d, _ in docs if d.id == document_id), None)
+    if new is None or not new.number:
+        return ""
+    same = [d.id for d, _ in docs if d.id != document_id and fold(d.number) == fold(new.number)
+            and fold(d.issuer) == fold(new.issuer)]
+    if not same:
+        return ""
+    return (f"\n⚠️ Kho đã có văn bản cùng số {new.number} của {new.issuer} (mã {', '.join(map(str, same))}). Nếu là "
+            f"cùng một văn bản, hãy xóa bản thừa (trang Văn bản của trang quản trị, hoặc python -m bot kb remove "
+            f"{document_id}).")
+
+
 @document_handler
 async def document(ctx: Context) -> list[Reply] | str:
     if ctx.msg.chat_kind != "private":
@@ -69,10 +86,18 @@ async def document(ctx: Context) -> list[Reply] | str:
         return f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id})."
     replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "
                      "tri thức; có thể hỏi về văn bản ngay."
-                     + (f"\n{scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""))]
+                     + (f"\n{scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else "")
+                     + same_number_warning(ctx, result.document_id))]
     today = as_vn(ctx.now()).date()
     found = [f for f in find_deadlines(ctx.app.knowledge.document_text(result.document_id), today)
              if f.rule is not None and not f.past]
+    known = {(fold(d.rule), fold(d.what)): d.code for d in list_deadlines(ctx.session)}
+    already = sorted({known[(fold(f.rule or ""), fold(f.sentence[:1000]))] for f in found
+                      if (fold(f.rule or ""), fold(f.sentence[:1000])) in known})
+    found = [f for f in found if (fold(f.rule or ""), fold(f.sentence[:1000])) not in known]
+    if already:  # the same directive sent again (another format, a copy): its deadlines are not offered twice
+        replies[0] = Reply(replies[0].text + f"\n{len(already)} hạn trong văn bản đã có trong bot (mã "
+                           f"{', '.join(already)}), không hỏi lại.")
     if not found:
         return replies
     replies[0] = Reply(replies[0].text + f"\nTìm thấy {len(found)} hạn trong văn bản; xác nhận từng hạn muốn bot nhắc:")

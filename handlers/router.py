@@ -18,6 +18,8 @@ from handlers.context import Context, Services
 from handlers.conversation import ascii_command, suggestion
 from handlers.plain_words import PLAIN_WORDS
 from handlers.registry import REGISTRY, Command, HandlerFunc, HandlerResult, Registry, Role
+from handlers.short_replies import short_reply
+from handlers.typed_commands import meant_as_command
 from bot.core.admins import resolve_role
 from bot.core.vietnamese import fold
 from scheduler.chats import touch_chat
@@ -182,6 +184,13 @@ def _refusal(session: Session, now: datetime, actor: Actor, cmd: Command, args: 
     return None
 
 
+def _what_you_can_do(bare: bool) -> str:
+    """What someone who is not an admin can do instead, in the channel's own way of typing commands."""
+    han, hlp = ("«hạn»", "«trợ giúp»") if bare else ("/han", "/help")
+    return (f"Bạn có thể gõ {han} để xem các hạn của đơn vị, «đã nộp» khi đơn vị đã nộp báo cáo, hoặc gõ thẳng câu "
+            f"hỏi về văn bản; {hlp} liệt kê các lệnh của bạn.")
+
+
 async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
     registry = load_commands()
@@ -199,6 +208,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     cmd: Command | None = None
     name, args = "", ""
     typed = False  # a command written without its slash: a non-admin gets it answered as a question instead
+    plain = False  # plain text, not a command: a short non-question ("dạ", "chưa nộp") gets a short reply
     if msg.media and not msg.text.strip() and msg.document is None and msg.callback is None:
         if msg.chat_kind == "group" and not msg.mentioned:
             return []
@@ -219,7 +229,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
         if parsed is None:
             if msg.chat_kind == "group" and not msg.mentioned:
                 return []
-            name, args = QUESTION_COMMAND, msg.text.strip()
+            name, args, plain = QUESTION_COMMAND, msg.text.strip(), True
         else:
             name, args = parsed
             typed = not msg.text.lstrip().startswith("/")
@@ -244,7 +254,11 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
                 # «đồng ý» / «hủy» typed by someone with no change to confirm: say so, not a passage of a directive
                 return [Reply(NOTHING_PENDING)]
             if cmd is not None and role < cmd.role and typed and cmd.name != QUESTION_COMMAND:
-                cmd, name, args = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip()
+                if meant_as_command(session, cmd, msg.text, args):  # "tình hình": say it is for admins
+                    refused = _refusal(session, app.clock.now(), Actor.of(msg, role), cmd, args)
+                    if refused is not None:
+                        return [replace(refused, text=f"{refused.text}\n{_what_you_can_do(caps.bare_commands)}")]
+                cmd, name, args, plain = registry.find(QUESTION_COMMAND), QUESTION_COMMAND, msg.text.strip(), True
                 assert cmd is not None
                 func = cmd.func
             if cmd is not None:
@@ -252,7 +266,8 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
                 if refused is not None:
                     return [refused]
             ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)
-            replies = _as_replies(await func(ctx))
+            short = short_reply(ctx, msg.text) if plain else None
+            replies = [Reply(short)] if short is not None else _as_replies(await func(ctx))
             if first_contact and caps.disclose_automation and replies:
                 replies[0] = replace(replies[0], text=DISCLOSURE + "\n\n" + replies[0].text)
     except Exception:

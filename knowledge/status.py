@@ -10,7 +10,7 @@ _NAMES = {
     IN_FORCE: ("in-force", "in_force", "hieu-luc", "hieu luc", "con-hieu-luc", "con hieu luc", "hieuluc"),
     REPLACED: ("replaced", "thay-the", "thay the", "da-thay-the", "bi-thay-the", "het-hieu-luc", "thaythe"),
 }
-CHOICES = "du-thao (draft), hieu-luc (in-force), thay-the (replaced)"
+CHOICES = "du-thao (dự thảo), hieu-luc (còn hiệu lực), thay-the (đã được thay thế)"
 
 
 def parse(raw: str) -> str | None:

@@ -104,3 +104,20 @@ async def test_a_scanned_upload_says_it_was_read_by_ocr(app, monkeypatch):
     replies = await app.handle(upload("anh.png", buf.getvalue()))
     assert "Đã thêm văn bản" in replies[0].text and "OCR" in replies[0].text
     assert "Trang 1 nhận dạng kém tin cậy" in replies[0].text
+
+
+async def test_the_same_directive_sent_again_in_another_form_is_flagged_and_its_deadlines_not_offered_twice(app):
+    """QA round 2: the .pdf of a directive after its .docx is another content hash; the admin is told the store
+    has a document with that number, and the deadlines already saved are not offered again (double reminders)."""
+    replies = await app.handle(upload("cv7946.txt", directive_7946()))
+    for r in replies[1:]:
+        if r.buttons:
+            await app.handle(IncomingMessage(ChatRef("fake", "boss-private"), Sender("boss"), callback=r.buttons[0].data))
+    with app.db.session() as s:
+        saved = sorted(s.scalars(select(Deadline.code)))
+    assert len(saved) == 2
+    copy = directive_7946().decode("utf-8").replace("\n", "\n\n", 3).encode("utf-8") + "\nBản gửi lại.".encode()
+    again = await app.handle(upload("cv7946-ban-2.txt", copy))
+    assert "Đã thêm văn bản" in again[0].text and "⚠️ Kho đã có văn bản cùng số 7946/UBND-NCPC" in again[0].text
+    assert f"2 hạn trong văn bản đã có trong bot (mã {', '.join(saved)}), không hỏi lại." in again[0].text
+    assert [r for r in again if r.buttons] == []

@@ -99,7 +99,8 @@ def test_kb_set_status_and_remove_bundled(tmp_path: Path, in_tmp, capsys):
     assert main(["ask", "tập huấn kỹ năng số cho bao nhiêu công chức cấp xã"]) == 0
     assert "Văn bản đã được thay thế" in capsys.readouterr().out
     assert main(["kb", "set", "6", "--status", "abc"]) == 2
-    assert "không hợp lệ" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "không hợp lệ" in err and "hieu-luc (còn hiệu lực)" in err and "draft" not in err  # QA 2: Vietnamese
     assert main(["kb", "set", "99", "--status", "hieu-luc"]) == 1
     assert main(["kb", "remove", "--bundled"]) == 0
     assert "Đã xóa 5 văn bản có sẵn" in capsys.readouterr().out
