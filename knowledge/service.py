@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
-from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
-                              documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
+from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_name, asked_owner, compose, compose_items,
+                              decline, documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
 from knowledge.followup import complete, leans_on, names_document, refers_back
 from knowledge.search import Query
@@ -667,7 +667,9 @@ class KnowledgeBase:
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
         weights = query_weights(query, loaded.index)
         owner = asked_owner(query.tokens)
-        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner) for src in head}
+        name = asked_name(query.tokens)
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner, name)
+               for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 
