@@ -445,6 +445,8 @@ class KnowledgeBase:
             written = _written_date(full.text)
             if written or doc.date_text:
                 return fact_answer(question, doc, "Ngày ban hành", written or doc.date_text, source)
+            if doc.id == pinned:  # "văn bản đó ban hành tháng mấy" of an undated document: not another one's date
+                return fact_answer(question, doc, "Ngày ban hành", "bản trong kho không ghi ngày ban hành", source)
         if intent.meta == "number" and doc.number:
             return fact_answer(question, doc, "Số văn bản", doc.number, source)
         if intent.meta == "subject" and doc.title:

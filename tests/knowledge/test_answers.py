@@ -534,3 +534,9 @@ def test_a_name_asked_prefers_the_sentence_naming_one(bundled_kb: KnowledgeBase)
     assert asked_name("bao cao nao".split()) == "" and asked_name("van ban so nao".split()) == ""
     a = bundled_kb.answer("ha tinh bao nao tham gia tuyen truyen")
     assert a.answered and "Báo Hà Tĩnh" in body(a.text)
+
+
+def test_the_date_of_an_undated_previous_document_is_not_another_ones(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kh thi dua brvt ai ky")
+    a = bundled_kb.answer("van ban do ban hanh thang may", previous=first.turn())
+    assert a.answered and a.kind == "fact" and "không ghi ngày ban hành" in a.text and "Vũng Tàu" in a.text
