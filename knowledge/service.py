@@ -284,7 +284,9 @@ class KnowledgeBase:
         if reason:
             return decline(question, docs, reason)
         parts = split_parts(understood, intent, docs)
-        if intent.meta and len(parts) < 2:
+        if intent.meta and len(parts) < 2 and pinned_passage is None:
+            # "QĐ đó ban hành ngày nào" after a kế hoạch citing it: the date is in the passage citing it, not a fact of
+            # the kế hoạch
             fact = self._fact(question, understood, intent, docs, loaded, pinned)
             if fact is not None:
                 return fact

@@ -540,3 +540,9 @@ def test_the_date_of_an_undated_previous_document_is_not_another_ones(bundled_kb
     first = bundled_kb.answer("kh thi dua brvt ai ky")
     a = bundled_kb.answer("van ban do ban hanh thang may", previous=first.turn())
     assert a.answered and a.kind == "fact" and "không ghi ngày ban hành" in a.text and "Vũng Tàu" in a.text
+
+
+def test_the_date_of_a_document_the_previous_answer_cites_comes_from_its_text(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kh cchc dong thap 2022 can cu qd so may cua ubnd tinh")
+    a = bundled_kb.answer("qd do ban hanh ngay nao", previous=first.turn())
+    assert a.answered and "11/9/2021" in body(a.text) and "1389" in body(a.text)
