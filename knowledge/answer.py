@@ -161,6 +161,7 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         sentences += pieces
     weights = {c: w * index.idf(c) for c, w in query.terms.items()}
     owner = asked_owner(query.tokens)
+    head = asked_name(query.tokens)
 
     def fits(s: str) -> float:
         if not levels:
@@ -173,7 +174,8 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         found = sum(weights.get(int(c), 0.0) for c in set(codes.tolist()))
         amount = 1.5 if unit and holds_amount(s, unit) else 1.0  # "bao nhiêu nhiệm vụ" -> "03 nhiệm vụ"
         listed = ENUMERATION_WEIGHT if wants_list and _ENUMERATION.search(s) else 1.0  # "như: A, B, C…"
-        return found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed * owner_fit(s, owner)
+        return (found * (1.5 if kinds and holds(s, kinds) else 1.0) * fits(s) * amount * listed * owner_fit(s, owner)
+                * name_fit(s, head))
 
     scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scores[i])
@@ -191,6 +193,14 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
         n += len(sentences[nxt].split())
         nxt += 1
     nxt = chosen[-1] + 1
+    if chosen[0] in starts and _LABEL.match(sentences[chosen[0]]):
+        # a labelled item ("- Về cải cách chế độ công vụ: 100% …. Không có … kỷ luật.") is shown whole when short
+        end = next((j for j in range(nxt, len(sentences)) if j in starts), len(sentences))
+        rest = sum(len(sentences[j].split()) for j in range(nxt, end))
+        if nxt < end and n + rest <= LABELLED_ITEM_WORDS and all(fits(sentences[j]) >= 1.0 for j in range(nxt, end)):
+            chosen += list(range(nxt, end))
+            n += rest
+            nxt = end
     if (kinds and nxt < len(sentences) and holds(sentences[nxt], kinds) and len(sentences[nxt].split()) <= LABEL_WORDS
             and n + len(sentences[nxt].split()) <= ANSWER_WORDS + 30 and fits(sentences[nxt]) >= 1.0):
         chosen.append(nxt)  # "Thời hạn trình: trong tháng 9/2017." right after the task it dates
@@ -211,6 +221,9 @@ def select_sentences(text: str, query: Query, index: SearchIndex, kinds: list[st
 
 # A sentence giving the items of the one before ("… Chương trình hành động 05 năm. Trong đó chú trọng 03 nhiệm vụ …"):
 # a list asked for goes on into it.
+# An item opening with its label ("- Về cải cách thể chế: …", "(5) Về …:"): its sentences are one target or task.
+_LABEL = re.compile(r"^\W*(?:\(?\d{1,2}[.)]\s*)?Về [^:.;]{3,60}:")
+LABELLED_ITEM_WORDS = 60  # a labelled item up to this long is shown whole
 _DETAILS = re.compile(r"^\W*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b")
 _GOVERNMENT = re.compile(r"\bcủa (?:Chính phủ|Thủ tướng Chính phủ|Trung ương|Bộ Chính trị)\b")
 _PROVINCE_OWNER = re.compile(r"\bcủa (?:tỉnh|Tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)\b")
@@ -236,6 +249,35 @@ def asked_owner(tokens: list[str]) -> str:
     return owner.strip()
 
 
+# Words heading the names of bodies ("Báo Hà Tĩnh", "Đài Phát thanh …", "Sở Nội vụ"): "báo nào" asks for such a name,
+# whatever else the folded "bao" is ("báo cáo", "bảo đảm").
+_NAME_HEADS = frozenset({"bao", "dai", "so", "phong"})
+_DOC_WORDS = frozenset({"ban", "van", "hoach", "dinh", "thi", "quyet", "trinh"})  # "văn bản số nào" is a number
+
+
+def asked_name(tokens: list[str]) -> str:
+    """The head of a name a question asks for ("báo nào tham gia …" -> "bao"), "" when it asks none."""
+    for i in range(1, len(tokens)):
+        head = tokens[i - 1]
+        if tokens[i] == "nao" and head in _NAME_HEADS and (i < 2 or tokens[i - 2] not in _DOC_WORDS):
+            return head
+    return ""
+
+
+def name_fit(sentence: str, head: str) -> float:
+    """NAME_FIT when a sentence holds a name with the head asked ("Báo Hà Tĩnh" for "báo nào"), else 1."""
+    if not head:
+        return 1.0
+    for m in _NAMED.finditer(sentence):
+        if fold(m.group(1)) == head:
+            return NAME_FIT
+    return 1.0
+
+
+_NAMED = re.compile(r"(?<!\w)([A-ZĐÀ-Ỹ]\w*) [A-ZĐÀ-Ỹ]")
+NAME_FIT = 1.5
+
+
 def owner_fit(sentence: str, owner: str) -> float:
     """OWNER_CLASH when a sentence states tasks of another owner than the one asked (the government's for the
     province's, a body's rule naming no person for people's: "Cơ quan, đơn vị có từ 10% …" for "cán bộ"), else 1."""
@@ -255,7 +297,7 @@ def query_weights(query: Query, index: SearchIndex) -> dict[int, float]:
 
 
 def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: list[str],
-               levels: frozenset[str] = frozenset(), unit: str = "", owner: str = "") -> float:
+               levels: frozenset[str] = frozenset(), unit: str = "", owner: str = "", head: str = "") -> float:
     """How well the passage's best sentence answers: the idf-weighted share of the question's terms it holds, more
     when it holds the kind of answer asked for (a date, a figure), the level asked about and an amount of the unit
     asked for ("bao nhiêu %")."""
@@ -273,7 +315,7 @@ def unit_share(text: str, weights: dict[int, float], index: SearchIndex, kinds: 
                 found *= 1.3 if lv & levels else (0.5 if lv else 1.0)
             if unit and holds_amount(s, unit):
                 found *= AMOUNT_FIT
-            best = max(best, found * owner_fit(s, owner))
+            best = max(best, found * owner_fit(s, owner) * name_fit(s, head))
     return best
 
 

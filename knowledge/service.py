@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from bot.core.config import Settings
 from bot.core.db import Database
 from knowledge import repo
-from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_owner, compose, compose_items, decline,
-                              documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
+from knowledge.answer import (Answer, DocInfo, PassageInfo, Source, Turn, asked_name, asked_owner, compose, compose_items,
+                              decline, documents_answer, drafts_answer, due_after, fact_answer, matched_headings, query_weights, sentences_of,
                               tidy, unit_share)
 from knowledge.followup import complete, leans_on, names_document, refers_back
 from knowledge.search import Query
@@ -297,7 +297,9 @@ class KnowledgeBase:
         if reason:
             return decline(question, docs, reason)
         parts = split_parts(understood, intent, docs)
-        if intent.meta and len(parts) < 2:
+        if intent.meta and len(parts) < 2 and pinned_passage is None:
+            # "QĐ đó ban hành ngày nào" after a kế hoạch citing it: the date is in the passage citing it, not a fact of
+            # the kế hoạch
             fact = self._fact(question, understood, intent, docs, loaded, pinned)
             if fact is not None:
                 return fact
@@ -458,6 +460,8 @@ class KnowledgeBase:
             written = _written_date(full.text)
             if written or doc.date_text:
                 return fact_answer(question, doc, "Ngày ban hành", written or doc.date_text, source)
+            if doc.id == pinned:  # "văn bản đó ban hành tháng mấy" of an undated document: not another one's date
+                return fact_answer(question, doc, "Ngày ban hành", "bản trong kho không ghi ngày ban hành", source)
         if intent.meta == "number" and doc.number:
             return fact_answer(question, doc, "Số văn bản", doc.number, source)
         if intent.meta == "subject" and doc.title:
@@ -686,7 +690,9 @@ class KnowledgeBase:
         head = [src for src in ranked[:RERANK_PASSAGES] if src.score >= RERANK_SHARE * best]
         weights = query_weights(query, loaded.index)
         owner = asked_owner(query.tokens)
-        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner) for src in head}
+        name = asked_name(query.tokens)
+        fit = {id(src): unit_share(src.passage.text, weights, loaded.index, kinds, levels, unit, owner, name)
+               for src in head}
         head.sort(key=lambda src: -(src.score / best) * (UNIT_FLOOR + fit[id(src)]))
         return head + ranked[len(head):]
 

@@ -518,3 +518,31 @@ def test_a_rank_asked_of_a_province_whose_documents_state_none_is_declined(bundl
     assert not a.answered and "không nêu thứ hạng" in a.text
     b = bundled_kb.answer("chỉ số SIPAS của hà tĩnh xếp thứ mấy")
     assert b.answered and "05/63" in b.text
+
+
+def test_a_labelled_item_is_shown_whole(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("brvt chi tieu ve che do cong vu cua co quan hanh chinh cap tinh ra sao")
+    text = body(a.text)
+    assert a.answered and text.startswith("Về cải cách chế độ công vụ:")
+    assert "100% công chức" in text and "bị xử lý kỷ luật" in text
+    assert "tài chính công" not in text  # the next item is not part of it
+
+
+def test_a_name_asked_prefers_the_sentence_naming_one(bundled_kb: KnowledgeBase):
+    from knowledge.answer import asked_name
+    assert asked_name("ha tinh bao nao tham gia".split()) == "bao"
+    assert asked_name("bao cao nao".split()) == "" and asked_name("van ban so nao".split()) == ""
+    a = bundled_kb.answer("ha tinh bao nao tham gia tuyen truyen")
+    assert a.answered and "Báo Hà Tĩnh" in body(a.text)
+
+
+def test_the_date_of_an_undated_previous_document_is_not_another_ones(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kh thi dua brvt ai ky")
+    a = bundled_kb.answer("van ban do ban hanh thang may", previous=first.turn())
+    assert a.answered and a.kind == "fact" and "không ghi ngày ban hành" in a.text and "Vũng Tàu" in a.text
+
+
+def test_the_date_of_a_document_the_previous_answer_cites_comes_from_its_text(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("kh cchc dong thap 2022 can cu qd so may cua ubnd tinh")
+    a = bundled_kb.answer("qd do ban hanh ngay nao", previous=first.turn())
+    assert a.answered and "11/9/2021" in body(a.text) and "1389" in body(a.text)
