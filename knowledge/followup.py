@@ -10,7 +10,7 @@ from knowledge.lexicon import QUESTION_WORDS
 
 _FILLER = frozenset("con thi sao vay nhi nhe the".split())
 _LEAD = re.compile(r"^(?:the con|vay con|con ve|con o|con|vay|the)\s+")
-_TAIL = re.compile(r"\s*(?:thi sao|the nao|ra sao|thi the nao|nhu the nao|vay|nhi|a|nhe)\s*\??$")
+_TAIL = re.compile(r"\s*\b(?:thi sao|the nao|ra sao|thi the nao|nhu the nao|vay|nhi|a|nhe)\s*\??$")
 _BARE_LEVELS = re.compile(r"\b(?:cac so, ban, nganh|so, ban, nganh|so ban nganh|cac so|so nganh|"
                           r"ubnd (?:cac )?huyen(?:, (?:thi xa, )?thanh pho)?|cap huyen|ubnd (?:cac )?xa|cap xa|"
                           r"cap tinh|cac huyen|cac xa)\b")
@@ -39,6 +39,14 @@ def _replaced(prev: str, now: str) -> str:
     if _INDEX.search(now):
         prev = _INDEX.sub(" ", prev)
     return prev
+
+
+def _without_levels(folded: str) -> str:
+    """A (folded) text without the levels it names ("các sở", "UBND cấp huyện"), for a follow-up naming its own."""
+    folded = _BARE_LEVELS.sub(" ", folded)
+    for p in _LEVELS.values():
+        folded = p.sub(" ", folded)
+    return folded
 
 
 def refers_back(folded: str) -> bool:
@@ -77,16 +85,34 @@ _ACTORS = re.compile(r"\b(?:(?:cac |moi |tung )?(?:ca nhan|can bo|cong chuc|vien
                      r"doanh nghiep|nguoi dan|to chuc|lanh dao|thu truong|nguoi lao dong))\b")
 
 
+# Where a rank or a figure is counted, not what it is about ("xếp thứ mấy cả nước").
+_SCOPE = re.compile(r"\b(?:trong |tren )?(?:ca nuoc|toan quoc)\b")
+
+
+def _without_asking(folded: str) -> str:
+    """A (folded) question without the words that only say what it asks ("thời hạn … là khi nào", "xếp thứ mấy")."""
+    for a, b in reversed(asking_spans(folded)):
+        folded = folded[:a] + " " + folded[b:]
+    return folded
+
+
 def leans_on(intent: Intent) -> bool:
     """Whether a question leans on the previous turn: it says so ("còn cấp xã thì sao?"), or it names no place, no
-    document number and nothing of its own beyond a document's frame ("theo chỉ thị nào của ubnd tỉnh")."""
+    document number and at most one word of its own beyond what it asks and a document's frame ("theo chỉ thị nào
+    của ubnd tỉnh", "thời hạn trình là khi nào", "xếp thứ mấy cả nước")."""
     if intent.leans_on_previous:
         return True
     if intent.provinces or doc_numbers(intent.text) or intent.wants_documents:
         return False
-    own = [w for w in _ASKED.sub(" ", intent.text.strip(" ?.")).split()
+    text = intent.text.strip(" ?.")
+    own = [w for w in _ASKED.sub(" ", text).split()
            if w not in QUESTION_WORDS and w not in _FILLER and w not in _FRAME]
-    return not own
+    if not own:
+        return True
+    asked = bool(asking_spans(text))
+    rest = [w for w in _ASKED.sub(" ", _SCOPE.sub(" ", _without_asking(text))).split()
+            if w not in QUESTION_WORDS and w not in _FILLER and w not in _FRAME]
+    return asked and len(rest) <= 1
 
 
 def complete(question: str, intent: Intent, previous: Turn, document_type: str = "", province: str = "") -> str:
@@ -101,9 +127,7 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
     now = _TAIL.sub("", _LEAD.sub("", intent.text.strip(" ?.")))
     if intent.meta:
         return now
-    bare = now
-    for a, b in reversed(asking_spans(now)):  # "hạn chót ngày nào" asks, it names nothing of its own
-        bare = bare[:a] + " " + bare[b:]
+    bare = _SCOPE.sub(" ", _without_asking(now))  # "hạn chót ngày nào" asks, it names nothing of its own
     own = [w for w in _ASKED.sub(" ", bare).split() if w not in QUESTION_WORDS and w not in _FILLER]
     about_document = names_document(now, document_type)
     # two words of its own are a new thing only after "còn" ("thế còn tuyên truyền thì sở nào"); without it they go
@@ -122,13 +146,13 @@ def complete(question: str, intent: Intent, previous: Turn, document_type: str =
     if actors:  # the same rule of someone else: the previous question with its own actor replaced
         prev = _ACTORS.sub(" ", prev)
     if intent.levels:
-        prev = _BARE_LEVELS.sub(" ", prev)
-        for p in _LEVELS.values():
-            prev = p.sub(" ", prev)
+        prev = _without_levels(prev)
     if intent.provinces:
         for name in provinces_in(prev):
             for key in province_keys(name):
                 prev = re.sub(rf"\b{re.escape(key)}\b", " ", prev)
     prev = _replaced(prev, now)
     asked = "" if asking_phrase(now) else asking_phrase(fold(previous.question))  # "còn kh đồng tháp?" after "… ai ký"
+    if intent.levels:  # "… của các sở ban hành chậm nhất ngày nào" asks with the level the follow-up replaces
+        asked = _without_levels(asked)
     return " ".join(f"{now} {prev} {asked}".split())
