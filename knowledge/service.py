@@ -591,8 +591,9 @@ class KnowledgeBase:
                     all((p.doc.id, p.section) != (f.passage.doc.id, f.passage.section) for f in further):
                 further.append(src)
         levels = frozenset(intent.levels)
-        if intent.wants_list is False and _asks_which(intent.text) and where is None:
-            per_doc = _best_per_document(ranked, best)
+        if (intent.wants_list is False or _PLACES_LISTED.search(intent.text)) and _asks_which(intent.text) \
+                and where is None:
+            per_doc = _best_per_document(ranked, best, doc_numbers(text))
             if len(per_doc) >= 2:
                 items = [(_place_of(src.passage.doc), compose(question, query, [src], loaded.index, 1, [], kinds, levels))
                          for src in per_doc]
@@ -777,6 +778,7 @@ LEVEL_BONUS = 1.15  # a passage naming the level asked about (cấp xã, sở, h
 PREVIOUS_DOC_BONUS = 1.2  # a follow-up leans on the document that answered the previous question
 PREVIOUS_PASSAGE_BONUS = 1.3  # ... and on its passage, when it points back ("NQ đó") and that passage holds what is asked
 WHICH_SHARE = 0.75  # in a "tỉnh nào …" answer, another document's best passage scores at least this share
+_PLACES_LISTED = re.compile(r"\b(?:nhung|cac) (?:tinh|dia phuong) nao\b")  # a list of provinces is asked, not of items
 _WHICH = re.compile(r"\b(?:tinh nao|van ban nao|nhung van ban|dia phuong nao|nhung tinh|cac tinh nao)\b")
 _CITED_NUMBER = re.compile(r"\b(?:qd|nq|nd|tt|quyet dinh|nghi quyet|nghi dinh|thong tu)\s*(?:so\s*)?\d{2,}")
 _COMPARE = re.compile(r"\b(?:khac nhau|khac gi|so sanh|giong nhau|chenh lech|lan luot)(?: (?:nhu the nao|the nao|ra sao|o dau|"
@@ -841,11 +843,18 @@ def _asks_which(folded: str) -> bool:
     return bool(_WHICH.search(folded))
 
 
-def _best_per_document(ranked: list[Source], best: float) -> list[Source]:
+def _best_per_document(ranked: list[Source], best: float, numbers: list[str] = ()) -> list[Source]:  # type: ignore[assignment]
+    """The best passage of each document scoring near the best one; with a document number asked ("tỉnh nào căn cứ
+    NQ 76/NQ-CP"), any passage citing it counts, whatever its score."""
     out: list[Source] = []
     for src in ranked:
-        if src.score < WHICH_SHARE * best or len(out) == 4:
+        if len(out) == 4:
             break
+        cites = bool(numbers) and any(n in doc_numbers(src.passage.text) for n in numbers)
+        if src.score < WHICH_SHARE * best and not cites:
+            if not numbers:
+                break
+            continue
         if all(o.passage.doc.id != src.passage.doc.id for o in out):
             out.append(src)
     return out

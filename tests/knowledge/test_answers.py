@@ -546,3 +546,51 @@ def test_the_date_of_a_document_the_previous_answer_cites_comes_from_its_text(bu
     first = bundled_kb.answer("kh cchc dong thap 2022 can cu qd so may cua ubnd tinh")
     a = bundled_kb.answer("qd do ban hanh ngay nao", previous=first.turn())
     assert a.answered and "11/9/2021" in body(a.text) and "1389" in body(a.text)
+
+
+def test_a_follow_up_ending_in_a_syllable_like_a_particle_keeps_it():
+    from knowledge.answer import Turn
+    from knowledge.followup import complete
+    from knowledge.understand import understand
+
+    done = complete("con cap xa?", understand("con cap xa?"), Turn("brvt chi tieu dvc truc tuyen cua ubnd cap huyen"))
+    assert done.split()[:2] == ["cap", "xa"] and "huyen" not in done
+
+
+def test_a_follow_up_naming_another_level_gets_that_level_s_figure(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("chỉ tiêu hồ sơ dvc trực tuyến của ubnd cấp huyện ở bà rịa vũng tàu là bao nhiêu")
+    a = bundled_kb.answer("con cap xa", previous=first.turn())
+    assert a.answered and "II.4.c (Đối với UBND cấp xã)" in a.text.split("Xem thêm")[0]
+
+
+def test_a_follow_up_s_level_replaces_the_one_the_previous_question_asked_with(bundled_kb: KnowledgeBase):
+    first = bundled_kb.answer("các sở ở bắc kạn phải ban hành kế hoạch nâng cao năng lực cạnh tranh chậm nhất khi nào")
+    assert "30/01" in body(first.text)
+    a = bundled_kb.answer("còn ubnd cấp xã thì thế nào", previous=first.turn())
+    assert a.answered and "28/02" in body(a.text) and "30/01" not in body(a.text)
+
+
+@pytest.mark.parametrize(("first", "then", "wanted"), [
+    ("par index 2021 của hà tĩnh được bao nhiêu điểm", "đứng thứ mấy trong cả nước", "8/63"),
+    ("ở khánh hòa cơ quan nào chủ trì quy chế phối hợp lồng ghép thanh tra doanh nghiệp", "thời hạn trình là bao giờ",
+     "quý IV/2017"),
+])
+def test_a_question_asking_only_a_rank_or_a_deadline_leans_on_the_previous_turn(bundled_kb: KnowledgeBase, first,
+                                                                                 then, wanted):
+    a = bundled_kb.answer(then, previous=bundled_kb.answer(first).turn())
+    assert a.answered and wanted in body(a.text)[:250]  # the first sentence shown states it
+
+
+def test_a_question_with_a_topic_of_its_own_does_not_lean_on_the_previous_turn():
+    from knowledge.followup import leans_on
+    from knowledge.understand import understand
+
+    assert not leans_on(understand("tỉnh nào có chỉ số par index cao nhất cả nước"))
+    assert leans_on(understand("xếp hạng thứ mấy trong cả nước"))
+    assert leans_on(understand("thời hạn trình là khi nào"))
+
+
+def test_which_provinces_cite_a_document_lists_every_province_citing_its_number(bundled_kb: KnowledgeBase):
+    a = bundled_kb.answer("các tỉnh nào thực hiện nghị quyết 76/NQ-CP")
+    places = {line.split(":")[0].lstrip("• ").strip() for line in a.text.splitlines() if line.startswith("•")}
+    assert a.answered and {"Bắc Kạn", "Hà Tĩnh", "Đồng Tháp", "Bà Rịa - Vũng Tàu"} <= places
