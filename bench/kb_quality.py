@@ -4,7 +4,7 @@ split, and ALQAC article recall with the laws added to the knowledge base, besid
     python bench/kb_quality.py [--qa FILE ...] [--show tune,all] [--alqac DIR] [--limit N] [--skip-rank-bm25]
 
 Reads ../shared/eval/qa_dev.jsonl, bench/data/qa_phone.jsonl and qa_phone2.jsonl (each split tune|heldout),
-qa_phone3.jsonl, qa_phone4.jsonl, qa_phone5.jsonl and qa_phone6.jsonl (held out whole: not written to be tuned on) and ../shared/benchmarks/alqac
+qa_phone3.jsonl … qa_phone7.jsonl (held out whole: not written to be tuned on) and ../shared/benchmarks/alqac
 (never copied into the project); each part is skipped with a message when its data is absent.
 """
 from __future__ import annotations
@@ -31,7 +31,8 @@ PHONE2 = ROOT / "bench" / "data" / "qa_phone2.jsonl"  # a second, independent se
 PHONE3 = ROOT / "bench" / "data" / "qa_phone3.jsonl"  # a third (2026-12-01), every question held out: only measured
 PHONE4 = ROOT / "bench" / "data" / "qa_phone4.jsonl"  # a fourth (2026-12-01 evening), held out whole, never read
 PHONE5 = ROOT / "bench" / "data" / "qa_phone5.jsonl"  # a fifth (2026-12-01 evening): held out, its misses read in round 4b
-PHONE6 = ROOT / "bench" / "data" / "qa_phone6.jsonl"  # a sixth (2026-12-01 night): held out whole, only run (round 4c)
+PHONE6 = ROOT / "bench" / "data" / "qa_phone6.jsonl"  # a sixth (2026-12-01 night): held out, its misses read in round 4d
+PHONE7 = ROOT / "bench" / "data" / "qa_phone7.jsonl"  # a seventh (2026-12-01 night, follow-up heavy): held out, only run (4d)
 SEED = 20261125
 # Function words dropped when shortening a question to what a chat user would type.
 FUNCTION_WORDS = QUESTION_WORDS | set(
@@ -301,7 +302,7 @@ def alqac(folder: Path, limit: int | None, with_rank_bm25: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qa", type=Path, nargs="*", default=[SHARED / "eval" / "qa_dev.jsonl", PHONE, PHONE2, PHONE3,
-                                                                  PHONE4, PHONE5, PHONE6])
+                                                                  PHONE4, PHONE5, PHONE6, PHONE7])
     parser.add_argument("--show", default="tune,all", help="splits whose misses are listed (tune, heldout, all)")
     parser.add_argument("--no-alqac", action="store_true")
     parser.add_argument("--alqac", type=Path, default=SHARED / "benchmarks" / "alqac")
