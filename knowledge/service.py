@@ -278,8 +278,10 @@ class KnowledgeBase:
             return drafts_answer(question, docs)
         understood, pinned = asked, None
         pinned_passage: int | None = None  # "NQ đó", "việc này": the passage that answered the previous turn
+        unsaid = False  # it leans on the previous turn without saying so ("thời hạn trình là khi nào")
         if forced is not None or (previous is not None and (leans_on(intent) or (
                 intent.meta and not intent.provinces and not doc_numbers(asked)))):
+            unsaid = forced is None and not intent.leans_on_previous and not refers_back(intent.text)
             turn = forced or previous
             assert turn is not None
             before = next((d for d in docs if d.id == turn.doc_id), None)
@@ -332,6 +334,10 @@ class KnowledgeBase:
         if not a.answered and previous is not None and understood == asked:
             # a question that finds nothing alone may still lean on the previous one without saying so
             return self.answer(question, top, None, forced=previous) if forced is None else decline(question, docs, a.text)
+        if not a.answered and unsaid:  # ... and one read as leaning without saying so may be a question of its own
+            alone = self._answer(question, top, None, None)
+            if alone.answered:
+                return alone
         if not a.answered:
             return decline(question, docs, a.text)
         return a

@@ -594,3 +594,13 @@ def test_which_provinces_cite_a_document_lists_every_province_citing_its_number(
     a = bundled_kb.answer("các tỉnh nào thực hiện nghị quyết 76/NQ-CP")
     places = {line.split(":")[0].lstrip("• ").strip() for line in a.text.splitlines() if line.startswith("•")}
     assert a.answered and {"Bắc Kạn", "Hà Tĩnh", "Đồng Tháp", "Bà Rịa - Vũng Tàu"} <= places
+
+
+def test_a_question_leaning_without_saying_so_is_asked_alone_when_its_completion_finds_nothing(
+        bundled_kb: KnowledgeBase):
+    from knowledge.answer import Turn
+
+    off = Turn("lịch tiêm chủng vắc xin cho trẻ sơ sinh ở trạm y tế phường")  # a turn the store cannot go on with
+    a = bundled_kb.answer("thời hạn trình là khi nào", previous=off)
+    assert a.answered and a.text == bundled_kb.answer("thời hạn trình là khi nào").text
+    assert not bundled_kb.answer("còn cấp xã thì sao", previous=off).answered  # it says it leans: no question alone
