@@ -386,7 +386,7 @@ def _for_levels(folded: str) -> str:
 
 
 _ASKING = re.compile(r"\b(?:la gi|nhu the nao|the nao|ra sao|la bao nhieu|bao nhieu|la ai|la ngay nao|ngay nao|"
-                     r"khi nao|bao gio|nhung gi|gom nhung gi|gi|(?:xep|dung) (?:hang )?(?:thu )?(?:may|bao nhieu))\b")
+                     r"khi nao|bao gio|nhung gi|gom nhung gi|gi|xep (?:hang )?(?:thu )?(?:may|bao nhieu)|dung (?:hang |thu )(?:thu )?(?:may|bao nhieu))\b")
 
 
 def asking_spans(folded: str) -> list[tuple[int, int]]:

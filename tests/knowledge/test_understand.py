@@ -142,3 +142,13 @@ def test_a_province_with_one_letter_wrong_is_the_province_a_real_word_is_not():
 
 def test_a_district_named_by_its_owner_is_a_level():
     assert understand("han cua xa va cua huyen o bac kan").levels == {"xa", "huyen"}
+
+
+def test_a_rank_asked_needs_its_rank_word_after_dung() -> None:
+    """"đứng thứ mấy" asks a rank; "sử dụng bao nhiêu" asks an amount of a task whose verb is "dụng"."""
+    from knowledge.understand import asking_spans
+
+    rank = "ha tinh dung thu may ca nuoc"
+    assert any(rank[a:b].startswith("dung thu may") for a, b in asking_spans(rank))
+    amount = "su dung bao nhieu kinh phi"
+    assert all(not amount[a:b].startswith("dung") for a, b in asking_spans(amount))
