@@ -79,7 +79,7 @@ def test_deadline_preview_add_edit_delete_and_presets(app: App, admin) -> None: 
     with app.db.session() as s:
         assert s.scalar(select(Deadline)) is None  # a preview stores nothing
     added = admin.post("/han-nop/them", data=fields)
-    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
+    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-quy" in added.text
     edited = admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "rule": "ngày 15 tháng cuối quý"})
     assert "Đã sửa hạn bc-cchc-q" in edited.text
     with app.db.session() as s:
@@ -108,7 +108,7 @@ def test_deadline_form_sets_changes_and_clears_exclusions_like_tru(app: App, adm
               "exclude": "SNV"}
     assert "Trừ (không nhắc, không tính): Sở Nội vụ" in admin.post("/han-nop/xem-truoc", data=fields).text
     added = admin.post("/han-nop/them", data=fields)
-    assert "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
+    assert "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-quy" in added.text
     assert 'name="exclude" value="Sở Nội vụ"' in added.text  # the edit form shows the exclusion as a name
 
     def stored() -> list[int]:
