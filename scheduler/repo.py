@@ -90,8 +90,21 @@ def valid_code(code: str) -> bool:
     return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,11}", code) is not None
 
 
+def same_deadline(session: Session, rule: str, what: str) -> Deadline | None:
+    """The active deadline taken from the same sentence with the same rule (a directive uploaded again, or its
+    deadline offered twice and confirmed twice); None when `what` is empty (deadlines typed by hand)."""
+    if not what.strip():
+        return None
+    key = (fold(rule), fold(what[:1000]))
+    return next((d for d in list_deadlines(session) if (fold(d.rule), fold(d.what)) == key), None)
+
+
 def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, by: str) -> Deadline:
-    """Store a new deadline from already validated fields (see scheduler.deadline_input)."""
+    """Store a new deadline from already validated fields (see scheduler.deadline_input); ValueError (Vietnamese)
+    for a taken code or a deadline already taken from the same sentence."""
+    twin = same_deadline(session, fields.get("rule") or "", fields.get("what") or "")
+    if twin is not None:
+        raise ValueError(f"Hạn này đã có trong bot (mã {twin.code}, «{twin.title}»): không thêm lần nữa.")
     code = fields.get("code") or make_code(session, fields["title"], fields.get("rule") or "")
     if session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
         raise ValueError(f"Mã «{code}» đã được dùng.")
