@@ -111,7 +111,7 @@ async def document(ctx: Context) -> list[Reply] | str:
         types, unit_ids, whom = audience_of(ctx, f)
         fields = {"title": report_name(f), "rule": f.rule, "audience_types": types, "audience_units": unit_ids,
                   "leads": list(ctx.app.settings.default_leads), "remind_at": ctx.app.settings.reminder_time,
-                  "source": where, "what": f.sentence[:1000]}
+                  "source": where, "what": f.sentence[:1000], "found": True}
         sentence = f.sentence[:300] + ("…" if len(f.sentence) > 300 else "")
         summary = (f"Hạn tìm thấy: «{f.phrase}» trong câu: «{sentence}»\n{whom}"
                    + describe(ctx.session, fields, cal, today, count=2))

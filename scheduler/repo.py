@@ -101,8 +101,9 @@ def same_deadline(session: Session, rule: str, what: str) -> Deadline | None:
 
 def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, by: str) -> Deadline:
     """Store a new deadline from already validated fields (see scheduler.deadline_input); ValueError (Vietnamese)
-    for a taken code or a deadline already taken from the same sentence."""
-    twin = same_deadline(session, fields.get("rule") or "", fields.get("what") or "")
+    for a taken code, or, for one found in a document (`found`), one already taken from the same sentence. Deadlines
+    typed by hand may share a rule and description (one for the sở, one for the xã)."""
+    twin = same_deadline(session, fields.get("rule") or "", fields.get("what") or "") if fields.get("found") else None
     if twin is not None:
         raise ValueError(f"Hạn này đã có trong bot (mã {twin.code}, «{twin.title}»): không thêm lần nữa.")
     code = fields.get("code") or make_code(session, fields["title"], fields.get("rule") or "")

@@ -183,7 +183,9 @@ async def test_generated_codes_are_unique_and_readable(app):
     from datetime import datetime
 
     with app.db.session() as s:
-        codes = [create_deadline(s, dict(title=t, rule="ngày 25 hằng tháng", audience_types=["so"], audience_units=[],
+        # typed by hand, the same rule and description may be set twice (for the sở, for the xã): not refused
+        codes = [create_deadline(s, dict(title=t, rule="ngày 25 hằng tháng", what="Báo cáo tháng gửi Sở Nội vụ",
+                                         audience_types=["so"], audience_units=[],
                                          leads=[3], remind_at="08:00"), at=datetime(2026, 12, 1, tzinfo=VN_TZ),
                                  by="test").code for t in ("Báo cáo tháng", "Báo cáo tháng", "Báo cáo tháng")]
     assert codes == ["bc-thang", "bc-thang-2", "bc-thang-3"]
