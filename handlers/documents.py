@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.core.messages import Reply
 from bot.core.errors import Forbidden
@@ -11,13 +12,14 @@ from handlers.registry import document_handler
 from knowledge.errors import IngestError
 from knowledge.ocr import progress_text, scan_report
 from knowledge.service import IngestResult
-from knowledge.usecases import add_document
+from knowledge.usecases import add_document, same_directive_warning
 from bot.core.vietnamese import fold
 from scheduler.daysoff import calendar_for
 from scheduler.deadline_form import describe
-from scheduler.extract import FoundDeadline, find_deadlines
-from scheduler.repo import list_deadlines
+from scheduler.extract import FoundDeadline, find_deadlines, report_name, responsible_body
+from scheduler.repo import same_deadline
 from scheduler.timeutil import as_vn
+from scheduler.units import match_unit
 
 MAX_CANDIDATES = 5
 PROGRESS_EVERY = 5  # pages of a scan between two progress messages
@@ -54,20 +56,23 @@ async def ingest(ctx: Context, file_name: str, data: bytes) -> IngestResult:
     return result
 
 
-def same_number_warning(ctx: Context, document_id: int) -> str:
-    """A line when the store already holds another document with this one's number and issuer (the same directive
-    sent again as a .pdf after its .docx, say): answers would cite it twice."""
-    docs = ctx.app.knowledge.list_documents()
-    new = next((d for d, _ in docs if d.id == document_id), None)
-    if new is None or not new.number:
-        return ""
-    same = [d.id for d, _ in docs if d.id != document_id and fold(d.number) == fold(new.number)
-            and fold(d.issuer) == fold(new.issuer)]
-    if not same:
-        return ""
-    return (f"\n⚠️ Kho đã có văn bản cùng số {new.number} của {new.issuer} (mã {', '.join(map(str, same))}). Nếu là "
-            f"cùng một văn bản, hãy xóa bản thừa (trang Văn bản của trang quản trị, hoặc python -m bot kb remove "
-            f"{document_id}).")
+def audience_of(ctx: Context, found: FoundDeadline) -> tuple[list[str], list[int], str]:
+    """Whom to remind of a found deadline: the one unit its sentence gives the task to when registered; when that
+    body is not a registered unit, its kind (sở or xã) and a line saying so; else the words before the phrase."""
+    body = responsible_body(found)
+    if body is None:
+        return guess_audience(found), [], ""
+    unit = match_unit(ctx.session, body).unit
+    if unit is not None:
+        return [], [unit.id], f"Văn bản giao cho {body}: chỉ nhắc đơn vị này.\n"
+    kind = "xa" if re.search(r"\b(xa|phuong|dac khu)\b", fold(body)) else "so"
+    return ([kind], [], f"Văn bản giao cho {body}, đơn vị này chưa có trong danh sách đơn vị: bot sẽ nhắc mọi "
+                        f"{'UBND cấp xã' if kind == 'xa' else 'sở, ban, ngành'}; thêm đơn vị (/donvi them …) rồi sửa "
+                        "đối tượng (/suahan) nếu chỉ cần nhắc đơn vị đó.\n")
+
+
+def _line(text: str) -> str:
+    return f"\n{text}" if text else ""
 
 
 @document_handler
@@ -87,14 +92,13 @@ async def document(ctx: Context) -> list[Reply] | str:
     replies = [Reply(f"✅ Đã thêm văn bản «{result.title}» (mã {result.document_id}, {result.passages} đoạn) vào kho "
                      "tri thức; có thể hỏi về văn bản ngay."
                      + (f"\n{scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else "")
-                     + same_number_warning(ctx, result.document_id))]
+                     + _line(same_directive_warning(ctx.session, result.document_id)))]
     today = as_vn(ctx.now()).date()
     found = [f for f in find_deadlines(ctx.app.knowledge.document_text(result.document_id), today)
              if f.rule is not None and not f.past]
-    known = {(fold(d.rule), fold(d.what)): d.code for d in list_deadlines(ctx.session)}
-    already = sorted({known[(fold(f.rule or ""), fold(f.sentence[:1000]))] for f in found
-                      if (fold(f.rule or ""), fold(f.sentence[:1000])) in known})
-    found = [f for f in found if (fold(f.rule or ""), fold(f.sentence[:1000])) not in known]
+    twins = [same_deadline(ctx.session, f.rule or "", f.sentence) for f in found]
+    already = sorted({t.code for t in twins if t is not None})
+    found = [f for f, t in zip(found, twins) if t is None]
     if already:  # the same directive sent again (another format, a copy): its deadlines are not offered twice
         replies[0] = Reply(replies[0].text + f"\n{len(already)} hạn trong văn bản đã có trong bot (mã "
                            f"{', '.join(already)}), không hỏi lại.")
@@ -104,11 +108,13 @@ async def document(ctx: Context) -> list[Reply] | str:
     cal = calendar_for(ctx.session)
     for f in found[:MAX_CANDIDATES]:
         where = f"{result.title}" + (f", mục {f.section}" if f.section else "")
-        fields = {"title": f.sentence[:120].rstrip(" ,;:") + ("…" if len(f.sentence) > 120 else ""), "rule": f.rule,
-                  "audience_types": guess_audience(f), "audience_units": [],
+        types, unit_ids, whom = audience_of(ctx, f)
+        fields = {"title": report_name(f), "rule": f.rule, "audience_types": types, "audience_units": unit_ids,
                   "leads": list(ctx.app.settings.default_leads), "remind_at": ctx.app.settings.reminder_time,
-                  "source": where, "what": f.sentence[:1000]}
-        summary = f"Hạn tìm thấy: «{f.phrase}»\n" + describe(ctx.session, fields, cal, today, count=2)
+                  "source": where, "what": f.sentence[:1000], "found": True}
+        sentence = f.sentence[:300] + ("…" if len(f.sentence) > 300 else "")
+        summary = (f"Hạn tìm thấy: «{f.phrase}» trong câu: «{sentence}»\n{whom}"
+                   + describe(ctx.session, fields, cal, today, count=2))
         replies.append(confirm.ask(ctx, "add_deadline", fields, summary,
                                    question="Thêm hạn này để bot nhắc? (sửa sau bằng /suahan)"))
     if len(found) > MAX_CANDIDATES:

@@ -192,7 +192,26 @@ def _what_you_can_do(bare: bool) -> str:
 
 
 async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
-    """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot)."""
+    """Replies to one incoming message (possibly none, e.g. group chatter not addressed to the bot); on channels that
+    require it, the first reply a chat ever gets opens with DISCLOSURE, whatever it says (a refusal too)."""
+    first: list[bool] = []  # set by _answer once it has recorded the chat
+    replies = await _answer(app, msg, first)
+    if not replies or not app.capabilities(msg.chat.channel).disclose_automation:
+        return replies
+    if not first:  # answered before the chat was recorded (an unknown command, a sticker): record it now
+        try:
+            with app.db.session() as session:
+                first.append(touch_chat(session, _without_nul(msg), app.clock.now()))
+        except Exception:
+            log.exception("recording chat %s failed", msg.chat)
+            return replies
+    if first[0]:
+        replies[0] = replace(replies[0], text=DISCLOSURE + "\n\n" + replies[0].text)
+    return replies
+
+
+async def _answer(app: Services, msg: IncomingMessage, first: list[bool]) -> list[Reply]:
+    """The replies to one message, before the disclosure; `first` gets whether the chat was new once recorded."""
     registry = load_commands()
     msg = _without_nul(msg)
     if msg.text.startswith("/") and not msg.text.split(" ", 1)[0].isascii():
@@ -247,7 +266,7 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
     try:
         # Its own short transaction: a handler may need another connection to write (SQLite allows one writer).
         with app.db.session() as session:
-            first_contact = touch_chat(session, msg, app.clock.now())
+            first.append(touch_chat(session, msg, app.clock.now()))
         with app.db.session() as session:
             role = resolve_role(app.settings, session, msg.chat.channel, msg.sender.user_id)
             if cmd is not None and role < cmd.role and typed and cmd.typed_button and not args:
@@ -268,8 +287,6 @@ async def handle(app: Services, msg: IncomingMessage) -> list[Reply]:
             ctx = Context(app, msg, session, role, cmd.name if cmd else name, args)
             short = short_reply(ctx, msg.text) if plain else None
             replies = [Reply(short)] if short is not None else _as_replies(await func(ctx))
-            if first_contact and caps.disclose_automation and replies:
-                replies[0] = replace(replies[0], text=DISCLOSURE + "\n\n" + replies[0].text)
     except Exception:
         log.exception("handler %s failed for %s", name, msg.chat)
         return [Reply(ERROR_TEXT)]

@@ -17,6 +17,7 @@ from bot.core.audit import Action, record, require
 from bot.core.config import Settings
 from bot.core.errors import Invalid, NotFound
 from bot.core.roles import Role
+from bot.core.vietnamese import fold
 from knowledge import repo
 from knowledge import status as doc_status
 from knowledge.ingest import parse_bytes
@@ -58,6 +59,29 @@ def add_document(session: Session, now: datetime, actor: Actor, settings: Settin
     result = store_parsed(session, parsed, now)
     record(session, now, actor, ADD_DOCUMENT.name, f"{file_name} -> {result.document_id}")
     return result
+
+
+def same_directive(session: Session, document_id: int) -> list[DocumentView]:
+    """The other documents with this one's number and issuer: the same directive added again in another form (its
+    .pdf after its .docx), which answers would cite twice. Chat, `kb add` and the dashboard warn with them."""
+    docs = list_documents(session)
+    new = next((d for d in docs if d.id == document_id), None)
+    if new is None or not new.number.strip():
+        return []
+    return [d for d in docs if d.id != document_id and fold(d.number) == fold(new.number)
+            and fold(d.issuer) == fold(new.issuer)]
+
+
+def same_directive_warning(session: Session, document_id: int) -> str:
+    """'⚠️ Kho đã có văn bản cùng số … (mã 6) …' naming the copies already stored, '' when there are none."""
+    same = same_directive(session, document_id)
+    if not same:
+        return ""
+    first = same[0]
+    named = "; ".join(f"«{d.label}» (mã {d.id}, tệp {d.file_name})" for d in same)
+    return (f"⚠️ Kho đã có văn bản cùng số {first.number} của {first.issuer}: {named}. Nếu là cùng một văn bản, hãy "
+            f"xóa bản thừa (trang Văn bản của trang quản trị, hoặc python -m bot kb remove {document_id}); các hạn "
+            "đã cài từ văn bản đó không bị thêm lại.")
 
 
 def remove_document(session: Session, now: datetime, actor: Actor, doc_id: int) -> None:

@@ -125,6 +125,66 @@ def find_deadlines(text: str, today: date) -> list[FoundDeadline]:
     return found
 
 
+_NAME_START = re.compile(r"\b(bao cao|ke hoach|tong hop|chuong trinh|de an|thong ke|danh gia)\b")
+_TASK_START = re.compile(r"\b(to chuc|xay dung|trien khai|ra soat|kiem tra|hoan thien)\b")
+_NAME_END = re.compile(r"[,;:(\[]|\s(?:ve|gui|cho|truoc|cham nhat|den|tren|theo|dinh ky|hang|trong|va gui|va nop)\b")
+_TO_BODY = re.compile(r"\s+(?:ubnd|uy ban|so |bo |chu tich|thu tuong|hdnd)")
+NAME_WORDS = 10  # a title an official reads in a reminder, not the directive's whole sentence
+
+
+def report_name(found: FoundDeadline) -> str:
+    """A short title for a found deadline: the report (plan, summary …) its sentence names, 'Báo cáo kết quả CCHC quý'
+    from 'Các sở gửi báo cáo kết quả CCHC quý về Sở Nội vụ trước ngày 15 …'; else the sentence's first words."""
+    sentence = found.sentence
+    folded = _fold_same_length(sentence)
+    at = folded.find(_fold_same_length(found.phrase))
+    starts: list[int] = []
+    for kind in (_NAME_START, _TASK_START):  # a report or plan named, else the task's verb
+        starts = [m.start() for m in kind.finditer(folded) if (at < 0 or m.start() < at)
+                  and not _TO_BODY.match(folded, m.end())]  # 'báo cáo UBND tỉnh': the verb, not a report
+        if starts:
+            break
+    if not starts:  # nothing named: the sentence without its deadline phrase
+        name = sentence if at < 0 else f"{sentence[:at]} {sentence[at + len(found.phrase):]}"
+    else:
+        start = starts[-1]
+        rest = folded[start:]
+        end = _NAME_END.search(rest, len(rest.split(" ", 2)[0]) + 4)
+        name = sentence[start:start + (end.start() if end else len(rest))]
+        if at > start and (not end or start + end.start() > at):
+            name = sentence[start:at]  # never the deadline phrase itself
+    words = _clean(name).rstrip(".").split()
+    short = " ".join(words[:NAME_WORDS]) + ("…" if len(words) > NAME_WORDS else "")
+    if not short.strip("…"):
+        return sentence[:80].rstrip(" ,;:") + ("…" if len(sentence) > 80 else "")
+    return short[0].upper() + short[1:]
+
+
+_BODY_HEAD = re.compile(r"^(?:[-–•+]\s*|\d+(?:\.\d+)*\.\s*|[a-zđ]\)\s*)*(?:(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
+                        r"(Sở|Ban|Văn phòng|Công an|Bộ Chỉ huy|Thanh tra|UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s", re.I)
+_PLURAL = ("cac ", "nhung ", "moi ")
+
+
+_BODY_END = re.compile(r"\s(?:chu tri|phoi hop|tong hop|co trach nhiem|thuc hien|xay dung|to chuc|bao cao|gui|nop|trinh|"
+                       r"hoan thanh|trien khai|ra soat|kiem tra|tham muu|huong dan|theo doi|la|duoc|can|phai)\b|[;:(]")
+
+
+def responsible_body(found: FoundDeadline) -> str | None:
+    """The one body a sentence gives the task to, when it opens with its name: 'Sở Văn hóa, Thể thao và Du lịch'
+    from 'Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức Hội thi …'; None for 'Các sở, ban, ngành …' or no name."""
+    sentence = found.sentence
+    head = _BODY_HEAD.match(sentence)
+    if head is None:
+        return None
+    folded = _fold_same_length(sentence)
+    after = folded[head.end(1):].split()
+    if not after or after[0].strip(",") in ("cap", "cac", "ban", "nganh", "") or folded[head.end(1)] == ",":
+        return None  # 'UBND cấp xã', 'Sở, ban, ngành': every unit of a kind
+    end = _BODY_END.search(folded, head.end(1))
+    name = _clean(sentence[head.start(1):end.start() if end else len(sentence)])
+    return name if 1 < len(name.split()) <= 12 else None
+
+
 def document_deadlines(text: str, today: date) -> list[dict]:
     """find_deadlines as JSON-ready dicts (dates as YYYY-MM-DD)."""
     out = []

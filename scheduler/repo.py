@@ -36,33 +36,51 @@ def list_deadlines(session: Session, *, active_only: bool = True) -> list[Deadli
 SHORT_CODE = 12  # a code an official can type on a phone
 
 
-def short_code(title: str) -> str:
-    """'Báo cáo CCHC quý' -> 'bc-cchc-q': initials, abbreviations and numbers whole, at most 12 characters."""
-    parts: list[str] = []
-    initials = ""
+_KINDS = (("bao cao", "bc"), ("ke hoach", "kh"), ("tong hop", "th"), ("chuong trinh", "ct"), ("de an", "da"),
+          ("thong ke", "tk"), ("danh gia", "dg"), ("tu kiem tra", "tkt"))
+_PERIODS = (("tuan", "tuan"), ("6 thang", "6thang"), ("quy", "quy"), ("nam", "nam"), ("thang", "thang"))
+_ISSUERS = {"ubnd", "hdnd", "vp"}  # who issues or asks, not what the report is about
+
+
+def _period_word(folded: str) -> str:
+    """'hằng tháng' / 'Báo cáo quý' -> 'thang' / 'quy': the report's period named in a text, '' when none."""
+    every = re.search(r"\b(?:hang|moi) (tuan|6 thang|quy|nam|thang)\b", folded)
+    if every:
+        return dict(_PERIODS)[every.group(1)]
+    for word, code in _PERIODS:
+        if re.search(rf"\b{word}\b", folded):
+            return code
+    return ""
+
+
+def short_code(title: str, rule: str = "") -> str:
+    """'Báo cáo CCHC quý' -> 'bc-cchc-quy', 'Báo cáo tháng' -> 'bc-thang': the report's kind, its subject's
+    abbreviations and numbers, and its period (from the title, else the rule), whole words, at most 12 characters."""
+    folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(title)).split())
+    kind = next((code for word, code in _KINDS if folded.startswith(word)), "")
+    topics: list[str] = []
     for word in re.findall(r"\w+", title):
-        folded = re.sub(r"[^a-z0-9]", "", fold(word))
-        if not folded:
-            continue
-        if (word.isupper() and len(word) > 1) or any(ch.isdigit() for ch in word):
-            if initials:
-                parts.append(initials)
-                initials = ""
-            parts.append(folded)
-        else:
-            initials += folded[0]
-    if initials:
-        parts.append(initials)
-    return "-".join(parts)[:SHORT_CODE].strip("-") or "han"
+        f = re.sub(r"[^a-z0-9]", "", fold(word))
+        if f and f not in _ISSUERS and ((word.isupper() and len(word) > 1) or any(ch.isdigit() for ch in word)):
+            topics.append(f)
+    if not kind:
+        words = [w for w in folded.split() if not w.isdigit()]
+        kind = "".join(w[0] for w in words[:3]) if len(words) > 1 else (words[0][:8] if words else "han")
+    year = any(re.fullmatch(r"(19|20)\d\d", t) for t in topics)
+    period = "" if year else _period_word(folded) or _period_word(" ".join(re.sub(r"[^a-z0-9 ]", " ", fold(rule)).split()))
+    topics = [t for t in topics if not (period == "6thang" and t == "6")]
+    while topics and len("-".join([kind, *topics, period]).strip("-")) > SHORT_CODE:
+        topics.pop()
+    return "-".join(p for p in (kind, *topics, period) if p)[:SHORT_CODE].strip("-") or "han"
 
 
-def make_code(session: Session, title: str) -> str:
-    """A short unused code from a title (see `short_code`), suffixed with a number when taken."""
-    base = short_code(title)
+def make_code(session: Session, title: str, rule: str = "") -> str:
+    """A short unused code from a title and its rule (see `short_code`), suffixed '-2', '-3' … when taken."""
+    base = short_code(title, rule)
     code, n = base, 2
     while session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
-        suffix = str(n)
-        code = f"{base[:SHORT_CODE - len(suffix)]}{suffix}"
+        suffix = f"-{n}"
+        code = f"{base[:SHORT_CODE - len(suffix)].rstrip('-')}{suffix}"
         n += 1
     return code
 
@@ -72,9 +90,23 @@ def valid_code(code: str) -> bool:
     return re.fullmatch(r"[a-z0-9][a-z0-9-]{0,11}", code) is not None
 
 
+def same_deadline(session: Session, rule: str, what: str) -> Deadline | None:
+    """The active deadline taken from the same sentence with the same rule (a directive uploaded again, or its
+    deadline offered twice and confirmed twice); None when `what` is empty (deadlines typed by hand)."""
+    if not what.strip():
+        return None
+    key = (fold(rule), fold(what[:1000]))
+    return next((d for d in list_deadlines(session) if (fold(d.rule), fold(d.what)) == key), None)
+
+
 def create_deadline(session: Session, fields: dict[str, Any], *, at: datetime, by: str) -> Deadline:
-    """Store a new deadline from already validated fields (see scheduler.deadline_input)."""
-    code = fields.get("code") or make_code(session, fields["title"])
+    """Store a new deadline from already validated fields (see scheduler.deadline_input); ValueError (Vietnamese)
+    for a taken code, or, for one found in a document (`found`), one already taken from the same sentence. Deadlines
+    typed by hand may share a rule and description (one for the sở, one for the xã)."""
+    twin = same_deadline(session, fields.get("rule") or "", fields.get("what") or "") if fields.get("found") else None
+    if twin is not None:
+        raise ValueError(f"Hạn này đã có trong bot (mã {twin.code}, «{twin.title}»): không thêm lần nữa.")
+    code = fields.get("code") or make_code(session, fields["title"], fields.get("rule") or "")
     if session.scalar(select(Deadline.id).where(Deadline.code == code)) is not None:
         raise ValueError(f"Mã «{code}» đã được dùng.")
     d = Deadline(code=code, title=fields["title"], what=fields.get("what", ""), submit_to=fields.get("submit_to", ""),

@@ -51,7 +51,7 @@ def _kb(settings: Settings):  # type: ignore[no-untyped-def]
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.actors import CONSOLE
     from knowledge.errors import IngestError
-    from knowledge.usecases import add_document
+    from knowledge.usecases import add_document, same_directive_warning
 
     app = build_app(settings)
     kb = app.knowledge
@@ -68,6 +68,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             data = _read(Path(path), settings)
             with app.db.session() as s:
                 r = add_document(s, app.clock.now(), CONSOLE, settings, Path(path).name, data, progress)
+                copy = same_directive_warning(s, r.document_id) if r.created else ""
         except IngestError as e:
             failed += 1
             print(f"{prefix}✗ {e}", file=sys.stderr, flush=True)
@@ -76,6 +77,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{prefix}✓ {path}: {r.title} — {state}", flush=True)
         if r.scanned:
             print(f"{prefix}{scan_report(r.pages, r.low_confidence_pages)}", flush=True)
+        if copy:
+            print(f"{prefix}{copy}", flush=True)
     kb.ensure_ready()
     return 1 if failed else 0
 

@@ -33,9 +33,9 @@ async def test_themhan_restates_and_saves_only_after_confirmation(app):
     assert [b.data[:3] for b in r.buttons] == ["ok:", "no:"] and all(len(b.data.encode()) <= 64 for b in r.buttons)
     assert count(app, Deadline) == 1
     done = await say(app, admin_msg(callback=r.buttons[0].data))
-    assert done.replace_origin and "mã bc-pci" in done.text
+    assert done.replace_origin and "mã bc-pci-nam" in done.text
     with app.db.session() as s:
-        d = s.scalar(select(Deadline).where(Deadline.code == "bc-pci"))
+        d = s.scalar(select(Deadline).where(Deadline.code == "bc-pci-nam"))
         assert d.leads == [5, 1] and d.audience_units and d.audience_types == []
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "add_deadline")).outcome == "ok"
     again = await say(app, admin_msg(callback=r.buttons[0].data))

@@ -121,3 +121,53 @@ async def test_the_same_directive_sent_again_in_another_form_is_flagged_and_its_
     assert "Đã thêm văn bản" in again[0].text and "⚠️ Kho đã có văn bản cùng số 7946/UBND-NCPC" in again[0].text
     assert f"2 hạn trong văn bản đã có trong bot (mã {', '.join(saved)}), không hỏi lại." in again[0].text
     assert [r for r in again if r.buttons] == []
+
+
+PLAN = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 31/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2027\n\n"
+        "1. Các sở, ban, ngành gửi báo cáo kết quả thực hiện công tác CCHC quý về Sở Nội vụ trước ngày 15 của "
+        "tháng cuối quý.\n\n"
+        "2. Sở Tư pháp chủ trì tổ chức Hội thi tìm hiểu CCHC, hoàn thành trước ngày 30/9/2027.\n\n"
+        "3. Sở Văn hóa, Thể thao và Du lịch xây dựng kế hoạch tuyên truyền CCHC, gửi Sở Nội vụ trước ngày "
+        "31/3/2027.\n")
+
+
+async def test_found_deadlines_get_short_titles_and_the_unit_the_sentence_names(app):
+    """QA #33/#34: the report's name as title (the sentence stays as the source), a readable code from its kind and
+    period, and a task given to one named sở offered to that unit (registered) or said to be unregistered."""
+    from scheduler.units import add_unit
+
+    with app.db.session() as s:
+        tp = add_unit(s, "Sở Tư pháp", "so", ["STP"]).id
+    replies = await app.handle(upload("kh31.txt", PLAN.encode()))
+    candidates = [r for r in replies[1:] if r.buttons]
+    assert len(candidates) == 3
+    report, contest, media = candidates
+    assert "• Tên: Báo cáo kết quả thực hiện công tác CCHC quý\n" in report.text
+    assert "trong câu: «Các sở, ban, ngành gửi báo cáo kết quả" in report.text and "sở/ban/ngành" in report.text
+    assert "• Tên: Tổ chức Hội thi tìm hiểu CCHC\n" in contest.text
+    assert "Văn bản giao cho Sở Tư pháp: chỉ nhắc đơn vị này." in contest.text and "UBND cấp xã" not in contest.text
+    assert "• Tên: Kế hoạch tuyên truyền CCHC\n" in media.text
+    assert "Văn bản giao cho Sở Văn hóa, Thể thao và Du lịch, đơn vị này chưa có trong danh sách đơn vị" in media.text
+    for r in candidates:
+        await app.handle(IncomingMessage(ChatRef("fake", "boss-private"), Sender("boss"), callback=r.buttons[0].data))
+    with app.db.session() as s:
+        saved = {d.code: d for d in s.scalars(select(Deadline))}
+    assert set(saved) == {"bc-cchc-quy", "tch-cchc", "kh-cchc"}
+    assert saved["tch-cchc"].audience_units == [tp] and saved["tch-cchc"].audience_types == []
+    assert saved["kh-cchc"].audience_types == ["so"] and saved["kh-cchc"].audience_units == []
+    assert saved["bc-cchc-quy"].what.startswith("Các sở, ban, ngành gửi báo cáo kết quả")  # the sentence kept
+
+
+async def test_a_deadline_offered_twice_is_saved_once(app):
+    """QA #31: the same directive sent twice before either offer was confirmed: the second confirmation is refused."""
+    first = [r for r in (await app.handle(upload("kh31.txt", PLAN.encode())))[1:] if r.buttons]
+    second = [r for r in (await app.handle(upload("kh31-ban-2.txt", (PLAN + "\nBản gửi lại.").encode())))[1:]
+              if r.buttons]
+    assert len(first) == len(second) == 3  # nothing saved yet, so both offer them
+    [ok] = await app.handle(IncomingMessage(ChatRef("fake", "boss-private"), Sender("boss"),
+                                            callback=first[0].buttons[0].data))
+    [twice] = await app.handle(IncomingMessage(ChatRef("fake", "boss-private"), Sender("boss"),
+                                               callback=second[0].buttons[0].data))
+    assert "Đã lưu hạn" in ok.text and "Hạn này đã có trong bot (mã bc-cchc-quy" in twice.text
+    with app.db.session() as s:
+        assert len(list(s.scalars(select(Deadline)))) == 1

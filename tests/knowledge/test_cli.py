@@ -114,3 +114,16 @@ def test_a_province_store_starts_empty(in_tmp, monkeypatch, capsys):
     monkeypatch.setenv("KB_BUNDLED", "0")
     assert main(["kb", "list"]) == 0
     assert capsys.readouterr().out.strip() == ""
+
+
+def test_kb_add_of_a_directive_already_stored_in_another_form_names_it(tmp_path: Path, in_tmp, capsys):
+    """QA #31: as chat and the dashboard: stored, with a warning naming the document of the same number."""
+    text = "ỦY BAN NHÂN DÂN TỈNH A\nSố: 12/KH-UBND\nKẾ HOẠCH\nTập huấn năm 2027\n\n1. Tập huấn kỹ năng số."
+    (tmp_path / "kh.md").write_text(text, encoding="utf-8")
+    (tmp_path / "kh-ban-2.md").write_text(text + "\nBản gửi lại.", encoding="utf-8")
+    assert main(["kb", "add", str(tmp_path / "kh.md")]) == 0
+    assert "⚠️" not in capsys.readouterr().out
+    assert main(["kb", "add", str(tmp_path / "kh-ban-2.md")]) == 0
+    out = capsys.readouterr().out
+    assert "đã thêm (#7" in out and "⚠️ Kho đã có văn bản cùng số 12/KH-UBND" in out and "(mã 6, tệp kh.md)" in out
+    assert "python -m bot kb remove 7" in out

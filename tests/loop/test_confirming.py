@@ -167,9 +167,28 @@ async def test_typed_phrase_on_a_channel_without_buttons_in_a_group_not_addresse
 
 def test_generated_codes_are_short_enough_to_type():
     from scheduler.repo import short_code
-    assert short_code("Báo cáo CCHC quý") == "bc-cchc-q"
-    assert short_code("Báo cáo tình hình kiểm soát TTHC") == "bcthks-tthc"
+    assert short_code("Báo cáo CCHC quý") == "bc-cchc-quy"
+    assert short_code("Báo cáo tình hình kiểm soát TTHC") == "bc-tthc"
     assert all(len(short_code(t)) <= 12 for t in ("Kế hoạch cải cách hành chính năm 2027 của UBND tỉnh", "x"))
+    # QA #16 / #33: the report's kind and period, not initials ('bct' for both "Báo cáo tháng" and "Báo cáo tuần")
+    assert (short_code("Báo cáo tháng"), short_code("Báo cáo tuần"), short_code("Báo cáo 6 tháng")) == (
+        "bc-thang", "bc-tuan", "bc-6thang")
+    assert short_code("Báo cáo kết quả thực hiện", "ngày 10 tháng cuối quý") == "bc-quy"  # the period from the rule
+    assert short_code("Báo cáo tổng hợp kết quả kiểm soát TTHC và CCHC quý") == "bc-tthc-quy"  # dropped to fit
+
+
+async def test_generated_codes_are_unique_and_readable(app):
+    from scheduler.repo import create_deadline
+    from bot.core.clock import VN_TZ
+    from datetime import datetime
+
+    with app.db.session() as s:
+        # typed by hand, the same rule and description may be set twice (for the sở, for the xã): not refused
+        codes = [create_deadline(s, dict(title=t, rule="ngày 25 hằng tháng", what="Báo cáo tháng gửi Sở Nội vụ",
+                                         audience_types=["so"], audience_units=[],
+                                         leads=[3], remind_at="08:00"), at=datetime(2026, 12, 1, tzinfo=VN_TZ),
+                                 by="test").code for t in ("Báo cáo tháng", "Báo cáo tháng", "Báo cáo tháng")]
+    assert codes == ["bc-thang", "bc-thang-2", "bc-thang-3"]
 
 
 async def test_a_code_is_settable_in_themhan_and_suahan(app):

@@ -5,6 +5,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from scheduler.extract import document_deadlines, find_deadlines
 from scheduler.rules import parse_rule
 
@@ -128,3 +130,40 @@ def test_deadlines_inside_parentheses_count_and_targets_do_not():
             "đạt 90%; tổng kết vào cuối năm 2022; thời hạn hẹn lại không quá 1/3 tổng thời gian giải quyết.")
     found = find_deadlines(text, TODAY)
     assert [f.phrase for f in found] == ["trong quý IV/2017"] and found[0].occurrences[0].due == date(2017, 12, 31)
+
+
+def _found(sentence: str):  # type: ignore[no-untyped-def]
+    from scheduler.extract import find_deadlines
+
+    [f] = [f for f in find_deadlines(sentence, date(2026, 12, 1)) if f.rule]
+    return f
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Các sở, ban, ngành gửi báo cáo kết quả thực hiện công tác CCHC quý về Sở Nội vụ trước ngày 15 của tháng cuối "
+     "quý.", "Báo cáo kết quả thực hiện công tác CCHC quý"),
+    ("UBND cấp xã báo cáo tháng gửi Sở Nội vụ trước ngày 20 hằng tháng.", "Báo cáo tháng"),
+    ("Sở Tư pháp chủ trì tổ chức Hội thi tìm hiểu CCHC, hoàn thành trong quý III/2027.", "Tổ chức Hội thi tìm hiểu CCHC"),
+    ("Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 20/12/2027.", "Tổng hợp"),  # 'báo cáo UBND': the verb
+    ("Trước ngày 10 hằng tháng, các xã nộp số liệu.", "Các xã nộp số liệu"),
+])
+def test_report_name_is_the_report_not_the_sentence(sentence: str, name: str) -> None:
+    from scheduler.extract import report_name
+
+    assert report_name(_found(sentence)) == name
+
+
+@pytest.mark.parametrize("sentence,body", [
+    ("Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức Hội thi, hoàn thành trong quý III/2027.",
+     "Sở Văn hóa, Thể thao và Du lịch"),
+    ("4. Giao Sở Tư pháp xây dựng kế hoạch kiểm tra, chậm nhất ngày 15/12/2027.", "Sở Tư pháp"),
+    ("UBND xã Tân Lập nộp báo cáo trước ngày 31/01/2027.", "UBND xã Tân Lập"),
+    ("Các sở, ban, ngành gửi báo cáo năm chậm nhất ngày 10/12 hằng năm.", None),
+    ("Sở, ban, ngành gửi báo cáo năm chậm nhất ngày 10/12 hằng năm.", None),
+    ("UBND cấp xã báo cáo tháng trước ngày 20 hằng tháng.", None),
+    ("Báo cáo năm gửi Sở Nội vụ chậm nhất ngày 10/12 hằng năm.", None),  # the recipient, not who reports
+])
+def test_responsible_body_only_when_the_sentence_opens_with_one(sentence: str, body: str | None) -> None:
+    from scheduler.extract import responsible_body
+
+    assert responsible_body(_found(sentence)) == body

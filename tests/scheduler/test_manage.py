@@ -42,14 +42,14 @@ def test_units_and_deadlines_round_trip(cli):
     code, out, _ = cli("deadlines", "add", "--title", "Báo cáo CCHC quý", "--rule", "ngay 10 thang cuoi quy",
                        "--audience", "sở, xã", "--leads", "5,1", "--json")
     added = json.loads(out)
-    assert code == 0 and added["code"] == "bc-cchc-q" and added["units"] == ["Sở Tư pháp", "UBND xã Tân Lập"]
+    assert code == 0 and added["code"] == "bc-cchc-quy" and added["units"] == ["Sở Tư pháp", "UBND xã Tân Lập"]
     code, _, err = cli("deadlines", "add", "--title", "X", "--rule", "31/02/2027", "--audience", "sở")
     assert code == 2 and "không có thật" in err
     code, out, _ = cli("deadlines", "list", "--unit", "xa tan lap", "--json")
-    assert [d["code"] for d in json.loads(out)] == ["bc-cchc-q"]
-    assert cli("deadlines", "remove", "bc-cchc-q")[0] == 0
+    assert [d["code"] for d in json.loads(out)] == ["bc-cchc-quy"]
+    assert cli("deadlines", "remove", "bc-cchc-quy")[0] == 0
     assert json.loads(cli("deadlines", "list", "--json")[1]) == []
-    assert cli("deadlines", "remove", "bc-cchc-q")[0] == 2
+    assert cli("deadlines", "remove", "bc-cchc-quy")[0] == 2
     assert cli("units", "remove", "STP")[0] == 0
     assert [u["name"] for u in json.loads(cli("units", "list", "--json")[1])] == ["UBND xã Tân Lập"]
 

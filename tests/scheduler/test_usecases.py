@@ -31,7 +31,7 @@ def test_a_deadline_is_added_audited_and_signalled_in_one_transaction(app, clock
         fields = deadline_cases.check_deadline(s, RAW, app.settings)
         added = deadline_cases.add_deadline(s, clock.now(), ADMIN, fields)
         assert plan_version(s) > before
-    assert (added.code, added.units, added.leads, added.remind_at) == ("bc-cchc-q", ("Sở Tư pháp",), (3, 1),
+    assert (added.code, added.units, added.leads, added.remind_at) == ("bc-cchc-quy", ("Sở Tư pháp",), (3, 1),
                                                                        app.settings.reminder_time)
     [(user, detail, outcome)] = audit(app.db, "add_deadline")
     assert (user, outcome) == ("boss", "ok") and "ngày 10 tháng cuối quý" in detail

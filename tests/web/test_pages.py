@@ -79,17 +79,17 @@ def test_deadline_preview_add_edit_delete_and_presets(app: App, admin) -> None: 
     with app.db.session() as s:
         assert s.scalar(select(Deadline)) is None  # a preview stores nothing
     added = admin.post("/han-nop/them", data=fields)
-    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
-    edited = admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "rule": "ngày 15 tháng cuối quý"})
-    assert "Đã sửa hạn bc-cchc-q" in edited.text
+    assert added.status_code == 200 and "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-quy" in added.text
+    edited = admin.post("/han-nop/bc-cchc-quy/sua", data={**fields, "rule": "ngày 15 tháng cuối quý"})
+    assert "Đã sửa hạn bc-cchc-quy" in edited.text
     with app.db.session() as s:
         d = s.scalar(select(Deadline))
         assert d is not None and d.rule == "ngày 15 tháng cuối quý" and d.leads == [5, 1]
-    taken = admin.post("/han-nop/them", data={**fields, "code": "bc-cchc-q"})
+    taken = admin.post("/han-nop/them", data={**fields, "code": "bc-cchc-quy"})
     assert taken.status_code == 422 and "đã được dùng" in taken.text
     assert 'value="ngày 10 tháng cuối quý"' in taken.text  # the form keeps what was typed
     assert "Không có hạn mã «khong-co»" in admin.post("/han-nop/khong-co/sua", data=fields).text
-    assert "Đã xóa hạn bc-cchc-q" in admin.post("/han-nop/bc-cchc-q/xoa", data={"csrf": csrf}).text
+    assert "Đã xóa hạn bc-cchc-quy" in admin.post("/han-nop/bc-cchc-quy/xoa", data={"csrf": csrf}).text
     installed = admin.post("/han-nop/cai-san", data={"csrf": csrf, "key": "cchc", "day": "12"})
     assert "Đã cài" in installed.text
     entries = [(e.action, e.channel, e.user_id, e.chat_id) for e in audit(app)]
@@ -108,7 +108,7 @@ def test_deadline_form_sets_changes_and_clears_exclusions_like_tru(app: App, adm
               "exclude": "SNV"}
     assert "Trừ (không nhắc, không tính): Sở Nội vụ" in admin.post("/han-nop/xem-truoc", data=fields).text
     added = admin.post("/han-nop/them", data=fields)
-    assert "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-q" in added.text
+    assert "Đã lưu hạn «Báo cáo CCHC quý», mã bc-cchc-quy" in added.text
     assert 'name="exclude" value="Sở Nội vụ"' in added.text  # the edit form shows the exclusion as a name
 
     def stored() -> list[int]:
@@ -118,15 +118,15 @@ def test_deadline_form_sets_changes_and_clears_exclusions_like_tru(app: App, adm
             return list(d.audience_exclude or [])
     assert stored() == [snv]
     before = len(audit(app))
-    bad = admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "exclude": "SNV, Sở Không Có"})
+    bad = admin.post("/han-nop/bc-cchc-quy/sua", data={**fields, "exclude": "SNV, Sở Không Có"})
     assert bad.status_code == 422 and "Không có đơn vị «Sở Không Có» để loại trừ" in bad.text
     assert stored() == [snv] and len(audit(app)) == before  # nothing changed, nothing audited
-    admin.post("/han-nop/bc-cchc-q/sua", data={"csrf": csrf, "leads": "5,1"})  # a form without the field
+    admin.post("/han-nop/bc-cchc-quy/sua", data={"csrf": csrf, "leads": "5,1"})  # a form without the field
     assert stored() == [snv]
-    assert "Đã sửa hạn bc-cchc-q" in admin.post("/han-nop/bc-cchc-q/sua",
+    assert "Đã sửa hạn bc-cchc-quy" in admin.post("/han-nop/bc-cchc-quy/sua",
                                                data={**fields, "exclude": "Sở Nội vụ, so tu phap"}).text
     assert stored() == sorted([snv, stp])
-    admin.post("/han-nop/bc-cchc-q/sua", data={**fields, "exclude": ""})  # emptied: cleared, as tru=không
+    admin.post("/han-nop/bc-cchc-quy/sua", data={**fields, "exclude": ""})  # emptied: cleared, as tru=không
     assert stored() == []
     edits = [e for e in audit(app) if e.action == "edit_deadline"]
     assert len(edits) == 3 and f"'audience_exclude': [{snv}, {stp}]" in edits[1].detail
@@ -256,3 +256,18 @@ def test_focal_point_requests_are_approved_or_refused_on_the_units_page(app: App
     assert again.status_code == 422 and "đã được xử lý" in again.text
     assert "Không có yêu cầu nào" in again.text
     assert [e.action for e in audit(app)][-2:] == ["duyet", "tuchoi"]
+
+
+def test_an_upload_of_a_directive_already_stored_in_another_form_names_it(app: App, admin) -> None:  # type: ignore[no-untyped-def]
+    """QA #31: the same number and issuer in another file (a .pdf after the .docx) is stored, with a warning that
+    names the document already there, as chat and `kb add` say (knowledge.usecases.same_directive_warning)."""
+    csrf = csrf_of(admin.get("/van-ban").text)
+    text = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 12/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2027\n"
+            "1. Mục tiêu\nCác sở, ban, ngành gửi báo cáo cải cách hành chính định kỳ trước ngày 15 tháng cuối quý.\n")
+    first = admin.post("/van-ban/tai-len", data={"csrf": csrf}, files={"file": ("kh.txt", text.encode(), "text/plain")})
+    assert "Đã thêm" in first.text and "⚠️" not in first.text
+    doc_id = int(re.search(r"mã (\d+),", first.text).group(1))  # type: ignore[union-attr]
+    again = admin.post("/van-ban/tai-len", data={"csrf": csrf},
+                       files={"file": ("kh-ban-2.txt", (text + "\nBản gửi lại.").encode(), "text/plain")})
+    assert again.status_code == 200 and "Đã thêm" in again.text
+    assert "⚠️ Kho đã có văn bản cùng số 12/KH-UBND" in again.text and f"(mã {doc_id}, tệp kh.txt)" in again.text

@@ -60,7 +60,10 @@ async def upload(request: Request, admin: Admin) -> Response:
     if not result.created:
         return _documents(request, flash=f"Văn bản này đã có trong kho: {result.title} (mã {result.document_id}).")
     scan = f" {scan_report(result.pages, result.low_confidence_pages)}" if result.scanned else ""
-    return _documents(request, flash=f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).{scan}")
+    with app.db.session() as s:
+        copy = doc_cases.same_directive_warning(s, result.document_id)
+    flash = f"✅ Đã thêm «{result.title}» (mã {result.document_id}, {result.passages} đoạn).{scan}"
+    return _documents(request, flash=flash + (f" {copy}" if copy else ""))
 
 
 def _add(app, admin: Admin, file_name: str, data: bytes) -> IngestResult:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import pytest
 from bot.app import App
 from bot.channels.split import utf16_len
 from bot.channels.zalo import ZaloChannel
+from handlers.router import DISCLOSURE
 from scheduler.models import Deadline
 from scheduler.units import add_unit
 from tests.channels.zalo.fake_zalo import FakeZalo
@@ -72,7 +73,8 @@ async def test_non_text_events_get_one_short_line(started: App, fake: FakeZalo, 
     before = len(fake.sent())
     fake.push(fake.event(event, chat="u9", **fields))
     [line] = (await fake.wait_sent(before + 1))[before:]
-    assert line.startswith("Trợ lý chỉ đọc được tin nhắn chữ") and len(line) < 200
+    # the chat's first reply: the automated-assistant notice first (QA #36), then the one short line
+    assert line.startswith(DISCLOSURE + "\n\nTrợ lý chỉ đọc được tin nhắn chữ") and len(line) < 200 + len(DISCLOSURE)
 
 
 async def test_confirmations_typed_as_dong_y_and_huy(started: App, fake: FakeZalo):

@@ -2,6 +2,7 @@
 deadline or a short line; a user typing the admin command «tình hình» is told it is for admins."""
 from __future__ import annotations
 
+from handlers.router import DISCLOSURE
 from tests.channels.zalo.test_commands import say
 from tests.loop.test_confirm_named_unit import acked
 from tests.loop.test_short_replies import WHERE, at, seed
@@ -15,6 +16,6 @@ async def test_zalo_focal_point_and_a_user(zapp, zalo, fake, clock, db):
     assert "nhắc theo lịch" in answer and "«Báo cáo năm» — Năm 2026 (Sở Y tế)" in answer and WHERE in answer
     answer = await say(fake, "dạ", chat="zf", user="zf")
     assert answer.startswith("Dạ. Khi đơn vị đã nộp báo cáo, gõ «đã nộp»")
-    answer = await say(fake, "tình hình", chat="zu", user="zu")
-    assert answer.startswith("Lệnh /tinhhinh chỉ dành cho quản trị viên") and "«hạn»" in answer
+    answer = await say(fake, "tình hình", chat="zu", user="zu")  # zu's first message: the notice first (QA #36)
+    assert answer.startswith(DISCLOSURE + "\n\nLệnh /tinhhinh chỉ dành cho quản trị viên") and "«hạn»" in answer
     assert acked(db) == []

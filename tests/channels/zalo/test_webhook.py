@@ -11,6 +11,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.core.clock import FixedClock
 from bot.core.config import Settings
 from bot.core.db import Database
+from handlers.router import DISCLOSURE
 from tests.channels.zalo.conftest import make_channel
 from tests.channels.zalo.fake_zalo import FakeZalo
 
@@ -74,7 +75,8 @@ async def test_a_sticker_gets_one_line_and_unknown_events_nothing(hooked, fake: 
     assert (await fake.deliver(url, sticker)).status_code == 200
     await channel.idle()
     [line] = fake.sent()
-    assert line.startswith("Trợ lý chỉ đọc được tin nhắn chữ") and len(line) < 200
+    # the chat's first reply: the automated-assistant notice first (QA #36), then the one short line
+    assert line.startswith(DISCLOSURE + "\n\nTrợ lý chỉ đọc được tin nhắn chữ") and len(line) < 200 + len(DISCLOSURE)
     other = {"event_name": "message.location.received", "message": {"message_id": "lc1", "from": {"id": "u1"},
              "chat": {"id": "u1", "chat_type": "PRIVATE"}}}
     assert (await fake.deliver(url, other)).status_code == 200
