@@ -6,21 +6,10 @@ from datetime import date
 
 import pytest
 
-from scheduler.rules import RuleError, parse_rule
-from scheduler.workdays import WorkCalendar
+from scheduler.rules import parse_rule
+from tests.scheduler.rule_checks import CAL, dues, refused
 
 D = date
-CAL = WorkCalendar()
-
-
-def dues(rule: str, start: date, count: int = 4) -> list[date]:
-    return [o.due for o in parse_rule(rule, CAL).occurrences(start, count)]
-
-
-def refused(rule: str) -> str:
-    with pytest.raises(RuleError) as e:
-        parse_rule(rule, CAL)
-    return str(e.value)
 
 
 @pytest.mark.parametrize("rule,start,want", [

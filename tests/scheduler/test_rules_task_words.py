@@ -7,21 +7,10 @@ from datetime import date
 import pytest
 
 from bot.core.vietnamese import strip_diacritics
-from scheduler.rules import RuleError, parse_rule
-from scheduler.workdays import WorkCalendar
+from scheduler.rules import parse_rule
+from tests.scheduler.rule_checks import CAL, dues, refused
 
 D = date
-CAL = WorkCalendar()
-
-
-def dues(rule: str, start: date, count: int = 3) -> list[date]:
-    return [o.due for o in parse_rule(rule, CAL).occurrences(start, count)]
-
-
-def refused(rule: str) -> str:
-    with pytest.raises(RuleError) as e:
-        parse_rule(rule, CAL)
-    return str(e.value)
 
 
 @pytest.mark.parametrize("rule,start,want", [
@@ -97,7 +86,7 @@ def test_a_start_clause_drops_the_earlier_due_dates():
 
 def test_a_day_off_clause_without_nếu():
     # 10/01/2027 is a Sunday, 10/02/2027 inside the Tết holidays, 10/03/2027 a Wednesday
-    assert dues("bc tháng: ngày 10 hằng tháng, trùng ngày nghỉ thì nộp ngày làm việc liền trước", D(2027, 1, 1)) == [
+    assert dues("bc tháng: ngày 10 hằng tháng, trùng ngày nghỉ thì nộp ngày làm việc liền trước", D(2027, 1, 1), 3) == [
         D(2027, 1, 8), D(2027, 2, 3), D(2027, 3, 10)]
 
 
