@@ -56,6 +56,7 @@ async def test_ok_false_becomes_a_typed_error(client: ZaloClient, fake: FakeZalo
 
 async def test_wrong_token_is_unauthorized_and_never_shown(fake: FakeZalo, caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # an earlier test may have run configure_logging (httpx at WARNING)
     wrong = "999999999:Wrong_Token_abcdefghijklmnopqrstu"
     c = ZaloClient(wrong, fake.base_url)
     try:
@@ -70,6 +71,7 @@ async def test_wrong_token_is_unauthorized_and_never_shown(fake: FakeZalo, caplo
 
 async def test_network_failure_and_garbage_answers_hide_the_token(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
