@@ -439,13 +439,25 @@ def _tidy(text: str) -> str:
 
 
 def _further_line(best: PassageInfo, further: list[Source]) -> str:
-    """'Xem thêm: mục II.4 (…); Kế hoạch … của UBND tỉnh Đồng Tháp, mục IV.1.' — the same document named once."""
-    parts = []
+    """'Xem thêm: mục II.4 (…); Kế hoạch … của UBND tỉnh Đồng Tháp, mục IV.1 và mục IV.3.' — each document named once,
+    the answer's own not at all."""
+    sections: dict[int, list[str]] = {}
+    docs: dict[int, DocInfo] = {}
     for src in further:
         p = src.passage
-        label = p.section_label() if p.doc.id == best.doc.id else p.citation()
-        if label and label not in parts:
-            parts.append(label)
+        docs.setdefault(p.doc.id, p.doc)
+        labels = sections.setdefault(p.doc.id, [])
+        label = p.section_label()
+        if label not in labels:
+            labels.append(label)
+    parts = []
+    for doc_id, labels in sections.items():
+        named = [x for x in labels if x]
+        joined = ", ".join(named[:-1]) + " và " + named[-1] if len(named) > 1 else "".join(named)
+        if doc_id == best.doc.id:
+            parts += [joined] if joined else []
+        else:
+            parts.append(docs[doc_id].label() + (f", {joined}" if joined else ""))
     return ("Xem thêm: " + "; ".join(parts) + ".") if parts else ""
 
 

@@ -604,3 +604,23 @@ def test_a_question_leaning_without_saying_so_is_asked_alone_when_its_completion
     a = bundled_kb.answer("thời hạn trình là khi nào", previous=off)
     assert a.answered and a.text == bundled_kb.answer("thời hạn trình là khi nào").text
     assert not bundled_kb.answer("còn cấp xã thì sao", previous=off).answered  # it says it leans: no question alone
+
+
+def test_further_sources_name_each_document_once(bundled_kb: KnowledgeBase):
+    """Two further sections of one other document: its title once, then both sections."""
+    a = bundled_kb.answer("ke hoach cchc nam nop truoc ngay nao")
+    further = next((line for line in a.text.split("\n") if line.startswith("Xem thêm:")), "")
+    names = [part.split(", mục")[0] for part in further[len("Xem thêm: "):].rstrip(".").split("; ") if part]
+    assert len(names) == len(set(names)), further
+
+
+def test_further_line_groups_sections_by_document():
+    from knowledge.answer import DocInfo, PassageInfo, Source, _further_line
+
+    own = DocInfo(id=1, doc_type="Công văn", number="7946/UBND-NCPC")
+    other = DocInfo(id=2, doc_type="Chỉ thị", title="Triển khai chương trình", issuer="UBND tỉnh Khánh Hòa")
+    best = PassageInfo(1, own, "1.b", "1. b. Thời gian", "…")
+    further = [Source(PassageInfo(2, other, "3.b", "3. b", "…"), 1.0), Source(PassageInfo(3, own, "2", "2", "…"), 0.9),
+               Source(PassageInfo(4, other, "4.a", "4. a", "…"), 0.8)]
+    line = _further_line(best, further)
+    assert line == f"Xem thêm: {other.label()}, mục 3.b và mục 4.a; mục 2.", line
