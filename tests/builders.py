@@ -80,3 +80,13 @@ def occurrence_ids(app) -> dict[str, int]:
         rows = s.execute(select(Deadline.code, Occurrence.id).join(Occurrence, Occurrence.deadline_id == Deadline.id)
                          .where(Occurrence.due == date(2026, 12, 10))).all()
         return {code: occ for code, occ in rows}
+
+
+def cli_environment(monkeypatch, tmp_path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`python -m bot …` as an operator runs it on `db_url`: no .env from the working directory, no tokens or admins
+    from this machine's environment, the data directory in `tmp_path`."""
+    monkeypatch.chdir(tmp_path)
+    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from bot.core.models import AuditEntry
 from handlers.registry import Role
 from bot.core.admins import resolve_role
-from tests.builders import admin_msg, msg
+from tests.builders import admin_msg, msg, cli_environment
 
 
 async def say(app, m):  # type: ignore[no-untyped-def]
@@ -68,11 +68,7 @@ def test_cli_grant_checks_the_reference(tmp_path, monkeypatch, capsys, db_url): 
     database = Database.from_url(db_url)
     schema.upgrade(database)
     database.engine.dispose()
-    monkeypatch.chdir(tmp_path)
-    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    cli_environment(monkeypatch, tmp_path, db_url)
     for bad in ("console:abc", "telegram:abc", "zl:1"):
         assert main(["admins", "grant", bad]) == 2, bad
         err = capsys.readouterr().err

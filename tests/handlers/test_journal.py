@@ -1,7 +1,7 @@
 """/nhatky shows admin actions and refusals to admins only."""
 from __future__ import annotations
 
-from tests.builders import admin_msg, msg
+from tests.builders import admin_msg, msg, cli_environment
 
 
 async def test_refusal_shows_in_the_journal(app):
@@ -45,10 +45,6 @@ def test_the_cli_prints_the_same(tmp_path, monkeypatch, capsys, db_url):  # type
     with database.session() as s:
         record(s, datetime(2026, 12, 1, 9, tzinfo=VN_TZ), CONSOLE, "remove_deadline", str({"code": "bcn"}))
     database.engine.dispose()
-    monkeypatch.chdir(tmp_path)
-    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    cli_environment(monkeypatch, tmp_path, db_url)
     assert main(["audit"]) == 0
     assert "— xóa hạn: mã: bcn ✓" in capsys.readouterr().out

@@ -19,7 +19,7 @@ from scheduler.models import Acknowledgement, Chat, FocalPoint
 from scheduler.repo import create_deadline
 from scheduler.service import ReminderService
 from scheduler.units import add_to_cluster, add_unit
-from tests.builders import admin_msg, msg
+from tests.builders import admin_msg, msg, cli_environment
 
 
 def at(day: int, hh: int = 9) -> datetime:
@@ -168,11 +168,7 @@ def bot_cli(db_url: str, tmp_path: Path, monkeypatch, capsys):  # type: ignore[n
     schema.upgrade(database)
     seed(database)
     database.engine.dispose()
-    monkeypatch.chdir(tmp_path)
-    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    cli_environment(monkeypatch, tmp_path, db_url)
     fixed = FixedClock(at(3))
     monkeypatch.setattr("bot.app.SystemClock", lambda: fixed)
 

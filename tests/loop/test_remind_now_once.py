@@ -17,7 +17,7 @@ from scheduler.models import Chat, Delivery
 from scheduler.repo import create_deadline
 from scheduler.service import ReminderService
 from scheduler.units import add_unit
-from tests.builders import admin_msg
+from tests.builders import admin_msg, cli_environment
 
 
 def seed(db: Database) -> None:
@@ -71,11 +71,7 @@ def test_cli_twice(db_url: str, tmp_path: Path, monkeypatch, capsys):  # type: i
     database = Database.from_url(db_url)
     schema.upgrade(database)
     seed(database)
-    monkeypatch.chdir(tmp_path)
-    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    cli_environment(monkeypatch, tmp_path, db_url)
     fixed = FixedClock(datetime(2026, 12, 4, 9, tzinfo=VN_TZ))
     monkeypatch.setattr("bot.app.SystemClock", lambda: fixed)
     assert main(["reminders", "now", "bcn"]) == 0

@@ -19,6 +19,7 @@ from scheduler.models import Chat
 from scheduler.repo import acknowledge, create_deadline
 from scheduler.occurrences import materialise
 from scheduler.units import add_unit
+from tests.builders import cli_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 9, tzinfo=VN_TZ)
@@ -49,11 +50,7 @@ def bot_cli(db_url: str, tmp_path: Path, monkeypatch, capsys):  # type: ignore[n
     schema.upgrade(database)
     seed(database)
     database.engine.dispose()
-    monkeypatch.chdir(tmp_path)  # no .env from the working directory
-    for var in ("ENV_FILE", "ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    cli_environment(monkeypatch, tmp_path, db_url)
     fixed = FixedClock(NOW)
     monkeypatch.setattr("bot.app.SystemClock", lambda: fixed)
 
